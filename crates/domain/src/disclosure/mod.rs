@@ -1,0 +1,1 @@
+//! disclosure (being written).

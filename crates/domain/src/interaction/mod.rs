@@ -1,0 +1,1 @@
+//! interaction (being written).

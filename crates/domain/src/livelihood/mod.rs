@@ -1,0 +1,1 @@
+//! livelihood (being written).

@@ -1,0 +1,1 @@
+//! supervision (being written).
