@@ -223,6 +223,86 @@ pub fn complete_id_number(first17: &str) -> Option<IdNumber> {
     IdNumber::parse(&format!("{first17}{c}")).ok()
 }
 
+/// The roles of Gongkai's staff. The public has no account and no role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 公开办管理员: the government's OGI office; every unit, the catalogs, users, the calendar.
+    Admin,
+    /// 单位审核人: approves what one unit publishes and answers (保密审查).
+    Reviewer,
+    /// 单位经办人: drafts in one unit.
+    Clerk,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "reviewer" => Some(Role::Reviewer),
+            "clerk" => Some(Role::Clerk),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Reviewer => "reviewer",
+            Role::Clerk => "clerk",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "公开办管理员",
+            Role::Reviewer => "单位审核人",
+            Role::Clerk => "单位经办人",
+        }
+    }
+}
+
+/// A staff member as the access rules see them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Staff {
+    pub role: Role,
+    pub unit_id: Option<i64>,
+}
+
+impl Staff {
+    /// May this person see and work on the records of `unit_id`? The office sees every unit;
+    /// everyone else only their own (PRODUCT.md: a unit never reads another unit's records).
+    pub fn may_access_unit(&self, unit_id: i64) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Reviewer | Role::Clerk => self.unit_id == Some(unit_id),
+        }
+    }
+    /// Approving (publishing, answering, 保密审查) is for reviewers of the unit and the office.
+    pub fn may_approve_for(&self, unit_id: i64) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Reviewer => self.unit_id == Some(unit_id),
+            Role::Clerk => false,
+        }
+    }
+    /// Routing applications between units, users, units and the calendar: the office only.
+    pub fn is_office(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// The kinds of unit (单位) a county-level government has.
+pub const UNIT_KINDS: [(&str, &str); 5] = [
+    ("government", "人民政府"),
+    ("office", "政府办公室"),
+    ("department", "市直单位"),
+    ("township", "乡镇/街道"),
+    ("other", "其他"),
+];
+
+pub fn unit_kind_label(code: &str) -> Option<&'static str> {
+    UNIT_KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +342,18 @@ mod tests {
         assert_eq!(CreditCode::parse("91110000I00000000X"), Err(CreditCodeError::Characters));
         // A known real code (GB 32100 worked example style): 91350100M000100Y43.
         assert!(CreditCode::parse("91350100M000100Y43").is_ok());
+    }
+
+    #[test]
+    fn a_clerk_reaches_only_their_own_unit() {
+        let clerk = Staff { role: Role::Clerk, unit_id: Some(1) };
+        assert!(clerk.may_access_unit(1));
+        assert!(!clerk.may_access_unit(2));
+        assert!(!clerk.may_approve_for(1));
+        let reviewer = Staff { role: Role::Reviewer, unit_id: Some(1) };
+        assert!(reviewer.may_approve_for(1) && !reviewer.may_approve_for(2));
+        let admin = Staff { role: Role::Admin, unit_id: None };
+        assert!(admin.may_access_unit(2) && admin.is_office());
     }
 
     #[test]

@@ -1,0 +1,139 @@
+//! ALL SQL lives under this folder. One pool over sqlx's `Any` driver: SQLite (the embedded
+//! default, one file under the data directory) or PostgreSQL (several nodes), chosen by the URL's
+//! scheme. Queries use `$N` placeholders, which both back ends accept; where dialects differ the
+//! migrations differ (`migrations/sqlite`, `migrations/postgres`, same numbering).
+
+pub mod application;
+pub mod audit;
+pub mod org;
+pub mod report;
+pub mod user;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions, Executor};
+
+pub use sqlx::Any;
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("database URL `{0}` is not understood: use sqlite://PATH or postgres://USER@HOST:PORT/DB")]
+    BadUrl(String),
+    #[error("cannot open the database at {url}: {source}. Check that the server is running and the URL is right")]
+    Unreachable { url: String, source: sqlx::Error },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The default URL for a data directory: one SQLite file in it.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("gongkai.db").display())
+}
+
+/// Hide the password of a PostgreSQL URL before it is printed or logged.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Db {
+    /// Connect and run the migrations of the back end the URL names.
+    pub async fn connect(url: &str) -> Result<Db, ConnectError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(ConnectError::BadUrl(url.to_string()));
+        };
+        let unreachable = |source| ConnectError::Unreachable { url: redact(url), source };
+        let url_owned = match backend {
+            // mode=rwc: create the file on first start.
+            Backend::Sqlite if !url.contains("mode=") => {
+                if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") }
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url_owned)
+            .map_err(|_| ConnectError::BadUrl(redact(url)))?
+            .disable_statement_logging();
+        let max = if backend == Backend::Sqlite { 8 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(15))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL so readers never block the writer; foreign keys on; wait for a
+                        // busy writer instead of failing; FULL sync so that an acknowledged
+                        // commit survives a power loss, not only a process crash.
+                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(unreachable)?;
+        let db = Db { pool, backend };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
+        self.pool.begin().await
+    }
+}
+
+/// Now, as stored: RFC 3339 UTC with microseconds, so text order is time order.
+pub fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Is this error a unique-constraint violation (on either back end)?
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555") || d.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,229 @@
+//! Who is asking, and is the form theirs: the layer that resolves the session cookie or the API
+//! token into a user, checks the CSRF token of every state-changing request, and hands handlers
+//! a `Ctx` (user, CSRF token, client address).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use gongkai_domain::org::Role;
+
+use super::AppState;
+use crate::db;
+use crate::error::AppError;
+use crate::flows::Actor;
+use crate::flows::auth::{digest, random_token};
+
+pub const SESSION_COOKIE: &str = "gk_session";
+pub const CSRF_COOKIE: &str = "gk_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<i64>,
+    pub via_token: bool,
+}
+
+/// What every handler may know about the request.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub ip: IpAddr,
+    pub large_type: bool,
+}
+
+impl Ctx {
+    pub fn actor(&self) -> Actor {
+        match &self.user {
+            Some(u) => Actor {
+                user_id: Some(u.user_id),
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                role: Some(u.role),
+                unit_id: u.unit_id,
+                ip: self.ip.to_string(),
+            },
+            None => Actor::public(&self.ip.to_string()),
+        }
+    }
+    /// The signed-in staff member, or 401 (the handler's HTML redirects to the login page).
+    pub fn require_staff(&self) -> Result<&CurrentUser, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+    pub fn require_office(&self) -> Result<&CurrentUser, AppError> {
+        let u = self.require_staff()?;
+        if u.role == Role::Admin { Ok(u) } else { Err(AppError::Forbidden) }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::Internal(anyhow::anyhow!("context layer missing")))
+    }
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
+    if trust_proxy {
+        if let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return ip;
+        }
+    }
+    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
+}
+
+fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    let q = query?;
+    serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub async fn context_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match resolve(&state, req, next).await {
+        Ok(r) => r,
+        Err(e) => {
+            if e.0 { crate::error::ApiError(e.1).into_response() } else { e.1.into_response() }
+        }
+    }
+}
+
+async fn resolve(state: &AppState, req: Request, next: Next) -> Result<Response, (bool, AppError)> {
+    let is_api = req.uri().path().starts_with("/api/");
+    let fail = |e: AppError| (is_api, e);
+    let ip = client_ip(&req, state.config.trust_proxy);
+    let now = db::now_text();
+    let mut user = None;
+    let mut session_csrf = None;
+    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
+        if let Some(row) = db::user::session_user(&state.db, &digest(&token), &now).await.map_err(|e| fail(e.into()))? {
+            session_csrf = Some(row.csrf_token.clone());
+            user = Some(CurrentUser {
+                user_id: row.user_id,
+                username: row.username,
+                display_name: row.display_name,
+                role: Role::parse(&row.role).unwrap_or(Role::Clerk),
+                unit_id: row.unit_id,
+                via_token: false,
+            });
+        }
+    }
+    if user.is_none() {
+        if let Some(bearer) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+            match db::user::token_user(&state.db, &digest(bearer.trim())).await.map_err(|e| fail(e.into()))? {
+                Some(row) => {
+                    user = Some(CurrentUser {
+                        user_id: row.user_id,
+                        username: row.username,
+                        display_name: row.display_name,
+                        role: Role::parse(&row.role).unwrap_or(Role::Clerk),
+                        unit_id: row.unit_id,
+                        via_token: true,
+                    })
+                }
+                None => return Err(fail(AppError::Unauthorized)),
+            }
+        }
+    }
+    let cookie_csrf = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
+    let mut set_csrf_cookie = None;
+    let csrf = match (&session_csrf, &cookie_csrf) {
+        (Some(s), _) => s.clone(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => {
+            let t = random_token();
+            set_csrf_cookie = Some(t.clone());
+            t
+        }
+    };
+    let large_type = cookie(req.headers(), "gk_large").as_deref() == Some("1");
+
+    // CSRF: every state-changing request must prove it comes from our own form. API calls with a
+    // bearer token carry no cookie and are exempt; anonymous JSON API calls need a JSON body,
+    // which a cross-site form cannot send.
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let via_token = user.as_ref().is_some_and(|u| u.via_token);
+    let mut req = req;
+    if unsafe_method && !via_token {
+        let expected = session_csrf.clone().or(cookie_csrf.clone());
+        if is_api {
+            if session_csrf.is_some() {
+                let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+                if !constant_time_eq(given, session_csrf.as_deref().unwrap_or("")) {
+                    return Err(fail(AppError::Csrf));
+                }
+            }
+        } else {
+            let mut given = query_param(req.uri().query(), CSRF_FIELD);
+            if given.is_none() {
+                let is_form = req
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+                if is_form {
+                    let (parts, body) = req.into_parts();
+                    let bytes = to_bytes(body, state.config.max_body_bytes)
+                        .await
+                        .map_err(|_| fail(AppError::BadRequest("请求内容过大".into())))?;
+                    given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                        .ok()
+                        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+                    req = Request::from_parts(parts, Body::from(bytes));
+                }
+            }
+            match (expected, given) {
+                (Some(e), Some(g)) if constant_time_eq(&e, &g) => {}
+                _ => return Err(fail(AppError::Csrf)),
+            }
+        }
+    }
+
+    req.extensions_mut().insert(Ctx { user, csrf, ip, large_type });
+    let mut resp = next.run(req).await;
+    if let Some(t) = set_csrf_cookie {
+        let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+        if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{secure}")) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// The Set-Cookie value of a new session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", crate::flows::auth::SESSION_HOURS * 3600)
+}
+
+pub fn clear_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}

@@ -1,0 +1,167 @@
+//! HTTP: one `router()` per area, merged here, behind the layers every request passes: who the
+//! user is (session cookie or API token), CSRF on every state-changing form, security headers,
+//! body limits. Handlers translate: request → domain types → a flow → a template or JSON.
+
+pub mod api;
+pub mod applications;
+pub mod context;
+pub mod portal;
+pub mod reports;
+pub mod staff;
+pub mod templates;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use gongkai_domain::calendar::Calendar;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub templates: Arc<minijinja::Environment<'static>>,
+    pub limiter: Arc<RateLimiter>,
+    /// The working-day calendar, cached; reloaded from the database when the feed says it changed.
+    pub calendar: Arc<RwLock<Arc<Calendar>>>,
+    pub settings: Arc<RwLock<HashMap<String, String>>>,
+}
+
+impl AppState {
+    pub async fn new(db: Db, config: Config) -> anyhow::Result<AppState> {
+        let calendar = crate::flows::application::load_calendar(&db).await?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            templates: Arc::new(templates::environment()),
+            limiter: Arc::new(RateLimiter::default()),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
+            settings: Arc::new(RwLock::new(HashMap::new())),
+        };
+        state.reload_settings().await?;
+        Ok(state)
+    }
+
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar.read().expect("calendar lock").clone()
+    }
+
+    pub async fn reload_calendar(&self) -> anyhow::Result<()> {
+        let c = crate::flows::application::load_calendar(&self.db).await?;
+        *self.calendar.write().expect("calendar lock") = Arc::new(c);
+        Ok(())
+    }
+
+    pub async fn reload_settings(&self) -> anyhow::Result<()> {
+        let all = crate::db::org::all_settings(&self.db).await?;
+        *self.settings.write().expect("settings lock") = all.into_iter().collect();
+        Ok(())
+    }
+
+    pub fn setting(&self, key: &str) -> String {
+        self.settings.read().expect("settings lock").get(key).cloned().unwrap_or_default()
+    }
+}
+
+/// A fixed-window limiter per (bucket, address). Per node, which is what a rate limit needs:
+/// it protects this node; the statutory records never depend on it.
+#[derive(Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<(&'static str, IpAddr), (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// Count one request; Err(seconds to wait) past `per_minute`.
+    pub fn check(&self, bucket: &'static str, ip: IpAddr, per_minute: u32) -> Result<(), u64> {
+        let mut map = self.windows.lock().expect("limiter lock");
+        let now = Instant::now();
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let entry = map.entry((bucket, ip)).or_insert((now, 0));
+        if now.duration_since(entry.0) >= Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        if entry.1 >= per_minute {
+            let wait = 60u64.saturating_sub(now.duration_since(entry.0).as_secs()).max(1);
+            return Err(wait);
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+
+    pub fn limit(&self, bucket: &'static str, ip: IpAddr, per_minute: u32) -> Result<(), AppError> {
+        self.check(bucket, ip, per_minute).map_err(|retry_after| AppError::TooManyRequests { retry_after })
+    }
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole application: every area's router, the shared layers, the state.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.max_body_bytes;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/site.css", get(site_css))
+        .merge(portal::router())
+        .merge(staff::router())
+        .merge(applications::router())
+        .merge(reports::router())
+        .nest("/api/v1", api::router())
+        .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}
+
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
+        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+async fn site_css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("../../templates/site.css"),
+    )
+}
+
+/// Serve until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let app = router(state.clone());
+    let background = tokio::spawn(crate::flows::application::background(state.clone()));
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let ctrl_c = tokio::signal::ctrl_c();
+            #[cfg(unix)]
+            let term = async {
+                if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    s.recv().await;
+                }
+            };
+            #[cfg(not(unix))]
+            let term = std::future::pending::<()>();
+            tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+        })
+        .await?;
+    background.abort();
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! The public portal: home, the 公开指南, the units and their contacts, the large-type switch.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use minijinja::context;
+
+use super::AppState;
+use super::context::Ctx;
+use super::templates::render;
+use crate::db;
+use crate::error::Result;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/guide", get(guide))
+        .route("/units", get(units))
+        .route("/a11y/large", get(toggle_large))
+}
+
+async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    let units = db::org::list_units(&state.db).await?;
+    let reports = db::report::list_published(&state.db).await?;
+    render(&state, &ctx, "portal/home.html", context! { nav => "home", units => units, reports => reports }).await
+}
+
+async fn guide(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "portal/guide.html", context! { nav => "guide", units => units }).await
+}
+
+async fn units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    let units = db::org::list_units(&state.db).await?;
+    let kinds: Vec<_> = gongkai_domain::org::UNIT_KINDS.iter().map(|(c, l)| context! { code => c, label => l }).collect();
+    render(&state, &ctx, "portal/units.html", context! { nav => "units", units => units, kinds => kinds }).await
+}
+
+/// 适老化: a cookie switches large type on and off; no JavaScript needed.
+async fn toggle_large(ctx: Ctx, headers: HeaderMap) -> Response {
+    let value = if ctx.large_type { "0" } else { "1" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| "/".into());
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, back), (header::SET_COOKIE, format!("gk_large={value}; Path=/; Max-Age=31536000; SameSite=Lax"))],
+    )
+        .into_response()
+}

@@ -1,0 +1,283 @@
+//! The back office: login, the dashboard, units, users, the audit trail, site settings and the
+//! working-day calendar. Every handler checks who may do what before it does anything.
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use gongkai_domain::org::{Role, UNIT_KINDS};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::AppState;
+use super::context::{Ctx, clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use super::templates::render;
+use crate::db;
+use crate::error::{AppError, Result};
+use crate::flows;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/login", get(login_page).post(login))
+        .route("/staff/logout", post(logout))
+        .route("/staff", get(dashboard))
+        .route("/staff/units", get(list_units).post(create_unit))
+        .route("/staff/units/new", get(new_unit))
+        .route("/staff/units/{id}", get(edit_unit).post(update_unit))
+        .route("/staff/users", get(list_users).post(create_user))
+        .route("/staff/audit", get(audit))
+        .route("/staff/audit.csv", get(audit_csv))
+        .route("/staff/settings", get(settings_page).post(save_settings))
+        .route("/staff/calendar", get(calendar_page).post(import_calendar))
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+}
+
+async fn login_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    render(&state, &ctx, "staff/login.html", context! {}).await
+}
+
+async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response> {
+    match flows::auth::login(&state.db, form.username.trim(), &form.password, &ctx.ip.to_string()).await {
+        Ok(session) => Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/staff".to_string()), (header::SET_COOKIE, session_cookie(&session.token, state.config.secure_cookies))],
+        )
+            .into_response()),
+        Err(AppError::BadRequest(msg)) => {
+            let page = render(&state, &ctx, "staff/login.html", context! { error => msg, username => form.username }).await?;
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn logout(State(state): State<AppState>, ctx: Ctx, headers: axum::http::HeaderMap) -> Result<Response> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        db::user::delete_session(&state.db, &flows::auth::digest(&token)).await?;
+        if ctx.user.is_some() {
+            let actor = ctx.actor();
+            let mut tx = state.db.begin().await?;
+            db::audit::record(&mut tx, &actor, "session.logout", "user", &actor.user_id.unwrap_or(0).to_string(), None, None).await?;
+            tx.commit().await?;
+        }
+    }
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/".to_string()), (header::SET_COOKIE, clear_session_cookie())]).into_response())
+}
+
+async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    let user = ctx.require_staff()?;
+    let today = crate::flows::application::today();
+    let scope = if user.role == Role::Admin { None } else { user.unit_id };
+    let summary = flows::application::dashboard(&state, scope, today).await?;
+    render(&state, &ctx, "staff/dashboard.html", context! { summary => summary, today => today.to_string() }).await
+}
+
+async fn list_units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "staff/units.html", context! { units => units, kinds => kinds() }).await
+}
+
+fn kinds() -> Vec<minijinja::Value> {
+    UNIT_KINDS.iter().map(|(c, l)| context! { code => c, label => l }).collect()
+}
+
+async fn new_unit(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "staff/unit_form.html", context! { form => flows::org::UnitForm::default(), units => units, kinds => kinds() }).await
+}
+
+async fn create_unit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<flows::org::UnitForm>) -> Result<Response> {
+    ctx.require_office()?;
+    match flows::org::create_unit(&state.db, &ctx.actor(), &form).await {
+        Ok(_) => Ok(Redirect::to("/staff/units").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let units = db::org::list_units(&state.db).await?;
+            let page = render(&state, &ctx, "staff/unit_form.html", context! { form => form, errors => errors, units => units, kinds => kinds() }).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let u = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let form = flows::org::UnitForm {
+        name: u.name,
+        kind: u.kind,
+        credit_code: u.credit_code,
+        parent_id: u.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        sort_order: u.sort_order.to_string(),
+        address: u.address,
+        postcode: u.postcode,
+        phone: u.phone,
+        email: u.email,
+        office_hours: u.office_hours,
+    };
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "staff/unit_form.html", context! { form => form, unit_id => id, units => units, kinds => kinds() }).await
+}
+
+async fn update_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<flows::org::UnitForm>) -> Result<Response> {
+    ctx.require_office()?;
+    match flows::org::update_unit(&state.db, &ctx.actor(), id, &form).await {
+        Ok(()) => Ok(Redirect::to("/staff/units").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let units = db::org::list_units(&state.db).await?;
+            let page = render(&state, &ctx, "staff/unit_form.html", context! { form => form, unit_id => id, errors => errors, units => units, kinds => kinds() }).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn list_users(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let users = db::user::list(&state.db).await?;
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "staff/users.html", context! { users => users, units => units }).await
+}
+
+#[derive(Deserialize)]
+struct UserForm {
+    username: String,
+    display_name: String,
+    password: String,
+    role: String,
+    #[serde(default)]
+    unit_id: String,
+}
+
+async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<UserForm>) -> Result<Response> {
+    ctx.require_office()?;
+    let role = Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("请选择角色".into()))?;
+    let unit_id = form.unit_id.trim().parse::<i64>().ok();
+    match flows::auth::add_user(&state.db, &ctx.actor(), &form.username, &form.display_name, &form.password, role, unit_id).await {
+        Ok(_) => Ok(Redirect::to("/staff/users").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let users = db::user::list(&state.db).await?;
+            let units = db::org::list_units(&state.db).await?;
+            let page = render(&state, &ctx, "staff/users.html", context! { users => users, units => units, errors => errors }).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn audit(State(state): State<AppState>, ctx: Ctx, Query(filter): Query<db::audit::AuditFilter>) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let rows = db::audit::list(&state.db, &filter).await?;
+    render(&state, &ctx, "staff/audit.html", context! { rows => rows, filter => serde_json::to_value(&AuditFilterView::from(&filter)).ok() }).await
+}
+
+#[derive(serde::Serialize)]
+struct AuditFilterView {
+    username: String,
+    unit_id: String,
+    object_type: String,
+    object_id: String,
+    from: String,
+    to: String,
+}
+
+impl From<&db::audit::AuditFilter> for AuditFilterView {
+    fn from(f: &db::audit::AuditFilter) -> Self {
+        AuditFilterView {
+            username: f.username.clone().unwrap_or_default(),
+            unit_id: f.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            object_type: f.object_type.clone().unwrap_or_default(),
+            object_id: f.object_id.clone().unwrap_or_default(),
+            from: f.from.clone().unwrap_or_default(),
+            to: f.to.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The audit trail as CSV (UTF-8 with BOM so that Excel reads the Chinese).
+async fn audit_csv(State(state): State<AppState>, ctx: Ctx, Query(mut filter): Query<db::audit::AuditFilter>) -> Result<Response> {
+    ctx.require_office()?;
+    filter.limit = Some(filter.limit.unwrap_or(100_000));
+    let rows = db::audit::list(&state.db, &filter).await?;
+    let mut out = String::from("\u{feff}audit_id,created_at,username,unit_id,ip,action,object_type,object_id,before,after\n");
+    for r in rows {
+        let cells = [
+            r.audit_id.to_string(),
+            r.created_at,
+            r.username,
+            r.unit_id.map(|u| u.to_string()).unwrap_or_default(),
+            r.ip,
+            r.action,
+            r.object_type,
+            r.object_id,
+            r.before_json.unwrap_or_default(),
+            r.after_json.unwrap_or_default(),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"")],
+        out,
+    )
+        .into_response())
+}
+
+async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let keys: Vec<_> = flows::org::SETTING_KEYS.iter().map(|(k, l)| context! { key => k, label => l, value => state.setting(k) }).collect();
+    render(&state, &ctx, "staff/settings.html", context! { keys => keys }).await
+}
+
+async fn save_settings(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Vec<(String, String)>>) -> Result<Response> {
+    ctx.require_office()?;
+    let values: Vec<(String, String)> = form.into_iter().filter(|(k, _)| k != "_csrf").collect();
+    flows::org::save_settings(&state.db, &ctx.actor(), &values).await?;
+    state.reload_settings().await?;
+    Ok(Redirect::to("/staff/settings").into_response())
+}
+
+#[derive(Deserialize)]
+struct CalendarQuery {
+    year: Option<i32>,
+}
+
+async fn calendar_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<CalendarQuery>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let cal = state.calendar();
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&flows::application::today()));
+    let days: Vec<_> = cal
+        .special_days(year)
+        .into_iter()
+        .map(|d| context! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
+        .collect();
+    render(&state, &ctx, "staff/calendar.html", context! { year => year, days => days, first => cal.first_year(), last => cal.last_year() }).await
+}
+
+#[derive(Deserialize)]
+struct CalendarForm {
+    csv: String,
+}
+
+async fn import_calendar(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CalendarForm>) -> Result<Response> {
+    ctx.require_office()?;
+    let report = flows::application::import_calendar(&state, &ctx.actor(), &form.csv).await?;
+    let cal = state.calendar();
+    let year = cal.last_year();
+    let days: Vec<_> = cal
+        .special_days(year)
+        .into_iter()
+        .map(|d| context! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
+        .collect();
+    let page = render(&state, &ctx, "staff/calendar.html", context! { year => year, days => days, first => cal.first_year(), last => cal.last_year(), report => report }).await?;
+    Ok(page.into_response())
+}

@@ -1,0 +1,101 @@
+//! The page templates, embedded in the binary (minijinja, auto-escaped). Each template is listed
+//! once here; `templates/` mirrors the web areas.
+
+use minijinja::Environment;
+
+macro_rules! embed {
+    ($env:ident, $($name:literal),* $(,)?) => {
+        $( $env.add_template($name, include_str!(concat!("../../templates/", $name))).expect(concat!("template ", $name)); )*
+    };
+}
+
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    embed!(
+        env,
+        "base.html",
+        "macros.html",
+        "portal/home.html",
+        "portal/guide.html",
+        "portal/units.html",
+        "staff/login.html",
+        "staff/dashboard.html",
+        "staff/units.html",
+        "staff/unit_form.html",
+        "staff/users.html",
+        "staff/audit.html",
+        "staff/settings.html",
+        "staff/calendar.html",
+        "applications/new.html",
+        "applications/submitted.html",
+        "applications/track.html",
+        "applications/queue.html",
+        "applications/detail.html",
+        "applications/register.html",
+        "applications/letter.html",
+        "reports/index.html",
+        "reports/show.html",
+        "reports/staff_list.html",
+        "reports/edit.html",
+        "reports/check.html",
+    );
+    env.add_filter("date_cn", date_cn);
+    env
+}
+
+/// 2020-09-28 → 2020年9月28日
+fn date_cn(value: String) -> String {
+    let parts: Vec<&str> = value.get(..10).unwrap_or(&value).split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] => format!("{}年{}月{}日", y, m.trim_start_matches('0'), d.trim_start_matches('0')),
+        _ => value,
+    }
+}
+
+use axum::response::Html;
+use gongkai_domain::org::Role;
+use minijinja::Value;
+use serde::Serialize;
+
+use super::AppState;
+use super::context::Ctx;
+use crate::error::Result;
+
+#[derive(Serialize)]
+struct UserView {
+    display_name: String,
+    username: String,
+    role: &'static str,
+    role_label: &'static str,
+    unit_id: Option<i64>,
+    unit_name: Option<String>,
+    is_office: bool,
+}
+
+/// Render a page with what every page needs (site settings, the user, the CSRF token) merged
+/// with the page's own context.
+pub async fn render(state: &AppState, ctx: &Ctx, name: &str, page: Value) -> Result<Html<String>> {
+    let site: std::collections::HashMap<String, String> = state.settings.read().expect("settings lock").clone();
+    let user = match &ctx.user {
+        Some(u) => {
+            let unit_name = match u.unit_id {
+                Some(id) => crate::db::org::get_unit(&state.db, id).await?.map(|x| x.name),
+                None => None,
+            };
+            Some(UserView {
+                display_name: u.display_name.clone(),
+                username: u.username.clone(),
+                role: u.role.code(),
+                role_label: u.role.label(),
+                unit_id: u.unit_id,
+                unit_name,
+                is_office: u.role == Role::Admin,
+            })
+        }
+        None => None,
+    };
+    let common = minijinja::context! { site => site, user => user, csrf => ctx.csrf.clone(), large_type => ctx.large_type };
+    let merged = minijinja::context! { ..page, ..common };
+    let tpl = state.templates.get_template(name)?;
+    Ok(Html(tpl.render(merged)?))
+}
