@@ -1,1 +1,12 @@
-//! application (being written).
+//! 依申请公开: applications for government information (条例第二十七条至第四十五条).
+//! The value types of an application (who applied, by which channel, what outcome), the status
+//! machine of its life, the statutory clock as a ledger of periods (条例第三十条、第三十二条至第三十四条),
+//! the reply letter (告知书), the 信息处理费 (条例第四十二条, 国办函〔2020〕109号), the
+//! reconsideration and litigation records, and the folds that fill annual-report tables 三 and 四.
+//! Pure: "today" and the calendar are always passed in.
+
+pub mod applicant;
+pub mod outcome;
+
+pub use applicant::{ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on};
+pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
