@@ -1,1 +1,36 @@
-fn main() {}
+//! `gongkai`: the web server and the command-line tools of the platform, in one binary.
+//! Thin: parse the command line, set up logging, dispatch to `cli`.
+
+use clap::Parser;
+
+mod cli;
+mod config;
+mod db;
+mod demo;
+mod error;
+mod export;
+mod flows;
+mod web;
+
+fn main() -> std::process::ExitCode {
+    let args = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| "gongkai=info,warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gongkai: cannot start the async runtime: {e}");
+            return std::process::ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(cli::run(args)) {
+        Ok(code) => code,
+        Err(e) => {
+            // One clear line: what is wrong and what to do.
+            eprintln!("gongkai: {e:#}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}

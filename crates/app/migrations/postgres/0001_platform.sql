@@ -94,6 +94,9 @@ CREATE TABLE idempotency (
     idem_key TEXT PRIMARY KEY,
     object_type TEXT NOT NULL,
     object_id TEXT NOT NULL,
+    -- The public answer of the first submission (tracking code and query secret), kept for a
+    -- day so that a retried or double-clicked submission gets the same answer.
+    response_json TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
 

@@ -1,0 +1,118 @@
+//! The command line: one file per subcommand group. Every subcommand that touches the database
+//! takes the same `--data-dir` / `--database-url`, so `gongkai report build --data-dir DIR`
+//! reads what `gongkai serve --data-dir DIR` wrote.
+
+mod backup;
+mod calendar;
+mod report;
+mod serve;
+mod user;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::db::Db;
+
+#[derive(Parser, Debug)]
+#[command(name = "gongkai", version, about = "公开 Gongkai — 政府信息公开平台 (open government information platform)")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the data is: shared by every subcommand that touches the database.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DbArgs {
+    /// Data directory (SQLite database, search index). Default: ./gongkai-data
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user@host:5432/db); default: SQLite in the data directory
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Configuration file (TOML). Default: DATA_DIR/gongkai.toml if present
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server (portal, back office, API)
+    Serve(serve::ServeArgs),
+    /// Run the database migrations and exit
+    Migrate(DbArgs),
+    /// Staff accounts
+    User(user::UserArgs),
+    /// API tokens for automation
+    Token(user::TokenArgs),
+    /// Consistent copy of the data while the server runs (SQLite; for PostgreSQL use pg_dump)
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty data directory
+    Restore(backup::RestoreArgs),
+    /// The working-day calendar (holidays and 调休)
+    Calendar(calendar::CalendarArgs),
+    /// Annual reports: build from the records, check published ones
+    Report(report::ReportArgs),
+    /// Write an example configuration file to stdout
+    ConfigExample,
+}
+
+impl DbArgs {
+    /// The configuration in force: file, then environment, then these flags.
+    pub fn config(&self) -> anyhow::Result<Config> {
+        let mut c = Config::load(self.config.as_deref(), self.data_dir.as_deref())?;
+        if let Some(d) = &self.data_dir {
+            c.data_dir = d.clone();
+        }
+        if let Some(u) = &self.database_url {
+            c.database_url = Some(u.clone());
+        }
+        Ok(c)
+    }
+
+    /// Open (and migrate) the database the flags name. For SQLite the data directory is created
+    /// if needed, and an unwritable one is a clear error.
+    pub async fn open(&self) -> anyhow::Result<(Config, Db)> {
+        let config = self.config()?;
+        let db = open_db(&config).await?;
+        Ok((config, db))
+    }
+}
+
+pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            anyhow::anyhow!("cannot create the data directory {}: {e}. Choose another with --data-dir", config.data_dir.display())
+        })?;
+        let probe = config.data_dir.join(".write-test");
+        std::fs::write(&probe, b"ok").map_err(|e| {
+            anyhow::anyhow!("the data directory {} is not writable: {e}. Fix its permissions or choose another with --data-dir", config.data_dir.display())
+        })?;
+        let _ = std::fs::remove_file(probe);
+    }
+    Ok(Db::connect(&url).await?)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve(a) => serve::run(a).await,
+        Command::Migrate(a) => {
+            let (config, _db) = a.open().await?;
+            println!("database at {} is up to date", crate::db::redact(&config.database_url()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(a) => user::run(a).await,
+        Command::Token(a) => user::run_token(a).await,
+        Command::Backup(a) => backup::backup(a).await,
+        Command::Restore(a) => backup::restore(a).await,
+        Command::Calendar(a) => calendar::run(a).await,
+        Command::Report(a) => report::run(a).await,
+        Command::ConfigExample => {
+            print!("{}", crate::config::EXAMPLE);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,513 @@
+//! Applications (依申请公开), their events, attachments, review cases, reminders and outbox.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Db, Tx, now_text};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ApplicationRow {
+    pub application_id: i64,
+    pub tracking_code: String,
+    #[serde(skip)]
+    pub secret_hash: String,
+    pub unit_id: Option<i64>,
+    pub channel: String,
+    pub received_on: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub id_doc_kind: String,
+    pub id_number: String,
+    pub credit_code: String,
+    pub contact_person: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub postcode: String,
+    pub subject: String,
+    pub doc_no: String,
+    pub description: String,
+    pub delivery_form: String,
+    pub delivery_method: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub finished_on: Option<String>,
+    pub due_on: Option<String>,
+    pub state_json: String,
+    pub fee_yuan: i64,
+}
+
+const COLUMNS: &str = "application_id, tracking_code, secret_hash, unit_id, channel, received_on, applicant_kind, applicant_name, id_doc_kind, id_number, credit_code, contact_person, phone, email, address, postcode, subject, doc_no, description, delivery_form, delivery_method, status, outcome, finished_on, due_on, state_json, fee_yuan";
+
+/// A new application as stored (already validated by the flow).
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    pub tracking_code: String,
+    pub secret_hash: String,
+    pub idempotency_key: Option<String>,
+    pub unit_id: Option<i64>,
+    pub channel: String,
+    pub received_on: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub id_doc_kind: String,
+    pub id_number: String,
+    pub credit_code: String,
+    pub contact_person: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub postcode: String,
+    pub subject: String,
+    pub doc_no: String,
+    pub description: String,
+    pub delivery_form: String,
+    pub delivery_method: String,
+    pub status: String,
+    pub due_on: Option<String>,
+    pub state_json: String,
+}
+
+pub async fn insert(tx: &mut Tx<'_>, a: &NewApplication) -> Result<i64, sqlx::Error> {
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO application (tracking_code, secret_hash, idempotency_key, unit_id, channel, received_on, applicant_kind, applicant_name,
+            id_doc_kind, id_number, credit_code, contact_person, phone, email, address, postcode, subject, doc_no, description,
+            delivery_form, delivery_method, status, due_on, state_json, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
+         RETURNING application_id",
+    )
+    .bind(a.tracking_code.clone())
+    .bind(a.secret_hash.clone())
+    .bind(a.idempotency_key.clone())
+    .bind(a.unit_id)
+    .bind(a.channel.clone())
+    .bind(a.received_on.clone())
+    .bind(a.applicant_kind.clone())
+    .bind(a.applicant_name.clone())
+    .bind(a.id_doc_kind.clone())
+    .bind(a.id_number.clone())
+    .bind(a.credit_code.clone())
+    .bind(a.contact_person.clone())
+    .bind(a.phone.clone())
+    .bind(a.email.clone())
+    .bind(a.address.clone())
+    .bind(a.postcode.clone())
+    .bind(a.subject.clone())
+    .bind(a.doc_no.clone())
+    .bind(a.description.clone())
+    .bind(a.delivery_form.clone())
+    .bind(a.delivery_method.clone())
+    .bind(a.status.clone())
+    .bind(a.due_on.clone())
+    .bind(a.state_json.clone())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE application_id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn get_tx(tx: &mut Tx<'_>, id: i64) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE application_id = $1")))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn get_by_tracking(db: &Db, code: &str) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE tracking_code = $1")))
+        .bind(code.to_string())
+        .fetch_optional(&db.pool)
+        .await
+}
+
+pub async fn find_by_idempotency(db: &Db, key: &str) -> Result<Option<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE idempotency_key = $1")))
+        .bind(key.to_string())
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The open applications of a unit (or of every unit, or the unassigned ones), soonest due first.
+pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    let (unassigned, unit_id) = match unit {
+        QueueScope::All => (0i64, None),
+        QueueScope::Unit(u) => (0, Some(u)),
+        QueueScope::Unassigned => (1, None),
+    };
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM application
+         WHERE finished_on IS NULL AND ($1 IS NULL OR unit_id = $1) AND ($2 = 0 OR unit_id IS NULL)
+         ORDER BY due_on IS NULL, due_on, application_id LIMIT $3"
+    )))
+    .bind(unit_id)
+    .bind(unassigned)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum QueueScope {
+    All,
+    Unit(i64),
+    Unassigned,
+}
+
+/// Every application of a scope that matters for `year`'s statistics: received by its end and
+/// not finished before its start.
+pub async fn for_year(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    let start = format!("{year}-01-01");
+    let end = format!("{year}-12-31");
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM application
+         WHERE received_on <= $1 AND (finished_on IS NULL OR finished_on >= $2) AND ($3 IS NULL OR unit_id = $3)
+         ORDER BY application_id"
+    )))
+    .bind(end)
+    .bind(start)
+    .bind(unit_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn open_all(db: &Db) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE finished_on IS NULL ORDER BY application_id")))
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Write the new state; `expected_status` guards against a concurrent change (optimistic lock).
+pub async fn update_state(tx: &mut Tx<'_>, a: &ApplicationRow, expected_status: &str) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE application SET unit_id = $1, status = $2, outcome = $3, finished_on = $4, due_on = $5, state_json = $6, fee_yuan = $7, updated_at = $8
+         WHERE application_id = $9 AND status = $10",
+    )
+    .bind(a.unit_id)
+    .bind(a.status.clone())
+    .bind(a.outcome.clone())
+    .bind(a.finished_on.clone())
+    .bind(a.due_on.clone())
+    .bind(a.state_json.clone())
+    .bind(a.fee_yuan)
+    .bind(now_text())
+    .bind(a.application_id)
+    .bind(expected_status.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EventRow {
+    pub application_event_id: i64,
+    pub application_id: i64,
+    pub created_at: String,
+    pub happened_on: String,
+    pub kind: String,
+    pub actor: String,
+    pub public_note: String,
+    pub internal_note: String,
+    pub data_json: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_event(
+    tx: &mut Tx<'_>,
+    application_id: i64,
+    happened_on: &str,
+    kind: &str,
+    actor: &str,
+    public_note: &str,
+    internal_note: &str,
+    data_json: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO application_event (application_id, created_at, happened_on, kind, actor, public_note, internal_note, data_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(application_id)
+    .bind(now_text())
+    .bind(happened_on.to_string())
+    .bind(kind.to_string())
+    .bind(actor.to_string())
+    .bind(public_note.to_string())
+    .bind(internal_note.to_string())
+    .bind(data_json.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn events(db: &Db, application_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+    sqlx::query_as::<_, EventRow>(
+        "SELECT application_event_id, application_id, created_at, happened_on, kind, actor, public_note, internal_note, data_json
+         FROM application_event WHERE application_id = $1 ORDER BY application_event_id",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn count_all(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) FROM application").fetch_one(&db.pool).await?.try_get(0)
+}
+
+// --- attachments ---
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AttachmentMeta {
+    pub attachment_id: i64,
+    pub owner_type: String,
+    pub owner_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_attachment(
+    tx: &mut Tx<'_>,
+    owner_type: &str,
+    owner_id: i64,
+    filename: &str,
+    content_type: &str,
+    sha256: &str,
+    content: &[u8],
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO attachment (owner_type, owner_id, filename, content_type, size_bytes, sha256, content, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING attachment_id",
+    )
+    .bind(owner_type.to_string())
+    .bind(owner_id)
+    .bind(filename.to_string())
+    .bind(content_type.to_string())
+    .bind(content.len() as i64)
+    .bind(sha256.to_string())
+    .bind(content.to_vec())
+    .bind(now_text())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)
+}
+
+pub async fn attachments(db: &Db, owner_type: &str, owner_id: i64) -> Result<Vec<AttachmentMeta>, sqlx::Error> {
+    sqlx::query_as::<_, AttachmentMeta>(
+        "SELECT attachment_id, owner_type, owner_id, filename, content_type, size_bytes, sha256 FROM attachment WHERE owner_type = $1 AND owner_id = $2 ORDER BY attachment_id",
+    )
+    .bind(owner_type.to_string())
+    .bind(owner_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn attachment_content(db: &Db, attachment_id: i64) -> Result<Option<(AttachmentMeta, Vec<u8>)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT attachment_id, owner_type, owner_id, filename, content_type, size_bytes, sha256, content FROM attachment WHERE attachment_id = $1",
+    )
+    .bind(attachment_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let meta = AttachmentMeta {
+        attachment_id: r.try_get(0)?,
+        owner_type: r.try_get(1)?,
+        owner_id: r.try_get(2)?,
+        filename: r.try_get(3)?,
+        content_type: r.try_get(4)?,
+        size_bytes: r.try_get(5)?,
+        sha256: r.try_get(6)?,
+    };
+    Ok(Some((meta, r.try_get(7)?)))
+}
+
+// --- review cases (行政复议 / 行政诉讼) ---
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ReviewCaseRow {
+    pub review_case_id: i64,
+    pub application_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub kind: String,
+    pub result: String,
+    pub filed_on: String,
+    pub decided_on: Option<String>,
+    pub note: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_review_case(
+    tx: &mut Tx<'_>,
+    application_id: Option<i64>,
+    unit_id: Option<i64>,
+    kind: &str,
+    result: &str,
+    filed_on: &str,
+    decided_on: Option<&str>,
+    note: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO review_case (application_id, unit_id, kind, result, filed_on, decided_on, note, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING review_case_id",
+    )
+    .bind(application_id)
+    .bind(unit_id)
+    .bind(kind.to_string())
+    .bind(result.to_string())
+    .bind(filed_on.to_string())
+    .bind(decided_on.map(str::to_string))
+    .bind(note.to_string())
+    .bind(now_text())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)
+}
+
+pub async fn review_cases(db: &Db, unit_id: Option<i64>) -> Result<Vec<ReviewCaseRow>, sqlx::Error> {
+    sqlx::query_as::<_, ReviewCaseRow>(
+        "SELECT review_case_id, application_id, unit_id, kind, result, filed_on, decided_on, note FROM review_case
+         WHERE ($1 IS NULL OR unit_id = $1) ORDER BY review_case_id",
+    )
+    .bind(unit_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn review_cases_for(db: &Db, application_id: i64) -> Result<Vec<ReviewCaseRow>, sqlx::Error> {
+    sqlx::query_as::<_, ReviewCaseRow>(
+        "SELECT review_case_id, application_id, unit_id, kind, result, filed_on, decided_on, note FROM review_case WHERE application_id = $1 ORDER BY review_case_id",
+    )
+    .bind(application_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+// --- reminders: in-app notifications and the e-mail outbox, deduplicated across nodes ---
+
+/// Insert unless the same reminder was already made (by this node or another). True if new.
+pub async fn notify_once(tx: &mut Tx<'_>, unit_id: Option<i64>, for_office: bool, message: &str, link: &str, dedupe_key: &str) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO notification (unit_id, for_office, message, link, dedupe_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(unit_id)
+    .bind(i64::from(for_office))
+    .bind(message.to_string())
+    .bind(link.to_string())
+    .bind(dedupe_key.to_string())
+    .bind(now_text())
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn enqueue_mail(tx: &mut Tx<'_>, to: &str, subject: &str, body: &str, dedupe_key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (to_addr, subject, body, dedupe_key, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(to.to_string())
+    .bind(subject.to_string())
+    .bind(body.to_string())
+    .bind(dedupe_key.to_string())
+    .bind(now_text())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct NotificationRow {
+    pub notification_id: i64,
+    pub unit_id: Option<i64>,
+    pub for_office: i64,
+    pub message: String,
+    pub link: String,
+    pub created_at: String,
+}
+
+pub async fn notifications(db: &Db, unit_id: Option<i64>, office: bool, limit: i64) -> Result<Vec<NotificationRow>, sqlx::Error> {
+    sqlx::query_as::<_, NotificationRow>(
+        "SELECT notification_id, unit_id, for_office, message, link, created_at FROM notification
+         WHERE ($1 = 1 AND for_office = 1) OR ($2 IS NOT NULL AND unit_id = $2) ORDER BY notification_id DESC LIMIT $3",
+    )
+    .bind(i64::from(office))
+    .bind(unit_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MailRow {
+    pub outbox_id: i64,
+    pub to_addr: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<MailRow>, sqlx::Error> {
+    sqlx::query_as::<_, MailRow>("SELECT outbox_id, to_addr, subject, body, attempts FROM outbox WHERE sent_at IS NULL AND attempts < 20 ORDER BY outbox_id LIMIT $1")
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
+}
+
+pub async fn mark_mail(db: &Db, outbox_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
+    match error {
+        None => sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE outbox_id = $2").bind(now_text()).bind(outbox_id).execute(&db.pool).await?,
+        Some(e) => sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = $2").bind(e.to_string()).bind(outbox_id).execute(&db.pool).await?,
+    };
+    Ok(())
+}
+
+// --- calendar ---
+
+pub async fn holidays(db: &Db) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT day, kind, name FROM holiday ORDER BY day").fetch_all(&db.pool).await?;
+    rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}
+
+pub async fn put_holiday(tx: &mut Tx<'_>, day: &str, kind: &str, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO holiday (day, kind, name) VALUES ($1, $2, $3) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name")
+        .bind(day.to_string())
+        .bind(kind.to_string())
+        .bind(name.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+// --- idempotency (double submission creates one record) ---
+
+pub async fn idempotent_response(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query("SELECT response_json FROM idempotency WHERE idem_key = $1").bind(key.to_string()).fetch_optional(&db.pool).await?;
+    row.map(|r| r.try_get(0)).transpose()
+}
+
+pub async fn put_idempotent(tx: &mut Tx<'_>, key: &str, object_type: &str, object_id: &str, response_json: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO idempotency (idem_key, object_type, object_id, response_json, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(key.to_string())
+        .bind(object_type.to_string())
+        .bind(object_id.to_string())
+        .bind(response_json.to_string())
+        .bind(now_text())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Forget stored answers older than `before` (they hold query secrets in clear).
+pub async fn purge_idempotency(db: &Db, before: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM idempotency WHERE created_at < $1").bind(before.to_string()).execute(&db.pool).await?;
+    Ok(())
+}
