@@ -64,9 +64,10 @@ pub fn scan(text: &str) -> Vec<Finding> {
                 digits.push('X');
                 j += 1;
             }
-            // Any other run glued to an X is part of an alphanumeric code (9110…002X), not a number.
+            // Any other run glued to an X is part of an alphanumeric code (9110…002X), not a phone
+            // or card; a valid ID number is still reported (missing one costs more).
             let glued = x_follows && !id_candidate;
-            if let Some((kind, masked)) = classify_number(&digits).filter(|_| !glued) {
+            if let Some((kind, masked)) = classify_number(&digits).filter(|(k, _)| !glued || *k == FindingKind::IdNumber) {
                 numbers.push((i, found.len()));
                 found.push(finding(kind, chars[i].0, end_of(j), masked));
             }
