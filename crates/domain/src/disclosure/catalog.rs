@@ -221,12 +221,16 @@ mod tests {
     fn the_catalog_has_the_platform_columns_and_the_seed_special_column() {
         let cat = standard_catalog();
         let top: Vec<&str> = cat.iter().map(|n| n.title.as_str()).collect();
-        for t in ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开"] {
+        for t in ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开"]
+        {
             assert!(top.contains(&t), "{t}");
         }
         let basic = cat.iter().find(|n| n.code == "basic").unwrap();
         let subs: Vec<&str> = basic.children.iter().map(|n| n.title.as_str()).collect();
-        assert_eq!(subs, ["政策文件", "工作推进", "试点领域基层政务公开标准化规范化", "乡镇级基层政务公开标准化规范化"]);
+        assert_eq!(
+            subs,
+            ["政策文件", "工作推进", "试点领域基层政务公开标准化规范化", "乡镇级基层政务公开标准化规范化"]
+        );
         assert_eq!(basic.children[2].children.len(), 26);
     }
 

@@ -413,7 +413,13 @@ mod tests {
         let counts = count_by_channel([&a[..], &b[..], &c[..]]);
         assert_eq!(
             counts,
-            vec![(Channel::Website, 2), (Channel::Weibo, 1), (Channel::WeChat, 1), (Channel::App, 0), (Channel::Other, 0)]
+            vec![
+                (Channel::Website, 2),
+                (Channel::Weibo, 1),
+                (Channel::WeChat, 1),
+                (Channel::App, 0),
+                (Channel::Other, 0)
+            ]
         );
     }
 

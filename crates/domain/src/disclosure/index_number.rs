@@ -128,18 +128,28 @@ impl IndexNumber {
     /// local schemes (宁波's 地区-部门-类别-分组-日期-顺序号) are refused with
     /// [`IndexNumberError::LegacyLocal`]: keep them verbatim as a [`LegacyIndexNumber`].
     pub fn parse(s: &str) -> Result<IndexNumber, IndexNumberError> {
-        let s: String = s.trim().chars().map(|c| match c {
-            '／' => '/',
-            '－' | '—' => '-',
-            c => c.to_ascii_uppercase(),
-        }).collect();
+        let s: String = s
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '／' => '/',
+                '－' | '—' => '-',
+                c => c.to_ascii_uppercase(),
+            })
+            .collect();
         if s.is_empty() {
             return Err(IndexNumberError::Empty);
         }
         let Some((front, back)) = s.split_once('/') else {
-            return Err(if s.matches('-').count() >= 3 { IndexNumberError::LegacyLocal } else { IndexNumberError::Shape });
+            return Err(if s.matches('-').count() >= 3 {
+                IndexNumberError::LegacyLocal
+            } else {
+                IndexNumberError::Shape
+            });
         };
-        let Some((period, serial)) = back.split_once('-') else { return Err(IndexNumberError::Shape) };
+        let Some((period, serial)) = back.split_once('-') else {
+            return Err(IndexNumberError::Shape);
+        };
         let alnum = |t: &str| t.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
         let unit = match front.len() {
             18 if alnum(front) => UnitCode::CreditCode(front.to_string()),
@@ -187,7 +197,9 @@ impl std::fmt::Display for IndexNumber {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.period {
             Period::Year(y) => write!(f, "{}/{y:04}-{:05}", self.unit.as_str(), self.serial),
-            Period::YearMonth(y, m) => write!(f, "{}/{y:04}{m:02}-{:05}", self.unit.as_str(), self.serial),
+            Period::YearMonth(y, m) => {
+                write!(f, "{}/{y:04}{m:02}-{:05}", self.unit.as_str(), self.serial)
+            }
         }
     }
 }
@@ -261,7 +273,10 @@ mod tests {
 
     #[test]
     fn generation_refuses_bad_codes_years_and_serials() {
-        assert_eq!(IndexNumber::generate("11410482005557200A", 2020, 1).unwrap_err(), IndexNumberError::CreditCodeCheck);
+        assert_eq!(
+            IndexNumber::generate("11410482005557200A", 2020, 1).unwrap_err(),
+            IndexNumberError::CreditCodeCheck
+        );
         assert_eq!(IndexNumber::generate("1141048", 2020, 1), Err(IndexNumberError::UnitCode));
         assert_eq!(IndexNumber::generate("000014349", 1800, 1), Err(IndexNumberError::Period));
         assert_eq!(IndexNumber::generate("000014349", 2020, 0), Err(IndexNumberError::Serial));
@@ -291,7 +306,10 @@ mod tests {
     #[test]
     fn full_width_separators_and_lower_case_are_read() {
         assert_eq!(IndexNumber::parse(" 000014349／2018－00222 ").unwrap().to_string(), "000014349/2018-00222");
-        assert_eq!(IndexNumber::parse("11441700007280420y/2021-00050").unwrap().to_string(), "11441700007280420Y/2021-00050");
+        assert_eq!(
+            IndexNumber::parse("11441700007280420y/2021-00050").unwrap().to_string(),
+            "11441700007280420Y/2021-00050"
+        );
     }
 
     #[test]

@@ -88,8 +88,13 @@ pub enum ItemStatus {
 }
 
 impl ItemStatus {
-    pub const ALL: [ItemStatus; 5] =
-        [ItemStatus::Draft, ItemStatus::PendingReview, ItemStatus::Published, ItemStatus::Withdrawn, ItemStatus::Expired];
+    pub const ALL: [ItemStatus; 5] = [
+        ItemStatus::Draft,
+        ItemStatus::PendingReview,
+        ItemStatus::Published,
+        ItemStatus::Withdrawn,
+        ItemStatus::Expired,
+    ];
     pub fn label(self) -> &'static str {
         match self {
             ItemStatus::Draft => "草稿",
@@ -276,11 +281,11 @@ mod tests {
         // Rows: statuses in ALL order; columns: events() order. None = refused.
         let table: [[Option<ItemStatus>; 6]; 5] = [
             //  Edit         Submit               Return       Approve          Withdraw         Expire
-            [Some(Draft), Some(PendingReview), None, None, None, None],      // Draft
-            [None, None, Some(Draft), Some(Published), None, None],          // PendingReview
-            [None, None, None, None, Some(Withdrawn), Some(Expired)],        // Published
-            [None, None, None, None, None, None],                            // Withdrawn
-            [None, None, None, None, None, None],                            // Expired
+            [Some(Draft), Some(PendingReview), None, None, None, None], // Draft
+            [None, None, Some(Draft), Some(Published), None, None],     // PendingReview
+            [None, None, None, None, Some(Withdrawn), Some(Expired)],   // Published
+            [None, None, None, None, None, None],                       // Withdrawn
+            [None, None, None, None, None, None],                       // Expired
         ];
         for (s, row) in ItemStatus::ALL.into_iter().zip(table) {
             for (e, expected) in events().into_iter().zip(row) {
@@ -309,7 +314,11 @@ mod tests {
         let t = apply(ItemStatus::PendingReview, ItemEvent::Approve(review(vec![], None))).unwrap();
         assert_eq!(
             t.effects,
-            vec![ItemEffect::RecordSecrecyReview(review(vec![], None)), ItemEffect::AssignIndexNumber, ItemEffect::Publish]
+            vec![
+                ItemEffect::RecordSecrecyReview(review(vec![], None)),
+                ItemEffect::AssignIndexNumber,
+                ItemEffect::Publish
+            ]
         );
     }
 
@@ -321,7 +330,10 @@ mod tests {
         assert_eq!(blocked, Err(ItemError::ScanFindings { count: 1 }));
         let blank = apply(ItemStatus::PendingReview, ItemEvent::Approve(review(findings.clone(), Some("  "))));
         assert_eq!(blank, Err(ItemError::ScanFindings { count: 1 }));
-        let ok = apply(ItemStatus::PendingReview, ItemEvent::Approve(review(findings, Some("“内部”为栏目名称，经核实不涉密"))));
+        let ok = apply(
+            ItemStatus::PendingReview,
+            ItemEvent::Approve(review(findings, Some("“内部”为栏目名称，经核实不涉密"))),
+        );
         assert_eq!(ok.unwrap().to, ItemStatus::Published);
     }
 
@@ -360,15 +372,24 @@ mod tests {
     #[test]
     fn the_timeliness_statement_reads_as_a_sentence() {
         let due = d(2020, 3, 31);
-        assert_eq!(timeliness_statement(due, Some(d(2020, 3, 2)), d(2020, 5, 1)), "于2020年3月2日公开，在法定期限（2020年3月31日）内");
-        assert_eq!(timeliness_statement(due, Some(d(2020, 4, 3)), d(2020, 5, 1)), "于2020年4月3日公开，超过法定期限（2020年3月31日）3天");
+        assert_eq!(
+            timeliness_statement(due, Some(d(2020, 3, 2)), d(2020, 5, 1)),
+            "于2020年3月2日公开，在法定期限（2020年3月31日）内"
+        );
+        assert_eq!(
+            timeliness_statement(due, Some(d(2020, 4, 3)), d(2020, 5, 1)),
+            "于2020年4月3日公开，超过法定期限（2020年3月31日）3天"
+        );
         assert_eq!(timeliness_statement(due, None, d(2020, 3, 29)), "尚未公开，距法定期限（2020年3月31日）还有2天");
         assert_eq!(timeliness_statement(due, None, d(2020, 4, 10)), "尚未公开，已超过法定期限（2020年3月31日）10天");
     }
 
     #[test]
     fn a_title_is_trimmed_and_may_be_neither_empty_nor_too_long() {
-        assert_eq!(Title::parse("  关于做好2020年政务公开工作的通知 ").unwrap().as_str(), "关于做好2020年政务公开工作的通知");
+        assert_eq!(
+            Title::parse("  关于做好2020年政务公开工作的通知 ").unwrap().as_str(),
+            "关于做好2020年政务公开工作的通知"
+        );
         assert_eq!(Title::parse(" "), Err(ItemError::TitleEmpty));
         assert_eq!(Title::parse(&"字".repeat(201)), Err(ItemError::TitleTooLong));
     }

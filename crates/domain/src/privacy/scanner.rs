@@ -67,7 +67,9 @@ pub fn scan(text: &str) -> Vec<Finding> {
             // Any other run glued to an X is part of an alphanumeric code (9110…002X), not a phone
             // or card; a valid ID number is still reported (missing one costs more).
             let glued = x_follows && !id_candidate;
-            if let Some((kind, masked)) = classify_number(&digits).filter(|(k, _)| !glued || *k == FindingKind::IdNumber) {
+            if let Some((kind, masked)) =
+                classify_number(&digits).filter(|(k, _)| !glued || *k == FindingKind::IdNumber)
+            {
                 numbers.push((i, found.len()));
                 found.push(finding(kind, chars[i].0, end_of(j), masked));
             }
@@ -119,10 +121,10 @@ fn is_x(c: char) -> bool {
 /// What a maximal digit run (ASCII, possibly ending in `X`) is, with its masked form.
 fn classify_number(digits: &str) -> Option<(FindingKind, String)> {
     let n = digits.len();
-    if n == 18 || n == 15 {
-        if let Ok(id) = IdNumber::parse(digits) {
-            return Some((FindingKind::IdNumber, id.masked()));
-        }
+    if (n == 18 || n == 15)
+        && let Ok(id) = IdNumber::parse(digits)
+    {
+        return Some((FindingKind::IdNumber, id.masked()));
     }
     let b = digits.as_bytes();
     if n == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
@@ -153,7 +155,7 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn is_cjk(c: char) -> bool {
@@ -170,8 +172,19 @@ fn ends_with_word(chars: &[(usize, char)], i: usize, word: &str) -> bool {
     i >= w.len() && chars[i - w.len()..i].iter().map(|&(_, c)| c).eq(w.iter().copied())
 }
 
-const ALWAYS_MARKS: [&str; 11] =
-    ["绝密★", "机密★", "秘密★", "密级：", "密级:", "注意保密", "严禁外传", "内部资料", "内部文件", "内部刊物", "内部使用"];
+const ALWAYS_MARKS: [&str; 11] = [
+    "绝密★",
+    "机密★",
+    "秘密★",
+    "密级：",
+    "密级:",
+    "注意保密",
+    "严禁外传",
+    "内部资料",
+    "内部文件",
+    "内部刊物",
+    "内部使用",
+];
 const LEVEL_MARKS: [&str; 4] = ["绝密", "机密", "秘密", "涉密"];
 const MENTION_BEFORE: [&str; 11] = ["国家", "商业", "工作", "军事", "个人", "保守", "非", "不", "未", "无", "防止"];
 const STANDALONE_MARKS: [&str; 2] = ["内部", "不得公开"];
@@ -215,8 +228,22 @@ fn mark_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<usize> {
 
 const NAME_LABELS: [&str; 6] = ["姓名", "申请人", "联系人", "户主", "户名", "收款人"];
 const NUMBER_LABELS: [&str; 16] = [
-    "公民身份号码", "身份证号码", "身份证号", "身份证", "证件号码", "证件号", "手机号码", "手机号", "手机",
-    "联系电话", "电话号码", "电话", "银行卡号", "银行账号", "卡号", "账号",
+    "公民身份号码",
+    "身份证号码",
+    "身份证号",
+    "身份证",
+    "证件号码",
+    "证件号",
+    "手机号码",
+    "手机号",
+    "手机",
+    "联系电话",
+    "电话号码",
+    "电话",
+    "银行卡号",
+    "银行账号",
+    "卡号",
+    "账号",
 ];
 
 /// A name after `姓名：` and friends, as a char range.
@@ -274,7 +301,9 @@ fn name_before(chars: &[(usize, char)], first: usize) -> Option<(usize, usize)> 
         j -= 1;
     }
     let mut start = j;
-    if let Some(l) = NAME_LABELS.iter().find(|l| chars[start..end].iter().map(|&(_, c)| c).take(l.chars().count()).eq(l.chars())) {
+    if let Some(l) =
+        NAME_LABELS.iter().find(|l| chars[start..end].iter().map(|&(_, c)| c).take(l.chars().count()).eq(l.chars()))
+    {
         start += l.chars().count();
     }
     let run: Vec<char> = chars[start..end].iter().map(|&(_, c)| c).collect();
@@ -303,7 +332,8 @@ const NOT_NAMES: [&str; 24] = [
     "金额", "余额", "时间", "全年", "全市", "全县", "全省", "全部", "合计", "共计", "文号", "编号", "周期", "安全",
     "明细", "成本", "方式", "万元", "常住", "黄金", "高速", "任务", "程序", "计划",
 ];
-const COMPOUND_SURNAMES: [&str; 11] = ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯"];
+const COMPOUND_SURNAMES: [&str; 11] =
+    ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯"];
 
 fn starts_with_surname(run: &[char]) -> bool {
     let s: String = run.iter().collect();
@@ -483,15 +513,17 @@ mod tests {
     // ---- properties -------------------------------------------------------------------------
 
     const PROVINCE_CODES: [u32; 34] = [
-        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61,
-        62, 63, 64, 65, 71, 81, 82,
+        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
+        63, 64, 65, 71, 81, 82,
     ];
 
     fn valid_id() -> impl Strategy<Value = String> {
-        (0..34usize, 0..10_000u32, 1900..2025i32, 1..=12u32, 1..=28u32, 0..1000u32).prop_map(|(p, rest, y, m, d, seq)| {
-            let first17 = format!("{}{rest:04}{y:04}{m:02}{d:02}{seq:03}", PROVINCE_CODES[p]);
-            complete_id_number(&first17).unwrap().as_str().to_string()
-        })
+        (0..34usize, 0..10_000u32, 1900..2025i32, 1..=12u32, 1..=28u32, 0..1000u32).prop_map(
+            |(p, rest, y, m, d, seq)| {
+                let first17 = format!("{}{rest:04}{y:04}{m:02}{d:02}{seq:03}", PROVINCE_CODES[p]);
+                complete_id_number(&first17).unwrap().as_str().to_string()
+            },
+        )
     }
 
     /// Ordinary Chinese text: CJK characters, punctuation, and no digits at all.
