@@ -252,10 +252,6 @@ fn labelled_name_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<(us
         return None;
     }
     let label = NAME_LABELS.iter().find(|l| word_at(text, chars, i, l))?;
-    // The label must start a word of its own: not 被申请人, not 户主体.
-    if i > 0 && is_cjk(chars[i - 1].1) {
-        return None;
-    }
     let mut j = i + label.chars().count();
     while chars.get(j).is_some_and(|&(_, c)| c == ' ' || c == '\u{3000}') {
         j += 1;
@@ -424,6 +420,8 @@ mod tests {
         assert_eq!(kinds("姓名：李四，"), vec![(FindingKind::PersonName, "李四".into())]);
         assert_eq!(kinds("联系人: 欧阳明月\n"), vec![(FindingKind::PersonName, "欧阳明月".into())]);
         assert_eq!(scan("户主：李建华")[0].excerpt_masked, "李*华");
+        assert_eq!(kinds("申请人姓名：王五；"), vec![(FindingKind::PersonName, "王五".into())]);
+        assert_eq!(kinds("被申请人：汝州市人民政府"), vec![]);
     }
 
     #[test]
