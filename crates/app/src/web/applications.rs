@@ -1,0 +1,340 @@
+//! 依申请公开 pages: the public form and tracking page, and the staff queue, detail, steps,
+//! registration of offline applications and reply letters.
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use gongkai_domain::application::{Consultee, Event, Outcome};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::AppState;
+use super::context::Ctx;
+use super::templates::render;
+use crate::db::{self, application::QueueScope};
+use crate::error::{AppError, FieldError, Result};
+use crate::flows::application::{self as flow, ApplicationForm, Upload};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/applications/new", get(new_form))
+        .route("/applications", post(submit_form))
+        .route("/applications/track", get(track))
+        .route("/staff/applications", get(queue))
+        .route("/staff/applications/register", get(register_form).post(register))
+        .route("/staff/applications/{id}", get(detail))
+        .route("/staff/applications/{id}/route", post(route))
+        .route("/staff/applications/{id}/step", post(step))
+        .route("/staff/applications/{id}/letter", get(letter))
+        .route("/staff/applications/{id}/letter.docx", get(letter_docx))
+        .route("/staff/applications/{id}/review-cases", post(add_review_case))
+        .route("/staff/attachments/{id}", get(attachment))
+}
+
+pub fn choices() -> minijinja::Value {
+    use gongkai_domain::application::{ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind};
+    let kinds: Vec<_> = ApplicantKind::all().iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
+    let docs: Vec<_> = IdDocumentKind::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
+    let forms: Vec<_> = DeliveryForm::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
+    let methods: Vec<_> = DeliveryMethod::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
+    let channels: Vec<_> = Channel::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
+    context! { kinds => kinds, docs => docs, forms => forms, methods => methods, channels => channels }
+}
+
+async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    let form = ApplicationForm {
+        applicant_kind: "natural_person".into(),
+        id_doc_kind: "resident_id".into(),
+        idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
+        ..Default::default()
+    };
+    render(&state, &ctx, "applications/new.html", context! { nav => "apply", form => form, choices => choices() }).await
+}
+
+/// Read a multipart form: text fields into the form, files into uploads.
+async fn read_multipart(mut mp: Multipart) -> Result<(ApplicationForm, Vec<Upload>)> {
+    let mut pairs: Vec<(String, String)> = vec![];
+    let mut uploads = vec![];
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("附件过大或上传中断".into()))?;
+            if !filename.is_empty() && !bytes.is_empty() {
+                uploads.push(Upload { filename, content_type, bytes: bytes.to_vec() });
+            }
+        } else {
+            let text = field.text().await.map_err(|_| AppError::BadRequest("表单内容不是有效的文本（UTF-8）".into()))?;
+            pairs.push((name, text));
+        }
+    }
+    let encoded = serde_urlencoded::to_string(&pairs).map_err(|e| AppError::Internal(e.into()))?;
+    let form: ApplicationForm = serde_urlencoded::from_str(&encoded).map_err(|_| AppError::BadRequest("表单内容有误".into()))?;
+    Ok((form, uploads))
+}
+
+async fn submit_form(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
+    state.limiter.limit("public-submit", ctx.ip, state.config.public_submissions_per_minute)?;
+    let (form, uploads) = read_multipart(mp).await?;
+    match flow::submit(&state, &ctx.actor(), &form, uploads, false).await {
+        Ok(s) => {
+            let page = render(&state, &ctx, "applications/submitted.html", context! { nav => "apply", s => s }).await?;
+            Ok((StatusCode::CREATED, page).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let page = render(&state, &ctx, "applications/new.html", context! { nav => "apply", form => form, errors => errors, choices => choices() }).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct TrackQuery {
+    code: Option<String>,
+    secret: Option<String>,
+}
+
+async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
+    let (Some(code), Some(secret)) = (q.code.filter(|c| !c.trim().is_empty()), q.secret) else {
+        return Ok(render(&state, &ctx, "applications/track.html", context! { nav => "apply" }).await?.into_response());
+    };
+    state.limiter.limit("public-track", ctx.ip, 60)?;
+    match flow::public_status(&state, &code, &secret).await {
+        Ok(s) => Ok(render(&state, &ctx, "applications/track.html", context! { nav => "apply", s => s, code => code }).await?.into_response()),
+        Err(AppError::NotFound) => {
+            let page = render(&state, &ctx, "applications/track.html", context! { nav => "apply", code => code, error => "查询码或查询密码不正确" }).await?;
+            Ok((StatusCode::NOT_FOUND, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct QueueQuery {
+    scope: Option<String>,
+}
+
+async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Result<Html<String>> {
+    let user = ctx.require_staff()?;
+    let scope = if ctx.actor().is_office() {
+        match q.scope.as_deref() {
+            Some("unassigned") => QueueScope::Unassigned,
+            Some(s) => s.parse::<i64>().map(QueueScope::Unit).unwrap_or(QueueScope::All),
+            None => QueueScope::All,
+        }
+    } else {
+        QueueScope::Unit(user.unit_id.ok_or(AppError::Forbidden)?)
+    };
+    let lines = flow::queue(&state, scope, 500).await?;
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "applications/queue.html", context! { lines => lines, units => units, scope => q.scope }).await
+}
+
+async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let actor = ctx.actor();
+    let row = flow::load_for_staff(&state.db, &actor, id).await?;
+    let (status, clock) = flow::parse_state(&row)?;
+    let cal = state.calendar();
+    let today = flow::today();
+    let events = db::application::events(&state.db, id).await?;
+    let attachments = db::application::attachments(&state.db, "application", id).await?;
+    let units = db::org::list_units(&state.db).await?;
+    let cases = db::application::review_cases_for(&state.db, id).await?;
+    let outcomes: Vec<_> = Outcome::all().iter().map(|o| context! { code => o.code(), label => o.label() }).collect();
+    let may_approve = actor.is_office() || row.unit_id.is_some_and(|u| actor.may_approve_for(u));
+    render(
+        &state,
+        &ctx,
+        "applications/detail.html",
+        context! {
+            a => row,
+            status_code => status.code(),
+            status_label => status.label(),
+            finished => status.is_finished(),
+            status_line => gongkai_domain::application::status_line(&status, &clock, today, &cal),
+            explanation => clock.explain(&cal),
+            events => events,
+            attachments => attachments,
+            units => units,
+            outcomes => outcomes,
+            cases => cases,
+            today => today.to_string(),
+            may_approve => may_approve,
+            is_office => actor.is_office(),
+            choices => choices(),
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct RouteForm {
+    #[serde(default)]
+    unit_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn route(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<RouteForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    let to = f.unit_id.trim().parse::<i64>().ok();
+    flow::route(&state, &ctx.actor(), id, to, &f.reason).await?;
+    let back = if ctx.actor().is_office() || to.is_some_and(|u| ctx.actor().may_access_unit(u)) { format!("/staff/applications/{id}") } else { "/staff/applications".into() };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// One form for every step; `action` names it, the other fields carry its data.
+#[derive(Deserialize)]
+struct StepForm {
+    action: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    deadline: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    approver: String,
+    #[serde(default)]
+    party: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    public_note: String,
+    #[serde(default)]
+    internal_note: String,
+}
+
+fn date_field(s: &str, what: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| AppError::Invalid(vec![FieldError::new("date", format!("请填写{what}（YYYY-MM-DD）"))]))
+}
+
+fn step_event(f: &StepForm) -> Result<Event> {
+    let on = || date_field(&f.date, "日期");
+    Ok(match f.action.as_str() {
+        "clarify" => Event::RequestClarification { sent_on: on()?, deadline: date_field(&f.deadline, "补正期限")? },
+        "supplement" => Event::Supplement { received_on: on()? },
+        "clarification_lapsed" => Event::ClarificationLapsed { on: on()? },
+        "consult" => Event::Consult {
+            party: if f.party == "other_organ" { Consultee::OtherOrgan } else { Consultee::ThirdParty },
+            sent_on: on()?,
+        },
+        "consultation_ended" => Event::ConsultationEnded { on: on()? },
+        "extend" => Event::Extend {
+            approved_on: on()?,
+            days: f.days.trim().parse().map_err(|_| AppError::Invalid(vec![FieldError::new("days", "请填写延长的工作日数")]))?,
+            approver: f.approver.trim().to_string(),
+        },
+        "fee_notice" => Event::SendFeeNotice {
+            sent_on: on()?,
+            amount_yuan: f.amount.trim().parse().map_err(|_| AppError::Invalid(vec![FieldError::new("amount", "请填写收费金额（元）")]))?,
+            deadline: date_field(&f.deadline, "缴费期限")?,
+        },
+        "fee_paid" => Event::FeePaid { on: on()? },
+        "fee_lapsed" => Event::FeeLapsed { on: on()? },
+        "answer" => Event::Answer {
+            on: on()?,
+            outcome: Outcome::from_code(&f.outcome).map_err(|_| AppError::Invalid(vec![FieldError::new("outcome", "请选择答复结果")]))?,
+        },
+        "withdraw" => Event::Withdraw { on: on()? },
+        _ => return Err(AppError::BadRequest("未知的办理操作".into())),
+    })
+}
+
+async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StepForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    let event = step_event(&f)?;
+    flow::step(&state, &ctx.actor(), id, event, &f.public_note, &f.internal_note).await?;
+    Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response())
+}
+
+async fn letter(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
+    render(&state, &ctx, "applications/letter.html", context! { letter => letter, id => id }).await
+}
+
+async fn letter_docx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.require_staff()?;
+    let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
+    let bytes = crate::export::letter_docx(&letter)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"reply-{id}.docx\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct ReviewCaseForm {
+    kind: String,
+    result: String,
+    filed_on: String,
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn add_review_case(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReviewCaseForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    crate::flows::application::add_review_case(&state, &ctx.actor(), id, &f.kind, &f.result, &f.filed_on, &f.decided_on, &f.note).await?;
+    Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response())
+}
+
+/// Attachments are staff-only: the applicant's ID scans are never served publicly.
+async fn attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.require_staff()?;
+    let (meta, bytes) = db::application::attachment_content(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if meta.owner_type == "application" {
+        flow::load_for_staff(&state.db, &ctx.actor(), meta.owner_id).await?;
+    }
+    let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&meta.filename));
+    Ok(([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let units = db::org::list_units(&state.db).await?;
+    let form = ApplicationForm {
+        applicant_kind: "natural_person".into(),
+        id_doc_kind: "resident_id".into(),
+        channel: "letter".into(),
+        event_date: flow::today().to_string(),
+        unit_id: ctx.user.as_ref().and_then(|u| u.unit_id).map(|u| u.to_string()).unwrap_or_default(),
+        idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
+        ..Default::default()
+    };
+    render(&state, &ctx, "applications/register.html", context! { form => form, units => units, choices => choices() }).await
+}
+
+async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
+    ctx.require_staff()?;
+    let (form, uploads) = read_multipart(mp).await?;
+    match flow::submit(&state, &ctx.actor(), &form, uploads, true).await {
+        Ok(s) => Ok(Redirect::to(&format!("/staff/applications/{}", s.application_id)).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let units = db::org::list_units(&state.db).await?;
+            let page = render(&state, &ctx, "applications/register.html", context! { form => form, units => units, errors => errors, choices => choices() }).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
