@@ -6,7 +6,9 @@
 //! Pure: "today" and the calendar are always passed in.
 
 pub mod applicant;
+pub mod clock;
 pub mod outcome;
 
 pub use applicant::{ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on};
 pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
+pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
