@@ -8,7 +8,9 @@
 pub mod applicant;
 pub mod clock;
 pub mod outcome;
+pub mod status;
 
 pub use applicant::{ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on};
 pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
 pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
+pub use status::{Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line, suggested_clarification_deadline};
