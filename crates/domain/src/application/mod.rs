@@ -7,10 +7,14 @@
 
 pub mod applicant;
 pub mod clock;
+pub mod fee;
 pub mod outcome;
+pub mod review;
 pub mod status;
 
 pub use applicant::{ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on};
 pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
 pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
 pub use status::{Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line, suggested_clarification_deadline};
+pub use fee::{Fee, FeeBand, FeeBasis, fee};
+pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
