@@ -10,6 +10,7 @@ pub mod clock;
 pub mod fee;
 pub mod outcome;
 pub mod review;
+pub mod stats;
 pub mod status;
 
 pub use applicant::{ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on};
@@ -18,3 +19,4 @@ pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
 pub use status::{Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line, suggested_clarification_deadline};
 pub use fee::{Fee, FeeBand, FeeBasis, fee};
 pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
+pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3};
