@@ -8,6 +8,7 @@
 pub mod applicant;
 pub mod clock;
 pub mod fee;
+pub mod letter;
 pub mod outcome;
 pub mod review;
 pub mod stats;
@@ -20,3 +21,4 @@ pub use status::{Consultee, Effect, Event, Notice, Status, Transition, Transitio
 pub use fee::{Fee, FeeBand, FeeBasis, fee};
 pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
 pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3};
+pub use letter::{Letter, LetterInput, reply_letter};
