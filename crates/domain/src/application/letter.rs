@@ -58,35 +58,59 @@ fn title(outcome: &Outcome) -> &'static str {
 /// The finding: why the office decided as it did, in the words of the 条例.
 fn finding(outcome: &Outcome) -> &'static str {
     match outcome {
-        Outcome::Disclosed => "经审查，您申请获取的政府信息属于可以公开的政府信息，本机关决定予以公开。",
+        Outcome::Disclosed => {
+            "经审查，您申请获取的政府信息属于可以公开的政府信息，本机关决定予以公开。"
+        }
         Outcome::PartiallyDisclosed => {
             "经审查，您申请获取的政府信息中含有不应当公开的内容，但能够作区分处理，本机关向您提供可以公开的部分，并对不予公开的部分说明理由。"
         }
         Outcome::Withheld(r) => match r {
-            WithheldReason::StateSecret => "经审查，您申请获取的政府信息属于国家秘密，本机关决定不予公开。",
-            WithheldReason::ForbiddenByLaw => "经审查，您申请获取的政府信息属于法律、行政法规禁止公开的政府信息，本机关决定不予公开。",
-            WithheldReason::Security => "经审查，您申请获取的政府信息公开后可能危及国家安全、公共安全、经济安全、社会稳定，本机关决定不予公开。",
-            WithheldReason::ThirdPartyRights => "经审查，您申请获取的政府信息涉及商业秘密、个人隐私等，公开会损害第三方合法权益，本机关决定不予公开。",
-            WithheldReason::InternalAffairs => "经审查，您申请获取的政府信息属于人事管理、后勤管理、内部工作流程等内部事务信息，本机关决定不予公开。",
+            WithheldReason::StateSecret => {
+                "经审查，您申请获取的政府信息属于国家秘密，本机关决定不予公开。"
+            }
+            WithheldReason::ForbiddenByLaw => {
+                "经审查，您申请获取的政府信息属于法律、行政法规禁止公开的政府信息，本机关决定不予公开。"
+            }
+            WithheldReason::Security => {
+                "经审查，您申请获取的政府信息公开后可能危及国家安全、公共安全、经济安全、社会稳定，本机关决定不予公开。"
+            }
+            WithheldReason::ThirdPartyRights => {
+                "经审查，您申请获取的政府信息涉及商业秘密、个人隐私等，公开会损害第三方合法权益，本机关决定不予公开。"
+            }
+            WithheldReason::InternalAffairs => {
+                "经审查，您申请获取的政府信息属于人事管理、后勤管理、内部工作流程等内部事务信息，本机关决定不予公开。"
+            }
             WithheldReason::ProcessInformation => {
                 "经审查，您申请获取的政府信息属于本机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息，本机关决定不予公开。"
             }
-            WithheldReason::EnforcementFile => "经审查，您申请获取的政府信息属于行政执法案卷信息，本机关决定不予公开。",
+            WithheldReason::EnforcementFile => {
+                "经审查，您申请获取的政府信息属于行政执法案卷信息，本机关决定不予公开。"
+            }
             WithheldReason::AdministrativeQuery => {
                 "经审查，您申请获取的信息属于有关法律、行政法规对信息的获取有特别规定的查询事项，请依照有关法律、行政法规的规定办理。"
             }
         },
         Outcome::Unable(r) => match r {
-            UnableReason::NotHeld => "经检索，本机关未制作或者获取您申请公开的政府信息，该政府信息不存在。",
-            UnableReason::WouldNeedCreating => "经审查，本机关没有您所申请的现成信息，提供该信息需要对现有政府信息进行加工、分析，本机关不予提供。",
-            UnableReason::StillUnclear => "本机关已一次性告知您补正申请内容，补正后的申请内容仍不明确，本机关无法确定您所申请的政府信息。",
+            UnableReason::NotHeld => {
+                "经检索，本机关未制作或者获取您申请公开的政府信息，该政府信息不存在。"
+            }
+            UnableReason::WouldNeedCreating => {
+                "经审查，本机关没有您所申请的现成信息，提供该信息需要对现有政府信息进行加工、分析，本机关不予提供。"
+            }
+            UnableReason::StillUnclear => {
+                "本机关已一次性告知您补正申请内容，补正后的申请内容仍不明确，本机关无法确定您所申请的政府信息。"
+            }
         },
         Outcome::NotProcessed(r) => match r {
             NotProcessedReason::Petition => {
                 "经审查，您以政府信息公开申请的形式进行信访、投诉、举报等活动，本机关不作为政府信息公开申请处理，您可以通过相应渠道提出。"
             }
-            NotProcessedReason::Repeated => "经审查，本机关已就您申请公开的相同政府信息作出答复，对您的重复申请不予重复处理。",
-            NotProcessedReason::Publication => "经审查，您申请获取的是政府公报、报刊、书籍等公开出版物，请通过相应途径获取。",
+            NotProcessedReason::Repeated => {
+                "经审查，本机关已就您申请公开的相同政府信息作出答复，对您的重复申请不予重复处理。"
+            }
+            NotProcessedReason::Publication => {
+                "经审查，您申请获取的是政府公报、报刊、书籍等公开出版物，请通过相应途径获取。"
+            }
             NotProcessedReason::Excessive => {
                 "经审查，您申请公开政府信息的数量、频次明显超过合理范围，您说明的理由不合理，本机关不予处理。"
             }
@@ -98,7 +122,9 @@ fn finding(outcome: &Outcome) -> &'static str {
             OtherReason::OverdueClarification => {
                 "本机关已一次性告知您补正申请内容，您无正当理由逾期未补正，视为放弃申请，本机关不再处理该政府信息公开申请。"
             }
-            OtherReason::UnpaidFee => "您未在收费通知要求的期限内缴纳信息处理费，本机关不再处理该政府信息公开申请。",
+            OtherReason::UnpaidFee => {
+                "您未在收费通知要求的期限内缴纳信息处理费，本机关不再处理该政府信息公开申请。"
+            }
             OtherReason::Other => "本机关对您的申请办理情况告知如下。",
         },
     }
@@ -108,7 +134,11 @@ fn finding(outcome: &Outcome) -> &'static str {
 pub fn reply_letter(input: &LetterInput) -> Letter {
     let outcome = &input.outcome;
     let mut paragraphs = vec![
-        format!("本机关于{}收到您提出的政府信息公开申请，您申请获取：“{}”。", chinese_date(input.received_on), input.request.trim()),
+        format!(
+            "本机关于{}收到您提出的政府信息公开申请，您申请获取：“{}”。",
+            chinese_date(input.received_on),
+            input.request.trim()
+        ),
         finding(outcome).to_string(),
     ];
     if !input.detail.trim().is_empty() {
@@ -154,8 +184,13 @@ mod tests {
             let l = reply_letter(&input(o));
             assert!(l.title.ends_with("告知书"));
             assert_eq!(l.addressee, "张三：");
-            assert!(l.paragraphs[0].starts_with("本机关于2020年9月28日收到您提出的政府信息公开申请"));
-            assert!(l.paragraphs.last().unwrap().contains(o.legal_basis()), "{o:?}");
+            assert!(
+                l.paragraphs[0].starts_with("本机关于2020年9月28日收到您提出的政府信息公开申请")
+            );
+            assert!(
+                l.paragraphs.last().unwrap().contains(o.legal_basis()),
+                "{o:?}"
+            );
             assert!(l.remedies.contains("60日内向汝州市人民政府申请行政复议"));
             assert!(l.remedies.contains("6个月内向汝州市人民法院提起行政诉讼"));
             assert!(l.remedies.contains("第五十一条"));

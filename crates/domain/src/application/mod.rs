@@ -14,11 +14,19 @@ pub mod review;
 pub mod stats;
 pub mod status;
 
-pub use applicant::{ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on};
-pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
+pub use applicant::{
+    ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind,
+    received_on,
+};
 pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
-pub use status::{Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line, suggested_clarification_deadline};
 pub use fee::{Fee, FeeBand, FeeBasis, fee};
+pub use letter::{Letter, LetterInput, reply_letter};
+pub use outcome::{
+    NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason,
+};
 pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
 pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3};
-pub use letter::{Letter, LetterInput, reply_letter};
+pub use status::{
+    Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line,
+    suggested_clarification_deadline,
+};

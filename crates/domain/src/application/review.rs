@@ -41,9 +41,21 @@ pub struct ReviewCase {
 
 /// The 15 column labels of table 四, in order (group label first).
 pub const TABLE4_COLUMNS: [&str; 15] = [
-    "行政复议·结果维持", "行政复议·结果纠正", "行政复议·其他结果", "行政复议·尚未审结", "行政复议·总计",
-    "未经复议直接起诉·结果维持", "未经复议直接起诉·结果纠正", "未经复议直接起诉·其他结果", "未经复议直接起诉·尚未审结", "未经复议直接起诉·总计",
-    "复议后起诉·结果维持", "复议后起诉·结果纠正", "复议后起诉·其他结果", "复议后起诉·尚未审结", "复议后起诉·总计",
+    "行政复议·结果维持",
+    "行政复议·结果纠正",
+    "行政复议·其他结果",
+    "行政复议·尚未审结",
+    "行政复议·总计",
+    "未经复议直接起诉·结果维持",
+    "未经复议直接起诉·结果纠正",
+    "未经复议直接起诉·其他结果",
+    "未经复议直接起诉·尚未审结",
+    "未经复议直接起诉·总计",
+    "复议后起诉·结果维持",
+    "复议后起诉·结果纠正",
+    "复议后起诉·其他结果",
+    "复议后起诉·尚未审结",
+    "复议后起诉·总计",
 ];
 
 impl ReviewCase {
@@ -65,7 +77,9 @@ impl ReviewCase {
 pub fn table4(cases: &[ReviewCase], year: i32) -> [u64; 15] {
     let mut t = [0u64; 15];
     for c in cases {
-        let Some(result) = c.result_in(year) else { continue };
+        let Some(result) = c.result_in(year) else {
+            continue;
+        };
         let base = match c.kind {
             ReviewKind::Reconsideration => 0,
             ReviewKind::LitigationDirect => 5,
@@ -89,21 +103,48 @@ mod tests {
     use ReviewKind::*;
     use ReviewResult::*;
 
-    fn case(kind: ReviewKind, result: ReviewResult, filed: i32, decided: Option<i32>) -> ReviewCase {
-        ReviewCase { kind, result, filed_year: filed, decided_year: decided }
+    fn case(
+        kind: ReviewKind,
+        result: ReviewResult,
+        filed: i32,
+        decided: Option<i32>,
+    ) -> ReviewCase {
+        ReviewCase {
+            kind,
+            result,
+            filed_year: filed,
+            decided_year: decided,
+        }
     }
 
     #[test]
     fn a_case_filed_and_decided_in_the_year_counts_under_its_result() {
-        let t = table4(&[case(Reconsideration, Upheld, 2020, Some(2020)), case(LitigationDirect, Corrected, 2020, Some(2020))], 2020);
+        let t = table4(
+            &[
+                case(Reconsideration, Upheld, 2020, Some(2020)),
+                case(LitigationDirect, Corrected, 2020, Some(2020)),
+            ],
+            2020,
+        );
         assert_eq!(t, [1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]);
     }
 
     #[test]
     fn a_case_decided_the_next_year_is_pending_then_counted_under_its_result() {
-        let cases = [case(LitigationAfterReconsideration, Other, 2020, Some(2021))];
-        assert_eq!(table4(&cases, 2020), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
-        assert_eq!(table4(&cases, 2021), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]);
+        let cases = [case(
+            LitigationAfterReconsideration,
+            Other,
+            2020,
+            Some(2021),
+        )];
+        assert_eq!(
+            table4(&cases, 2020),
+            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
+        );
+        assert_eq!(
+            table4(&cases, 2021),
+            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]
+        );
         assert_eq!(table4(&cases, 2022), [0; 15]);
     }
 
@@ -119,7 +160,14 @@ mod tests {
     fn each_total_is_the_sum_of_its_four_results() {
         let cases: Vec<ReviewCase> = [Upheld, Corrected, Other, Pending]
             .into_iter()
-            .flat_map(|r| [Reconsideration, LitigationDirect, LitigationAfterReconsideration].map(|k| case(k, r, 2021, (r != Pending).then_some(2021))))
+            .flat_map(|r| {
+                [
+                    Reconsideration,
+                    LitigationDirect,
+                    LitigationAfterReconsideration,
+                ]
+                .map(|k| case(k, r, 2021, (r != Pending).then_some(2021)))
+            })
             .collect();
         let t = table4(&cases, 2021);
         for g in 0..3 {
