@@ -6,7 +6,27 @@
 //! Pure: "today" and the calendar are always passed in.
 
 pub mod applicant;
+pub mod clock;
+pub mod fee;
+pub mod letter;
 pub mod outcome;
+pub mod review;
+pub mod stats;
+pub mod status;
 
-pub use applicant::{ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on};
-pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
+pub use applicant::{
+    ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind,
+    received_on,
+};
+pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
+pub use fee::{Fee, FeeBand, FeeBasis, fee};
+pub use letter::{Letter, LetterInput, reply_letter};
+pub use outcome::{
+    NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason,
+};
+pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
+pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3};
+pub use status::{
+    Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line,
+    suggested_clarification_deadline,
+};

@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::format::{FormatVersion, NOT_PROCESSED_REASONS, OTHER_HANDLING_2021, Table3Row, UNABLE_REASONS, WITHHELD_REASONS};
+use crate::format::{
+    FormatVersion, NOT_PROCESSED_REASONS, OTHER_HANDLING_2021, Table3Row, UNABLE_REASONS,
+    WITHHELD_REASONS,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OutcomeError {
@@ -16,13 +19,13 @@ pub enum OutcomeError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WithheldReason {
-    StateSecret,        // 1.属于国家秘密
-    ForbiddenByLaw,     // 2.其他法律行政法规禁止公开
-    Security,           // 3.危及“三安全一稳定”
-    ThirdPartyRights,   // 4.保护第三方合法权益
-    InternalAffairs,    // 5.属于三类内部事务信息
-    ProcessInformation, // 6.属于四类过程性信息
-    EnforcementFile,    // 7.属于行政执法案卷
+    StateSecret,         // 1.属于国家秘密
+    ForbiddenByLaw,      // 2.其他法律行政法规禁止公开
+    Security,            // 3.危及“三安全一稳定”
+    ThirdPartyRights,    // 4.保护第三方合法权益
+    InternalAffairs,     // 5.属于三类内部事务信息
+    ProcessInformation,  // 6.属于四类过程性信息
+    EnforcementFile,     // 7.属于行政执法案卷
     AdministrativeQuery, // 8.属于行政查询事项
 }
 
@@ -30,20 +33,20 @@ pub enum WithheldReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UnableReason {
-    NotHeld,            // 1.本机关不掌握相关政府信息
-    WouldNeedCreating,  // 2.没有现成信息需要另行制作
-    StillUnclear,       // 3.补正后申请内容仍不明确
+    NotHeld,           // 1.本机关不掌握相关政府信息
+    WouldNeedCreating, // 2.没有现成信息需要另行制作
+    StillUnclear,      // 3.补正后申请内容仍不明确
 }
 
 /// （五）不予处理.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotProcessedReason {
-    Petition,           // 1.信访举报投诉类申请
-    Repeated,           // 2.重复申请
-    Publication,        // 3.要求提供公开出版物
-    Excessive,          // 4.无正当理由大量反复申请
-    ConfirmOrReissue,   // 5.要求行政机关确认或重新出具已获取信息
+    Petition,         // 1.信访举报投诉类申请
+    Repeated,         // 2.重复申请
+    Publication,      // 3.要求提供公开出版物
+    Excessive,        // 4.无正当理由大量反复申请
+    ConfirmOrReissue, // 5.要求行政机关确认或重新出具已获取信息
 }
 
 /// （六）其他处理; split into three rows from the 2021 format on.
@@ -68,10 +71,35 @@ macro_rules! numbered {
         }
     };
 }
-numbered!(WithheldReason, WITHHELD_REASONS, [StateSecret, ForbiddenByLaw, Security, ThirdPartyRights, InternalAffairs, ProcessInformation, EnforcementFile, AdministrativeQuery]);
-numbered!(UnableReason, UNABLE_REASONS, [NotHeld, WouldNeedCreating, StillUnclear]);
-numbered!(NotProcessedReason, NOT_PROCESSED_REASONS, [Petition, Repeated, Publication, Excessive, ConfirmOrReissue]);
-numbered!(OtherReason, OTHER_HANDLING_2021, [OverdueClarification, UnpaidFee, Other]);
+numbered!(
+    WithheldReason,
+    WITHHELD_REASONS,
+    [
+        StateSecret,
+        ForbiddenByLaw,
+        Security,
+        ThirdPartyRights,
+        InternalAffairs,
+        ProcessInformation,
+        EnforcementFile,
+        AdministrativeQuery
+    ]
+);
+numbered!(
+    UnableReason,
+    UNABLE_REASONS,
+    [NotHeld, WouldNeedCreating, StillUnclear]
+);
+numbered!(
+    NotProcessedReason,
+    NOT_PROCESSED_REASONS,
+    [Petition, Repeated, Publication, Excessive, ConfirmOrReissue]
+);
+numbered!(
+    OtherReason,
+    OTHER_HANDLING_2021,
+    [OverdueClarification, UnpaidFee, Other]
+);
 
 /// 办理结果.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -91,7 +119,11 @@ impl Outcome {
         let mut v = vec![Outcome::Disclosed, Outcome::PartiallyDisclosed];
         v.extend(WithheldReason::ALL.iter().map(|r| Outcome::Withheld(*r)));
         v.extend(UnableReason::ALL.iter().map(|r| Outcome::Unable(*r)));
-        v.extend(NotProcessedReason::ALL.iter().map(|r| Outcome::NotProcessed(*r)));
+        v.extend(
+            NotProcessedReason::ALL
+                .iter()
+                .map(|r| Outcome::NotProcessed(*r)),
+        );
         v.extend(OtherReason::ALL.iter().map(|r| Outcome::Other(*r)));
         v
     }
@@ -142,29 +174,47 @@ impl Outcome {
     /// The article the decision rests on (ogi-facts.md §3.2).
     pub fn legal_basis(&self) -> &'static str {
         match self {
-            Outcome::Disclosed => "《中华人民共和国政府信息公开条例》第三十六条第（一）项、第（二）项",
+            Outcome::Disclosed => {
+                "《中华人民共和国政府信息公开条例》第三十六条第（一）项、第（二）项"
+            }
             Outcome::PartiallyDisclosed => "《中华人民共和国政府信息公开条例》第三十七条",
             Outcome::Withheld(r) => match r {
-                WithheldReason::StateSecret | WithheldReason::ForbiddenByLaw | WithheldReason::Security => {
+                WithheldReason::StateSecret
+                | WithheldReason::ForbiddenByLaw
+                | WithheldReason::Security => {
                     "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项"
                 }
-                WithheldReason::ThirdPartyRights => "《中华人民共和国政府信息公开条例》第十五条、第三十二条、第三十六条第（三）项",
-                WithheldReason::InternalAffairs => "《中华人民共和国政府信息公开条例》第十六条第一款、第三十六条第（三）项",
+                WithheldReason::ThirdPartyRights => {
+                    "《中华人民共和国政府信息公开条例》第十五条、第三十二条、第三十六条第（三）项"
+                }
+                WithheldReason::InternalAffairs => {
+                    "《中华人民共和国政府信息公开条例》第十六条第一款、第三十六条第（三）项"
+                }
                 WithheldReason::ProcessInformation | WithheldReason::EnforcementFile => {
                     "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第（三）项"
                 }
                 // 工商、不动产登记资料等查询事项: 有关法律、行政法规对信息的获取有特别规定.
-                WithheldReason::AdministrativeQuery => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
+                WithheldReason::AdministrativeQuery => {
+                    "《中华人民共和国政府信息公开条例》第三十六条第（七）项"
+                }
             },
             Outcome::Unable(r) => match r {
-                UnableReason::NotHeld => "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项",
+                UnableReason::NotHeld => {
+                    "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项"
+                }
                 UnableReason::WouldNeedCreating => "《中华人民共和国政府信息公开条例》第三十八条",
                 UnableReason::StillUnclear => "《中华人民共和国政府信息公开条例》第三十条",
             },
             Outcome::NotProcessed(r) => match r {
-                NotProcessedReason::Petition => "《中华人民共和国政府信息公开条例》第三十九条第一款",
-                NotProcessedReason::Repeated => "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
-                NotProcessedReason::Publication => "《中华人民共和国政府信息公开条例》第三十九条第二款",
+                NotProcessedReason::Petition => {
+                    "《中华人民共和国政府信息公开条例》第三十九条第一款"
+                }
+                NotProcessedReason::Repeated => {
+                    "《中华人民共和国政府信息公开条例》第三十六条第（六）项"
+                }
+                NotProcessedReason::Publication => {
+                    "《中华人民共和国政府信息公开条例》第三十九条第二款"
+                }
                 NotProcessedReason::Excessive => "《中华人民共和国政府信息公开条例》第三十五条",
                 // No article names this case; a request to confirm or re-issue what the applicant
                 // already holds is not a request for existing 政府信息 as Art. 2 defines it.
@@ -172,7 +222,9 @@ impl Outcome {
             },
             Outcome::Other(r) => match r {
                 OtherReason::OverdueClarification => "《中华人民共和国政府信息公开条例》第三十条",
-                OtherReason::UnpaidFee => "《中华人民共和国政府信息公开条例》第四十二条、《政府信息公开信息处理费管理办法》",
+                OtherReason::UnpaidFee => {
+                    "《中华人民共和国政府信息公开条例》第四十二条、《政府信息公开信息处理费管理办法》"
+                }
                 OtherReason::Other => "《中华人民共和国政府信息公开条例》",
             },
         }
@@ -197,15 +249,24 @@ mod tests {
             assert!(Table3Row::from_code(&o.code()).is_some());
             assert!(o.legal_basis().contains("条例"));
         }
-        assert_eq!(Outcome::Withheld(WithheldReason::Security).code(), "withheld_3");
-        assert_eq!(Outcome::from_code("other_handling"), Ok(Outcome::Other(OtherReason::Other)));
+        assert_eq!(
+            Outcome::Withheld(WithheldReason::Security).code(),
+            "withheld_3"
+        );
+        assert_eq!(
+            Outcome::from_code("other_handling"),
+            Ok(Outcome::Other(OtherReason::Other))
+        );
         assert!(Outcome::from_code("withheld_9").is_err());
     }
 
     #[test]
     fn in_2019_every_other_handling_falls_in_the_single_row() {
         for r in OtherReason::ALL {
-            assert_eq!(Outcome::Other(*r).table3_row(FormatVersion::V2019), Table3Row::OtherHandling);
+            assert_eq!(
+                Outcome::Other(*r).table3_row(FormatVersion::V2019),
+                Table3Row::OtherHandling
+            );
         }
         assert_eq!(
             Outcome::Other(OtherReason::UnpaidFee).table3_row(FormatVersion::V2021),
@@ -229,8 +290,14 @@ mod tests {
 
     #[test]
     fn labels_use_the_official_wording() {
-        assert_eq!(Outcome::Unable(UnableReason::NotHeld).label(), "无法提供（本机关不掌握相关政府信息）");
-        assert_eq!(WithheldReason::from_number(8), Some(WithheldReason::AdministrativeQuery));
+        assert_eq!(
+            Outcome::Unable(UnableReason::NotHeld).label(),
+            "无法提供（本机关不掌握相关政府信息）"
+        );
+        assert_eq!(
+            WithheldReason::from_number(8),
+            Some(WithheldReason::AdministrativeQuery)
+        );
         assert_eq!(WithheldReason::from_number(0), None);
         assert_eq!(NotProcessedReason::from_number(6), None);
     }
