@@ -218,7 +218,7 @@ pub fn validate(form: &ApplicationForm, staff_registration: bool, today: NaiveDa
     }
     match &id_doc {
         Err(_) => errors.push(FieldError::new("id_doc_kind", "请选择身份证件类型")),
-        Ok(IdDocumentKind::ResidentId) => match IdNumber::parse(&f.id_number) {
+        Ok(IdDocumentKind::ResidentIdCard) => match IdNumber::parse(&f.id_number) {
             Ok(id) => f.id_number = id.as_str().to_string(),
             Err(e) => errors.push(FieldError::new("id_number", format!("{e}，请核对"))),
         },
@@ -770,4 +770,131 @@ pub async fn background(state: AppState) {
         ticks += 1;
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
+}
+
+/// The reply letter (告知书) of an answered application, from the domain's template for its
+/// outcome; the clerk's detail is the public note of the answer.
+pub async fn reply_letter(state: &AppState, actor: &Actor, id: i64) -> Result<app::letter::Letter> {
+    let row = load_for_staff(&state.db, actor, id).await?;
+    let (status, _) = parse_state(&row)?;
+    let outcome = status.outcome().filter(|_| status.is_finished()).ok_or_else(|| AppError::BadRequest("该申请尚未答复，不能生成告知书".into()))?;
+    let events = db::application::events(&state.db, id).await?;
+    let detail = events
+        .iter()
+        .rev()
+        .find(|e| ["answer", "clarification_lapsed", "fee_lapsed", "withdraw"].contains(&e.kind.as_str()))
+        .map(|e| e.public_note.split_once('：').map(|(_, d)| d.to_string()).unwrap_or_default())
+        .unwrap_or_default();
+    let issuer = match row.unit_id {
+        Some(u) => db::org::get_unit(&state.db, u).await?.map(|u| u.name).unwrap_or_default(),
+        None => state.setting("gov_name") + "人民政府办公室",
+    };
+    let gov = state.setting("gov_name");
+    let input = app::letter::LetterInput {
+        applicant_name: row.applicant_name.clone(),
+        received_on: NaiveDate::parse_from_str(&row.received_on, "%Y-%m-%d").map_err(|e| AppError::Internal(e.into()))?,
+        request: if row.subject.is_empty() { row.description.clone() } else { row.subject.clone() },
+        outcome,
+        detail,
+        issuer,
+        reconsideration_body: format!("{gov}人民政府"),
+        court: format!("{gov}人民法院"),
+        date: row.finished_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or_else(today),
+    };
+    Ok(app::letter::reply_letter(&input))
+}
+
+/// Record a 行政复议 or 行政诉讼 about an application (table 四).
+#[allow(clippy::too_many_arguments)]
+pub async fn add_review_case(state: &AppState, actor: &Actor, id: i64, kind: &str, result: &str, filed_on: &str, decided_on: &str, note: &str) -> Result<i64> {
+    let row = load_for_staff(&state.db, actor, id).await?;
+    let mut errors = vec![];
+    if !["reconsideration", "litigation_direct", "litigation_after_reconsideration"].contains(&kind) {
+        errors.push(FieldError::new("kind", "请选择行政复议或行政诉讼的类别"));
+    }
+    if !["upheld", "corrected", "other", "pending"].contains(&result) {
+        errors.push(FieldError::new("result", "请选择结果"));
+    }
+    if NaiveDate::parse_from_str(filed_on.trim(), "%Y-%m-%d").is_err() {
+        errors.push(FieldError::new("filed_on", "请填写提起日期"));
+    }
+    let decided = decided_on.trim();
+    if !decided.is_empty() && NaiveDate::parse_from_str(decided, "%Y-%m-%d").is_err() {
+        errors.push(FieldError::new("decided_on", "审结日期格式应为 YYYY-MM-DD"));
+    }
+    if result != "pending" && decided.is_empty() {
+        errors.push(FieldError::new("decided_on", "已审结的案件请填写审结日期"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let mut tx = state.db.begin().await?;
+    let case_id = db::application::insert_review_case(
+        &mut tx,
+        Some(id),
+        row.unit_id,
+        kind,
+        result,
+        filed_on.trim(),
+        (!decided.is_empty()).then_some(decided),
+        note.trim(),
+    )
+    .await?;
+    db::audit::record(&mut tx, actor, "review_case.create", "review_case", &case_id.to_string(), None, Some(&serde_json::json!({"application_id": id, "kind": kind, "result": result})))
+        .await?;
+    db::audit::feed(&mut tx, "review_case.created", "review_case", &case_id.to_string(), row.unit_id).await?;
+    tx.commit().await?;
+    Ok(case_id)
+}
+
+/// Table 三 and 四 for a year and a scope (a unit, or the government over all units), folded by
+/// the domain from the records.
+pub async fn statistics(
+    db: &Db,
+    unit_id: Option<i64>,
+    year: i32,
+    format: gongkai_domain::format::FormatVersion,
+) -> Result<(app::stats::Table3Counts, [u64; 15], Vec<app::stats::ApplicationRecord>)> {
+    let rows = db::application::for_year(db, unit_id, year).await?;
+    let mut records = Vec::with_capacity(rows.len());
+    for r in &rows {
+        records.push(record_of(r)?);
+    }
+    let t3 = app::stats::table3(&records, year, format);
+    let cases: Vec<app::review::ReviewCase> = db::application::review_cases(db, unit_id)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let kind = match c.kind.as_str() {
+                "reconsideration" => app::review::ReviewKind::Reconsideration,
+                "litigation_direct" => app::review::ReviewKind::LitigationDirect,
+                _ => app::review::ReviewKind::LitigationAfterReconsideration,
+            };
+            let result = match c.result.as_str() {
+                "upheld" => app::review::ReviewResult::Upheld,
+                "corrected" => app::review::ReviewResult::Corrected,
+                "other" => app::review::ReviewResult::Other,
+                _ => app::review::ReviewResult::Pending,
+            };
+            let filed_year = c.filed_on.get(..4)?.parse().ok()?;
+            let decided_year = c.decided_on.as_deref().and_then(|d| d.get(..4)?.parse().ok());
+            Some(app::review::ReviewCase { kind, result, filed_year, decided_year })
+        })
+        .collect();
+    let t4 = app::review::table4(&cases, year);
+    Ok((t3, t4, records))
+}
+
+pub fn record_of(r: &ApplicationRow) -> Result<app::stats::ApplicationRecord> {
+    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("application {} has an invalid {what}", r.application_id));
+    let received_on = NaiveDate::parse_from_str(&r.received_on, "%Y-%m-%d").map_err(|_| bad("received_on"))?;
+    let column = ApplicantKind::from_code(&r.applicant_kind).map_err(|_| bad("applicant_kind"))?.column();
+    let finished = match (&r.finished_on, &r.outcome) {
+        (Some(d), Some(o)) => Some((
+            NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| bad("finished_on"))?,
+            Outcome::from_code(o).map_err(|_| bad("outcome"))?,
+        )),
+        _ => None,
+    };
+    Ok(app::stats::ApplicationRecord { id: r.application_id, received_on, column, finished })
 }

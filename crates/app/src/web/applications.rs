@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
 
 pub fn choices() -> minijinja::Value {
     use gongkai_domain::application::{ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind};
-    let kinds: Vec<_> = ApplicantKind::all().iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
+    let kinds: Vec<_> = ApplicantKind::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
     let docs: Vec<_> = IdDocumentKind::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
     let forms: Vec<_> = DeliveryForm::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
     let methods: Vec<_> = DeliveryMethod::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
@@ -48,7 +48,7 @@ pub fn choices() -> minijinja::Value {
 async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let form = ApplicationForm {
         applicant_kind: "natural_person".into(),
-        id_doc_kind: "resident_id".into(),
+        id_doc_kind: "resident_id_card".into(),
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
         ..Default::default()
     };
@@ -315,7 +315,7 @@ async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
     let units = db::org::list_units(&state.db).await?;
     let form = ApplicationForm {
         applicant_kind: "natural_person".into(),
-        id_doc_kind: "resident_id".into(),
+        id_doc_kind: "resident_id_card".into(),
         channel: "letter".into(),
         event_date: flow::today().to_string(),
         unit_id: ctx.user.as_ref().and_then(|u| u.unit_id).map(|u| u.to_string()).unwrap_or_default(),
