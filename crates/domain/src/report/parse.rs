@@ -1,0 +1,784 @@
+//! Reads a published annual report: a web page flattened to text (cells on lines ending in " |"),
+//! `pdftotext -layout` output (cells in columns, tables split over pages), Markdown, or HTML.
+//!
+//! Published reports are messy, so nothing is matched by exact string. The text is cut into the six
+//! sections by their headings; each table's region becomes a stream of label and number tokens in
+//! reading order; a label that carries a row's keyword (layout data, typos included) makes that row
+//! current, and the numbers that follow fill it. Every step is a single forward pass: no input can
+//! make it loop or panic, and the cost is linear in the input.
+
+use std::collections::BTreeMap;
+
+use thiserror::Error;
+
+use super::decimal::Decimal;
+use super::layout::{self, table2_blocks};
+use super::{AnnualReport, Count, Sections, Table2, Table3, Table4};
+use crate::format::{FormatVersion, Table3Row};
+
+/// A report read from a published text, with what the reader had to guess or skip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedReport {
+    pub report: AnnualReport,
+    /// Plain-language notes: missing rows, blank cells filled in, a format that differs from the
+    /// year's, … Empty when the text read cleanly.
+    pub notes: Vec<String>,
+}
+
+/// Why a text could not be read as an annual report.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NotAReport {
+    #[error("文本为空")]
+    Empty,
+    #[error("没有找到年度报告的章节标题（一、总体情况……六、其他需要报告的事项），也没有找到“收到和处理政府信息公开申请情况”表格，不像一份政府信息公开工作年度报告")]
+    NoStructure,
+    #[error("没有找到报告年度：标题和正文中都没有“20××年”")]
+    NoYear,
+}
+
+/// Reads `text` (plain text, Markdown or HTML) as an annual report.
+pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
+    if text.trim().is_empty() {
+        return Err(NotAReport::Empty);
+    }
+    let owned;
+    let text = if looks_like_html(text) {
+        owned = html_to_text(text);
+        owned.as_str()
+    } else {
+        text
+    };
+    let lines = split_lines(text);
+    let mut notes = Vec::new();
+
+    let headings = find_headings(&lines);
+    let first_heading = headings.iter().flatten().next().copied();
+    let region = |i: usize| -> &[Line] {
+        match headings[i] {
+            Some(start) => {
+                let end = headings[i + 1..].iter().flatten().next().copied().unwrap_or(lines.len());
+                &lines[start + 1..end]
+            }
+            None => &[],
+        }
+    };
+
+    // Table 三 decides whether this is a report at all; without its heading, look everywhere.
+    let t3_lines = if headings[2].is_some() { region(2) } else { &lines[..] };
+    let t3_tokens = tokenize(t3_lines);
+    let t3_found = t3_tokens.iter().any(|t| matches!(t, Tok::Text(s) if s.contains("本年新收")));
+    if first_heading.is_none() && !t3_found {
+        return Err(NotAReport::NoStructure);
+    }
+
+    // Title, organ and year.
+    let head = &lines[..first_heading.unwrap_or(lines.len()).min(lines.len())];
+    let title = find_title(head);
+    let overview_lines = region(0);
+    let year = match title.as_ref() {
+        Some(t) => t.year,
+        None => {
+            let from_overview = overview_lines.iter().find_map(|l| first_year(&l.compact));
+            let y = from_overview.or_else(|| lines.iter().find_map(|l| first_year(&l.compact)));
+            match y {
+                Some(y) => {
+                    notes.push(format!("没有找到报告标题，年度取自正文中的“{y}年”"));
+                    y
+                }
+                None => return Err(NotAReport::NoYear),
+            }
+        }
+    };
+    let organ = title.as_ref().map(|t| t.organ.clone()).unwrap_or_default();
+    if title.is_some() && organ.is_empty() {
+        notes.push("标题中没有发布机关名称".into());
+    }
+
+    // Format: from the labels present, else from the year.
+    let t2_lines = region(1);
+    let t2_tokens = tokenize(t2_lines);
+    let format = detect_format(&t2_tokens, &t3_tokens).unwrap_or_else(|| {
+        notes.push("表格标签不足以判断报告格式，按年度推定".into());
+        FormatVersion::for_year(year)
+    });
+    if format != FormatVersion::for_year(year) {
+        notes.push(format!("{year}年度的报告应使用{}格式，实际使用的是{}格式", FormatVersion::for_year(year).code(), format.code()));
+    }
+
+    if headings[1].is_none() {
+        notes.push("没有找到“二、主动公开政府信息情况”".into());
+    }
+    if headings[2].is_none() {
+        notes.push("没有找到“三、收到和处理政府信息公开申请情况”标题，在全文中查找表三".into());
+    }
+    let table2 = read_table2(&t2_tokens, format, &mut notes);
+    let table3 = read_table3(&t3_tokens, format, &mut notes);
+    let table4 = read_table4(&tokenize(region(3)), headings[3].is_some(), &mut notes);
+
+    let head_start = title.as_ref().map(|t| t.line + 1).unwrap_or(0).min(head.len());
+    let sections = Sections {
+        preamble: prose(&head[head_start..]),
+        overview: prose(overview_lines),
+        problems: prose(region(4)),
+        other: prose(region(5)),
+    };
+    Ok(ParsedReport { report: AnnualReport { year, format, organ, sections, table2, table3, table4 }, notes })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines
+
+struct Line<'a> {
+    /// The line as published, trimmed.
+    raw: &'a str,
+    /// Normalised (full-width digits → ASCII, ASCII brackets → full-width, …).
+    norm: String,
+    /// `norm` without whitespace, Markdown marks and cell bars: what labels are matched on.
+    compact: String,
+}
+
+fn split_lines(text: &str) -> Vec<Line<'_>> {
+    text.split(['\n', '\r', '\x0c', '\x0b'])
+        .map(str::trim)
+        .filter(|raw| !raw.is_empty() && !is_page_footer(raw))
+        .map(|raw| {
+            let norm: String = raw.chars().map(normalize_char).collect();
+            let compact = norm
+                .trim_start_matches(['#', '>', ' '])
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '*' && *c != '|')
+                .collect();
+            Line { raw, norm, compact }
+        })
+        .collect()
+}
+
+/// One character as the matcher wants it: ASCII digits, full-width brackets and colon.
+pub(super) fn normalize_char(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '(' => '（',
+        ')' => '）',
+        ':' => '：',
+        '－' | '−' | '﹣' | '‐' | '‑' => '-',
+        '．' => '.',
+        '＋' => '+',
+        '，' => '，',
+        '｜' => '|',
+        '\u{3000}' | '\u{a0}' | '\t' => ' ',
+        c => c,
+    }
+}
+
+/// "-3-", "— 3 —", "第 3 页", "3 / 12": page furniture from PDF text.
+fn is_page_footer(raw: &str) -> bool {
+    let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let inner = s.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－' | '第' | '页'));
+    let digits_only = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '/' || ('０'..='９').contains(&c));
+    let decorated = |c: Option<char>| c.is_some_and(|c| !c.is_ascii_digit() && !('０'..='９').contains(&c));
+    digits_only && inner.chars().count() <= 7 && decorated(s.chars().next()) && decorated(s.chars().last())
+}
+
+fn prose(lines: &[Line]) -> String {
+    let mut out = String::new();
+    for l in lines {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(l.raw);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headings and title
+
+/// The line index of each of the six section headings, in order; a missing one is `None`.
+fn find_headings(lines: &[Line]) -> [Option<usize>; 6] {
+    let mut found = [None; 6];
+    let mut next = 0;
+    for (i, l) in lines.iter().enumerate() {
+        if next >= 6 {
+            break;
+        }
+        if let Some(k) = heading_kind(&l.compact)
+            && k >= next
+        {
+            found[k] = Some(i);
+            next = k + 1;
+        }
+    }
+    found
+}
+
+fn heading_kind(compact: &str) -> Option<usize> {
+    if compact.chars().count() > 40 {
+        return None;
+    }
+    let mut chars = compact.chars();
+    let n = match chars.next()? {
+        '一' => 0,
+        '二' => 1,
+        '三' => 2,
+        '四' => 3,
+        '五' => 4,
+        '六' => 5,
+        _ => return None,
+    };
+    if !matches!(chars.next()?, '、' | '.' | '．' | '，') {
+        return None;
+    }
+    let rest = chars.as_str();
+    let ok = match n {
+        0 => rest.contains("总体情况") || rest.starts_with("概述"),
+        1 => rest.contains("主动公开"),
+        2 => rest.contains("申请") && (rest.contains("收到") || rest.contains("处理")),
+        3 => rest.contains("行政复议") || rest.contains("行政诉讼"),
+        4 => rest.contains("问题"),
+        _ => rest.contains("其他需要报告") || rest.contains("其他事项"),
+    };
+    ok.then_some(n)
+}
+
+struct Title {
+    line: usize,
+    year: i32,
+    organ: String,
+}
+
+fn find_title(head: &[Line]) -> Option<Title> {
+    for (i, l) in head.iter().enumerate() {
+        let c = &l.compact;
+        let Some(at) = c.find("年政府信息公开") else { continue };
+        if !c[at..].contains("年度报告") {
+            continue;
+        }
+        let before = &c[..at];
+        let digits = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+        if digits != 4 {
+            continue;
+        }
+        let Ok(year) = before[before.len() - 4..].parse::<i32>() else { continue };
+        let mut organ = before[..before.len() - 4].trim_matches(['《', '“', '"']).to_string();
+        if organ.is_empty() && i > 0 {
+            let prev = &head[i - 1].compact;
+            if prev.chars().count() <= 30 && !prev.bytes().any(|b| b.is_ascii_digit()) && !prev.contains('|') {
+                organ = prev.clone();
+            }
+        }
+        return Some(Title { line: i, year, organ });
+    }
+    None
+}
+
+/// The first "20××年" (1990–2100) in `s`.
+fn first_year(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(off) = s[i..].find('年') {
+        let at = i + off;
+        if at >= 4 && b[at - 4..at].iter().all(u8::is_ascii_digit) && (at < 5 || !b[at - 5].is_ascii_digit()) {
+            if let Ok(y) = s[at - 4..at].parse::<i32>()
+                && (1990..=2100).contains(&y)
+            {
+                return Some(y);
+            }
+        }
+        i = at + '年'.len_utf8();
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Text(String),
+    Num(Decimal),
+    /// A cell printed blank ("-", "—", "/", an empty cell between filled ones).
+    Blank,
+    /// Something numeric that does not fit (too large, too many decimals).
+    Bad,
+}
+
+fn tokenize(lines: &[Line]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    for l in lines {
+        tokenize_line(&l.norm, &mut out);
+    }
+    out
+}
+
+fn tokenize_line(line: &str, out: &mut Vec<Tok>) {
+    let start = out.len();
+    if line.contains('|') {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let Some(first) = cells.iter().position(|c| !c.is_empty()) else { return };
+        let last = cells.iter().rposition(|c| !c.is_empty()).unwrap_or(first);
+        let filled = &cells[first..=last];
+        let md_rule = filled.iter().all(|c| c.is_empty() || (c.len() >= 3 && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))));
+        if md_rule {
+            return;
+        }
+        for cell in filled {
+            if cell.is_empty() {
+                out.push(Tok::Blank);
+            } else {
+                out.push(classify(cell));
+            }
+        }
+    } else {
+        for word in line.split_whitespace() {
+            out.push(classify(word));
+        }
+    }
+    merge_texts(out, start);
+}
+
+/// Joins neighbouring label fragments of one line, so "4.无正当理由大量反复 申请" is one label.
+fn merge_texts(out: &mut Vec<Tok>, start: usize) {
+    let mut merged: Vec<Tok> = Vec::with_capacity(out.len() - start);
+    for t in out.drain(start..) {
+        match (merged.last_mut(), t) {
+            (Some(Tok::Text(a)), Tok::Text(b)) => a.push_str(&b),
+            (_, t) => merged.push(t),
+        }
+    }
+    out.extend(merged);
+}
+
+fn classify(cell: &str) -> Tok {
+    let s = cell.trim();
+    if s.chars().all(|c| matches!(c, '-' | '—' | '–' | '/' | '／' | '\\' | '无' | '空' | ' ')) {
+        return Tok::Blank;
+    }
+    let mut body = s;
+    for unit in ["万元", "元", "件", "条", "个", "项", "次"] {
+        if let Some(b) = body.strip_suffix(unit) {
+            body = b.trim_end();
+            break;
+        }
+    }
+    let numeric_shape = {
+        let b = body.strip_prefix(['-', '+']).unwrap_or(body);
+        !b.is_empty() && b.as_bytes()[0].is_ascii_digit() && b.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+    };
+    match Decimal::parse(body) {
+        Some(d) => Tok::Num(d),
+        None if numeric_shape && !body.ends_with('.') && !body.ends_with(',') => Tok::Bad,
+        None => Tok::Text(s.chars().filter(|c| !c.is_whitespace()).collect()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Format
+
+fn detect_format(t2: &[Tok], t3: &[Tok]) -> Option<FormatVersion> {
+    let (mut v2019, mut v2021) = (0, 0);
+    for t in t2.iter().chain(t3) {
+        let Tok::Text(s) = t else { continue };
+        for k in ["本年新制作", "本年新公开", "对外公开总数", "上一年项目", "本年增", "采购项目", "第二十条第（九）项", "本年新"] {
+            if s.contains(k) {
+                v2019 += 1;
+                break;
+            }
+        }
+        for k in ["本年制发", "本年废止", "现行有效", "本年处理决定", "本年收费金额", "逾期不补", "收费通知"] {
+            if s.contains(k) {
+                v2021 += 1;
+                break;
+            }
+        }
+    }
+    match v2019.cmp(&v2021) {
+        std::cmp::Ordering::Greater => Some(FormatVersion::V2019),
+        std::cmp::Ordering::Less => Some(FormatVersion::V2021),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table 二
+
+fn read_table2(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -> Table2 {
+    let blocks = table2_blocks(format);
+    let rows: Vec<(&layout::Block, &layout::Row)> = blocks.iter().flat_map(|b| b.rows.iter().map(move |r| (b, r))).collect();
+    let mut cells: Vec<Vec<Option<Decimal>>> = vec![Vec::new(); rows.len()];
+    let mut seen = vec![false; rows.len()];
+    let mut cur: Option<usize> = None;
+    let mut bad = 0;
+    for t in tokens {
+        match t {
+            Tok::Text(s) => {
+                if s.contains("第二十条") && s.contains("（九）") && format == FormatVersion::V2021 {
+                    notes.push("2021年格式没有第二十条第（九）项，该栏未读取".into());
+                }
+                if let Some(i) = rows.iter().position(|(_, r)| r.keywords.iter().any(|k| s.contains(k))) {
+                    cur = Some(i);
+                    seen[i] = true;
+                }
+            }
+            Tok::Num(_) | Tok::Blank | Tok::Bad => {
+                let Some(i) = cur else { continue };
+                if cells[i].len() < rows[i].0.columns.len() {
+                    let v = match t {
+                        Tok::Num(d) => Some(*d),
+                        Tok::Bad => {
+                            bad += 1;
+                            None
+                        }
+                        _ => None,
+                    };
+                    cells[i].push(v);
+                }
+            }
+        }
+    }
+    if bad > 0 {
+        notes.push(format!("表二有{bad}个数字无法读取（过大或小数位过多），按空白处理"));
+    }
+    let mut table = Table2::default();
+    for (i, (block, row)) in rows.iter().enumerate() {
+        if !seen[i] {
+            notes.push(format!("表二没有找到{}“{}”行，按空白处理", block.caption, row.label));
+        } else if cells[i].len() < block.columns.len() {
+            notes.push(format!("表二{}“{}”行只读到{}个数，其余按空白处理", block.caption, row.label, cells[i].len()));
+        }
+        let mut map = BTreeMap::new();
+        for (j, c) in block.columns.iter().enumerate() {
+            map.insert(c.code.to_string(), cells[i].get(j).copied().flatten());
+        }
+        table.rows.insert(row.code.to_string(), map);
+    }
+    table
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table 三
+
+/// The row of table 三 a label names. Sub-rows first: their reasons are unique across groups.
+fn table3_row(label: &str) -> Option<Table3Row> {
+    use Table3Row::*;
+    let has = |k: &str| label.contains(k);
+    let any = |ks: &[&str]| ks.iter().any(|k| label.contains(k));
+    if any(&["逾期不补", "不补正"]) {
+        return Some(OtherHandlingSub(1));
+    }
+    if any(&["收费通知", "缴纳费用"]) {
+        return Some(OtherHandlingSub(2));
+    }
+    if ["3.其他", "3、其他", "3．其他", "3其他"].iter().any(|e| label.ends_with(e)) {
+        return Some(OtherHandlingSub(3));
+    }
+    let table: [(&[&str], Table3Row); 21] = [
+        (&["国家秘密"], Withheld(1)),
+        (&["禁止公开", "其他法律", "行政法规禁止"], Withheld(2)),
+        (&["三安全", "一稳定"], Withheld(3)),
+        (&["第三方"], Withheld(4)),
+        (&["内部事务"], Withheld(5)),
+        (&["过程性"], Withheld(6)),
+        (&["执法案卷"], Withheld(7)),
+        (&["行政查询", "查询事项"], Withheld(8)),
+        (&["不掌握"], Unable(1)),
+        (&["另行制作", "没有现成"], Unable(2)),
+        (&["补正后", "仍不明确"], Unable(3)),
+        (&["信访", "举报投诉"], NotProcessed(1)),
+        (&["重复申请"], NotProcessed(2)),
+        (&["出版物"], NotProcessed(3)),
+        (&["大量反复"], NotProcessed(4)),
+        (&["行政机关确认", "重新出具", "已获取信息"], NotProcessed(5)),
+        (&["本年新收", "新收政府信息"], NewThisYear),
+        (&["上年结转"], CarriedOver),
+        (&["结转下年"], CarriedForward),
+        (&["予以公开"], Disclosed),
+        (&["部分公开"], PartiallyDisclosed),
+    ];
+    for (keys, row) in table {
+        if any(keys) {
+            return Some(row);
+        }
+    }
+    if has("总计") && (has("（七）") || has("七）") || has("七、")) {
+        return Some(Total);
+    }
+    if has("其他处理") {
+        return Some(OtherHandling);
+    }
+    None
+}
+
+fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -> Table3 {
+    let mut cells: BTreeMap<Table3Row, Vec<Count>> = BTreeMap::new();
+    let mut cur: Option<Table3Row> = None;
+    let mut seen_sub = false;
+    let (mut stray, mut extra, mut bad, mut fraction) = (0, 0, 0, 0);
+    for t in tokens {
+        let value = match t {
+            Tok::Text(s) => {
+                match table3_row(s) {
+                    // The group label （六）其他处理 printed beside or between its sub-rows.
+                    Some(Table3Row::OtherHandling) if seen_sub => {}
+                    Some(r) => {
+                        if let Table3Row::OtherHandlingSub(_) = r {
+                            seen_sub = true;
+                        }
+                        if cur != Some(r) {
+                            cur = Some(r);
+                            cells.entry(r).or_default();
+                        }
+                    }
+                    None => {}
+                }
+                continue;
+            }
+            Tok::Num(d) => match d.to_i64() {
+                Some(n) => Some(n),
+                None => {
+                    fraction += 1;
+                    None
+                }
+            },
+            Tok::Blank => None,
+            Tok::Bad => {
+                bad += 1;
+                None
+            }
+        };
+        match cur.and_then(|r| cells.get_mut(&r)) {
+            Some(v) if v.len() < 7 => v.push(value),
+            Some(_) => extra += 1,
+            None => stray += 1,
+        }
+    }
+    if stray > 0 {
+        notes.push(format!("表三有{stray}个数字不在任何一行之后，已忽略"));
+    }
+    if extra > 0 {
+        notes.push(format!("表三有{extra}个数字超出了所在行的7列，已忽略"));
+    }
+    if bad + fraction > 0 {
+        notes.push(format!("表三有{}个数字不是合理的整数，按空白处理", bad + fraction));
+    }
+    let mut table = Table3::default();
+    let take = |v: &Vec<Count>| {
+        let mut a = [None; 7];
+        for (i, c) in v.iter().take(7).enumerate() {
+            a[i] = *c;
+        }
+        a
+    };
+    let single_other = format == FormatVersion::V2021
+        && cells.get(&Table3Row::OtherHandling).is_some_and(|v| !v.is_empty())
+        && !cells.keys().any(|r| matches!(r, Table3Row::OtherHandlingSub(_)));
+    for row in Table3Row::rows(format) {
+        match cells.get(&row) {
+            None if single_other && matches!(row, Table3Row::OtherHandlingSub(_)) => {}
+            None => notes.push(format!("表三没有找到“{}”行，按空白处理", row.label())),
+            Some(v) if v.len() < 7 => notes.push(format!("表三“{}”行只读到{}个数，其余按空白处理", row.label(), v.len())),
+            Some(_) => {}
+        }
+        table.rows.insert(row.code(), cells.get(&row).map(take).unwrap_or([None; 7]));
+    }
+    match format {
+        FormatVersion::V2021 => {
+            if let Some(v) = cells.get(&Table3Row::OtherHandling).filter(|v| !v.is_empty()) {
+                table.rows.insert(Table3Row::OtherHandling.code(), take(v));
+                notes.push("（六）其他处理印成了一行，没有分列2021年格式的3个子项".into());
+            }
+        }
+        FormatVersion::V2019 => {
+            if cells.keys().any(|r| matches!(r, Table3Row::OtherHandlingSub(_))) {
+                notes.push("2019年格式的（六）其他处理没有子项，表中的子项未读取".into());
+            }
+        }
+    }
+    table
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table 四
+
+fn read_table4(tokens: &[Tok], had_heading: bool, notes: &mut Vec<String>) -> Table4 {
+    // The one data row: the first run of 15 cells with no label in between.
+    let mut best: (usize, usize) = (0, 0);
+    let mut run_start = 0;
+    let mut chosen = None;
+    for (i, t) in tokens.iter().chain(std::iter::once(&Tok::Text(String::new()))).enumerate() {
+        if let Tok::Text(_) = t {
+            let len = i - run_start;
+            if len >= 15 {
+                chosen = Some((run_start, len));
+                break;
+            }
+            if len > best.1 {
+                best = (run_start, len);
+            }
+            run_start = i + 1;
+        }
+    }
+    let (start, len) = chosen.unwrap_or(best);
+    if !had_heading {
+        notes.push("没有找到“四、政府信息公开行政复议、行政诉讼情况”，表四按空白处理".into());
+        return Table4::default();
+    }
+    if len < 15 {
+        notes.push(format!("表四只读到{len}个数，其余按空白处理"));
+    } else if len > 15 {
+        notes.push(format!("表四数据行有{len}个数，只取前15个"));
+    }
+    let mut a = [None; 15];
+    for (slot, t) in a.iter_mut().zip(&tokens[start..start + len.min(15)]) {
+        *slot = match t {
+            Tok::Num(d) => d.to_i64(),
+            _ => None,
+        };
+    }
+    Table4::from_array(a)
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text.chars().take(4000).collect::<String>().to_ascii_lowercase();
+    ["<table", "<html", "<p>", "<p ", "<td", "<div", "<br", "<!doctype"].iter().any(|t| head.contains(t))
+}
+
+/// Turns HTML into lines: each `<tr>`, `<p>`, `<br>`, heading, list item or block starts a line,
+/// cells of a row are joined with " | ", entities are decoded, scripts and styles dropped.
+/// A tolerant walker, not a validator: unclosed tags and stray `<` are read as text or skipped.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut cells_in_row = 0usize;
+    let mut rest = html;
+    let mut pending_space = false;
+    while !rest.is_empty() {
+        let Some(lt) = rest.find('<') else {
+            push_text(&mut out, rest, &mut pending_space);
+            break;
+        };
+        push_text(&mut out, &rest[..lt], &mut pending_space);
+        rest = &rest[lt..];
+        if rest.starts_with("<!--") {
+            rest = rest.find("-->").map_or("", |e| &rest[e + 3..]);
+            continue;
+        }
+        let Some(gt) = rest.find('>') else {
+            push_text(&mut out, rest, &mut pending_space);
+            break;
+        };
+        let tag = &rest[1..gt];
+        rest = &rest[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match name.as_str() {
+            "script" | "style" | "head" | "title" if !closing => {
+                let end = format!("</{name}");
+                rest = find_ascii_ci(rest, &end).map_or("", |e| &rest[e..]);
+            }
+            "td" | "th" if !closing => {
+                if cells_in_row > 0 {
+                    trim_line_end(&mut out);
+                    out.push_str(" | ");
+                }
+                pending_space = false;
+                cells_in_row += 1;
+            }
+            "tr" | "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "caption" | "section" | "article" => {
+                new_line(&mut out);
+                pending_space = false;
+                cells_in_row = 0;
+            }
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let n = needle.as_bytes();
+    hay.as_bytes().windows(n.len()).position(|w| w.eq_ignore_ascii_case(n))
+}
+
+fn trim_line_end(out: &mut String) {
+    while out.ends_with(' ') {
+        out.pop();
+    }
+}
+
+fn new_line(out: &mut String) {
+    trim_line_end(out);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+fn push_text(out: &mut String, text: &str, pending_space: &mut bool) {
+    let decoded = decode_entities(text);
+    for c in decoded.chars() {
+        if c.is_whitespace() && c != '\u{3000}' {
+            *pending_space = true;
+        } else {
+            if *pending_space && !out.is_empty() && !out.ends_with('\n') && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            *pending_space = false;
+            out.push(c);
+        }
+    }
+}
+
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let semi = rest[..rest.len().min(12)].find(';');
+        let decoded = semi.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "nbsp" | "ensp" | "emsp" => Some(' '),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                "mdash" => Some('—'),
+                "middot" => Some('·'),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse::<u32>().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
