@@ -1,0 +1,271 @@
+//! 年度报告 use cases: compute a report for a year and a scope from the records, keep it as a
+//! draft that staff edit (sections 一, 五, 六 and the figures that come from other systems),
+//! review and publish it — refusing errors unless someone accepts them with a reason — and
+//! correct a published report only by a new version. The domain computes and checks; this
+//! module stores and audits.
+
+use gongkai_domain::format::{ApplicantColumn, FormatVersion, Table3Row};
+use gongkai_domain::report::{self, AnnualReport, ChannelCount, Decimal, OverviewInput, Severity};
+use serde::Serialize;
+
+use super::Actor;
+use crate::db::{self, Db};
+use crate::error::{AppError, FieldError, Result};
+
+/// The figures staff enter because they come from other systems: table 二's cells (行政许可,
+/// 行政处罚, 行政强制, 收费, 采购 …) as "row.column", and the channel counts for section 一
+/// as "channel.NAME" until the disclosure records carry them.
+pub fn figure_key_valid(key: &str) -> bool {
+    match key.split_once('.') {
+        Some(("channel", name)) => !name.is_empty() && name.chars().count() <= 20,
+        Some((row, col)) => [FormatVersion::V2019, FormatVersion::V2021].into_iter().any(|f| {
+            report::layout::table2_row(f, row).is_some_and(|(block, _)| block.columns.iter().any(|c| c.code == col))
+        }),
+        None => false,
+    }
+}
+
+/// The organ's name as the report's title gives it.
+pub async fn organ_name(db: &Db, unit_id: Option<i64>) -> Result<String> {
+    Ok(match unit_id {
+        Some(u) => db::org::get_unit(db, u).await?.ok_or(AppError::NotFound)?.name,
+        None => format!("{}人民政府", db::org::get_setting(db, "gov_name").await?.unwrap_or_default()),
+    })
+}
+
+/// Compute the report for `year` and a scope (a unit, or the government over all units).
+pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualReport> {
+    let format = FormatVersion::for_year(year);
+    let organ = organ_name(db, unit_id).await?;
+    let mut r = AnnualReport::blank(year, format, &organ);
+    let (t3, t4, _) = super::application::statistics(db, unit_id, year, format).await?;
+    for (row, cells) in &t3.cells {
+        for col in ApplicantColumn::ALL {
+            r.table3.set(*row, col, Some(cells[col.index()] as i64));
+        }
+    }
+    r.table4 = report::Table4::from_array(t4.map(|v| Some(v as i64)));
+    let mut channels = vec![];
+    for f in db::report::figures(db, unit_id, year).await? {
+        match f.figure.split_once('.') {
+            Some(("channel", name)) => channels.push(ChannelCount { channel: name.to_string(), count: f.value.parse().unwrap_or(0) }),
+            Some((row, col)) => {
+                if report::layout::table2_row(format, row).is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col)) {
+                    r.table2.set(row, col, Decimal::parse(&f.value));
+                }
+            }
+            None => {}
+        }
+    }
+    channels.sort_by_key(|c| channel_order(&c.channel));
+    let place = db::org::get_setting(db, "gov_name").await?.unwrap_or_default();
+    r.sections.overview = report::draft_overview(&OverviewInput {
+        year,
+        organ: if unit_id.is_some() { organ.clone() } else { place },
+        channels,
+        table3: r.table3.clone(),
+        table4: r.table4,
+    });
+    Ok(r)
+}
+
+fn channel_order(name: &str) -> usize {
+    ["政府网站", "门户网站", "政务微博", "微博", "政务微信", "微信", "客户端"].iter().position(|n| name.contains(n)).unwrap_or(99)
+}
+
+/// The records behind one cell of table 三 (drill-down: 部分公开 → the one application).
+pub async fn drill_down(db: &Db, unit_id: Option<i64>, year: i32, row: Table3Row, column: ApplicantColumn) -> Result<Vec<db::application::ApplicationRow>> {
+    let format = FormatVersion::for_year(year);
+    let (_, _, records) = super::application::statistics(db, unit_id, year, format).await?;
+    let ids = gongkai_domain::application::records_behind(&records, year, format, row, column);
+    let mut rows = vec![];
+    for id in ids {
+        if let Some(r) = db::application::get(db, id).await? {
+            rows.push(r);
+        }
+    }
+    Ok(rows)
+}
+
+fn may_edit(actor: &Actor, unit_id: Option<i64>) -> bool {
+    match unit_id {
+        Some(u) => actor.may_access_unit(u),
+        None => actor.is_office(),
+    }
+}
+
+fn may_approve(actor: &Actor, unit_id: Option<i64>) -> bool {
+    match unit_id {
+        Some(u) => actor.may_approve_for(u),
+        None => actor.is_office(),
+    }
+}
+
+/// Start a draft: computed from the records now.
+pub async fn create_draft(db: &Db, actor: &Actor, unit_id: Option<i64>, year: i32) -> Result<i64> {
+    if !may_edit(actor, unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if !(2008..=2100).contains(&year) {
+        return Err(AppError::Invalid(vec![FieldError::new("year", "年度无效")]));
+    }
+    let report = compute(db, unit_id, year).await?;
+    let body = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.into()))?;
+    let mut tx = db.begin().await?;
+    let version = db::report::next_version(&mut tx, unit_id, year).await?;
+    let id = db::report::insert(&mut tx, unit_id, year, version, "draft", &report.organ, &body, None, &actor.username).await?;
+    db::audit::record(&mut tx, actor, "report.draft", "annual_report", &id.to_string(), None, Some(&serde_json::json!({"year": year, "unit_id": unit_id, "version": version})))
+        .await?;
+    db::audit::feed(&mut tx, "report.changed", "annual_report", &id.to_string(), unit_id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub fn body(row: &db::report::ReportRow) -> Result<AnnualReport> {
+    serde_json::from_str(&row.body_json).map_err(|e| AppError::Internal(anyhow::anyhow!("report {} unreadable: {e}", row.report_id)))
+}
+
+pub async fn load(db: &Db, actor: Option<&Actor>, id: i64) -> Result<db::report::ReportRow> {
+    let row = db::report::get(db, id).await?.ok_or(AppError::NotFound)?;
+    let public = matches!(row.status.as_str(), "published" | "superseded");
+    match actor {
+        _ if public => Ok(row),
+        Some(a) if may_edit(a, row.unit_id) => Ok(row),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Staff edit a draft: the prose sections, and re-computation from the records.
+pub async fn edit_draft(db: &Db, actor: &Actor, id: i64, overview: &str, problems: &str, other: &str, recompute: bool) -> Result<()> {
+    let row = load(db, Some(actor), id).await?;
+    if !may_edit(actor, row.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if !matches!(row.status.as_str(), "draft" | "reviewed") {
+        return Err(AppError::BadRequest("已发布的年报不能修改；如需更正，请发布更正版本并说明理由".into()));
+    }
+    let mut report = if recompute { compute(db, row.unit_id, row.year as i32).await? } else { body(&row)? };
+    if !recompute {
+        report.sections.overview = overview.trim().replace("\r\n", "\n");
+    }
+    report.sections.problems = problems.trim().replace("\r\n", "\n");
+    report.sections.other = other.trim().replace("\r\n", "\n");
+    let new_body = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.into()))?;
+    let mut tx = db.begin().await?;
+    // Any edit sends a reviewed report back to draft: the review covered the old text.
+    if db::report::update_unpublished(&mut tx, id, "draft", &new_body, None).await? != 1 {
+        return Err(AppError::Conflict("年报刚被他人修改或已发布，请刷新".into()));
+    }
+    db::audit::record(&mut tx, actor, if recompute { "report.recompute" } else { "report.edit" }, "annual_report", &id.to_string(), Some(&serde_json::json!({"status": row.status})), Some(&serde_json::json!({"status": "draft"})))
+        .await?;
+    db::audit::feed(&mut tx, "report.changed", "annual_report", &id.to_string(), row.unit_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Enter (or change) a figure that comes from another system; shown as "entered" in the editor.
+pub async fn enter_figure(db: &Db, actor: &Actor, unit_id: Option<i64>, year: i32, key: &str, value: &str) -> Result<()> {
+    if !may_edit(actor, unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if !figure_key_valid(key) {
+        return Err(AppError::Invalid(vec![FieldError::new("figure", format!("未知的填报项 {key}"))]));
+    }
+    let v = value.trim();
+    if Decimal::parse(v).is_none() {
+        return Err(AppError::Invalid(vec![FieldError::new("value", format!("“{v}”不是数字"))]));
+    }
+    let mut tx = db.begin().await?;
+    db::report::put_figure(&mut tx, unit_id, year, key, v, &actor.username).await?;
+    db::audit::record(&mut tx, actor, "report.figure", "report_figure", &format!("{}:{year}:{key}", unit_id.unwrap_or(0)), None, Some(&serde_json::json!({"value": v})))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub errors: Vec<report::Finding>,
+    pub warnings: Vec<report::Finding>,
+}
+
+pub fn check(r: &AnnualReport) -> Check {
+    let findings = report::validate(r);
+    let (errors, warnings) = findings.into_iter().partition(|f| f.severity == Severity::Error);
+    Check { errors, warnings }
+}
+
+/// draft → reviewed (a reviewer of the unit, or the office for the government's report).
+pub async fn mark_reviewed(db: &Db, actor: &Actor, id: i64) -> Result<()> {
+    let row = load(db, Some(actor), id).await?;
+    if !may_approve(actor, row.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != "draft" {
+        return Err(AppError::BadRequest("只有草稿可以审核".into()));
+    }
+    let mut tx = db.begin().await?;
+    if db::report::update_unpublished(&mut tx, id, "reviewed", &row.body_json, None).await? != 1 {
+        return Err(AppError::Conflict("年报刚被他人修改，请刷新".into()));
+    }
+    db::audit::record(&mut tx, actor, "report.review", "annual_report", &id.to_string(), Some(&serde_json::json!({"status": "draft"})), Some(&serde_json::json!({"status": "reviewed"})))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// reviewed → published. A report with error-severity findings is published only with an
+/// explicit, audited override and its reason.
+pub async fn publish(db: &Db, actor: &Actor, id: i64, override_reason: Option<&str>) -> Result<()> {
+    let row = load(db, Some(actor), id).await?;
+    if !may_approve(actor, row.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != "reviewed" {
+        return Err(AppError::BadRequest("年报须先审核，才能发布".into()));
+    }
+    let report = body(&row)?;
+    let c = check(&report);
+    let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
+    if !c.errors.is_empty() && reason.is_none() {
+        let list: Vec<String> = c.errors.iter().map(|f| f.message.clone()).collect();
+        return Err(AppError::BadRequest(format!(
+            "年报有{}处错误，不能发布：{}。如确需按原样发布，请填写接受这些错误的理由。",
+            c.errors.len(),
+            list.join("；")
+        )));
+    }
+    let mut tx = db.begin().await?;
+    if db::report::update_unpublished(&mut tx, id, "published", &row.body_json, reason).await? != 1 {
+        return Err(AppError::Conflict("年报刚被他人修改，请刷新".into()));
+    }
+    db::report::supersede_published(&mut tx, row.unit_id, row.year as i32, id).await?;
+    let after = serde_json::json!({"status": "published", "errors_accepted": c.errors.len(), "override_reason": reason});
+    db::audit::record(&mut tx, actor, if reason.is_some() && !c.errors.is_empty() { "report.publish_override" } else { "report.publish" }, "annual_report", &id.to_string(), Some(&serde_json::json!({"status": "reviewed"})), Some(&after))
+        .await?;
+    db::audit::feed(&mut tx, "report.published", "annual_report", &id.to_string(), row.unit_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A correction of a published report: a new draft version carrying the reason; when it is
+/// published the earlier version stays visible, marked superseded.
+pub async fn start_correction(db: &Db, actor: &Actor, id: i64, reason: &str) -> Result<i64> {
+    let row = load(db, Some(actor), id).await?;
+    if !may_edit(actor, row.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    if row.status != "published" {
+        return Err(AppError::BadRequest("只能更正已发布的现行版本".into()));
+    }
+    if reason.trim().is_empty() {
+        return Err(AppError::Invalid(vec![FieldError::new("reason", "请说明更正的理由")]));
+    }
+    let mut tx = db.begin().await?;
+    let version = db::report::next_version(&mut tx, row.unit_id, row.year as i32).await?;
+    let new_id = db::report::insert(&mut tx, row.unit_id, row.year as i32, version, "draft", &row.organ, &row.body_json, Some(reason.trim()), &actor.username).await?;
+    db::audit::record(&mut tx, actor, "report.correction", "annual_report", &new_id.to_string(), None, Some(&serde_json::json!({"corrects": id, "reason": reason.trim()})))
+        .await?;
+    tx.commit().await?;
+    Ok(new_id)
+}
