@@ -14,11 +14,11 @@ pub mod ranking;
 pub mod spot_check;
 
 pub use account::{Account, AccountStatus, Platform, WeeklyReminder, account_status, weekly_reminders};
-
-pub use column::{ColumnCheck, ColumnState, UpdateClass, VetoFlag, column_state, single_veto};
-
+pub use assessment::{AnnualAssessment, AnnualRecord, AssessmentConfig, AssessmentError, assess, rank_annual};
+pub use column::{ColumnCheck, ColumnState, UpdateClass, VetoFlag, account_veto, column_state, single_veto};
+pub use monthly_report::{MonthlyReport, Revision, VersionError, YearMonth, changed_paths};
 pub use ranking::{Channel, Indicator, Part, RankedUnit, ScoringConfig, ScoringError, UnitMonth, rank};
-
+pub use spot_check::{Evidence, Finding, RectificationError, RectificationEvent, RectificationStatus, SplitMix64, draw};
 
 use serde::{Deserialize, Serialize};
 
