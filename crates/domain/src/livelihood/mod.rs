@@ -9,7 +9,7 @@ pub mod disbursement;
 pub mod program;
 pub mod public_row;
 
-
+pub use complaint::{Complaint, ComplaintError, ComplaintEvent, ComplaintStatus, Rating, RedirectKind, due_date};
 pub use disbursement::{BatchCheck, ColumnsError, FundFinding, RawRow, Row, RowError, reconcile, validate_rows};
 pub use program::{AmountError, Basis, Fen, Period, Program};
 pub use public_row::{MaskedId, MaskedName, PublicRow};
