@@ -159,7 +159,11 @@ mod tests {
             (true, false, None, false),
         ];
         for (requires, approved, deferral, ok) in cases {
-            assert_eq!(may_publish_policy(requires, approved, deferral).is_ok(), ok, "{requires} {approved} {deferral:?}");
+            assert_eq!(
+                may_publish_policy(requires, approved, deferral).is_ok(),
+                ok,
+                "{requires} {approved} {deferral:?}"
+            );
         }
         assert!(may_publish_policy(true, false, None).unwrap_err().to_string().contains("三同步"));
     }
@@ -180,11 +184,10 @@ mod tests {
 
     #[test]
     fn the_revision_section_is_required_only_for_revised_policies() {
-        assert_eq!(missing_sections(&[Section::Background, Section::MainContent], false), vec![
-            Section::Objectives,
-            Section::Scope,
-            Section::Standards
-        ]);
+        assert_eq!(
+            missing_sections(&[Section::Background, Section::MainContent], false),
+            vec![Section::Objectives, Section::Scope, Section::Standards]
+        );
         assert!(missing_sections(&Section::ALL, true).is_empty());
         assert_eq!(missing_sections(&required_sections(false), true), vec![Section::RevisionProcess]);
         assert_eq!(Section::RevisionProcess.label(), "修订过程");

@@ -62,9 +62,11 @@ pub struct DeadlineConfig {
 
 impl DeadlineConfig {
     pub fn new(consultation: u32, suggestion: u32, complaint: u32) -> Result<Self, MessageError> {
-        for (days, kind) in
-            [(consultation, MessageKind::Consultation), (suggestion, MessageKind::Suggestion), (complaint, MessageKind::Complaint)]
-        {
+        for (days, kind) in [
+            (consultation, MessageKind::Consultation),
+            (suggestion, MessageKind::Suggestion),
+            (complaint, MessageKind::Complaint),
+        ] {
             if days == 0 {
                 return Err(MessageError::ZeroDeadline(kind.label()));
             }
@@ -237,7 +239,13 @@ mod tests {
     }
 
     fn events() -> Vec<MessageEvent> {
-        vec![E::Route(Recipient::LeaderMailbox), E::Answer, E::Publish, E::KeepPrivate(PrivateReason::WriterAsked), E::Reopen]
+        vec![
+            E::Route(Recipient::LeaderMailbox),
+            E::Answer,
+            E::Publish,
+            E::KeepPrivate(PrivateReason::WriterAsked),
+            E::Reopen,
+        ]
     }
 
     #[test]
@@ -267,8 +275,11 @@ mod tests {
     #[test]
     fn each_kind_gets_its_own_deadline() {
         let config = DeadlineConfig::default();
-        let c = Message::new(MessageKind::Consultation, Recipient::LeaderMailbox, d(2021, 3, 1), &config, &calendar_days).unwrap();
-        let s = Message::new(MessageKind::Suggestion, Recipient::LeaderMailbox, d(2021, 3, 1), &config, &calendar_days).unwrap();
+        let c =
+            Message::new(MessageKind::Consultation, Recipient::LeaderMailbox, d(2021, 3, 1), &config, &calendar_days)
+                .unwrap();
+        let s = Message::new(MessageKind::Suggestion, Recipient::LeaderMailbox, d(2021, 3, 1), &config, &calendar_days)
+            .unwrap();
         assert_eq!((c.due, s.due), (d(2021, 3, 6), d(2021, 3, 16)));
         assert_eq!(DeadlineConfig::new(5, 0, 15), Err(MessageError::ZeroDeadline("建议")));
         let none = |_: NaiveDate, _: u32| None;
@@ -314,12 +325,12 @@ mod tests {
             status,
         };
         let messages = vec![
-            msg(MessageKind::Consultation, d(2021, 2, 1), S::Routed),     // counts
-            msg(MessageKind::Suggestion, d(2021, 1, 1), S::Reopened),     // counts
-            msg(MessageKind::Complaint, d(2021, 1, 1), S::Routed),        // 投诉类 excluded
-            msg(MessageKind::Consultation, d(2021, 1, 1), S::Published),  // answered
+            msg(MessageKind::Consultation, d(2021, 2, 1), S::Routed), // counts
+            msg(MessageKind::Suggestion, d(2021, 1, 1), S::Reopened), // counts
+            msg(MessageKind::Complaint, d(2021, 1, 1), S::Routed),    // 投诉类 excluded
+            msg(MessageKind::Consultation, d(2021, 1, 1), S::Published), // answered
             msg(MessageKind::Consultation, d(2021, 3, 15), S::Submitted), // not yet three months
-            msg(MessageKind::Consultation, d(2020, 5, 1), S::Submitted),  // before the year
+            msg(MessageKind::Consultation, d(2020, 5, 1), S::Submitted), // before the year
         ];
         assert_eq!(unanswered_for_veto(&messages, today), 2);
     }

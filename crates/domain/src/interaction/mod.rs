@@ -8,7 +8,10 @@
 pub mod interpretation;
 pub mod message;
 
-pub use interpretation::{Deferral, InterpretationError, InterpretationForm, Section, SyncError, is_late, may_publish_policy, missing_sections, required_sections};
+pub use interpretation::{
+    Deferral, InterpretationError, InterpretationForm, Section, SyncError, is_late, may_publish_policy,
+    missing_sections, required_sections,
+};
 pub use message::{
     DeadlineConfig, Message, MessageError, MessageEvent, MessageKind, MessageStatus, PrivateReason, Recipient,
     unanswered_for_veto, unanswered_over_three_months,

@@ -256,10 +256,10 @@ pub fn reconcile(
                 findings.push(FundFinding::UnderAge { id: r.id.clone(), line: r.line, age, min_age });
             }
         }
-        if let Some(died_on) = deaths.get(&r.id) {
-            if *died_on < period.first_day() {
-                findings.push(FundFinding::Deceased { id: r.id.clone(), line: r.line, died_on: *died_on });
-            }
+        if let Some(died_on) = deaths.get(&r.id)
+            && *died_on < period.first_day()
+        {
+            findings.push(FundFinding::Deceased { id: r.id.clone(), line: r.line, died_on: *died_on });
         }
     }
     findings
@@ -296,7 +296,10 @@ mod tests {
 
     #[test]
     fn a_clean_batch_imports_whole() {
-        let rows = vec![good(2, "王建国", &id("41048219300101123"), "100"), good(3, "李秀英", &id("41048219350505222"), "100.00")];
+        let rows = vec![
+            good(2, "王建国", &id("41048219300101123"), "100"),
+            good(3, "李秀英", &id("41048219350505222"), "100.00"),
+        ];
         let check = validate_rows(&rows, &gaoling(), &villages(), june()).unwrap();
         assert!(check.findings.is_empty());
         let rows = check.into_rows().unwrap();

@@ -35,10 +35,10 @@ impl Fen {
             return Err(AmountError::Empty);
         }
         let cleaned: String = t.chars().filter(|c| *c != ',' && *c != '，').collect();
-        if let Some(rest) = cleaned.strip_prefix('-') {
-            if parse_positive(rest).is_ok() {
-                return Err(AmountError::Negative(t.to_string()));
-            }
+        if let Some(rest) = cleaned.strip_prefix('-')
+            && parse_positive(rest).is_ok()
+        {
+            return Err(AmountError::Negative(t.to_string()));
         }
         let fen = parse_positive(&cleaned).map_err(|e| match e {
             Parse::Bad => AmountError::NotANumber(t.to_string()),
@@ -153,7 +153,10 @@ impl Period {
         Some(Period { first_day, last_day })
     }
     pub fn year(year: i32) -> Option<Period> {
-        Some(Period { first_day: NaiveDate::from_ymd_opt(year, 1, 1)?, last_day: NaiveDate::from_ymd_opt(year, 12, 31)? })
+        Some(Period {
+            first_day: NaiveDate::from_ymd_opt(year, 1, 1)?,
+            last_day: NaiveDate::from_ymd_opt(year, 12, 31)?,
+        })
     }
     pub fn first_day(self) -> NaiveDate {
         self.first_day
@@ -204,7 +207,10 @@ mod tests {
         assert_eq!(Fen::parse_yuan("12."), Err(AmountError::NotANumber("12.".into())));
         assert_eq!(Fen::parse_yuan(""), Err(AmountError::Empty));
         assert!(matches!(Fen::parse_yuan("99999999999999999999"), Err(AmountError::TooLarge(_))));
-        assert_eq!(AmountError::TooManyDecimals("1.234".into()).to_string(), "金额“1.234”的小数超过两位（最小单位为分）");
+        assert_eq!(
+            AmountError::TooManyDecimals("1.234".into()).to_string(),
+            "金额“1.234”的小数超过两位（最小单位为分）"
+        );
     }
 
     #[test]

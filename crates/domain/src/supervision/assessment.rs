@@ -55,9 +55,9 @@ impl AssessmentConfig {
         if monthly_weight + spot_check_weight + new_media_weight == 0.0 {
             return Err(AssessmentError::AllZero);
         }
-        if !(share_of_target.is_finite() && (0.0..=1.0).contains(&share_of_target))
-            || !(target_total.is_finite() && target_total > 0.0)
-        {
+        let share_ok = share_of_target.is_finite() && (0.0..=1.0).contains(&share_of_target);
+        let total_ok = target_total.is_finite() && target_total > 0.0;
+        if !share_ok || !total_ok {
             return Err(AssessmentError::BadShare);
         }
         if !deduction_per_overdue_finding.is_finite() || deduction_per_overdue_finding < 0.0 {
@@ -109,8 +109,8 @@ pub struct AnnualAssessment {
 }
 
 pub fn assess(unit: &UnitId, r: &AnnualRecord, c: &AssessmentConfig) -> AnnualAssessment {
-    let monthly = (!r.monthly_scores.is_empty())
-        .then(|| r.monthly_scores.iter().sum::<f64>() / r.monthly_scores.len() as f64);
+    let monthly =
+        (!r.monthly_scores.is_empty()).then(|| r.monthly_scores.iter().sum::<f64>() / r.monthly_scores.len() as f64);
     let spot_check = (100.0 - c.deduction_per_overdue_finding * f64::from(r.findings_rectified_late)).max(0.0);
     let new_media = (r.account_months > 0).then(|| {
         let silent = r.account_months_silent.min(r.account_months);
@@ -205,7 +205,8 @@ mod tests {
     fn the_annual_ranking_shares_ranks_on_ties() {
         let good = AnnualRecord { monthly_scores: vec![95.0], ..Default::default() };
         let worse = AnnualRecord { monthly_scores: vec![70.0], ..Default::default() };
-        let r = rank_annual(&[(u("C"), good.clone()), (u("B"), worse), (u("A"), good)], &AssessmentConfig::ruzhou_2020());
+        let r =
+            rank_annual(&[(u("C"), good.clone()), (u("B"), worse), (u("A"), good)], &AssessmentConfig::ruzhou_2020());
         let order: Vec<_> = r.iter().map(|a| (a.unit.0.as_str(), a.rank)).collect();
         assert_eq!(order, vec![("A", 1), ("C", 1), ("B", 3)]);
     }

@@ -61,9 +61,13 @@ pub const LONG_STALE_MONTHS: u32 = 6;
 pub enum ColumnState {
     Fresh,
     /// Out of date since `since` (the first day after its window).
-    Stale { since: NaiveDate },
+    Stale {
+        since: NaiveDate,
+    },
     /// 应更新但长期未更新; out of date since `since`.
-    LongStale { since: NaiveDate },
+    LongStale {
+        since: NaiveDate,
+    },
     /// 空白栏目: nothing dated was ever published in it.
     Blank,
 }

@@ -18,7 +18,9 @@ pub use assessment::{AnnualAssessment, AnnualRecord, AssessmentConfig, Assessmen
 pub use column::{ColumnCheck, ColumnState, UpdateClass, VetoFlag, account_veto, column_state, single_veto};
 pub use monthly_report::{MonthlyReport, Revision, VersionError, YearMonth, changed_paths};
 pub use ranking::{Channel, Indicator, Part, RankedUnit, ScoringConfig, ScoringError, UnitMonth, rank};
-pub use spot_check::{Evidence, Finding, RectificationError, RectificationEvent, RectificationStatus, SplitMix64, draw};
+pub use spot_check::{
+    Evidence, Finding, RectificationError, RectificationEvent, RectificationStatus, SplitMix64, draw,
+};
 
 use serde::{Deserialize, Serialize};
 

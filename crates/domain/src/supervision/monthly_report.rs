@@ -181,7 +181,8 @@ mod tests {
             err.to_string(),
             "2020年6月月报已发布的数据发生变化（mzj.stale_columns），须填写修订原因后发布新版本"
         );
-        let Revision::NewVersion { report, changed } = r.revise(figures(2), Some("补录栏目检查结果")).unwrap() else {
+        let Revision::NewVersion { report, changed } = r.revise(figures(2), Some("补录栏目检查结果")).unwrap()
+        else {
             panic!("expected a new version")
         };
         assert_eq!((report.version, report.reason.as_deref()), (2, Some("补录栏目检查结果")));

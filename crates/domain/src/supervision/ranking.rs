@@ -143,7 +143,9 @@ impl Indicator {
                 "月末检查时超过更新周期未更新的栏目数（动态要闻类2周、通知公告和政策文件类6个月、其他栏目按设定周期）"
             }
             Indicator::BlankColumns => "月末检查时没有任何注明发布时间信息的栏目数",
-            Indicator::SilentAccounts => "月末检查时两周以上未发布信息的政务新媒体账号数（含休眠、僵尸账号，不含已关停）",
+            Indicator::SilentAccounts => {
+                "月末检查时两周以上未发布信息的政务新媒体账号数（含休眠、僵尸账号，不含已关停）"
+            }
             Indicator::OpenRectifications => "抽查发现的问题中，月末已过整改期限仍未整改到位的问题数",
             Indicator::LateInterpretations => "本月印发的应解读政策文件中，未与文件同步公开解读且无延期说明的件数",
             Indicator::UnansweredMessages => "月末已超过答复期限仍未答复的咨询、建议、投诉留言数",
@@ -329,9 +331,8 @@ fn score_unit(unit: &UnitId, m: &UnitMonth, config: &ScoringConfig, max_volume: 
         }
         raw.push((ind, value, count, part, small, w));
     }
-    let score = (total_weight > 0.0).then(|| {
-        raw.iter().filter_map(|(_, _, _, p, _, w)| p.map(|p| p * w)).sum::<f64>() / total_weight * 100.0
-    });
+    let score = (total_weight > 0.0)
+        .then(|| raw.iter().filter_map(|(_, _, _, p, _, w)| p.map(|p| p * w)).sum::<f64>() / total_weight * 100.0);
     for (indicator, value, count, part, small, w) in raw {
         let weighted = match (part, total_weight > 0.0) {
             (Some(p), true) => p * w / total_weight * 100.0,
@@ -400,16 +401,12 @@ mod tests {
 
     #[test]
     fn changing_a_weight_reorders_the_ranking() {
-        let apps_heavy = ScoringConfig::new(
-            weights(&[(Indicator::ApplicationsOnTime, 3.0), (Indicator::StaleColumns, 1.0)]),
-            3,
-        )
-        .unwrap();
-        let columns_heavy = ScoringConfig::new(
-            weights(&[(Indicator::ApplicationsOnTime, 1.0), (Indicator::StaleColumns, 3.0)]),
-            3,
-        )
-        .unwrap();
+        let apps_heavy =
+            ScoringConfig::new(weights(&[(Indicator::ApplicationsOnTime, 3.0), (Indicator::StaleColumns, 1.0)]), 3)
+                .unwrap();
+        let columns_heavy =
+            ScoringConfig::new(weights(&[(Indicator::ApplicationsOnTime, 1.0), (Indicator::StaleColumns, 3.0)]), 3)
+                .unwrap();
         let r1 = rank(&two_units(), &apps_heavy);
         assert_eq!((r1[0].unit.0.as_str(), r1[0].rank), ("A", Some(1)));
         // A: (3×1 + 1×0.25)/4 = 81.25; B: (3×0.5 + 1×1)/4 = 62.5
@@ -431,11 +428,9 @@ mod tests {
 
     #[test]
     fn a_rate_over_too_few_cases_is_shown_but_not_scored_and_the_unit_is_marked() {
-        let config = ScoringConfig::new(
-            weights(&[(Indicator::ApplicationsOnTime, 1.0), (Indicator::StaleColumns, 1.0)]),
-            3,
-        )
-        .unwrap();
+        let config =
+            ScoringConfig::new(weights(&[(Indicator::ApplicationsOnTime, 1.0), (Indicator::StaleColumns, 1.0)]), 3)
+                .unwrap();
         // One late answer out of one: a 0% rate that must not sink the unit.
         let tiny = UnitMonth { applications_answered: 1, applications_answered_on_time: 0, ..Default::default() };
         let r = rank(&[(u("T"), tiny)], &config);
@@ -474,7 +469,10 @@ mod tests {
     #[test]
     fn published_volume_is_scored_against_the_months_largest() {
         let config = ScoringConfig::new(weights(&[(Indicator::PublishedVolume, 1.0)]), 3).unwrap();
-        let big = UnitMonth { published_by_channel: [(Channel::Website, 80), (Channel::WeChat, 20)].into(), ..Default::default() };
+        let big = UnitMonth {
+            published_by_channel: [(Channel::Website, 80), (Channel::WeChat, 20)].into(),
+            ..Default::default()
+        };
         let small = UnitMonth { published_by_channel: [(Channel::Website, 25)].into(), ..Default::default() };
         let r = rank(&[(u("S"), small), (u("B"), big)], &config);
         assert_eq!(r[0].score, Some(100.0));

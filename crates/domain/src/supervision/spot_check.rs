@@ -133,7 +133,10 @@ impl RectificationEvent {
 }
 
 /// The rectification flow chart.
-pub fn apply(status: RectificationStatus, event: &RectificationEvent) -> Result<RectificationStatus, RectificationError> {
+pub fn apply(
+    status: RectificationStatus,
+    event: &RectificationEvent,
+) -> Result<RectificationStatus, RectificationError> {
     use RectificationEvent as E;
     use RectificationStatus as S;
     match (status, event) {
