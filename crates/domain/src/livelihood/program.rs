@@ -227,4 +227,16 @@ mod tests {
         assert_eq!(feb.to_string(), "2020年2月");
         assert_eq!(Period::year(2020).unwrap().to_string(), "2020年");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_positive_amount_survives_printing_and_parsing(fen in 1i64..10_000_000_000_000) {
+                prop_assert_eq!(Fen::parse_yuan(&Fen(fen).yuan()), Ok(Fen(fen)));
+            }
+        }
+    }
 }

@@ -9,7 +9,17 @@ use super::disbursement::Row;
 use super::program::{Fen, Period};
 use crate::org::{IdNumber, mask_name};
 
-/// `4104**********123X`
+/// `4104**********123X`. Nothing outside this module can wrap a raw string as "masked":
+///
+/// ```compile_fail
+/// let fake = gongkai_domain::livelihood::MaskedId("41048219400101123X".to_string());
+/// ```
+///
+/// and a public row cannot be read back from stored text, where a raw number could hide:
+///
+/// ```compile_fail
+/// let row: gongkai_domain::livelihood::PublicRow = serde_json::from_str("{}").unwrap();
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MaskedId(String);
 

@@ -252,4 +252,42 @@ mod tests {
         assert_eq!(single_veto(&[], 1), vec![VetoFlag::UnansweredConsultations { count: 1 }]);
         assert!(VetoFlag::UnansweredConsultations { count: 1 }.basis().contains("三个月"));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn rank(s: ColumnState) -> u8 {
+            match s {
+                ColumnState::Fresh => 0,
+                ColumnState::Stale { .. } => 1,
+                ColumnState::LongStale { .. } => 2,
+                ColumnState::Blank => 3,
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn a_column_only_gets_staler_as_days_pass_without_an_update(
+                class in prop_oneof![
+                    Just(UpdateClass::News),
+                    Just(UpdateClass::Notice),
+                    (1u32..24).prop_map(|months| UpdateClass::Other { months }),
+                    Just(UpdateClass::NoUpdate),
+                ],
+                last_offset in 0i64..3000,
+                gap in 0i64..800,
+                more in 0i64..800,
+            ) {
+                let last = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Duration::days(last_offset);
+                let earlier = column_state(class, Some(last), last + chrono::Duration::days(gap));
+                let later = column_state(class, Some(last), last + chrono::Duration::days(gap + more));
+                prop_assert!(rank(earlier) <= rank(later), "{:?} then {:?}", earlier, later);
+                if let (ColumnState::Stale { since: a } | ColumnState::LongStale { since: a },
+                        ColumnState::Stale { since: b } | ColumnState::LongStale { since: b }) = (earlier, later) {
+                    prop_assert_eq!(a, b);
+                }
+            }
+        }
+    }
 }

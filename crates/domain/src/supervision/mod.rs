@@ -13,7 +13,9 @@ pub mod monthly_report;
 pub mod ranking;
 pub mod spot_check;
 
-pub use account::{Account, AccountStatus, Platform, WeeklyReminder, account_status, weekly_reminders};
+pub use account::{
+    Account, AccountStatus, Platform, WeeklyReminder, account_status, normal_by_platform, weekly_reminders,
+};
 pub use assessment::{AnnualAssessment, AnnualRecord, AssessmentConfig, AssessmentError, assess, rank_annual};
 pub use column::{ColumnCheck, ColumnState, UpdateClass, VetoFlag, account_veto, column_state, single_veto};
 pub use monthly_report::{MonthlyReport, Revision, VersionError, YearMonth, changed_paths};

@@ -478,4 +478,56 @@ mod tests {
         assert_eq!(r[0].score, Some(100.0));
         assert_eq!(r[1].score, Some(25.0));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn unit_month() -> impl Strategy<Value = UnitMonth> {
+            (proptest::collection::vec(0u32..40, 12), 0u32..500).prop_map(|(v, volume)| UnitMonth {
+                published_by_channel: [(Channel::Website, volume)].into(),
+                published_items: v[0] + v[1],
+                published_late: v[1],
+                applications_answered: v[2] + v[3],
+                applications_answered_on_time: v[2],
+                applications_overdue: v[4] % 3,
+                complaints_total: v[5] + v[6],
+                complaints_answered_on_time: v[5],
+                stale_columns: v[7] % 6,
+                blank_columns: v[8] % 6,
+                silent_accounts: v[9] % 4,
+                open_rectifications: v[10] % 4,
+                unanswered_messages: v[11] % 5,
+                ..Default::default()
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn scores_lie_between_0_and_100_add_up_from_their_parts_and_ranks_follow_scores(
+                months in proptest::collection::vec(unit_month(), 1..12),
+                weights in proptest::collection::vec(0.0f64..5.0, 12),
+                min_count in 1u32..10,
+            ) {
+                let weights: BTreeMap<Indicator, f64> = Indicator::ALL.into_iter().zip(weights).collect();
+                prop_assume!(weights.values().any(|w| *w > 0.0));
+                let config = ScoringConfig::new(weights, min_count).unwrap();
+                let units: Vec<(UnitId, UnitMonth)> =
+                    months.into_iter().enumerate().map(|(i, m)| (UnitId(format!("U{i:02}")), m)).collect();
+                let ranked = rank(&units, &config);
+                prop_assert_eq!(ranked.len(), units.len());
+                let mut last: Option<(f64, u32)> = None;
+                for r in &ranked {
+                    let (Some(score), Some(rank)) = (r.score, r.rank) else { continue };
+                    prop_assert!((0.0..=100.0 + 1e-9).contains(&score));
+                    let sum: f64 = r.parts.iter().map(|p| p.weighted).sum();
+                    prop_assert!((sum - score).abs() < 1e-6);
+                    if let Some((s, k)) = last {
+                        prop_assert!(score <= s + 1e-9 && rank >= k);
+                    }
+                    last = Some((score, rank));
+                }
+            }
+        }
+    }
 }

@@ -271,4 +271,30 @@ mod tests {
         f.status = S::Accepted;
         assert!(!f.is_overdue(d(11)));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn a_draw_is_distinct_members_of_the_population_and_repeats_exactly(
+                seed in any::<u64>(),
+                population in proptest::collection::vec(0u16..500, 0..80),
+                k in 0usize..100,
+            ) {
+                let drawn = draw(seed, &population, k);
+                let mut distinct = population.clone();
+                distinct.sort();
+                distinct.dedup();
+                prop_assert_eq!(drawn.len(), k.min(distinct.len()));
+                prop_assert!(drawn.iter().all(|x| population.contains(x)));
+                let mut d = drawn.clone();
+                d.sort();
+                d.dedup();
+                prop_assert_eq!(d.len(), drawn.len());
+                prop_assert_eq!(draw(seed, &population, k), drawn);
+            }
+        }
+    }
 }
