@@ -527,6 +527,38 @@ mod tests {
         assert_eq!(clock.recompute(&old, &old), DueDateChange::Unchanged);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_due_date_is_a_working_day_with_nothing_left_on_it(
+            start in 0u64..2000,
+            pause in proptest::option::of((0u64..40, 0u64..30)),
+            extension in proptest::option::of(1u32..=20),
+        ) {
+            let cal = Calendar::builtin();
+            let received = d(1, 1) + chrono::Days::new(start);
+            let mut clock = Clock::received(received);
+            if let Some((after, length)) = pause {
+                let on = received + chrono::Days::new(after);
+                clock.record(ClockEntry::Paused { on, reason: PauseReason::ThirdParty });
+                clock.record(ClockEntry::Resumed { on: on + chrono::Days::new(length) });
+            }
+            if let Some(days) = extension {
+                clock.record(ClockEntry::Extended { approved_on: received, days, approver: "李明".into() });
+            }
+            if let Ok(due) = clock.due_on(&cal) {
+                proptest::prop_assert!(cal.is_working_day(due).unwrap());
+                proptest::prop_assert_eq!(clock.working_days_left(due, &cal).unwrap(), 0);
+                proptest::prop_assert!(!clock.is_overdue(due, &cal).unwrap());
+                // The next working day is late, unless a pause begun on the last day covers it
+                // (nothing is counted while paused; lateness shows once the clock resumes).
+                let paused_after_due = clock.entries().iter().any(|e| matches!(e, ClockEntry::Resumed { on } if *on > due));
+                if let Ok(next) = cal.add_working_days(due, 1) && !paused_after_due {
+                    proptest::prop_assert!(clock.is_overdue(next, &cal).unwrap());
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_clock_running_past_the_calendar_says_so() {
         let cal = Calendar::builtin();
