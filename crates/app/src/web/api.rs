@@ -1,0 +1,89 @@
+//! The JSON API under /api/v1, with consistent errors (`{"error": {"code", "message", "fields"}}`).
+//! Public: submitting and tracking applications. Staff: with a session (and its X-CSRF-Token
+//! header) or an API token (`Authorization: Bearer …`).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use super::AppState;
+use super::context::Ctx;
+use crate::db;
+use crate::error::{ApiError, AppError};
+use crate::flows::application::{self as flow, ApplicationForm};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/applications", post(submit_application))
+        .route("/applications/{code}", get(track_application))
+        .route("/me", get(me))
+        .route("/units", get(units))
+        .route("/staff/applications", get(queue))
+        .route("/calendar/due", get(due))
+        .fallback(|| async { ApiError(AppError::NotFound) })
+}
+
+/// `POST /api/v1/applications`: the form's fields as JSON → 201 with tracking code and secret.
+async fn submit_application(State(state): State<AppState>, ctx: Ctx, body: Result<Json<ApplicationForm>, axum::extract::rejection::JsonRejection>) -> ApiResult<impl IntoResponse> {
+    state.limiter.limit("public-submit", ctx.ip, state.config.public_submissions_per_minute)?;
+    let Json(form) = body.map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text())))?;
+    let s = flow::submit(&state, &ctx.actor(), &form, vec![], false).await?;
+    let status = if s.repeated { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((
+        status,
+        Json(serde_json::json!({
+            "tracking_code": s.tracking_code,
+            "secret": s.secret,
+            "received_on": s.received_on,
+            "due_on": s.due_on,
+            "repeated": s.repeated,
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+struct SecretQuery {
+    secret: String,
+}
+
+/// `GET /api/v1/applications/{tracking_code}?secret=…`: status and dates, never personal data.
+async fn track_application(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Query(q): Query<SecretQuery>) -> ApiResult<Json<flow::PublicStatus>> {
+    state.limiter.limit("public-track", ctx.ip, 60)?;
+    Ok(Json(flow::public_status(&state, &code, &q.secret).await?))
+}
+
+async fn me(ctx: Ctx) -> ApiResult<Json<serde_json::Value>> {
+    let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    Ok(Json(serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role.code(), "unit_id": u.unit_id, "csrf": ctx.csrf})))
+}
+
+async fn units(State(state): State<AppState>) -> ApiResult<Json<Vec<db::org::UnitRow>>> {
+    Ok(Json(db::org::list_units(&state.db).await?))
+}
+
+async fn queue(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<flow::QueueLine>>> {
+    let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    let scope = if ctx.actor().is_office() {
+        db::application::QueueScope::All
+    } else {
+        db::application::QueueScope::Unit(u.unit_id.ok_or(AppError::Forbidden)?)
+    };
+    Ok(Json(flow::queue(&state, scope, 10_000).await?))
+}
+
+#[derive(Deserialize)]
+struct DueQuery {
+    date: String,
+    days: u32,
+}
+
+async fn due(State(state): State<AppState>, Query(q): Query<DueQuery>) -> ApiResult<Json<serde_json::Value>> {
+    let d = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d").map_err(|_| AppError::BadRequest("date 应为 YYYY-MM-DD".into()))?;
+    let due = state.calendar().add_working_days(d, q.days).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    Ok(Json(serde_json::json!({"date": q.date, "days": q.days, "due_on": due.to_string()})))
+}

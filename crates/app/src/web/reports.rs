@@ -1,0 +1,267 @@
+//! 政府信息公开年报 pages: the public list and report pages (with every published version, and
+//! downloads in each format), the staff editor (computed vs entered figures, findings,
+//! drill-down, review and publication) and the checker for uploaded reports.
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use gongkai_domain::format::{ApplicantColumn, Table3Row};
+use gongkai_domain::report::{self, Severity};
+use minijinja::context;
+use serde::Deserialize;
+
+use super::AppState;
+use super::context::Ctx;
+use super::templates::render;
+use crate::db;
+use crate::error::{AppError, Result};
+use crate::flows::report as flow;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(index))
+        .route("/reports/{id}", get(show))
+        .route("/reports/{id}/download/{fmt}", get(download))
+        .route("/staff/reports", get(staff_list).post(create))
+        .route("/staff/reports/check", get(check_page).post(check_upload))
+        .route("/staff/reports/{id}", get(edit).post(save))
+        .route("/staff/reports/{id}/figures", post(save_figure))
+        .route("/staff/reports/{id}/cell", get(drill_down))
+        .route("/staff/reports/{id}/review", post(review))
+        .route("/staff/reports/{id}/publish", post(publish))
+        .route("/staff/reports/{id}/correct", post(correct))
+}
+
+async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    let reports = db::report::list_published(&state.db).await?;
+    render(&state, &ctx, "reports/index.html", context! { nav => "reports", reports => reports }).await
+}
+
+async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+    let actor = ctx.actor();
+    let row = flow::load(&state.db, ctx.user.as_ref().map(|_| &actor), id).await?;
+    let r = flow::body(&row)?;
+    let versions: Vec<_> = db::report::list_published(&state.db)
+        .await?
+        .into_iter()
+        .filter(|v| v.unit_id == row.unit_id && v.year == row.year)
+        .collect();
+    let findings = report::validate(&r);
+    render(
+        &state,
+        &ctx,
+        "reports/show.html",
+        context! { nav => "reports", row => row, title => r.title(), table_html => report::render_html(&r), versions => versions, findings => findings },
+    )
+    .await
+}
+
+async fn download(State(state): State<AppState>, ctx: Ctx, Path((id, fmt)): Path<(i64, String)>) -> Result<Response> {
+    let actor = ctx.actor();
+    let row = flow::load(&state.db, ctx.user.as_ref().map(|_| &actor), id).await?;
+    let r = flow::body(&row)?;
+    let name = format!("report-{}-{}-v{}", row.year, row.unit_id.unwrap_or(0), row.version);
+    let (ctype, bytes): (&str, Vec<u8>) = match fmt.as_str() {
+        "txt" => ("text/plain; charset=utf-8", report::render_text(&r).into_bytes()),
+        "md" => ("text/markdown; charset=utf-8", report::render_markdown(&r).into_bytes()),
+        "json" => ("application/json", report::render_json(&r).into_bytes()),
+        "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", crate::export::report_docx(&r)?),
+        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", crate::export::report_xlsx(&r)?),
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(([(header::CONTENT_TYPE, ctype.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{fmt}\""))], bytes).into_response())
+}
+
+async fn staff_list(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    let user = ctx.require_staff()?;
+    let scope = if ctx.actor().is_office() { None } else { user.unit_id };
+    let reports = db::report::list_all(&state.db, scope).await?;
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "reports/staff_list.html", context! { reports => reports, units => units }).await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    year: String,
+    #[serde(default)]
+    unit_id: String,
+}
+
+async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    let year: i32 = f.year.trim().parse().map_err(|_| AppError::BadRequest("请填写年度".into()))?;
+    let unit = f.unit_id.trim().parse::<i64>().ok();
+    let id = flow::create_draft(&state.db, &ctx.actor(), unit, year).await?;
+    Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
+}
+
+async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let actor = ctx.actor();
+    let row = flow::load(&state.db, Some(&actor), id).await?;
+    if !(actor.is_office() || row.unit_id.is_some_and(|u| actor.may_access_unit(u))) {
+        return Err(AppError::NotFound);
+    }
+    let r = flow::body(&row)?;
+    let check = flow::check(&r);
+    let figures = db::report::figures(&state.db, row.unit_id, row.year as i32).await?;
+    let mut cells = vec![];
+    for block in report::layout::table2_blocks(r.format) {
+        for rr in block.rows {
+            for c in block.columns {
+                let key = format!("{}.{}", rr.code, c.code);
+                let entered = figures.iter().find(|f| f.figure == key);
+                cells.push(context! {
+                    key => key, caption => block.caption, row => rr.label, column => c.label,
+                    value => r.table2.get(rr.code, c.code).map(|d| d.to_string()).unwrap_or_default(),
+                    entered_by => entered.map(|f| f.entered_by.clone()), entered_at => entered.map(|f| f.entered_at.clone()),
+                });
+            }
+        }
+    }
+    let channels: Vec<_> = figures.iter().filter(|f| f.figure.starts_with("channel.")).collect();
+    let t3: Vec<_> = report::layout::table3_rows(r.format)
+        .into_iter()
+        .map(|row3| {
+            let values: Vec<_> = ApplicantColumn::ALL.iter().map(|c| context! { col => c.code(), value => r.table3.row(row3).and_then(|v| v[c.index()]) }).collect();
+            context! { code => row3.code(), label => row3.label(), group => row3.group_label(), values => values }
+        })
+        .collect();
+    let columns: Vec<_> = ApplicantColumn::ALL.iter().map(|c| c.label()).collect();
+    render(
+        &state,
+        &ctx,
+        "reports/edit.html",
+        context! {
+            row => row, r => r, title => r.title(), errors => check.errors, warnings => check.warnings,
+            cells => cells, channels => channels, t3 => t3, columns => columns,
+            t4 => r.table4.to_array().to_vec(), t4_labels => gongkai_domain::application::TABLE4_COLUMNS.to_vec(),
+            editable => matches!(row.status.as_str(), "draft" | "reviewed"),
+            may_approve => actor.is_office() || row.unit_id.is_some_and(|u| actor.may_approve_for(u)),
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct SaveForm {
+    #[serde(default)]
+    overview: String,
+    #[serde(default)]
+    problems: String,
+    #[serde(default)]
+    other: String,
+    #[serde(default)]
+    recompute: String,
+}
+
+async fn save(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<SaveForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::edit_draft(&state.db, &ctx.actor(), id, &f.overview, &f.problems, &f.other, f.recompute == "1").await?;
+    Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct FigureForm {
+    figure: String,
+    value: String,
+}
+
+async fn save_figure(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<FigureForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    let actor = ctx.actor();
+    let row = flow::load(&state.db, Some(&actor), id).await?;
+    flow::enter_figure(&state.db, &actor, row.unit_id, row.year as i32, &f.figure, &f.value).await?;
+    // The draft takes the new figure at once (a recomputation from records and entries).
+    flow::edit_draft(&state.db, &actor, id, "", &flow::body(&row)?.sections.problems, &flow::body(&row)?.sections.other, true).await?;
+    Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct CellQuery {
+    row: String,
+    col: String,
+}
+
+async fn drill_down(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<CellQuery>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let actor = ctx.actor();
+    let row = flow::load(&state.db, Some(&actor), id).await?;
+    let t3row = Table3Row::from_code(&q.row).ok_or(AppError::NotFound)?;
+    let col = ApplicantColumn::ALL.into_iter().find(|c| c.code() == q.col).ok_or(AppError::NotFound)?;
+    let apps = flow::drill_down(&state.db, row.unit_id, row.year as i32, t3row, col).await?;
+    let apps: Vec<_> = apps
+        .into_iter()
+        .filter(|a| actor.is_office() || a.unit_id.is_some_and(|u| actor.may_access_unit(u)))
+        .map(|a| context! { id => a.application_id, code => a.tracking_code, subject => a.subject, received_on => a.received_on, finished_on => a.finished_on, outcome => a.outcome })
+        .collect();
+    render(&state, &ctx, "reports/check.html", context! { drill => true, report_id => id, cell => format!("{} · {}", t3row.label(), col.label()), apps => apps }).await
+}
+
+async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::mark_reviewed(&state.db, &ctx.actor(), id).await?;
+    Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct PublishForm {
+    #[serde(default)]
+    override_reason: String,
+}
+
+async fn publish(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<PublishForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::publish(&state.db, &ctx.actor(), id, Some(&f.override_reason)).await?;
+    Ok(Redirect::to(&format!("/reports/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+struct CorrectForm {
+    reason: String,
+}
+
+async fn correct(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<CorrectForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    let new_id = flow::start_correction(&state.db, &ctx.actor(), id, &f.reason).await?;
+    Ok(Redirect::to(&format!("/staff/reports/{new_id}")).into_response())
+}
+
+async fn check_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    render(&state, &ctx, "reports/check.html", context! {}).await
+}
+
+/// Upload published reports (text, HTML, .docx, PDF) and see what the checker finds.
+async fn check_upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+    ctx.require_staff()?;
+    let mut results = vec![];
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+        let Some(name) = field.file_name().map(str::to_string) else { continue };
+        let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
+        if bytes.is_empty() {
+            continue;
+        }
+        let dir = std::env::temp_dir().join(format!("gongkai-check-{}", crate::flows::auth::random_token()));
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(e.into()))?;
+        let safe: String = name.chars().filter(|c| c.is_alphanumeric() || ".-_".contains(*c)).collect();
+        let path = dir.join(if safe.is_empty() { "upload".to_string() } else { safe });
+        std::fs::write(&path, &bytes).map_err(|e| AppError::Internal(e.into()))?;
+        let text = crate::export::report_file_text(&path);
+        let _ = std::fs::remove_dir_all(&dir);
+        let entry = match text.map_err(|e| e.to_string()).and_then(|t| report::parse(&t).map_err(|e| e.to_string())) {
+            Ok(parsed) => {
+                let findings = report::validate(&parsed.report);
+                let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+                context! { file => name, year => parsed.report.year, format => parsed.report.format.code(), organ => parsed.report.organ, findings => findings, errors => errors, notes => parsed.notes }
+            }
+            Err(why) => context! { file => name, unreadable => why },
+        };
+        results.push(entry);
+    }
+    let page = render(&state, &ctx, "reports/check.html", context! { results => results }).await?;
+    Ok((StatusCode::OK, page).into_response())
+}
