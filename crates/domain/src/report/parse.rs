@@ -743,7 +743,7 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        let semi = rest.as_bytes().iter().take(12).position(|b| *b == b';');
         let decoded = semi.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
