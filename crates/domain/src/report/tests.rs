@@ -493,6 +493,31 @@ fn valid_report(seed: u64) -> AnnualReport {
     r
 }
 
+#[test]
+fn published_reports_survive_render_then_parse_too() {
+    let mut texts = vec![SEED.to_string()];
+    texts.extend(["2023_hongze_qu.txt", "2024_hongze_qu.txt", "2024_huaian_shi.txt"].iter().filter_map(|n| real_report(n)));
+    for text in texts {
+        let report = parse(&text).unwrap().report;
+        for rendered in [render_text(&report), render_markdown(&report), render_html(&report)] {
+            assert_eq!(parse(&rendered).unwrap().report, report, "{rendered}");
+        }
+    }
+}
+
+#[test]
+fn the_html_table_three_merges_cells_as_the_format_does() {
+    let html = render_html(&seed_report());
+    assert!(html.contains("<th rowspan=\"3\" colspan=\"3\">（本列数据的勾稽关系为"), "{html}");
+    assert!(html.contains("<td rowspan=\"20\">三、本年度办理结果</td>"));
+    assert!(html.contains("<td rowspan=\"8\">（三）不予公开</td><td>1.属于国家秘密</td>"));
+    let mut r2021 = AnnualReport::blank(2021, FormatVersion::V2021, "某市人民政府");
+    r2021.organ.push_str("<&>");
+    let html = render_html(&r2021);
+    assert!(html.contains("<td rowspan=\"22\">三、本年度办理结果</td>"));
+    assert!(html.contains("某市人民政府&lt;&amp;&gt;2021年"));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
 
