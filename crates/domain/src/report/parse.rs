@@ -89,7 +89,13 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
             }
         }
     };
-    let organ = title.as_ref().map(|t| t.organ.clone()).unwrap_or_default();
+    let mut organ = title.as_ref().map(|t| t.organ.clone()).unwrap_or_default();
+    if title.is_none()
+        && let Some(o) = head.iter().find_map(|l| organ_from_footer(&l.norm))
+    {
+        notes.push(format!("发布机关“{o}”取自网页页脚的“版权所有”"));
+        organ = o;
+    }
     if title.is_some() && organ.is_empty() {
         notes.push("标题中没有发布机关名称".into());
     }
@@ -269,6 +275,21 @@ fn find_title(head: &[Line]) -> Option<Title> {
         return Some(Title { line: i, year, organ });
     }
     None
+}
+
+/// "版权所有:中国河南省汝州市人民政府 主办单位:…" → "汝州市人民政府": a government site's footer
+/// names the government when a flattened page lost its title.
+fn organ_from_footer(norm: &str) -> Option<String> {
+    let at = norm.find("版权所有")?;
+    let rest = norm[at + "版权所有".len()..].trim_start_matches(['：', ' ', '©']);
+    let name = rest.split_whitespace().next()?;
+    let name = name.strip_prefix("中国").unwrap_or(name);
+    let name = match name.find('省') {
+        Some(i) if i + '省'.len_utf8() < name.len() => &name[i + '省'.len_utf8()..],
+        _ => name,
+    };
+    let plausible = ["人民政府", "政府", "局", "委员会", "办公室"].iter().any(|s| name.ends_with(s)) && name.chars().count() <= 30;
+    plausible.then(|| name.to_string())
 }
 
 /// The first "20××年" (1990–2100) in `s`.
@@ -512,6 +533,7 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
     let mut cells: BTreeMap<Table3Row, Vec<Count>> = BTreeMap::new();
     let mut cur: Option<Table3Row> = None;
     let mut seen_sub = false;
+    let mut orphans: Vec<Count> = Vec::new();
     let (mut stray, mut extra, mut bad, mut fraction) = (0, 0, 0, 0);
     for t in tokens {
         let value = match t {
@@ -525,7 +547,14 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
                         }
                         if cur != Some(r) {
                             cur = Some(r);
-                            cells.entry(r).or_default();
+                            let row = cells.entry(r).or_default();
+                            // A wrapped label can print its numbers above its first line: a whole
+                            // row of numbers with no row to go to belongs to the next empty row.
+                            if row.is_empty() && orphans.len() == 7 {
+                                row.append(&mut orphans);
+                            }
+                            extra += orphans.len();
+                            orphans.clear();
                         }
                     }
                     None => {}
@@ -547,10 +576,12 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
         };
         match cur.and_then(|r| cells.get_mut(&r)) {
             Some(v) if v.len() < 7 => v.push(value),
+            Some(_) if orphans.len() < 7 => orphans.push(value),
             Some(_) => extra += 1,
             None => stray += 1,
         }
     }
+    extra += orphans.len();
     if stray > 0 {
         notes.push(format!("表三有{stray}个数字不在任何一行之后，已忽略"));
     }
@@ -651,6 +682,7 @@ fn looks_like_html(text: &str) -> bool {
 pub fn html_to_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut cells_in_row = 0usize;
+    let mut in_cell = false;
     let mut rest = html;
     let mut pending_space = false;
     while !rest.is_empty() {
@@ -689,11 +721,16 @@ pub fn html_to_text(html: &str) -> String {
                 }
                 pending_space = false;
                 cells_in_row += 1;
+                in_cell = true;
             }
+            "td" | "th" => in_cell = false,
+            // Inside a cell, paragraphs and breaks only wrap the cell's text ("本年新<br/>制作数量").
+            "p" | "br" | "div" | "span" if in_cell => pending_space = true,
             "tr" | "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "caption" | "section" | "article" => {
                 new_line(&mut out);
                 pending_space = false;
                 cells_in_row = 0;
+                in_cell = false;
             }
             _ => {}
         }
@@ -743,7 +780,7 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let semi = rest[..rest.len().min(12)].find(';');
+        let semi = rest.as_bytes().iter().take(12).position(|b| *b == b';');
         let decoded = semi.and_then(|e| {
             let name = &rest[1..e];
             let c = match name {
