@@ -39,8 +39,10 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let state = AppState::new(db, config.clone()).await?;
-    tracing::info!("gongkai serving on http://{}", config.listen);
-    eprintln!("gongkai: serving on http://{} (database: {})", config.listen, crate::db::redact(&config.database_url()));
+    // The bound address (with --listen 127.0.0.1:0 the OS picks the port; tests read this line).
+    let bound = listener.local_addr()?;
+    tracing::info!("gongkai serving on http://{bound}");
+    eprintln!("gongkai: serving on http://{bound} (database: {})", crate::db::redact(&config.database_url()));
     crate::web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
-pub use sqlx::Any;
+
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

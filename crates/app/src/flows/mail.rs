@@ -25,7 +25,7 @@ async fn send(relay: &str, from: &str, to: &str, subject: &str, body: &str) -> R
         .map_err(|e| e.to_string())?;
     let (r, mut w) = stream.into_split();
     let mut r = BufReader::new(r);
-    let mut expect = async |code: &str, r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>| -> Result<(), String> {
+    let expect = async |code: &str, r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>| -> Result<(), String> {
         loop {
             let mut line = String::new();
             r.read_line(&mut line).await.map_err(|e| e.to_string())?;

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use gongkai_domain::application::{Consultee, Event, Outcome};
-use minijinja::context;
+
 use serde::Deserialize;
 
 use super::AppState;
@@ -37,12 +37,12 @@ pub fn router() -> Router<AppState> {
 
 pub fn choices() -> minijinja::Value {
     use gongkai_domain::application::{ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind};
-    let kinds: Vec<_> = ApplicantKind::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
-    let docs: Vec<_> = IdDocumentKind::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
-    let forms: Vec<_> = DeliveryForm::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
-    let methods: Vec<_> = DeliveryMethod::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
-    let channels: Vec<_> = Channel::ALL.iter().map(|k| context! { code => k.code(), label => k.label() }).collect();
-    context! { kinds => kinds, docs => docs, forms => forms, methods => methods, channels => channels }
+    let kinds: Vec<_> = ApplicantKind::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let docs: Vec<_> = IdDocumentKind::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let forms: Vec<_> = DeliveryForm::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let methods: Vec<_> = DeliveryMethod::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let channels: Vec<_> = Channel::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    crate::page! { kinds => kinds, docs => docs, forms => forms, methods => methods, channels => channels }
 }
 
 async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -52,7 +52,7 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
         ..Default::default()
     };
-    render(&state, &ctx, "applications/new.html", context! { nav => "apply", form => form, choices => choices() }).await
+    render(&state, &ctx, "applications/new.html", crate::page! { nav => "apply", form => form, choices => choices() }).await
 }
 
 /// Read a multipart form: text fields into the form, files into uploads.
@@ -82,11 +82,11 @@ async fn submit_form(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> 
     let (form, uploads) = read_multipart(mp).await?;
     match flow::submit(&state, &ctx.actor(), &form, uploads, false).await {
         Ok(s) => {
-            let page = render(&state, &ctx, "applications/submitted.html", context! { nav => "apply", s => s }).await?;
+            let page = render(&state, &ctx, "applications/submitted.html", crate::page! { nav => "apply", s => s }).await?;
             Ok((StatusCode::CREATED, page).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            let page = render(&state, &ctx, "applications/new.html", context! { nav => "apply", form => form, errors => errors, choices => choices() }).await?;
+            let page = render(&state, &ctx, "applications/new.html", crate::page! { nav => "apply", form => form, errors => errors, choices => choices() }).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -101,13 +101,13 @@ struct TrackQuery {
 
 async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
     let (Some(code), Some(secret)) = (q.code.filter(|c| !c.trim().is_empty()), q.secret) else {
-        return Ok(render(&state, &ctx, "applications/track.html", context! { nav => "apply" }).await?.into_response());
+        return Ok(render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply" }).await?.into_response());
     };
     state.limiter.limit("public-track", ctx.ip, 60)?;
     match flow::public_status(&state, &code, &secret).await {
-        Ok(s) => Ok(render(&state, &ctx, "applications/track.html", context! { nav => "apply", s => s, code => code }).await?.into_response()),
+        Ok(s) => Ok(render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply", s => s, code => code }).await?.into_response()),
         Err(AppError::NotFound) => {
-            let page = render(&state, &ctx, "applications/track.html", context! { nav => "apply", code => code, error => "查询码或查询密码不正确" }).await?;
+            let page = render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply", code => code, error => "查询码或查询密码不正确" }).await?;
             Ok((StatusCode::NOT_FOUND, page).into_response())
         }
         Err(e) => Err(e),
@@ -132,7 +132,7 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
     };
     let lines = flow::queue(&state, scope, 500).await?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "applications/queue.html", context! { lines => lines, units => units, scope => q.scope }).await
+    render(&state, &ctx, "applications/queue.html", crate::page! { lines => lines, units => units, scope => q.scope }).await
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
@@ -146,13 +146,13 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     let attachments = db::application::attachments(&state.db, "application", id).await?;
     let units = db::org::list_units(&state.db).await?;
     let cases = db::application::review_cases_for(&state.db, id).await?;
-    let outcomes: Vec<_> = Outcome::all().iter().map(|o| context! { code => o.code(), label => o.label() }).collect();
+    let outcomes: Vec<_> = Outcome::all().iter().map(|o| crate::page! { code => o.code(), label => o.label() }).collect();
     let may_approve = actor.is_office() || row.unit_id.is_some_and(|u| actor.may_approve_for(u));
     render(
         &state,
         &ctx,
         "applications/detail.html",
-        context! {
+        crate::page! {
             a => row,
             status_code => status.code(),
             status_label => status.label(),
@@ -259,7 +259,7 @@ async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form
 async fn letter(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.require_staff()?;
     let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
-    render(&state, &ctx, "applications/letter.html", context! { letter => letter, id => id }).await
+    render(&state, &ctx, "applications/letter.html", crate::page! { letter => letter, id => id }).await
 }
 
 async fn letter_docx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
@@ -322,7 +322,7 @@ async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
         ..Default::default()
     };
-    render(&state, &ctx, "applications/register.html", context! { form => form, units => units, choices => choices() }).await
+    render(&state, &ctx, "applications/register.html", crate::page! { form => form, units => units, choices => choices() }).await
 }
 
 async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
@@ -332,7 +332,7 @@ async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Res
         Ok(s) => Ok(Redirect::to(&format!("/staff/applications/{}", s.application_id)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "applications/register.html", context! { form => form, units => units, errors => errors, choices => choices() }).await?;
+            let page = render(&state, &ctx, "applications/register.html", crate::page! { form => form, units => units, errors => errors, choices => choices() }).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),

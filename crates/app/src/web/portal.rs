@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use minijinja::context;
+
 
 use super::AppState;
 use super::context::Ctx;
@@ -24,18 +24,18 @@ pub fn router() -> Router<AppState> {
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     let reports = db::report::list_published(&state.db).await?;
-    render(&state, &ctx, "portal/home.html", context! { nav => "home", units => units, reports => reports }).await
+    render(&state, &ctx, "portal/home.html", crate::page! { nav => "home", units => units, reports => reports }).await
 }
 
 async fn guide(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "portal/guide.html", context! { nav => "guide", units => units }).await
+    render(&state, &ctx, "portal/guide.html", crate::page! { nav => "guide", units => units }).await
 }
 
 async fn units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
-    let kinds: Vec<_> = gongkai_domain::org::UNIT_KINDS.iter().map(|(c, l)| context! { code => c, label => l }).collect();
-    render(&state, &ctx, "portal/units.html", context! { nav => "units", units => units, kinds => kinds }).await
+    let kinds: Vec<_> = gongkai_domain::org::UNIT_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
+    render(&state, &ctx, "portal/units.html", crate::page! { nav => "units", units => units, kinds => kinds }).await
 }
 
 /// 适老化: a cookie switches large type on and off; no JavaScript needed.

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_domain::format::{ApplicantColumn, Table3Row};
 use gongkai_domain::report::{self, Severity};
-use minijinja::context;
+
 use serde::Deserialize;
 
 use super::AppState;
@@ -37,7 +37,7 @@ pub fn router() -> Router<AppState> {
 
 async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let reports = db::report::list_published(&state.db).await?;
-    render(&state, &ctx, "reports/index.html", context! { nav => "reports", reports => reports }).await
+    render(&state, &ctx, "reports/index.html", crate::page! { nav => "reports", reports => reports }).await
 }
 
 async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
@@ -54,7 +54,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
         &state,
         &ctx,
         "reports/show.html",
-        context! { nav => "reports", row => row, title => r.title(), table_html => report::render_html(&r), versions => versions, findings => findings },
+        crate::page! { nav => "reports", row => row, title => r.title(), table_html => report::render_html(&r), versions => versions, findings => findings },
     )
     .await
 }
@@ -80,7 +80,7 @@ async fn staff_list(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Stri
     let scope = if ctx.actor().is_office() { None } else { user.unit_id };
     let reports = db::report::list_all(&state.db, scope).await?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "reports/staff_list.html", context! { reports => reports, units => units }).await
+    render(&state, &ctx, "reports/staff_list.html", crate::page! { reports => reports, units => units }).await
 }
 
 #[derive(Deserialize)]
@@ -114,7 +114,7 @@ async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
             for c in block.columns {
                 let key = format!("{}.{}", rr.code, c.code);
                 let entered = figures.iter().find(|f| f.figure == key);
-                cells.push(context! {
+                cells.push(crate::page! {
                     key => key, caption => block.caption, row => rr.label, column => c.label,
                     value => r.table2.get(rr.code, c.code).map(|d| d.to_string()).unwrap_or_default(),
                     entered_by => entered.map(|f| f.entered_by.clone()), entered_at => entered.map(|f| f.entered_at.clone()),
@@ -126,8 +126,8 @@ async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
     let t3: Vec<_> = report::layout::table3_rows(r.format)
         .into_iter()
         .map(|row3| {
-            let values: Vec<_> = ApplicantColumn::ALL.iter().map(|c| context! { col => c.code(), value => r.table3.row(row3).and_then(|v| v[c.index()]) }).collect();
-            context! { code => row3.code(), label => row3.label(), group => row3.group_label(), values => values }
+            let values: Vec<_> = ApplicantColumn::ALL.iter().map(|c| crate::page! { col => c.code(), value => r.table3.row(row3).and_then(|v| v[c.index()]) }).collect();
+            crate::page! { code => row3.code(), label => row3.label(), group => row3.group_label(), values => values }
         })
         .collect();
     let columns: Vec<_> = ApplicantColumn::ALL.iter().map(|c| c.label()).collect();
@@ -135,7 +135,7 @@ async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
         &state,
         &ctx,
         "reports/edit.html",
-        context! {
+        crate::page! {
             row => row, r => r, title => r.title(), errors => check.errors, warnings => check.warnings,
             cells => cells, channels => channels, t3 => t3, columns => columns,
             t4 => r.table4.to_array().to_vec(), t4_labels => gongkai_domain::application::TABLE4_COLUMNS.to_vec(),
@@ -196,9 +196,9 @@ async fn drill_down(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     let apps: Vec<_> = apps
         .into_iter()
         .filter(|a| actor.is_office() || a.unit_id.is_some_and(|u| actor.may_access_unit(u)))
-        .map(|a| context! { id => a.application_id, code => a.tracking_code, subject => a.subject, received_on => a.received_on, finished_on => a.finished_on, outcome => a.outcome })
+        .map(|a| crate::page! { id => a.application_id, code => a.tracking_code, subject => a.subject, received_on => a.received_on, finished_on => a.finished_on, outcome => a.outcome })
         .collect();
-    render(&state, &ctx, "reports/check.html", context! { drill => true, report_id => id, cell => format!("{} · {}", t3row.label(), col.label()), apps => apps }).await
+    render(&state, &ctx, "reports/check.html", crate::page! { drill => true, report_id => id, cell => format!("{} · {}", t3row.label(), col.label()), apps => apps }).await
 }
 
 async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
@@ -232,7 +232,7 @@ async fn correct(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, F
 
 async fn check_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
-    render(&state, &ctx, "reports/check.html", context! {}).await
+    render(&state, &ctx, "reports/check.html", crate::page! {}).await
 }
 
 /// Upload published reports (text, HTML, .docx, PDF) and see what the checker finds.
@@ -256,12 +256,12 @@ async fn check_upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart
             Ok(parsed) => {
                 let findings = report::validate(&parsed.report);
                 let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-                context! { file => name, year => parsed.report.year, format => parsed.report.format.code(), organ => parsed.report.organ, findings => findings, errors => errors, notes => parsed.notes }
+                crate::page! { file => name, year => parsed.report.year, format => parsed.report.format.code(), organ => parsed.report.organ, findings => findings, errors => errors, notes => parsed.notes }
             }
-            Err(why) => context! { file => name, unreadable => why },
+            Err(why) => crate::page! { file => name, unreadable => why },
         };
         results.push(entry);
     }
-    let page = render(&state, &ctx, "reports/check.html", context! { results => results }).await?;
+    let page = render(&state, &ctx, "reports/check.html", crate::page! { results => results }).await?;
     Ok((StatusCode::OK, page).into_response())
 }

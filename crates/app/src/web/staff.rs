@@ -8,7 +8,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_domain::org::{Role, UNIT_KINDS};
-use minijinja::context;
+
 use serde::Deserialize;
 
 use super::AppState;
@@ -40,7 +40,7 @@ struct LoginForm {
 }
 
 async fn login_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
-    render(&state, &ctx, "staff/login.html", context! {}).await
+    render(&state, &ctx, "staff/login.html", crate::page! {}).await
 }
 
 async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response> {
@@ -51,7 +51,7 @@ async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginFo
         )
             .into_response()),
         Err(AppError::BadRequest(msg)) => {
-            let page = render(&state, &ctx, "staff/login.html", context! { error => msg, username => form.username }).await?;
+            let page = render(&state, &ctx, "staff/login.html", crate::page! { error => msg, username => form.username }).await?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
         Err(e) => Err(e),
@@ -76,23 +76,23 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Strin
     let today = crate::flows::application::today();
     let scope = if user.role == Role::Admin { None } else { user.unit_id };
     let summary = flows::application::dashboard(&state, scope, today).await?;
-    render(&state, &ctx, "staff/dashboard.html", context! { summary => summary, today => today.to_string() }).await
+    render(&state, &ctx, "staff/dashboard.html", crate::page! { summary => summary, today => today.to_string() }).await
 }
 
 async fn list_units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "staff/units.html", context! { units => units, kinds => kinds() }).await
+    render(&state, &ctx, "staff/units.html", crate::page! { units => units, kinds => kinds() }).await
 }
 
 fn kinds() -> Vec<minijinja::Value> {
-    UNIT_KINDS.iter().map(|(c, l)| context! { code => c, label => l }).collect()
+    UNIT_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect()
 }
 
 async fn new_unit(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "staff/unit_form.html", context! { form => flows::org::UnitForm::default(), units => units, kinds => kinds() }).await
+    render(&state, &ctx, "staff/unit_form.html", crate::page! { form => flows::org::UnitForm::default(), units => units, kinds => kinds() }).await
 }
 
 async fn create_unit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<flows::org::UnitForm>) -> Result<Response> {
@@ -101,7 +101,7 @@ async fn create_unit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<f
         Ok(_) => Ok(Redirect::to("/staff/units").into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "staff/unit_form.html", context! { form => form, errors => errors, units => units, kinds => kinds() }).await?;
+            let page = render(&state, &ctx, "staff/unit_form.html", crate::page! { form => form, errors => errors, units => units, kinds => kinds() }).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -124,7 +124,7 @@ async fn edit_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         office_hours: u.office_hours,
     };
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "staff/unit_form.html", context! { form => form, unit_id => id, units => units, kinds => kinds() }).await
+    render(&state, &ctx, "staff/unit_form.html", crate::page! { form => form, unit_id => id, units => units, kinds => kinds() }).await
 }
 
 async fn update_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<flows::org::UnitForm>) -> Result<Response> {
@@ -133,7 +133,7 @@ async fn update_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
         Ok(()) => Ok(Redirect::to("/staff/units").into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "staff/unit_form.html", context! { form => form, unit_id => id, errors => errors, units => units, kinds => kinds() }).await?;
+            let page = render(&state, &ctx, "staff/unit_form.html", crate::page! { form => form, unit_id => id, errors => errors, units => units, kinds => kinds() }).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -144,7 +144,7 @@ async fn list_users(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Stri
     ctx.require_office()?;
     let users = db::user::list(&state.db).await?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "staff/users.html", context! { users => users, units => units }).await
+    render(&state, &ctx, "staff/users.html", crate::page! { users => users, units => units }).await
 }
 
 #[derive(Deserialize)]
@@ -166,7 +166,7 @@ async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<U
         Err(AppError::Invalid(errors)) => {
             let users = db::user::list(&state.db).await?;
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "staff/users.html", context! { users => users, units => units, errors => errors }).await?;
+            let page = render(&state, &ctx, "staff/users.html", crate::page! { users => users, units => units, errors => errors }).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -176,7 +176,7 @@ async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<U
 async fn audit(State(state): State<AppState>, ctx: Ctx, Query(filter): Query<db::audit::AuditFilter>) -> Result<Html<String>> {
     ctx.require_office()?;
     let rows = db::audit::list(&state.db, &filter).await?;
-    render(&state, &ctx, "staff/audit.html", context! { rows => rows, filter => serde_json::to_value(&AuditFilterView::from(&filter)).ok() }).await
+    render(&state, &ctx, "staff/audit.html", crate::page! { rows => rows, filter => serde_json::to_value(&AuditFilterView::from(&filter)).ok() }).await
 }
 
 #[derive(serde::Serialize)]
@@ -234,8 +234,8 @@ async fn audit_csv(State(state): State<AppState>, ctx: Ctx, Query(mut filter): Q
 
 async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
-    let keys: Vec<_> = flows::org::SETTING_KEYS.iter().map(|(k, l)| context! { key => k, label => l, value => state.setting(k) }).collect();
-    render(&state, &ctx, "staff/settings.html", context! { keys => keys }).await
+    let keys: Vec<_> = flows::org::SETTING_KEYS.iter().map(|(k, l)| crate::page! { key => k, label => l, value => state.setting(k) }).collect();
+    render(&state, &ctx, "staff/settings.html", crate::page! { keys => keys }).await
 }
 
 async fn save_settings(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Vec<(String, String)>>) -> Result<Response> {
@@ -258,9 +258,9 @@ async fn calendar_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<
     let days: Vec<_> = cal
         .special_days(year)
         .into_iter()
-        .map(|d| context! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
+        .map(|d| crate::page! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
         .collect();
-    render(&state, &ctx, "staff/calendar.html", context! { year => year, days => days, first => cal.first_year(), last => cal.last_year() }).await
+    render(&state, &ctx, "staff/calendar.html", crate::page! { year => year, days => days, first => cal.first_year(), last => cal.last_year() }).await
 }
 
 #[derive(Deserialize)]
@@ -276,8 +276,8 @@ async fn import_calendar(State(state): State<AppState>, ctx: Ctx, Form(form): Fo
     let days: Vec<_> = cal
         .special_days(year)
         .into_iter()
-        .map(|d| context! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
+        .map(|d| crate::page! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
         .collect();
-    let page = render(&state, &ctx, "staff/calendar.html", context! { year => year, days => days, first => cal.first_year(), last => cal.last_year(), report => report }).await?;
+    let page = render(&state, &ctx, "staff/calendar.html", crate::page! { year => year, days => days, first => cal.first_year(), last => cal.last_year(), report => report }).await?;
     Ok(page.into_response())
 }

@@ -94,8 +94,19 @@ pub async fn render(state: &AppState, ctx: &Ctx, name: &str, page: Value) -> Res
         }
         None => None,
     };
-    let common = minijinja::context! { site => site, user => user, csrf => ctx.csrf.clone(), large_type => ctx.large_type };
+    let common = crate::page! { site => site, user => user, csrf => ctx.csrf.clone(), large_type => ctx.large_type };
     let merged = minijinja::context! { ..page, ..common };
     let tpl = state.templates.get_template(name)?;
     Ok(Html(tpl.render(merged)?))
+}
+
+/// A template context from any serializable values: `page! { units => units, year => 2020 }`.
+#[macro_export]
+macro_rules! page {
+    ($($k:ident => $v:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut m = std::collections::BTreeMap::<String, minijinja::Value>::new();
+        $( m.insert(stringify!($k).to_string(), minijinja::Value::from(minijinja::value::Serde(&$v))); )*
+        minijinja::Value::from(m)
+    }};
 }
