@@ -223,7 +223,7 @@ pub enum Notice {
 pub enum Effect {
     /// Append to the application's clock ledger.
     ClockEntry(ClockEntry),
-    SetDueDate(NaiveDate),
+    SetDueDate { on: NaiveDate },
     /// The clock is paused or stopped: there is no due date to watch.
     ClearDueDate,
     NotifyApplicant(Notice),
@@ -389,7 +389,7 @@ pub fn apply(
         (S::ClarificationRequested { .. }, E::Supplement { received_on }) => {
             let e = ClockEntry::Restarted { on: *received_on };
             let due = due_after(std::slice::from_ref(&e))?;
-            (S::Received, vec![entry(e), SetDueDate(due)])
+            (S::Received, vec![entry(e), SetDueDate { on: due }])
         }
         // 申请人无正当理由逾期不补正的，视为放弃申请.
         (S::ClarificationRequested { deadline }, E::ClarificationLapsed { on }) => {
@@ -432,7 +432,7 @@ pub fn apply(
         (S::Consulting { .. }, E::ConsultationEnded { on }) => {
             let e = ClockEntry::Resumed { on: *on };
             let due = due_after(std::slice::from_ref(&e))?;
-            (S::Received, vec![entry(e), SetDueDate(due)])
+            (S::Received, vec![entry(e), SetDueDate { on: due }])
         }
         // 条例第三十三条第二款: once, at most 20 working days, approved by the head of the office,
         // and only while the original period still runs.
@@ -470,7 +470,7 @@ pub fn apply(
                 S::Received,
                 vec![
                     entry(e),
-                    SetDueDate(new_due),
+                    SetDueDate { on: new_due },
                     NotifyApplicant(Notice::Extended {
                         days: *days,
                         new_due,
@@ -517,7 +517,7 @@ pub fn apply(
         (S::FeePending { .. }, E::FeePaid { on }) => {
             let e = ClockEntry::Resumed { on: *on };
             let due = due_after(std::slice::from_ref(&e))?;
-            (S::Received, vec![entry(e), SetDueDate(due)])
+            (S::Received, vec![entry(e), SetDueDate { on: due }])
         }
         (S::FeePending { deadline }, E::FeeLapsed { on }) => {
             if on <= deadline {
@@ -874,7 +874,7 @@ mod tests {
         .unwrap();
         assert_eq!(t.status, Status::Received);
         assert!(
-            t.effects.contains(&Effect::SetDueDate(d(11, 9))),
+            t.effects.contains(&Effect::SetDueDate { on: d(11, 9) }),
             "{:?}",
             t.effects
         );
@@ -996,7 +996,7 @@ mod tests {
             Err(TransitionError::ExtensionAfterDue { due: d(11, 2) })
         );
         let t = try_(&clock, extend(20, "李明", d(11, 2))).unwrap();
-        assert!(t.effects.contains(&Effect::SetDueDate(d(11, 30))));
+        assert!(t.effects.contains(&Effect::SetDueDate { on: d(11, 30) }));
         assert!(
             t.effects
                 .contains(&Effect::NotifyApplicant(Notice::Extended {
@@ -1041,7 +1041,7 @@ mod tests {
             &cal,
         )
         .unwrap();
-        assert!(t.effects.contains(&Effect::SetDueDate(d(11, 9))));
+        assert!(t.effects.contains(&Effect::SetDueDate { on: d(11, 9) }));
     }
 
     #[test]
@@ -1147,5 +1147,25 @@ mod tests {
             status_line(&Status::Received, &clock, d(11, 4), &cal),
             "办理中，答复期限2020年11月2日已届满，已超期2个工作日。"
         );
+    }
+}
+
+#[cfg(test)]
+mod serde_tests {
+    use super::*;
+
+    #[test]
+    fn every_effect_serializes_to_json() {
+        let d = NaiveDate::from_ymd_opt(2020, 11, 2).unwrap();
+        let effects = vec![
+            Effect::SetDueDate { on: d },
+            Effect::ClearDueDate,
+            Effect::ClockEntry(ClockEntry::Started { on: d }),
+            Effect::NotifyApplicant(Notice::ClarificationRequested { deadline: d }),
+            Effect::NotifyConsultee { party: Consultee::ThirdParty, reply_by: d },
+        ];
+        let json = serde_json::to_string(&effects).expect("effects are stored with each event");
+        let back: Vec<Effect> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, effects);
     }
 }
