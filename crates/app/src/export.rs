@@ -244,10 +244,10 @@ pub fn docx_text(bytes: &[u8]) -> std::result::Result<String, String> {
                 None => break,
             };
             let tag = &xml[i + 1..end];
-            let name = tag.split([' ', '/']).next().unwrap_or("");
             let closing = tag.starts_with('/');
+            let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
             let self_closing = tag.ends_with('/');
-            match (name.trim_start_matches('/'), closing) {
+            match (name, closing) {
                 ("w:t", false) if !self_closing => in_text = true,
                 ("w:t", true) => in_text = false,
                 ("w:tab", _) => out.push(' '),

@@ -43,7 +43,7 @@ CREATE TABLE session (
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL
 );
-CREATE INDEX session_user ON session(user_id);
+CREATE INDEX session_by_user ON session(user_id);
 
 CREATE TABLE api_token (
     token_id INTEGER PRIMARY KEY,

@@ -1,0 +1,148 @@
+//! The command line as a user runs it: calendar, report check and build, config errors.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn gongkai(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).env("GONGKAI_LOG", "warn").current_dir(std::env::temp_dir()).output().unwrap()
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn calendar_due_counts_working_days_after_receipt() {
+    let o = gongkai(&["calendar", "due", "2020-09-28", "20", "--data-dir", "/nonexistent-gongkai-dir"]);
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).trim(), "2020-11-02");
+    let o = gongkai(&["calendar", "due", "2030-03-01", "20", "--data-dir", "/nonexistent-gongkai-dir"]);
+    assert!(!o.status.success(), "a date past the data is an error, not a guess");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有节假日安排数据"));
+    let o = gongkai(&["calendar", "show", "2026", "--data-dir", "/nonexistent-gongkai-dir"]);
+    assert!(stdout(&o).contains("春节"));
+}
+
+fn seed() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/tests/fixtures/ruzhou-2020-annual-report.txt")
+}
+
+#[test]
+fn report_check_of_the_seed_finds_its_one_error() {
+    let o = gongkai(&["report", "check", seed().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("2020年度报告") && out.contains("格式 2019"));
+    assert_eq!(out.matches("[错误]").count(), 1, "{out}");
+    assert!(out.contains("行政强制") && out.contains("5-7=-2"));
+    let o = gongkai(&["report", "check", "--json", seed().to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(v["year"], 2020);
+    assert_eq!(v["format"], "2019");
+    assert_eq!(v["report"]["table3"]["disclosed"][6], 12);
+}
+
+#[test]
+fn report_check_reads_the_real_reports_in_shared() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reports");
+    if !dir.exists() {
+        eprintln!("SKIPPED: {} is absent (the real reports stay outside the repository)", dir.display());
+        return;
+    }
+    let files: Vec<String> = ["2023_hongze_qu.txt", "2024_hongze_qu.txt", "2024_huaian_shi.txt"].iter().map(|f| dir.join(f).display().to_string()).collect();
+    let mut args = vec!["report", "check", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    let o = gongkai(&args);
+    assert_eq!(o.status.code(), Some(1));
+    let results: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let errors = |v: &serde_json::Value| v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count();
+    assert_eq!((results[0]["year"].as_i64(), results[0]["format"].as_str(), errors(&results[0])), (Some(2023), Some("2021"), 2));
+    assert_eq!((results[1]["year"].as_i64(), errors(&results[1])), (Some(2024), 0));
+    assert_eq!((results[2]["year"].as_i64(), errors(&results[2])), (Some(2024), 0));
+}
+
+#[test]
+fn report_check_says_why_a_file_is_not_a_report() {
+    let f = std::env::temp_dir().join(format!("not-a-report-{}.txt", std::process::id()));
+    std::fs::write(&f, "会议通知\n请各单位准时参加。").unwrap();
+    let o = gongkai(&["report", "check", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("不是可识别的"));
+}
+
+#[test]
+fn the_demo_2020_report_reproduces_the_seed_and_exports_open_in_libreoffice() {
+    let store = Store::new(Backend::Sqlite);
+    // Load the demo through a short-lived server start.
+    {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["serve", "--demo", "--listen", "127.0.0.1:0"]).args(store.args()).env("GONGKAI_LOG", "warn");
+        let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("serving on") {
+                break;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let built = store.dir.join("built-2020.txt");
+    let o = store.cli(&["report", "build", "--year", "2020", "--to", "txt", "-o", built.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Tables 二, 三 and 四 equal the seed's, number for number.
+    let seed_text = std::fs::read_to_string(seed()).unwrap();
+    let seed_report = gongkai_domain::report::parse(&seed_text).unwrap().report;
+    let built_report = gongkai_domain::report::parse(&std::fs::read_to_string(&built).unwrap()).unwrap().report;
+    assert_eq!(built_report.table3, seed_report.table3);
+    assert_eq!(built_report.table4.to_array().map(|v| v.unwrap_or(0)), seed_report.table4.to_array().map(|v| v.unwrap_or(0)));
+    assert_eq!(built_report.table2, seed_report.table2);
+    // … so the checker finds the same single error.
+    let o = gongkai(&["report", "check", built.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).matches("[错误]").count(), 1);
+    for fmt in ["docx", "xlsx"] {
+        let path = store.dir.join(format!("report-2020.{fmt}"));
+        let o = store.cli(&["report", "build", "--year", "2020", "--to", fmt, "-o", path.to_str().unwrap()]);
+        assert!(o.status.success());
+        match libreoffice() {
+            Some(bin) => assert!(converts_to_pdf(bin, &path), "LibreOffice opens the .{fmt}"),
+            None => eprintln!("SKIPPED: LibreOffice is not installed; the .{fmt} was written but not opened"),
+        }
+    }
+    // The checker reads the .docx back.
+    let docx = store.dir.join("report-2020.docx");
+    let o = gongkai(&["report", "check", docx.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn bad_configuration_is_one_clear_line_and_a_nonzero_exit() {
+    let o = gongkai(&["migrate", "--database-url", "mysql://x"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not understood") && err.lines().count() <= 2, "{err}");
+    let o = gongkai(&["migrate", "--database-url", "postgres://nobody@127.0.0.1:1/none"]);
+    assert!(!o.status.success());
+    let o = gongkai(&["migrate", "--data-dir", "/proc/gongkai-cannot-write-here"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("data directory"));
+    let dir = std::env::temp_dir().join(format!("gk-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("bad.toml");
+    std::fs::write(&cfg, "listen = \"127.0.0.1:1\"\nlisten_typo = 1\n").unwrap();
+    let o = gongkai(&["migrate", "--config", cfg.to_str().unwrap(), "--data-dir", dir.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("listen_typo"));
+    // A port in use.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().to_string();
+    let o = gongkai(&["serve", "--listen", &port, "--data-dir", dir.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot listen"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
