@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the tests use from Debian's packages, where missing: LibreOffice (to open the
+# .docx/.xlsx the platform writes), poppler-utils (pdftotext, for PDF reports), CJK fonts,
+# Chromium and its driver (browser tests), the PostgreSQL client (psql, to create test databases).
+set -euo pipefail
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+[ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
+    exit 0
+  fi
+  echo "installing: ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
