@@ -87,6 +87,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     }
     applications(db, &unit_ids).await?;
     figures(db).await?;
+    annual_report_2020(db).await?;
     Ok(Some(password))
 }
 
@@ -303,5 +304,26 @@ async fn figures(db: &Db) -> anyhow::Result<()> {
     for (k, v) in [("channel.政府网站", "11917"), ("channel.政务微博", "2604"), ("channel.政务微信", "3064")] {
         flows::report::enter_figure(db, &actor, None, 2020, k, v).await.map_err(|e| anyhow::anyhow!("demo figure {k}: {e}"))?;
     }
+    Ok(())
+}
+
+/// The government's 2020 report, computed from the demo's records and published as Ruzhou did —
+/// with the seed's one error accepted by an audited override, so the portal shows both the
+/// report and how an accepted error is disclosed.
+async fn annual_report_2020(db: &Db) -> anyhow::Result<()> {
+    let actor = Actor::system("demo");
+    let seed = gongkai_domain::report::parse(include_str!("../../domain/tests/fixtures/ruzhou-2020-annual-report.txt"))
+        .map_err(|e| anyhow::anyhow!("seed report: {e}"))?
+        .report;
+    let id = flows::report::create_draft(db, &actor, None, 2020).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let row = db::report::get(db, id).await?.ok_or_else(|| anyhow::anyhow!("draft vanished"))?;
+    let draft = flows::report::body(&row).map_err(|e| anyhow::anyhow!("{e}"))?;
+    flows::report::edit_draft(db, &actor, id, &draft.sections.overview, &seed.sections.problems, &seed.sections.other, false)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    flows::report::mark_reviewed(db, &actor, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    flows::report::publish(db, &actor, id, Some("行政强制项目数据取自原执法系统，与2021年已公开的原报告一致；数据核实后以更正版本发布"))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! reads what `gongkai serve --data-dir DIR` wrote.
 
 mod backup;
+mod bench;
 mod calendar;
 mod report;
 mod serve;
@@ -57,6 +58,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Write an example configuration file to stdout
     ConfigExample,
+    /// Speed figures for BENCHMARKS.md (run on a release build)
+    #[command(hide = true)]
+    Bench(bench::BenchArgs),
 }
 
 impl DbArgs {
@@ -110,6 +114,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore(a) => backup::restore(a).await,
         Command::Calendar(a) => calendar::run(a).await,
         Command::Report(a) => report::run(a).await,
+        Command::Bench(a) => bench::run(a).await,
         Command::ConfigExample => {
             print!("{}", crate::config::EXAMPLE);
             Ok(ExitCode::SUCCESS)

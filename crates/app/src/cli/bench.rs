@@ -1,0 +1,250 @@
+//! `gongkai bench …`: the speed figures of BENCHMARKS.md, each beside the bare library's figure
+//! measured in the same run (this machine is shared and noisy: the ratio is what carries over).
+//! Not a test: run it on a release build (`cargo run --release -p gongkai -- bench …`).
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use gongkai_domain::report;
+
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::flows::{self, Actor};
+
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Render a unit's queue of N open applications (target: < 50 ms for 10,000)
+    Queue {
+        #[arg(long, default_value_t = 10_000)]
+        open: usize,
+    },
+    /// Parse and validate published reports on one core (target: ≥ 1,000 files/s)
+    Checker {
+        /// Report files (default: the seed report in the repository)
+        files: Vec<std::path::PathBuf>,
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
+    },
+    /// Compute the government-wide annual report over N applications (target: < 1 s for 200,000)
+    Report {
+        #[arg(long, default_value_t = 200_000)]
+        applications: usize,
+    },
+}
+
+pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        BenchCommand::Queue { open } => queue(open).await?,
+        BenchCommand::Checker { files, seconds } => checker(files, seconds)?,
+        BenchCommand::Report { applications } => report_bench(applications).await?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn scratch_db() -> anyhow::Result<(tempdir::Dir, Db)> {
+    let dir = tempdir::Dir::new()?;
+    let config = Config { data_dir: dir.0.clone(), ..Config::default() };
+    let db = super::open_db(&config).await?;
+    Ok((dir, db))
+}
+
+mod tempdir {
+    pub struct Dir(pub std::path::PathBuf);
+    impl Dir {
+        pub fn new() -> std::io::Result<Dir> {
+            let p = std::env::temp_dir().join(format!("gongkai-bench-{}-{}", std::process::id(), crate::flows::auth::random_token()[..8].to_string()));
+            std::fs::create_dir_all(&p)?;
+            Ok(Dir(p))
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Insert `n` applications for unit `unit_id` straight through SQL in one transaction (the data
+/// generator), received over `year`, a share of them finished.
+async fn generate(db: &Db, unit_id: i64, n: usize, year: i32, finished_share: f64) -> anyhow::Result<()> {
+    use gongkai_domain::application::{Clock, Outcome, Status};
+    let kinds = ["natural_person", "commercial", "research", "public_interest", "legal_service", "other_org"];
+    let outcomes = [Outcome::Disclosed, Outcome::PartiallyDisclosed, Outcome::Unable(gongkai_domain::application::UnableReason::NotHeld)];
+    let mut tx = db.begin().await?;
+    for i in 0..n {
+        let received = chrono::NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i % 28) as u32).expect("date");
+        let finished = (i as f64 / n as f64) < finished_share;
+        let outcome = outcomes[i % 3];
+        let status = if finished { Status::Answered { outcome } } else { Status::Received };
+        let state = serde_json::to_string(&flows::application::StoredState { status, clock: Clock::received(received) })?;
+        let finished_on = finished.then(|| (received + chrono::Duration::days(10)).to_string());
+        sqlx::query(
+            "INSERT INTO application (tracking_code, secret_hash, unit_id, channel, received_on, applicant_kind, applicant_name, id_doc_kind, id_number,
+             phone, subject, delivery_form, delivery_method, status, outcome, finished_on, due_on, state_json, created_at, updated_at)
+             VALUES ($1, 'x', $2, 'online', $3, $4, '测试', 'resident_id_card', '410482198501010011', '13900000000', '基准测试申请', 'electronic', 'online',
+             $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(format!("BENCH-{i:08}"))
+        .bind(unit_id)
+        .bind(received.to_string())
+        .bind(kinds[i % 6])
+        .bind(if finished { "answered" } else { "received" })
+        .bind(finished.then(|| outcome.code()))
+        .bind(finished_on)
+        .bind((received + chrono::Duration::days(28)).to_string())
+        .bind(state)
+        .bind(db::now_text())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn one_unit(db: &Db) -> anyhow::Result<i64> {
+    let mut tx = db.begin().await?;
+    let code = gongkai_domain::org::complete_credit_code("11410482000000001").expect("code");
+    let id = db::org::insert_unit(
+        &mut tx,
+        &db::org::NewUnit {
+            name: "基准测试单位".into(),
+            kind: "department".into(),
+            credit_code: code.as_str().into(),
+            parent_id: None,
+            sort_order: 0,
+            address: String::new(),
+            postcode: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            office_hours: String::new(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn queue(open: usize) -> anyhow::Result<()> {
+    let (_dir, db) = scratch_db().await?;
+    let unit = one_unit(&db).await?;
+    generate(&db, unit, open, 2026, 0.0).await?;
+    let state = crate::web::AppState::new(db.clone(), Config::default()).await?;
+    let ctx = crate::web::context::Ctx {
+        user: Some(crate::web::context::CurrentUser {
+            user_id: 1,
+            username: "bench".into(),
+            display_name: "bench".into(),
+            role: gongkai_domain::org::Role::Clerk,
+            unit_id: Some(unit),
+            via_token: false,
+        }),
+        csrf: "x".into(),
+        ip: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+        large_type: false,
+    };
+    let mut full = vec![];
+    let mut bare = vec![];
+    for _ in 0..15 {
+        // The bare library: the same rows fetched by sqlx alone.
+        let t = Instant::now();
+        let rows = db::application::queue(&db, db::application::QueueScope::Unit(unit), 100_000).await?;
+        bare.push(t.elapsed());
+        assert_eq!(rows.len(), open);
+        let t = Instant::now();
+        let lines = flows::application::queue(&state, db::application::QueueScope::Unit(unit), 100_000).await?;
+        let units = db::org::list_units(&db).await?;
+        let html = crate::web::templates::render(&state, &ctx, "applications/queue.html", crate::page! { lines => lines, units => units, scope => None::<String> }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        full.push(t.elapsed());
+        assert!(html.0.len() > open * 100);
+    }
+    let (f, b) = (median(full), median(bare));
+    println!("queue of {open} open applications, rendered as HTML: median {:.1} ms (bare sqlx fetch of the same rows: {:.1} ms; ratio {:.1}×)", ms(f), ms(b), f.as_secs_f64() / b.as_secs_f64());
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn checker(files: Vec<std::path::PathBuf>, seconds: u64) -> anyhow::Result<()> {
+    let files = if files.is_empty() {
+        vec![std::path::PathBuf::from("crates/domain/tests/fixtures/ruzhou-2020-annual-report.txt")]
+    } else {
+        files
+    };
+    let texts: Vec<String> = files.iter().map(|f| crate::export::report_file_text(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))).collect::<Result<_, _>>()?;
+    let bytes: usize = texts.iter().map(String::len).sum();
+    // Baseline: a pass over the same text that only counts lines and digits (the floor of any parser).
+    let start = Instant::now();
+    let mut n = 0u64;
+    let mut sink = 0usize;
+    while start.elapsed() < Duration::from_secs(seconds) {
+        for t in &texts {
+            sink += t.lines().filter(|l| l.chars().any(|c| c.is_ascii_digit())).count();
+            n += 1;
+        }
+    }
+    let floor = n as f64 / start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let mut n = 0u64;
+    let mut findings = 0usize;
+    while start.elapsed() < Duration::from_secs(seconds) {
+        for t in &texts {
+            let parsed = report::parse(t).map_err(|e| anyhow::anyhow!("{e}"))?;
+            findings += report::validate(&parsed.report).len();
+            n += 1;
+        }
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    println!(
+        "checker: {rate:.0} files/s parsed and validated on one core ({} distinct files, {:.1} KB each on average); a bare line-scan of the same text: {floor:.0} files/s (ratio {:.1}×) [{findings} {sink}]",
+        texts.len(),
+        bytes as f64 / texts.len() as f64 / 1024.0,
+        floor / rate
+    );
+    Ok(())
+}
+
+async fn report_bench(n: usize) -> anyhow::Result<()> {
+    let (_dir, db) = scratch_db().await?;
+    let unit = one_unit(&db).await?;
+    let t = Instant::now();
+    generate(&db, unit, n, 2020, 0.97).await?;
+    println!("generated {n} applications in {:.1} s", t.elapsed().as_secs_f64());
+    let mut tx = db.begin().await?;
+    db::org::put_setting(&mut tx, "gov_name", "汝州市").await?;
+    tx.commit().await?;
+    let _ = Actor::system("bench");
+    let mut full = vec![];
+    let mut bare = vec![];
+    for _ in 0..5 {
+        let t = Instant::now();
+        let rows = db::application::for_year(&db, None, 2020).await?;
+        bare.push(t.elapsed());
+        assert_eq!(rows.len(), n);
+        let t = Instant::now();
+        let r = flows::report::compute(&db, None, 2020).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        full.push(t.elapsed());
+        assert_eq!(r.table3.value(gongkai_domain::format::Table3Row::NewThisYear, gongkai_domain::format::ApplicantColumn::Total), n as i64);
+    }
+    let (f, b) = (median(full), median(bare));
+    println!(
+        "government-wide report over {n} applications: median {:.0} ms (bare sqlx fetch of the same rows: {:.0} ms; ratio {:.2}×)",
+        ms(f),
+        ms(b),
+        f.as_secs_f64() / b.as_secs_f64()
+    );
+    Ok(())
+}
