@@ -6,7 +6,7 @@ use std::io::{Cursor, Read};
 
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, VMergeType};
 use gongkai_domain::application::Letter;
-use gongkai_domain::format::ApplicantColumn;
+use gongkai_domain::format::{ApplicantColumn, Table3Row};
 use gongkai_domain::report::{self, AnnualReport, layout};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
@@ -28,6 +28,10 @@ fn heading(text: &str) -> Paragraph {
 
 fn cell(text: &str) -> TableCell {
     TableCell::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(text).size(21)))
+}
+
+fn label_cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(text).size(20)))
 }
 
 fn num(v: Option<i64>) -> String {
@@ -87,17 +91,39 @@ pub fn report_docx(r: &AnnualReport) -> Result<Vec<u8>> {
     }
     third.push(cell("").vertical_merge(VMergeType::Continue));
     rows.push(TableRow::new(third));
+    // The official layout: 三、本年度办理结果 spans the outcome rows; each group label (（三）不予公开 …)
+    // spans its numbered sub-rows; the other rows' labels span the three label columns.
+    let mut first_outcome = true;
+    let mut last_group: Option<&str> = None;
     for row in layout::table3_rows(r.format) {
-        let label = match row.group_label() {
-            Some(g) => format!("{g} {}", row.label()),
-            None => row.label(),
-        };
-        let mut cells = vec![cell(&label).grid_span(3)];
+        let mut cells = vec![];
+        let is_outcome = !matches!(row, Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::CarriedForward);
+        if !is_outcome {
+            cells.push(label_cell(&row.label()).grid_span(3));
+            last_group = None;
+        } else {
+            let merge = if first_outcome { VMergeType::Restart } else { VMergeType::Continue };
+            cells.push(label_cell(if first_outcome { "三、本年度办理结果" } else { "" }).vertical_merge(merge));
+            first_outcome = false;
+            match row.group_label() {
+                Some(g) => {
+                    let merge = if last_group == Some(g) { VMergeType::Continue } else { VMergeType::Restart };
+                    cells.push(label_cell(if merge == VMergeType::Restart { g } else { "" }).vertical_merge(merge));
+                    cells.push(label_cell(&row.label()));
+                    last_group = Some(g);
+                }
+                None => {
+                    cells.push(label_cell(&row.label()).grid_span(2));
+                    last_group = None;
+                }
+            }
+        }
         let values = r.table3.row(row).copied().unwrap_or([None; 7]);
         cells.extend(values.iter().map(|v| cell(&num(*v))));
         rows.push(TableRow::new(cells));
     }
-    doc = doc.add_table(Table::new(rows)).add_paragraph(Paragraph::new());
+    // Widths in twips (A4 portrait text width ≈ 9000): labels 900/1000/1900, numbers 7 × 740.
+    doc = doc.add_table(Table::new(rows).set_grid(vec![900, 1000, 1900, 740, 740, 740, 740, 740, 740, 740])).add_paragraph(Paragraph::new());
     // 四
     doc = doc.add_paragraph(heading(headings[3]));
     let results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
