@@ -327,3 +327,31 @@ async fn two_nodes_on_one_postgres_share_sessions_and_data() {
     let units: serde_json::Value = admin.get(&node1, "/api/v1/units").await.json().await.unwrap();
     assert!(units.as_array().unwrap().iter().any(|u| u["name"] == "两节点测试单位"));
 }
+
+/// The office imports a newly announced holiday: open applications' due dates are recomputed,
+/// the changes listed and audited.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_calendar_change_recomputes_open_due_dates_and_lists_them() {
+    let store = Store::new(Backend::Sqlite);
+    assert!(store.cli(&["user", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD]).status.success());
+    let server = Server::start(&store, &[("GONGKAI_TODAY", "2026-06-01")]);
+    let admin = login(&server, "admin", ADMIN_PASSWORD).await;
+    let c = client();
+    let body: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&application_json(5, None)).send().await.unwrap().json().await.unwrap();
+    let code = body["tracking_code"].as_str().unwrap();
+    assert_eq!(body["received_on"], "2026-06-01");
+    assert_eq!(body["due_on"], "2026-06-30", "20 working days after 1 June 2026 (端午 19 June)");
+    // A (fictitious) extra holiday on Wednesday 10 June pushes the due date by one working day.
+    let r = admin.post_form(&server, "/staff/calendar", &[("csv", "date,kind,name\n2026-06-10,holiday,测试假日\n")]).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(code) && page.contains("2026-06-30") && page.contains("2026-07-01"), "the change is listed");
+    let status: serde_json::Value = c.get(server.url(&format!("/api/v1/applications/{code}?secret={}", body["secret"].as_str().unwrap()))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(status["due_on"], "2026-07-01");
+    let audit = admin.get(&server, "/staff/audit.csv").await.text().await.unwrap();
+    assert!(audit.contains("application.due_recomputed") && audit.contains("calendar.import"));
+    // A bad calendar file: a clear message, nothing changed.
+    let r = admin.post_form(&server, "/staff/calendar", &[("csv", "date,kind,name\n2026-13-40,holiday,坏日期\n")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("第2行"));
+}

@@ -511,3 +511,15 @@ pub async fn purge_idempotency(db: &Db, before: &str) -> Result<(), sqlx::Error>
     sqlx::query("DELETE FROM idempotency WHERE created_at < $1").bind(before.to_string()).execute(&db.pool).await?;
     Ok(())
 }
+
+/// Applications by the same applicant (ID document number) received in the same calendar month
+/// before `application_id` — the earlier 件 of 按件计收 (国办函〔2020〕109号).
+pub async fn earlier_same_month(db: &Db, id_number: &str, month_prefix: &str, application_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COUNT(*) FROM application WHERE id_number = $1 AND received_on LIKE $2 AND application_id < $3")
+        .bind(id_number.to_string())
+        .bind(format!("{month_prefix}%"))
+        .bind(application_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)
+}

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/applications/track", get(track))
         .route("/staff/applications", get(queue))
         .route("/staff/applications/register", get(register_form).post(register))
+        .route("/staff/applications/bulk", post(bulk))
         .route("/staff/applications/{id}", get(detail))
         .route("/staff/applications/{id}/route", post(route))
         .route("/staff/applications/{id}/step", post(step))
@@ -208,6 +209,8 @@ struct StepForm {
     #[serde(default)]
     amount: String,
     #[serde(default)]
+    pages: String,
+    #[serde(default)]
     public_note: String,
     #[serde(default)]
     internal_note: String,
@@ -249,10 +252,21 @@ fn step_event(f: &StepForm) -> Result<Event> {
     })
 }
 
-async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StepForm>) -> Result<Response> {
+async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(mut f): Form<StepForm>) -> Result<Response> {
     ctx.require_staff()?;
+    let mut note = f.public_note.clone();
+    if f.action == "fee_notice" && f.amount.trim().is_empty() {
+        // The fee computed by the rules, from the pages given or the applicant's count this month.
+        let pages = f.pages.trim().parse::<u32>().ok();
+        let fee = flow::compute_fee(&state, &ctx.actor(), id, pages).await?;
+        if fee.total_yuan == 0 {
+            return Err(AppError::BadRequest(format!("按规定不收费：{}", fee.explain().join("；"))));
+        }
+        f.amount = fee.total_yuan.to_string();
+        note = format!("{}{}", fee.explain().join("；"), if note.trim().is_empty() { String::new() } else { format!("。{note}") });
+    }
     let event = step_event(&f)?;
-    flow::step(&state, &ctx.actor(), id, event, &f.public_note, &f.internal_note).await?;
+    flow::step(&state, &ctx.actor(), id, event, &note, &f.internal_note).await?;
     Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response())
 }
 
@@ -337,4 +351,27 @@ async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Res
         }
         Err(e) => Err(e),
     }
+}
+
+/// Bulk actions on the queue: the first POST previews, the second (confirm=1) carries out.
+async fn bulk(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response> {
+    ctx.require_staff()?;
+    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).collect();
+    if ids.is_empty() {
+        return Err(AppError::BadRequest("请先勾选要处理的申请".into()));
+    }
+    let action = match get("bulk_action").as_str() {
+        "remind" => flow::BulkAction::Remind,
+        "assign" => flow::BulkAction::Assign(get("unit_id").parse().map_err(|_| AppError::BadRequest("请选择分办单位".into()))?),
+        _ => return Err(AppError::BadRequest("请选择批量操作".into())),
+    };
+    if get("confirm") == "1" {
+        let n = flow::bulk_apply(&state, &ctx.actor(), &ids, &action).await?;
+        let page = render(&state, &ctx, "applications/bulk.html", crate::page! { done => n }).await?;
+        return Ok(page.into_response());
+    }
+    let lines = flow::bulk_preview(&state, &ctx.actor(), &ids, &action).await?;
+    let page = render(&state, &ctx, "applications/bulk.html", crate::page! { lines => lines, bulk_action => get("bulk_action"), unit_id => get("unit_id") }).await?;
+    Ok(page.into_response())
 }

@@ -33,6 +33,7 @@ pub fn environment() -> Environment<'static> {
         "applications/detail.html",
         "applications/register.html",
         "applications/letter.html",
+        "applications/bulk.html",
         "reports/index.html",
         "reports/show.html",
         "reports/staff_list.html",
