@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/units", get(units))
         .route("/staff/applications", get(queue))
         .route("/calendar/due", get(due))
+        .route("/feed", get(feed))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 
@@ -86,4 +87,23 @@ async fn due(State(state): State<AppState>, Query(q): Query<DueQuery>) -> ApiRes
     let d = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d").map_err(|_| AppError::BadRequest("date 应为 YYYY-MM-DD".into()))?;
     let due = state.calendar().add_working_days(d, q.days).map_err(|e| AppError::BadRequest(e.to_string()))?;
     Ok(Json(serde_json::json!({"date": q.date, "days": q.days, "due_on": due.to_string()})))
+}
+
+#[derive(Deserialize)]
+struct FeedQuery {
+    #[serde(default)]
+    after: i64,
+    kind: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/feed?after=SEQ`: the change feed, for the office's automation (and the tests that
+/// check it agrees with the data). Entries carry ids, never content.
+async fn feed(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FeedQuery>) -> ApiResult<Json<Vec<db::audit::FeedRow>>> {
+    let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    if u.role != gongkai_domain::org::Role::Admin {
+        return Err(AppError::Forbidden.into());
+    }
+    let rows = db::audit::feed_since(&state.db, q.after, q.limit.unwrap_or(1000).clamp(1, 1_000_000)).await?;
+    Ok(Json(rows.into_iter().filter(|r| q.kind.as_deref().is_none_or(|k| r.kind == k)).collect()))
 }
