@@ -32,7 +32,9 @@ pub fn router() -> Router<AppState> {
 /// `POST /api/v1/applications`: the form's fields as JSON → 201 with tracking code and secret.
 async fn submit_application(State(state): State<AppState>, ctx: Ctx, body: Result<Json<ApplicationForm>, axum::extract::rejection::JsonRejection>) -> ApiResult<impl IntoResponse> {
     state.limiter.limit("public-submit", ctx.ip, state.config.public_submissions_per_minute)?;
-    let Json(form) = body.map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text())))?;
+    let Json(form) = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text())) }
+    })?;
     let s = flow::submit(&state, &ctx.actor(), &form, vec![], false).await?;
     let status = if s.repeated { StatusCode::OK } else { StatusCode::CREATED };
     Ok((

@@ -193,7 +193,7 @@ async fn resolve(state: &AppState, req: Request, next: Next) -> Result<Response,
                     let (parts, body) = req.into_parts();
                     let bytes = to_bytes(body, state.config.max_body_bytes)
                         .await
-                        .map_err(|_| fail(AppError::BadRequest("请求内容过大".into())))?;
+                        .map_err(|_| fail(AppError::TooLarge))?;
                     given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                         .ok()
                         .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
