@@ -50,6 +50,8 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     let form = ApplicationForm {
         applicant_kind: "natural_person".into(),
         id_doc_kind: "resident_id_card".into(),
+        delivery_form: "electronic".into(),
+        delivery_method: "online".into(),
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
         ..Default::default()
     };
