@@ -739,7 +739,7 @@ pub async fn complaint_step(state: &AppState, actor: &Actor, mut c: ldb::Complai
     match &event {
         ComplaintEvent::Assign | ComplaintEvent::Redirect(_) | ComplaintEvent::CloseUnrated if !actor.is_office() => return Err(AppError::Forbidden),
         ComplaintEvent::Reply if !(actor.is_office() || c.unit_id.is_some_and(|u| actor.may_access_unit(u))) => return Err(AppError::Forbidden),
-        ComplaintEvent::Rate(_) if !public_actor && !actor.is_office() => return Err(AppError::Forbidden),
+        ComplaintEvent::Rate(_) | ComplaintEvent::Reopen if !public_actor && !actor.is_office() => return Err(AppError::Forbidden),
         _ => {}
     }
     let public_note: String;
