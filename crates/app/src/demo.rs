@@ -7,6 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::application::{Event, NotProcessedReason, OtherReason, Outcome, UnableReason};
 use gongkai_domain::org::{Role, complete_credit_code};
 
+mod livelihood;
+
 use crate::db::{self, Db, org::NewUnit};
 use crate::flows::{self, Actor};
 
@@ -88,6 +90,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     applications(db, &unit_ids).await?;
     figures(db).await?;
     annual_report_2020(db).await?;
+    livelihood::load(db).await?;
     Ok(Some(password))
 }
 

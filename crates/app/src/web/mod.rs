@@ -5,6 +5,7 @@
 pub mod api;
 pub mod applications;
 pub mod context;
+pub mod livelihood;
 pub mod portal;
 pub mod reports;
 pub mod staff;
@@ -119,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(applications::router())
         .merge(reports::router())
+        .merge(livelihood::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))

@@ -39,6 +39,23 @@ pub fn environment() -> Environment<'static> {
         "reports/staff_list.html",
         "reports/edit.html",
         "reports/check.html",
+        "livelihood/_boards.html",
+        "livelihood/index.html",
+        "livelihood/policies.html",
+        "livelihood/funds.html",
+        "livelihood/mine.html",
+        "livelihood/projects.html",
+        "livelihood/project.html",
+        "livelihood/disclosures.html",
+        "livelihood/poverty.html",
+        "livelihood/complaints.html",
+        "livelihood/complaint_new.html",
+        "livelihood/complaint_submitted.html",
+        "livelihood/complaint_track.html",
+        "livelihood/staff_index.html",
+        "livelihood/staff_batch.html",
+        "livelihood/staff_complaints.html",
+        "livelihood/staff_complaint.html",
     );
     env.add_filter("date_cn", date_cn);
     env
