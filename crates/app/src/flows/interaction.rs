@@ -524,7 +524,7 @@ pub fn section_choices() -> Vec<minijinja::Value> {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct InterpretationForm_ {
+pub struct InterpretationInput {
     #[serde(default)]
     pub policy_ref: String,
     #[serde(default)]
@@ -544,7 +544,7 @@ pub struct InterpretationForm_ {
 }
 
 /// Record an interpretation (draft). Required sections missing are refused, by name.
-pub async fn create_interpretation(db: &Db, actor: &Actor, f: &InterpretationForm_) -> Result<i64> {
+pub async fn create_interpretation(db: &Db, actor: &Actor, f: &InterpretationInput) -> Result<i64> {
     if actor.staff().is_none() {
         return Err(AppError::Forbidden);
     }

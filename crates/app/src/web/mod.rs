@@ -5,9 +5,11 @@
 pub mod api;
 pub mod applications;
 pub mod context;
+pub mod interaction;
 pub mod portal;
 pub mod reports;
 pub mod staff;
+pub mod supervision;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -119,6 +121,8 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(applications::router())
         .merge(reports::router())
+        .merge(supervision::router())
+        .merge(interaction::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
