@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod db;
 mod demo;
+mod demo_supervision;
 mod error;
 mod export;
 mod flows;
