@@ -946,6 +946,18 @@ pub fn draft_bulletin(check: &db::supervision::SpotCheckRow, findings: &[Finding
     s
 }
 
+/// Run from the per-node background loop: 周提醒 and the escalation of overdue rectifications
+/// (both deduplicated in the database, so several nodes never remind twice).
+pub async fn background_tick(state: &AppState) {
+    let today = crate::flows::application::today();
+    if let Err(e) = weekly_reminders(state, today).await {
+        tracing::warn!("new-media reminders: {e}");
+    }
+    if let Err(e) = escalate_overdue(state, today).await {
+        tracing::warn!("rectification escalation: {e}");
+    }
+}
+
 // ---------------------------------------------------------------- dashboard card
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -1163,3 +1175,7 @@ pub async fn annual(state: &AppState, year: i32, today: NaiveDate) -> Result<Vec
         })
         .collect())
 }
+
+#[cfg(test)]
+#[path = "supervision_tests.rs"]
+mod tests;
