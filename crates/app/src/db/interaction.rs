@@ -99,13 +99,6 @@ pub async fn message_by_code(db: &Db, code: &str) -> Result<Option<MessageRow>, 
         .await
 }
 
-pub async fn message_by_idempotency(db: &Db, key: &str) -> Result<Option<MessageRow>, sqlx::Error> {
-    sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(format!("{M_SELECT} WHERE m.idempotency_key = $1")))
-        .bind(key.to_string())
-        .fetch_optional(&db.pool)
-        .await
-}
-
 /// Staff queue: a unit's messages, or all (unit None); newest first.
 pub async fn messages(db: &Db, unit_id: Option<i64>, limit: i64) -> Result<Vec<MessageRow>, sqlx::Error> {
     sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(format!(

@@ -114,15 +114,6 @@ pub async fn posts(db: &Db, account_id: i64, limit: i64) -> Result<Vec<PostRow>,
     .await
 }
 
-/// Every post date of every account in [from, to] (for month-by-month inspection in the assessment).
-pub async fn post_days(db: &Db, from: &str, to: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    sqlx::query_as::<_, (i64, String)>("SELECT new_media_account_id, posted_on FROM new_media_post WHERE posted_on >= $1 AND posted_on <= $2 ORDER BY posted_on")
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&db.pool)
-        .await
-}
-
 // --- applications, per unit (read-only; the application tables belong to 依申请公开) ---
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -670,7 +670,7 @@ pub struct InterpretationView {
     #[serde(flatten)]
     pub row: db::interaction::InterpretationRow,
     pub form_label: &'static str,
-    pub sections: Vec<(String, String)>,
+    pub sections: Vec<(String, Vec<String>)>,
     pub late: bool,
 }
 
@@ -687,7 +687,7 @@ pub async fn interpretations(db: &Db, policy_ref: Option<&str>, today: NaiveDate
             let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&r.sections_json).unwrap_or_default();
             let sections = Section::ALL
                 .iter()
-                .filter_map(|s| map.get(&section_code(*s)).and_then(|v| v.as_str()).map(|t| (s.label().to_string(), t.to_string())))
+                .filter_map(|s| map.get(&section_code(*s)).and_then(|v| v.as_str()).map(|t| (s.label().to_string(), t.lines().map(str::to_string).collect())))
                 .collect();
             let late = r.status == "deferred"
                 && match (r.deferral_reason.as_deref(), r.deferral_by.as_deref().and_then(date)) {

@@ -384,7 +384,7 @@ async fn bulletin(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
     let names: std::collections::BTreeMap<i64, String> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
     let population: Vec<String> = c.draw_population_json.as_deref().and_then(|j| serde_json::from_str::<Vec<i64>>(j).ok()).unwrap_or_default().into_iter().map(|u| format!("{u}")).collect();
     let drawn: Vec<String> = c.draw_result_json.as_deref().and_then(|j| serde_json::from_str::<Vec<i64>>(j).ok()).unwrap_or_default().into_iter().map(|u| names.get(&u).cloned().unwrap_or_default()).collect();
-    render(&state, &ctx, "supervision/bulletin.html", crate::page! { nav => "supervision", c => c, findings => findings, drawn => drawn, population => population.join(",") }).await
+    render(&state, &ctx, "supervision/bulletin.html", crate::page! { nav => "supervision", paras => c.bulletin.lines().collect::<Vec<_>>(), c => c, findings => findings, drawn => drawn, population => population.join(",") }).await
 }
 
 // ------------------------------------------------------------ training and assessment
