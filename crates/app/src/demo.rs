@@ -8,6 +8,7 @@ use gongkai_domain::application::{Event, NotProcessedReason, OtherReason, Outcom
 use gongkai_domain::org::{Role, complete_credit_code};
 
 mod livelihood;
+mod supervision;
 
 use crate::db::{self, Db, org::NewUnit};
 use crate::flows::{self, Actor};
@@ -91,6 +92,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     figures(db).await?;
     annual_report_2020(db).await?;
     livelihood::load(db).await?;
+    supervision::load(db, &unit_ids).await?;
     Ok(Some(password))
 }
 

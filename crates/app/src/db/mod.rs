@@ -4,10 +4,12 @@
 //! migrations differ (`migrations/sqlite`, `migrations/postgres`, same numbering).
 
 pub mod application;
+pub mod interaction;
 pub mod audit;
 pub mod livelihood;
 pub mod org;
 pub mod report;
+pub mod supervision;
 pub mod user;
 
 use std::path::Path;

@@ -763,6 +763,7 @@ pub async fn background(state: AppState) {
             if let Err(e) = send_reminders(&state, today()).await {
                 tracing::warn!("reminders: {e}");
             }
+            crate::flows::supervision::background_tick(&state).await;
             crate::flows::mail::deliver(&state).await;
             let day_ago = (Utc::now() - Duration::hours(24)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
             let _ = db::application::purge_idempotency(&state.db, &day_ago).await;

@@ -3,11 +3,13 @@
 //! touches the database, the search index and the domain together.
 
 pub mod application;
+pub mod interaction;
 pub mod auth;
 pub mod livelihood;
 pub mod mail;
 pub mod org;
 pub mod report;
+pub mod supervision;
 
 use gongkai_domain::org::{Role, Staff};
 use serde::Serialize;

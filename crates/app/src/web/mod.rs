@@ -6,9 +6,11 @@ pub mod api;
 pub mod applications;
 pub mod context;
 pub mod livelihood;
+pub mod interaction;
 pub mod portal;
 pub mod reports;
 pub mod staff;
+pub mod supervision;
 pub mod templates;
 
 use std::collections::HashMap;
@@ -121,6 +123,8 @@ pub fn router(state: AppState) -> Router {
         .merge(applications::router())
         .merge(reports::router())
         .merge(livelihood::router())
+        .merge(supervision::router())
+        .merge(interaction::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))

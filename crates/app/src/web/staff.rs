@@ -77,7 +77,8 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Strin
     let scope = if user.role == Role::Admin { None } else { user.unit_id };
     let summary = flows::application::dashboard(&state, scope, today).await?;
     let livelihood = flows::livelihood::dashboard(&state, scope).await?;
-    render(&state, &ctx, "staff/dashboard.html", crate::page! { summary => summary, livelihood => livelihood, today => today.to_string() }).await
+    let supervision = flows::supervision::card(&state, scope, today).await?;
+    render(&state, &ctx, "staff/dashboard.html", crate::page! { summary => summary, livelihood => livelihood, supervision => supervision, today => today.to_string() }).await
 }
 
 async fn list_units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
