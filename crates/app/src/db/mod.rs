@@ -5,6 +5,7 @@
 
 pub mod application;
 pub mod audit;
+pub mod item;
 pub mod org;
 pub mod report;
 pub mod user;

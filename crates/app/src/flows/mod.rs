@@ -4,6 +4,7 @@
 
 pub mod application;
 pub mod auth;
+pub mod disclosure;
 pub mod mail;
 pub mod org;
 pub mod report;

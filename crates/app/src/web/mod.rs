@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod applications;
+pub mod catalog;
 pub mod context;
+pub mod items;
 pub mod portal;
 pub mod reports;
 pub mod staff;
@@ -119,6 +121,8 @@ pub fn router(state: AppState) -> Router {
         .merge(staff::router())
         .merge(applications::router())
         .merge(reports::router())
+        .merge(items::router())
+        .merge(catalog::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
