@@ -485,3 +485,23 @@ pub async fn count_rows(db: &Db, unit_id: Option<i64>, until: &str) -> Result<Ve
     .fetch_all(&db.pool)
     .await
 }
+
+/// The change feed's last sequence number (0 when empty).
+pub async fn max_feed_seq(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM change_feed").fetch_one(&db.pool).await?.try_get(0)
+}
+
+/// A unit's node by its code or its title (legacy categories name either).
+pub async fn node_id_by_code_or_title(tx: &mut Tx<'_>, unit_id: i64, key: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row = sqlx::query("SELECT catalog_node_id FROM catalog_node WHERE unit_id = $1 AND (code = $2 OR title = $2) ORDER BY catalog_node_id LIMIT 1")
+        .bind(unit_id)
+        .bind(key.trim().to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|r| r.try_get(0)).transpose()
+}
+
+pub async fn credit_code_taken(tx: &mut Tx<'_>, code: &str) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM unit WHERE credit_code = $1").bind(code.to_string()).fetch_one(&mut **tx).await?.try_get(0)?;
+    Ok(n > 0)
+}

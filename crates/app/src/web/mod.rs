@@ -9,6 +9,7 @@ pub mod context;
 pub mod items;
 pub mod portal;
 pub mod reports;
+pub mod search;
 pub mod staff;
 pub mod templates;
 
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::router())
         .merge(items::router())
         .merge(catalog::router())
+        .merge(search::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
@@ -152,6 +154,7 @@ async fn site_css() -> impl IntoResponse {
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let app = router(state.clone());
     let background = tokio::spawn(crate::flows::application::background(state.clone()));
+    let indexer = tokio::spawn(crate::search::follow(state.db.clone(), crate::search::open(&state.config.data_dir)?));
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let ctrl_c = tokio::signal::ctrl_c();
@@ -167,5 +170,6 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
         })
         .await?;
     background.abort();
+    indexer.abort();
     Ok(())
 }

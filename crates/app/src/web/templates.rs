@@ -26,6 +26,7 @@ pub fn environment() -> Environment<'static> {
         "portal/unit.html",
         "portal/special.html",
         "portal/sign.html",
+        "portal/search.html",
         "staff/items.html",
         "staff/item_form.html",
         "staff/item.html",
