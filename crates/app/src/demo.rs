@@ -87,6 +87,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     }
     applications(db, &unit_ids).await?;
     figures(db).await?;
+    flows::disclosure_demo::load(db).await?;
     Ok(Some(password))
 }
 

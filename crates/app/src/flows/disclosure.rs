@@ -418,7 +418,7 @@ pub async fn draft(db: &Db, actor: &Actor, calendar: &Calendar, form: &ItemForm)
     ensure_catalog(&mut tx, unit_id).await?;
     check_node(&mut tx, unit_id, row.catalog_node_id).await?;
     let id = db::item::insert_item(&mut tx, &row, "draft", &actor.username).await?;
-    let after = serde_json::to_value(&row).ok();
+    let after = Some(audit_view(&row));
     db::audit::record(&mut tx, actor, "item.draft", "item", &id.to_string(), None, after.as_ref()).await?;
     db::audit::feed(&mut tx, "item.changed", "item", &id.to_string(), Some(unit_id)).await?;
     tx.commit().await?;
@@ -434,7 +434,7 @@ pub async fn edit(db: &Db, actor: &Actor, calendar: &Calendar, item_id: i64, for
     check_node(&mut tx, before.unit_id, row.catalog_node_id).await?;
     db::item::update_item(&mut tx, item_id, &row).await?;
     let b = serde_json::json!({"title": before.title, "summary": before.summary, "doc_no": before.doc_no, "formed_on": before.formed_on});
-    let after = serde_json::to_value(&row).ok();
+    let after = Some(audit_view(&row));
     db::audit::record(&mut tx, actor, "item.edit", "item", &item_id.to_string(), Some(&b), after.as_ref()).await?;
     db::audit::feed(&mut tx, "item.changed", "item", &item_id.to_string(), Some(before.unit_id)).await?;
     tx.commit().await?;
@@ -463,6 +463,20 @@ pub async fn mask_draft(db: &Db, actor: &Actor, item_id: i64) -> Result<usize> {
     db::audit::feed(&mut tx, "item.changed", "item", &item_id.to_string(), Some(r.unit_id)).await?;
     tx.commit().await?;
     Ok(findings.len())
+}
+
+/// What the append-only audit keeps of a draft: the metadata and a digest of the text, never the
+/// text itself (a draft may hold personal data that masking later removes).
+fn audit_view(row: &NewItem) -> serde_json::Value {
+    let mut v = serde_json::to_value(row).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("body_html");
+        o.remove("summary");
+        let digest = super::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(format!("{}\n{}", row.summary, row.body_html).as_bytes()));
+        o.insert("text_sha256".into(), digest.into());
+        o.insert("title".into(), privacy::mask_all(&row.title).0.into());
+    }
+    v
 }
 
 fn to_new_item(r: &ItemRow) -> NewItem {

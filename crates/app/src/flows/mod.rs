@@ -5,6 +5,7 @@
 pub mod application;
 pub mod auth;
 pub mod disclosure;
+pub mod disclosure_demo;
 pub mod mail;
 pub mod org;
 pub mod report;
