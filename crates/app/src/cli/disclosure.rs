@@ -285,17 +285,17 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
 /// A credit code for a unit the import creates: the 前段码 of its 索引号 when that is a free
 /// 统一社会信用代码, else a generated placeholder (check character valid) for the office to correct.
 async fn new_unit_code(tx: &mut crate::db::Tx<'_>, from_index: Option<&str>) -> anyhow::Result<String> {
-    if let Some(c) = from_index {
-        if !db::item::credit_code_taken(tx, c).await? {
-            return Ok(c.to_string());
-        }
+    if let Some(c) = from_index
+        && !db::item::credit_code_taken(tx, c).await?
+    {
+        return Ok(c.to_string());
     }
     for n in 0..100_000u32 {
         let code = gongkai_domain::org::complete_credit_code(&format!("11410482{:08}0", 99_000_000 - n)[..17]);
-        if let Some(code) = code {
-            if !db::item::credit_code_taken(tx, code.as_str()).await? {
-                return Ok(code.as_str().to_string());
-            }
+        if let Some(code) = code
+            && !db::item::credit_code_taken(tx, code.as_str()).await?
+        {
+            return Ok(code.as_str().to_string());
         }
     }
     anyhow::bail!("cannot find a free placeholder credit code")

@@ -58,15 +58,6 @@ pub async fn nodes_of_unit(db: &Db, unit_id: i64) -> Result<Vec<CatalogNodeRow>,
     .await
 }
 
-pub async fn nodes_of_unit_tx(tx: &mut Tx<'_>, unit_id: i64) -> Result<Vec<CatalogNodeRow>, sqlx::Error> {
-    sqlx::query_as::<_, CatalogNodeRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {NODE_COLUMNS} FROM catalog_node WHERE unit_id = $1 ORDER BY sort_order, catalog_node_id"
-    )))
-    .bind(unit_id)
-    .fetch_all(&mut **tx)
-    .await
-}
-
 pub async fn get_node(db: &Db, id: i64) -> Result<Option<CatalogNodeRow>, sqlx::Error> {
     sqlx::query_as::<_, CatalogNodeRow>(sqlx::AssertSqlSafe(format!("SELECT {NODE_COLUMNS} FROM catalog_node WHERE catalog_node_id = $1")))
         .bind(id)
@@ -89,16 +80,6 @@ pub async fn update_node_title(tx: &mut Tx<'_>, id: i64, title: &str) -> Result<
         .execute(&mut **tx)
         .await?
         .rows_affected())
-}
-
-/// Nodes of every unit with a given code (the same column across units).
-pub async fn nodes_by_code(db: &Db, code: &str) -> Result<Vec<CatalogNodeRow>, sqlx::Error> {
-    sqlx::query_as::<_, CatalogNodeRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {NODE_COLUMNS} FROM catalog_node WHERE code = $1 ORDER BY unit_id"
-    )))
-    .bind(code.to_string())
-    .fetch_all(&db.pool)
-    .await
 }
 
 // --- items ---
@@ -364,11 +345,6 @@ pub async fn get_items(db: &Db, ids: &[i64]) -> Result<Vec<ItemRow>, sqlx::Error
     // Only integers go into the SQL text.
     let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
     sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id IN ({list})"))).fetch_all(&db.pool).await
-}
-
-pub async fn find_by_index_no_tx(tx: &mut Tx<'_>, index_no: &str) -> Result<Option<i64>, sqlx::Error> {
-    let row = sqlx::query("SELECT item_id FROM item WHERE index_no = $1").bind(index_no.to_string()).fetch_optional(&mut **tx).await?;
-    row.map(|r| r.try_get(0)).transpose()
 }
 
 /// Public items (published or expired) after `after_id`, by id: the reindex walks them in pages.

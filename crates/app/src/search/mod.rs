@@ -341,10 +341,6 @@ impl SearchIndex {
         self.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok())
     }
 
-    pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
-    }
-
     /// Rebuild from the database; `progress` is told (done, total).
     pub async fn rebuild(&self, db: &Db, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<u64> {
         // The feed position first: anything that changes while we read is caught up after.
