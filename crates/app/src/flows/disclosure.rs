@@ -370,6 +370,25 @@ pub async fn rename_node(db: &Db, actor: &Actor, node_id: i64, title: &str) -> R
     Ok(())
 }
 
+/// The office (or the unit's reviewer) adds a sub-column under a node.
+pub async fn add_node(db: &Db, actor: &Actor, parent_id: i64, title: &str) -> Result<i64> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        return Err(AppError::Invalid(vec![FieldError::new("title", "栏目名称不能为空，不超过100字")]));
+    }
+    let mut tx = db.begin().await?;
+    let parent = db::item::get_node_tx(&mut tx, parent_id).await?.ok_or(AppError::NotFound)?;
+    if !actor.is_office() && !actor.may_approve_for(parent.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    let code = format!("custom_{}", &super::auth::random_token()[..10]);
+    let id = db::item::insert_node(&mut tx, parent.unit_id, Some(parent_id), &code, title, "other", 1000).await?;
+    db::audit::record(&mut tx, actor, "catalog.add", "catalog_node", &id.to_string(), None, Some(&serde_json::json!({"parent": parent_id, "title": title, "code": code}))).await?;
+    db::audit::feed(&mut tx, "catalog.changed", "catalog_node", &id.to_string(), Some(parent.unit_id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// Load an item a staff member may see (another unit's → not found).
 pub async fn load_for_staff(db: &Db, actor: &Actor, item_id: i64) -> Result<ItemRow> {
     let row = db::item::get_item(db, item_id).await?.ok_or(AppError::NotFound)?;

@@ -8,7 +8,7 @@
 //! "信息公开" finds items about 信息公开 first and items with only 信息化 and 公开招标 after. An
 //! exact 索引号 or 发文字号 comes first.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -250,14 +250,20 @@ impl SearchIndex {
             let top = TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_score();
             searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
         };
-        let mut snippets = match &text {
-            Some(t) => {
-                let mut g = SnippetGenerator::create(&searcher, t.as_ref(), f.body)?;
-                g.set_max_num_chars(150);
-                Some(g)
-            }
-            None => None,
-        };
+        // Snippets are cut with jieba's default mode: search mode emits overlapping sub-words
+        // whose offsets go backwards, which tantivy's fragment arithmetic does not expect.
+        let mut snippets = text.as_ref().map(|t| {
+            let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+            t.query_terms(&mut |term, _| {
+                if term.field() == f.body
+                    && let Some(s) = term.value().as_str()
+                {
+                    terms.insert(s.to_string(), 1.0);
+                }
+            });
+            let analyzer = TextAnalyzer::builder(JiebaTokenizer::with_search_mode(false)).filter(LowerCaser).build();
+            SnippetGenerator::new(terms, analyzer, f.body, 150)
+        });
         let mut hits = vec![];
         for a in addrs {
             let doc: TantivyDocument = searcher.doc(a)?;
@@ -505,12 +511,14 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let index = open(&dir).expect("index");
         let rows = vec![
-            item(1, "汝州市教育信息化设备采购项目公开招标公告", "<p>教育信息化设备采购项目现进行公开招标。</p>", "11410482005557000L/2020-00001", ""),
+            item(1, "汝州市教育信息化设备采购项目公开招标公告", "<p>汝州市教育信息化设备政府采购项目现进行公开招标，欢迎合格的供应商参加投标。项目内容：教室多媒体与信息化终端，政府采购，公开招标。</p>", "11410482005557000L/2020-00001", ""),
             item(2, "汝州市2020年政府信息公开工作要点", "<p>全面做好政府信息公开工作，推进主动公开。</p>", "11410482005557000L/2020-00002", "汝政办〔2020〕7号"),
             item(3, "关于做好民生资金发放工作的通知", "<p>民生资金实行专账管理。</p>", "11410482005557000L/2020-00003", "汝财〔2020〕5号"),
         ];
         index.apply(&[1, 2, 3], &rows, 3).expect("indexed");
         let q = |q: &str| index.search(&SearchQuery { q: q.into(), ..Default::default() }).expect("search");
+        // Overlapping sub-words (公开 / 招标 / 公开招标) must not break the snippet.
+        assert_eq!(ids(&q("政府采购 公开招标"))[0], 1);
         let r = q("信息公开");
         assert_eq!(ids(&r)[0], 2, "the item about 信息公开 comes first: {:?}", ids(&r));
         assert!(!r.hits[0].snippet.contains("<script"));

@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/item-attachments/{id}", get(staff_attachment))
         .route("/staff/catalog", get(catalog_page))
         .route("/staff/catalog/{node}", post(rename_node))
+        .route("/staff/catalog/{node}/children", post(add_node))
 }
 
 /// The choices of the item form.
@@ -274,6 +275,13 @@ struct RenameForm {
 async fn rename_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<RenameForm>) -> Result<Response> {
     ctx.require_staff()?;
     flow::rename_node(&state.db, &ctx.actor(), node, &f.title).await?;
+    let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
+}
+
+async fn add_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<RenameForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::add_node(&state.db, &ctx.actor(), node, &f.title).await?;
     let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
 }
