@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod export;
 mod flows;
+mod search;
 mod web;
 
 fn main() -> std::process::ExitCode {

@@ -5,6 +5,7 @@
 mod backup;
 mod bench;
 mod calendar;
+mod disclosure;
 mod report;
 mod serve;
 mod user;
@@ -56,6 +57,10 @@ pub enum Command {
     Calendar(calendar::CalendarArgs),
     /// Annual reports: build from the records, check published ones
     Report(report::ReportArgs),
+    /// Rebuild the search index from the database (with the server stopped)
+    Reindex(disclosure::ReindexArgs),
+    /// Import records from files (legacy published items: `import items FILE.jsonl`)
+    Import(disclosure::ImportArgs),
     /// Write an example configuration file to stdout
     ConfigExample,
     /// Speed figures for BENCHMARKS.md (run on a release build)
@@ -115,6 +120,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar(a) => calendar::run(a).await,
         Command::Report(a) => report::run(a).await,
         Command::Bench(a) => bench::run(a).await,
+        Command::Reindex(a) => disclosure::reindex(a).await,
+        Command::Import(a) => disclosure::import(a).await,
         Command::ConfigExample => {
             print!("{}", crate::config::EXAMPLE);
             Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@ pub mod application;
 pub mod interaction;
 pub mod audit;
 pub mod livelihood;
+pub mod item;
 pub mod org;
 pub mod report;
 pub mod supervision;

@@ -6,6 +6,7 @@ pub mod application;
 pub mod interaction;
 pub mod auth;
 pub mod livelihood;
+pub mod disclosure;
 pub mod mail;
 pub mod org;
 pub mod report;

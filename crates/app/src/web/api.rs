@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{code}", get(track_application))
         .route("/me", get(me))
         .route("/units", get(units))
+        .route("/search", get(super::search::api_search))
         .route("/staff/applications", get(queue))
         .route("/calendar/due", get(due))
         .route("/feed", get(feed))

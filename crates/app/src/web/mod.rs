@@ -4,11 +4,14 @@
 
 pub mod api;
 pub mod applications;
+pub mod catalog;
 pub mod context;
 pub mod livelihood;
 pub mod interaction;
+pub mod items;
 pub mod portal;
 pub mod reports;
+pub mod search;
 pub mod staff;
 pub mod supervision;
 pub mod templates;
@@ -125,6 +128,9 @@ pub fn router(state: AppState) -> Router {
         .merge(livelihood::router())
         .merge(supervision::router())
         .merge(interaction::router())
+        .merge(items::router())
+        .merge(catalog::router())
+        .merge(search::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
@@ -154,6 +160,7 @@ async fn site_css() -> impl IntoResponse {
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let app = router(state.clone());
     let background = tokio::spawn(crate::flows::application::background(state.clone()));
+    let indexer = tokio::spawn(crate::search::follow(state.db.clone(), crate::search::open(&state.config.data_dir)?));
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let ctrl_c = tokio::signal::ctrl_c();
@@ -169,5 +176,6 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
         })
         .await?;
     background.abort();
+    indexer.abort();
     Ok(())
 }

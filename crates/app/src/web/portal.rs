@@ -24,7 +24,8 @@ pub fn router() -> Router<AppState> {
 async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     let reports = db::report::list_published(&state.db).await?;
-    render(&state, &ctx, "portal/home.html", crate::page! { nav => "home", units => units, reports => reports }).await
+    let disclosure = super::catalog::home_extras(&state).await?;
+    render(&state, &ctx, "portal/home.html", crate::page! { nav => "home", units => units, reports => reports, disclosure => disclosure }).await
 }
 
 async fn guide(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {

@@ -1,0 +1,302 @@
+//! `gongkai reindex` (rebuild the search index from the database) and `gongkai import items
+//! FILE.jsonl` (migrate a legacy site's published items; the 索引号 is the key, so a second run
+//! adds nothing).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use gongkai_domain::disclosure::{Art20Category, IndexNumber, IndexNumberError, UnitCode};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Deserialize;
+
+use super::DbArgs;
+use crate::db::{self, Db, item::NewItem, org::NewUnit};
+use crate::flows::{Actor, disclosure as flow};
+
+#[derive(Args, Debug)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    /// Published items, one JSON object per line: index_no, title, publisher, category, doc_no,
+    /// published, body (optional: summary, validity, written, attachments)
+    Items {
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(&format!("{what} {{bar:40}} {{pos}}/{{len}} ({{per_sec}}, {{eta}})")).unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb
+}
+
+pub async fn reindex(args: ReindexArgs) -> anyhow::Result<ExitCode> {
+    let (config, db) = args.db.open().await?;
+    let index = crate::search::open(&config.data_dir)?;
+    let total = db::item::count_public(&db).await? as u64;
+    let pb = bar(total, "索引");
+    let n = index.rebuild(&db, |done, _| pb.set_position(done)).await?;
+    pb.finish();
+    index.close_writer();
+    println!("search index rebuilt: {n} published items in {}", index.dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let ImportWhat::Items { file, db: dbargs } = args.what;
+    let (_config, db) = dbargs.open().await?;
+    let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let report = import_items(&db, &text, file.parent().unwrap_or(Path::new(".")), true).await?;
+    for u in &report.new_units {
+        eprintln!("新建单位：{u}（导入文件中的发布机构，原无此单位；请在 /staff/units 补全其统一社会信用代码等信息）");
+    }
+    for (line, msg) in &report.bad {
+        eprintln!("第{line}行：{msg}");
+    }
+    println!("imported {} items; {} already present (same 索引号); {} bad lines", report.imported, report.skipped, report.bad.len());
+    Ok(if report.bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+#[derive(Debug, Deserialize)]
+struct Line {
+    index_no: String,
+    title: String,
+    publisher: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    doc_no: String,
+    published: String,
+    body: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    validity: Option<String>,
+    #[serde(default)]
+    written: Option<String>,
+    #[serde(default)]
+    attachments: Vec<AttachmentRef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum AttachmentRef {
+    Path(String),
+    Named { path: String, name: Option<String> },
+}
+
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub skipped: usize,
+    pub bad: Vec<(usize, String)>,
+    pub new_units: Vec<String>,
+}
+
+/// A checked line, ready to store.
+struct Ready {
+    line: usize,
+    publisher: String,
+    index_no: String,
+    index_unit_code: Option<String>,
+    category: String,
+    row: NewItem,
+    published: NaiveDate,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+fn check_line(n: usize, raw: &str, base: &Path) -> Result<Ready, String> {
+    let l: Line = serde_json::from_str(raw).map_err(|e| format!("不是有效的 JSON 对象或缺少必填字段：{e}"))?;
+    let index_no = l.index_no.trim().to_string();
+    let index_unit_code = match IndexNumber::parse(&index_no) {
+        Ok(n) => match n.unit() {
+            UnitCode::CreditCode(c) => Some(c.clone()),
+            UnitCode::OrganizationCode(_) => None,
+        },
+        Err(IndexNumberError::LegacyLocal) => None,
+        Err(e) => return Err(format!("索引号“{index_no}”无效：{e}")),
+    };
+    let published = NaiveDate::parse_from_str(l.published.trim(), "%Y-%m-%d").map_err(|_| format!("发布日期“{}”无效，应如 2020-09-28", l.published))?;
+    if l.publisher.trim().is_empty() {
+        return Err("缺少发布机构（publisher）".into());
+    }
+    let validity = match l.validity.as_deref().map(str::trim).unwrap_or("") {
+        "" | "有效" | "effective" => "effective",
+        "失效" | "lapsed" => "lapsed",
+        "废止" | "repealed" => "repealed",
+        v => return Err(format!("有效性“{v}”无效，应为 有效/失效/废止")),
+    };
+    let form = flow::ItemForm {
+        title: l.title.clone(),
+        summary: l.summary.clone().unwrap_or_default(),
+        body: l.body.clone(),
+        doc_no: l.doc_no.clone(),
+        art20: art20_of(&l.category).map(|c| c.code().to_string()).unwrap_or_default(),
+        genre: String::new(),
+        subject: String::new(),
+        validity: validity.into(),
+        // An imported 失效/废止 without its date: from publication (the best known bound).
+        validity_end: if validity == "effective" { String::new() } else { published.to_string() },
+        formed_on: l.written.clone().unwrap_or_else(|| published.to_string()),
+        written_on: l.written.clone().unwrap_or_default(),
+        ch_website: Some("1".into()),
+        ..Default::default()
+    };
+    // Legacy items were published already: the 20-working-day clock is not re-run on import.
+    let (_, mut row) = flow::validate(&form, 0, &gongkai_domain::calendar::Calendar::builtin())
+        .map_err(|errs| errs.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"))?;
+    row.due_on = published.to_string();
+    let mut files = vec![];
+    for a in &l.attachments {
+        let (path, name) = match a {
+            AttachmentRef::Path(p) => (p.clone(), None),
+            AttachmentRef::Named { path, name } => (path.clone(), name.clone()),
+        };
+        let full = base.join(&path);
+        let bytes = std::fs::read(&full).map_err(|e| format!("附件 {} 无法读取：{e}", full.display()))?;
+        let name = name.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
+        flow::check_file(&name, &bytes)?;
+        files.push((name, bytes));
+    }
+    Ok(Ready { line: n, publisher: l.publisher.trim().to_string(), index_no, index_unit_code, category: l.category.trim().to_string(), row, published, files })
+}
+
+/// The Art. 20 item a legacy category names, by code or label.
+fn art20_of(category: &str) -> Option<Art20Category> {
+    let c = category.trim();
+    Art20Category::from_code(c).or_else(|| Art20Category::ALL.into_iter().find(|a| a.label() == c || c.contains(a.label())))
+}
+
+/// Where an Art. 20 item sits in the standard catalog.
+fn node_code_for(a: Art20Category) -> &'static str {
+    use Art20Category::*;
+    match a {
+        AdministrativeRegulation | Rule => "policy_rules",
+        NormativeDocument => "policy_normative",
+        Organization => "organization",
+        Plan => "planning",
+        Statistics => "statistics",
+        Permit | OtherManagementService => "enforcement_permits",
+        Penalty => "enforcement_penalties",
+        Enforcement => "enforcement_coercion",
+        Budget => "finance_budget",
+        Fee => "finance_fees",
+        Procurement => "finance_procurement",
+        MajorProject => "key_projects",
+        Livelihood => "key_livelihood",
+        Emergency => "key_emergency",
+        SupervisionInspection => "key_inspection",
+        CivilServiceRecruitment => "key_recruitment",
+        Other => "notices",
+    }
+}
+
+/// Import the lines of a JSONL text. Lines are checked first, then stored a few hundred per
+/// transaction; an 索引号 already in the database (or earlier in the file) is skipped.
+pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> anyhow::Result<ImportReport> {
+    let actor = Actor::system("import");
+    let mut report = ImportReport::default();
+    let lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty()).collect();
+    let pb = if progress { bar(lines.len() as u64, "导入") } else { ProgressBar::hidden() };
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut units: std::collections::HashMap<String, (i64, String)> =
+        db::org::list_units(db).await?.into_iter().map(|u| (u.name.clone(), (u.unit_id, u.credit_code))).collect();
+    for chunk in lines.chunks(300) {
+        let mut ready = vec![];
+        for (n, raw) in chunk {
+            match check_line(*n, raw, base) {
+                Ok(r) if !seen.insert(r.index_no.clone()) => report.bad.push((*n, format!("索引号“{}”在文件中重复", r.index_no))),
+                Ok(r) => ready.push(r),
+                Err(msg) => report.bad.push((*n, msg)),
+            }
+        }
+        let mut tx = db.begin().await?;
+        for mut r in ready {
+            if db::item::index_no_taken(&mut tx, &r.index_no).await? {
+                report.skipped += 1;
+                continue;
+            }
+            let (unit_id, code) = match units.get(&r.publisher) {
+                Some(u) => u.clone(),
+                None => {
+                    let code = new_unit_code(&mut tx, r.index_unit_code.as_deref()).await?;
+                    let id = db::org::insert_unit(
+                        &mut tx,
+                        &NewUnit {
+                            name: r.publisher.clone(),
+                            kind: "department".into(),
+                            credit_code: code.clone(),
+                            parent_id: None,
+                            sort_order: 1000,
+                            address: String::new(),
+                            postcode: String::new(),
+                            phone: String::new(),
+                            email: String::new(),
+                            office_hours: String::new(),
+                        },
+                    )
+                    .await?;
+                    db::audit::record(&mut tx, &actor, "unit.create", "unit", &id.to_string(), None, Some(&serde_json::json!({"name": r.publisher, "credit_code": code, "by": "import"}))).await?;
+                    db::audit::feed(&mut tx, "unit.changed", "unit", &id.to_string(), Some(id)).await?;
+                    report.new_units.push(r.publisher.clone());
+                    units.insert(r.publisher.clone(), (id, code.clone()));
+                    (id, code)
+                }
+            };
+            flow::ensure_catalog(&mut tx, unit_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            r.row.unit_id = unit_id;
+            let node_code = art20_of(&r.category).map(node_code_for);
+            r.row.catalog_node_id = db::item::node_id_by_code_or_title(&mut tx, unit_id, node_code.unwrap_or(&r.category)).await?;
+            let it = flow::DirectItem { row: r.row, index_no: Some(r.index_no.clone()), published_on: r.published };
+            let (id, _) = flow::insert_published(&mut tx, &actor, &code, &it).await.map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
+            for (name, bytes) in &r.files {
+                let (name, kind) = flow::check_file(name, bytes).map_err(|e| anyhow::anyhow!(e))?;
+                let sha = crate::flows::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
+                db::application::insert_attachment(&mut tx, "item", id, &name, kind, &sha, bytes).await?;
+            }
+            report.imported += 1;
+        }
+        db::audit::record(&mut tx, &actor, "item.import", "item", "batch", None, Some(&serde_json::json!({"imported_so_far": report.imported}))).await?;
+        tx.commit().await?;
+        pb.inc(chunk.len() as u64);
+    }
+    pb.finish();
+    report.bad.sort();
+    Ok(report)
+}
+
+/// A credit code for a unit the import creates: the 前段码 of its 索引号 when that is a free
+/// 统一社会信用代码, else a generated placeholder (check character valid) for the office to correct.
+async fn new_unit_code(tx: &mut crate::db::Tx<'_>, from_index: Option<&str>) -> anyhow::Result<String> {
+    if let Some(c) = from_index
+        && !db::item::credit_code_taken(tx, c).await?
+    {
+        return Ok(c.to_string());
+    }
+    for n in 0..100_000u32 {
+        let code = gongkai_domain::org::complete_credit_code(&format!("11410482{:08}0", 99_000_000 - n)[..17]);
+        if let Some(code) = code
+            && !db::item::credit_code_taken(tx, code.as_str()).await?
+        {
+            return Ok(code.as_str().to_string());
+        }
+    }
+    anyhow::bail!("cannot find a free placeholder credit code")
+}

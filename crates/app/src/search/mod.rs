@@ -1,0 +1,542 @@
+//! ALL tantivy: the Chinese full-text index of published items (jieba word segmentation through
+//! tantivy-jieba), kept in DATA_DIR/search-index on every node. It is derived data: it holds
+//! only what the public may see (the approved, masked text), follows the change feed (`item.*`
+//! entries) and is rebuilt from the database by `gongkai reindex`.
+//!
+//! Queries: each word of the query (jieba's default segmentation) must match, either as the
+//! whole word or as all of its sub-words (jieba's search mode, which the index uses), so
+//! "信息公开" finds items about 信息公开 first and items with only 信息化 and 公开招标 after. An
+//! exact 索引号 or 发文字号 comes first.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{LowerCaser, TextAnalyzer, TokenStream, Tokenizer};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy_jieba::JiebaTokenizer;
+
+use crate::db::{self, Db, item::ItemRow};
+use crate::flows::disclosure::html_to_text;
+
+const TOKENIZER: &str = "jieba";
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    body: Field,
+    doc_text: Field,
+    index_no: Field,
+    doc_no: Field,
+    unit_id: Field,
+    publisher: Field,
+    category: Field,
+    art20: Field,
+    validity: Field,
+    year: Field,
+    published: Field,
+    published_on: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions))
+        .set_stored();
+    let fields = Fields {
+        id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text.clone()),
+        doc_text: b.add_text_field("doc_text", text),
+        index_no: b.add_text_field("index_no", STRING | STORED),
+        doc_no: b.add_text_field("doc_no", STRING | STORED),
+        unit_id: b.add_u64_field("unit_id", INDEXED | STORED | FAST),
+        publisher: b.add_text_field("publisher", STRING | STORED),
+        category: b.add_text_field("category", STRING | STORED),
+        art20: b.add_text_field("art20", STRING | STORED),
+        validity: b.add_text_field("validity", STRING | STORED),
+        year: b.add_u64_field("year", INDEXED | STORED | FAST),
+        published: b.add_i64_field("published", INDEXED | FAST),
+        published_on: b.add_text_field("published_on", STORED),
+    };
+    (b.build(), fields)
+}
+
+fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(JiebaTokenizer::new()).filter(LowerCaser).build()
+}
+
+/// One node's search index.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<Option<IndexWriter>>,
+    f: Fields,
+    pub dir: PathBuf,
+}
+
+static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<SearchIndex>>>> = OnceLock::new();
+
+/// The index of a data directory, opened once per process (jieba's dictionary loads once).
+pub fn open(data_dir: &Path) -> anyhow::Result<Arc<SearchIndex>> {
+    let dir = data_dir.join("search-index");
+    let mut map = OPEN.get_or_init(Default::default).lock().expect("search registry");
+    if let Some(s) = map.get(&dir) {
+        return Ok(s.clone());
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("cannot create the search index directory {}: {e}", dir.display()))?;
+    let (schema, f) = schema();
+    let mmap = tantivy::directory::MmapDirectory::open(&dir)?;
+    let index = match Index::open_or_create(mmap, schema.clone()) {
+        Ok(i) => i,
+        Err(tantivy::TantivyError::SchemaError(_)) => {
+            // An index from an older schema: start afresh (it is derived data).
+            std::fs::remove_dir_all(&dir)?;
+            std::fs::create_dir_all(&dir)?;
+            Index::create_in_dir(&dir, schema)?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    index.tokenizers().register(TOKENIZER, analyzer());
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    let s = Arc::new(SearchIndex { index, reader, writer: Mutex::new(None), f, dir: dir.clone() });
+    map.insert(dir, s.clone());
+    Ok(s)
+}
+
+/// Filters and order of a search.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    pub q: String,
+    pub unit: Option<u64>,
+    pub category: Option<String>,
+    pub art20: Option<String>,
+    pub year: Option<u64>,
+    pub validity: Option<String>,
+    /// "date" for newest first; relevance otherwise.
+    pub sort: Option<String>,
+    pub page: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: i64,
+    pub title: String,
+    pub index_no: String,
+    pub publisher: String,
+    pub published: String,
+    /// HTML: the text escaped, the matched words in `<b>`.
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+}
+
+pub const PER_PAGE: usize = 10;
+
+/// Query words: jieba's default segmentation, without punctuation and spaces, lower-cased.
+fn words(text: &str, search_mode: bool) -> Vec<String> {
+    let mut t = JiebaTokenizer::with_search_mode(search_mode);
+    let mut stream = t.token_stream(text);
+    let mut out = vec![];
+    while stream.advance() {
+        let w = stream.token().text.trim().to_lowercase();
+        if w.chars().any(char::is_alphanumeric) && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// The 索引号 / 发文字号 as typed, normalised like the stored ones (full-width slash and dash).
+fn exact_form(q: &str) -> String {
+    q.trim()
+        .chars()
+        .map(|c| match c {
+            '／' => '/',
+            '－' | '—' => '-',
+            c => c,
+        })
+        .collect()
+}
+
+impl SearchIndex {
+    fn text_query(&self, q: &str) -> Option<Box<dyn Query>> {
+        let f = self.f;
+        let term_in = |w: &str, boost_title: f32| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
+            for (field, boost) in [(f.title, boost_title), (f.body, 1.0), (f.doc_text, 1.0)] {
+                let tq = TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), boost))));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
+        let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
+        for w in words(q, false) {
+            let subs: Vec<String> = words(&w, true).into_iter().filter(|s| *s != w).collect();
+            let whole = Box::new(BoostQuery::new(term_in(&w, 3.0), 2.0)) as Box<dyn Query>;
+            if subs.is_empty() {
+                musts.push((Occur::Must, whole));
+            } else {
+                let parts: Vec<(Occur, Box<dyn Query>)> = subs.iter().map(|s| (Occur::Must, term_in(s, 3.0))).collect();
+                let either = BooleanQuery::new(vec![(Occur::Should, whole), (Occur::Should, Box::new(BooleanQuery::new(parts)))]);
+                musts.push((Occur::Must, Box::new(either)));
+            }
+        }
+        if musts.is_empty() { None } else { Some(Box::new(BooleanQuery::new(musts))) }
+    }
+
+    fn filters(&self, sq: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.f;
+        let mut out: Vec<(Occur, Box<dyn Query>)> = vec![];
+        let mut add = |t: Term| out.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>));
+        if let Some(u) = sq.unit {
+            add(Term::from_field_u64(f.unit_id, u));
+        }
+        if let Some(y) = sq.year {
+            add(Term::from_field_u64(f.year, y));
+        }
+        for (field, v) in [(f.category, &sq.category), (f.art20, &sq.art20), (f.validity, &sq.validity)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                add(Term::from_field_text(field, v));
+            }
+        }
+        out
+    }
+
+    pub fn search(&self, sq: &SearchQuery) -> anyhow::Result<SearchResult> {
+        let f = self.f;
+        let searcher = self.reader.searcher();
+        let text = self.text_query(&sq.q);
+        let exact = exact_form(&sq.q);
+        let main: Box<dyn Query> = if sq.q.trim().is_empty() {
+            Box::new(AllQuery)
+        } else {
+            let mut should: Vec<(Occur, Box<dyn Query>)> = vec![];
+            for field in [f.index_no, f.doc_no] {
+                let tq = TermQuery::new(Term::from_field_text(field, &exact), IndexRecordOption::Basic);
+                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), 1000.0))));
+            }
+            if let Some(t) = &text {
+                should.push((Occur::Should, t.box_clone()));
+            }
+            Box::new(BooleanQuery::new(should))
+        };
+        let mut clauses = vec![(Occur::Must, main)];
+        clauses.extend(self.filters(sq));
+        let query = BooleanQuery::new(clauses);
+        let page = sq.page.unwrap_or(1).max(1);
+        let offset = (page - 1) * PER_PAGE;
+        let by_date = sq.sort.as_deref() == Some("date") || sq.q.trim().is_empty();
+        let total = searcher.search(&query, &Count)?;
+        let addrs: Vec<tantivy::DocAddress> = if by_date {
+            let top = TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
+            searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
+        } else {
+            let top = TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_score();
+            searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
+        };
+        // Snippets are cut with jieba's default mode: search mode emits overlapping sub-words
+        // whose offsets go backwards, which tantivy's fragment arithmetic does not expect.
+        let mut snippets = text.as_ref().map(|t| {
+            let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+            t.query_terms(&mut |term, _| {
+                if term.field() == f.body
+                    && let Some(s) = term.value().as_str()
+                {
+                    terms.insert(s.to_string(), 1.0);
+                }
+            });
+            let analyzer = TextAnalyzer::builder(JiebaTokenizer::with_search_mode(false)).filter(LowerCaser).build();
+            SnippetGenerator::new(terms, analyzer, f.body, 150)
+        });
+        let mut hits = vec![];
+        for a in addrs {
+            let doc: TantivyDocument = searcher.doc(a)?;
+            let s = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let mut snippet = snippets.as_mut().map(|g| g.snippet_from_doc(&doc).to_html()).unwrap_or_default();
+            if snippet.trim().is_empty() {
+                let body = s(f.body);
+                snippet = escape(&body.chars().take(120).collect::<String>());
+            }
+            hits.push(Hit {
+                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
+                title: s(f.title),
+                index_no: s(f.index_no),
+                publisher: s(f.publisher),
+                published: s(f.published_on),
+                snippet,
+            });
+        }
+        Ok(SearchResult { total, page, per_page: PER_PAGE, hits })
+    }
+
+    fn writer(&self) -> anyhow::Result<std::sync::MutexGuard<'_, Option<IndexWriter>>> {
+        let mut w = self.writer.lock().expect("index writer lock");
+        if w.is_none() {
+            let writer = self.index.writer_with_num_threads(1, 50_000_000).map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => anyhow::anyhow!(
+                    "the search index {} is in use by another process (a running `gongkai serve`?): stop it first",
+                    self.dir.display()
+                ),
+                e => e.into(),
+            })?;
+            *w = Some(writer);
+        }
+        Ok(w)
+    }
+
+    fn document(&self, r: &ItemRow) -> TantivyDocument {
+        let f = self.f;
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.id, r.item_id as u64);
+        d.add_text(f.title, &r.public_title);
+        let body = format!("{}\n{}", r.public_summary, html_to_text(&r.public_body_html));
+        d.add_text(f.body, body.trim());
+        d.add_text(f.doc_text, &r.doc_no);
+        d.add_text(f.index_no, r.index_no.as_deref().unwrap_or(""));
+        d.add_text(f.doc_no, exact_form(&r.doc_no));
+        d.add_u64(f.unit_id, r.unit_id as u64);
+        d.add_text(f.publisher, &r.unit_name);
+        d.add_text(f.category, r.node_code.as_deref().unwrap_or(""));
+        d.add_text(f.art20, &r.art20);
+        d.add_text(f.validity, &r.validity);
+        let published = r.published_on.clone().unwrap_or_default();
+        let ymd: i64 = published.replace('-', "").parse().unwrap_or(0);
+        d.add_u64(f.year, (ymd / 10_000) as u64);
+        d.add_i64(f.published, ymd);
+        d.add_text(f.published_on, &published);
+        d
+    }
+
+    /// (Re)index these items: delete each, add back those that are public. Commits with the feed
+    /// position reached.
+    pub fn apply(&self, ids: &[i64], rows: &[ItemRow], seq: i64) -> anyhow::Result<()> {
+        let mut guard = self.writer()?;
+        let w = guard.as_mut().expect("writer opened");
+        for id in ids {
+            w.delete_term(Term::from_field_u64(self.f.id, *id as u64));
+        }
+        for r in rows.iter().filter(|r| matches!(r.status.as_str(), "published" | "expired")) {
+            w.add_document(self.document(r))?;
+        }
+        let mut c = w.prepare_commit()?;
+        c.set_payload(&seq.to_string());
+        c.commit()?;
+        drop(guard);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The feed position the index has caught up to (None: never built).
+    pub fn position(&self) -> Option<i64> {
+        self.index.load_metas().ok().and_then(|m| m.payload).and_then(|p| p.parse().ok())
+    }
+
+    /// Rebuild from the database; `progress` is told (done, total).
+    pub async fn rebuild(&self, db: &Db, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<u64> {
+        // The feed position first: anything that changes while we read is caught up after.
+        let seq = db::item::max_feed_seq(db).await?;
+        let total = db::item::count_public(db).await? as u64;
+        {
+            let mut guard = self.writer()?;
+            guard.as_mut().expect("writer opened").delete_all_documents()?;
+        }
+        let mut done = 0u64;
+        let mut after = 0i64;
+        loop {
+            let rows = db::item::public_items_after(db, after, 500).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.item_id;
+            {
+                let guard = self.writer()?;
+                let w = guard.as_ref().expect("writer opened");
+                for r in &rows {
+                    w.add_document(self.document(r))?;
+                }
+            }
+            done += rows.len() as u64;
+            progress(done, total);
+        }
+        {
+            let mut guard = self.writer()?;
+            let w = guard.as_mut().expect("writer opened");
+            let mut c = w.prepare_commit()?;
+            c.set_payload(&seq.to_string());
+            c.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(done)
+    }
+
+    /// Let go of the writer (and its lock), e.g. at the end of a CLI command.
+    pub fn close_writer(&self) {
+        if let Some(w) = self.writer.lock().expect("index writer lock").take() {
+            let _ = w.wait_merging_threads();
+        }
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Follow the change feed: every ~300 ms read the `item` entries after the position (and a
+/// window of 200 before it, since on PostgreSQL a sequence value can commit after a higher one)
+/// and reindex the items they name. Runs for the life of the server.
+pub async fn follow(db: Db, index: Arc<SearchIndex>) {
+    let mut pos = match index.position() {
+        Some(p) => p,
+        None => match index.rebuild(&db, |_, _| {}).await {
+            Ok(n) => {
+                tracing::info!(items = n, "search index built");
+                index.position().unwrap_or(0)
+            }
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "search index build failed");
+                0
+            }
+        },
+    };
+    let mut seen: BTreeSet<i64> = BTreeSet::new();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let from = (pos - 200).max(0);
+        let entries = match db::audit::feed_since(&db, from, 2000).await {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!(error = %e, "search: change feed unreadable");
+                continue;
+            }
+        };
+        let fresh: Vec<_> = entries.iter().filter(|e| !seen.contains(&e.seq)).collect();
+        if fresh.is_empty() {
+            continue;
+        }
+        let mut ids: Vec<i64> = fresh.iter().filter(|e| e.object_type == "item").filter_map(|e| e.object_id.parse().ok()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let new_pos = fresh.iter().map(|e| e.seq).max().unwrap_or(pos).max(pos);
+        let result = async {
+            let rows = db::item::get_items(&db, &ids).await?;
+            let index = index.clone();
+            let ids2 = ids.clone();
+            tokio::task::spawn_blocking(move || index.apply(&ids2, &rows, new_pos)).await??;
+            anyhow::Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                seen.extend(fresh.iter().map(|e| e.seq));
+                pos = new_pos;
+                let floor = pos - 200;
+                seen = seen.split_off(&floor);
+            }
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "search: reindex failed, will retry"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_words_drop_punctuation() {
+        let w = words("民生资金，发放", false);
+        assert!(w.contains(&"民生".to_string()) || w.contains(&"民生资金".to_string()));
+        assert!(!w.iter().any(|x| x == "，"));
+    }
+
+    fn item(id: i64, title: &str, body: &str, index_no: &str, doc_no: &str) -> ItemRow {
+        ItemRow {
+            item_id: id,
+            unit_id: 1,
+            unit_name: "汝州市人民政府办公室".into(),
+            catalog_node_id: None,
+            node_title: None,
+            node_code: Some("notices".into()),
+            status: "published".into(),
+            index_no: Some(index_no.into()),
+            title: title.into(),
+            summary: String::new(),
+            body_html: body.into(),
+            doc_no: doc_no.into(),
+            art20: String::new(),
+            genre: "notice".into(),
+            subject: "general_affairs".into(),
+            mode: "proactive".into(),
+            validity: "effective".into(),
+            validity_since: None,
+            validity_end: None,
+            channels: "website".into(),
+            formed_on: "2020-03-01".into(),
+            written_on: None,
+            due_on: "2020-03-30".into(),
+            published_on: Some(format!("2020-03-{:02}", 10 + id)),
+            late: 0,
+            public_title: title.into(),
+            public_summary: String::new(),
+            public_body_html: body.into(),
+            review_json: None,
+            override_reason: None,
+            status_reason: String::new(),
+            created_by: "t".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    fn ids(r: &SearchResult) -> Vec<i64> {
+        r.hits.iter().map(|h| h.id).collect()
+    }
+
+    #[test]
+    fn segmentation_ranks_the_word_above_its_parts_and_exact_numbers_come_first() {
+        let dir = std::env::temp_dir().join(format!("disclosure-search-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let index = open(&dir).expect("index");
+        let rows = vec![
+            item(1, "汝州市教育信息化设备采购项目公开招标公告", "<p>汝州市教育信息化设备政府采购项目现进行公开招标，欢迎合格的供应商参加投标。项目内容：教室多媒体与信息化终端，政府采购，公开招标。</p>", "11410482005557000L/2020-00001", ""),
+            item(2, "汝州市2020年政府信息公开工作要点", "<p>全面做好政府信息公开工作，推进主动公开。</p>", "11410482005557000L/2020-00002", "汝政办〔2020〕7号"),
+            item(3, "关于做好民生资金发放工作的通知", "<p>民生资金实行专账管理。</p>", "11410482005557000L/2020-00003", "汝财〔2020〕5号"),
+        ];
+        index.apply(&[1, 2, 3], &rows, 3).expect("indexed");
+        let q = |q: &str| index.search(&SearchQuery { q: q.into(), ..Default::default() }).expect("search");
+        // Overlapping sub-words (公开 / 招标 / 公开招标) must not break the snippet.
+        assert_eq!(ids(&q("政府采购 公开招标"))[0], 1);
+        let r = q("信息公开");
+        assert_eq!(ids(&r)[0], 2, "the item about 信息公开 comes first: {:?}", ids(&r));
+        assert!(!r.hits[0].snippet.contains("<script"));
+        assert_eq!(ids(&q("民生资金")), vec![3]);
+        assert_eq!(ids(&q("汝财〔2020〕5号"))[0], 3);
+        assert_eq!(ids(&q("11410482005557000L/2020-00001"))[0], 1);
+        // Unpublished (withdrawn) items leave the index.
+        let mut gone = rows[2].clone();
+        gone.status = "withdrawn".into();
+        index.apply(&[3], &[gone], 4).expect("reindexed");
+        assert!(q("民生资金").hits.is_empty());
+        assert_eq!(index.position(), Some(4));
+        index.close_writer();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn exact_form_normalises_full_width_separators() {
+        assert_eq!(exact_form(" 11410482005557200X／2020－00001 "), "11410482005557200X/2020-00001");
+    }
+}

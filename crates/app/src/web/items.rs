@@ -1,0 +1,287 @@
+//! 主动公开 back office: a unit's items (drafts, review, published), the item form, the
+//! reviewer's 保密审查 with the scanner's findings, attachments, and the catalog editor.
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use gongkai_domain::disclosure::{Art20Category, Channel, Genre, Subject, timeliness_statement};
+use serde::Deserialize;
+
+use super::AppState;
+use super::context::Ctx;
+use super::templates::render;
+use crate::db;
+use crate::error::{AppError, Result};
+use crate::flows::application::today;
+use crate::flows::disclosure::{self as flow, ItemForm};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/items", get(list).post(create))
+        .route("/staff/items/new", get(new_form))
+        .route("/staff/items/{id}", get(detail))
+        .route("/staff/items/{id}/edit", get(edit_form).post(edit))
+        .route("/staff/items/{id}/submit", post(submit))
+        .route("/staff/items/{id}/return", post(return_item))
+        .route("/staff/items/{id}/approve", post(approve))
+        .route("/staff/items/{id}/withdraw", post(withdraw))
+        .route("/staff/items/{id}/expire", post(expire))
+        .route("/staff/items/{id}/mask", post(mask))
+        .route("/staff/items/{id}/attachments", post(upload))
+        .route("/staff/item-attachments/{id}", get(staff_attachment))
+        .route("/staff/catalog", get(catalog_page))
+        .route("/staff/catalog/{node}", post(rename_node))
+        .route("/staff/catalog/{node}/children", post(add_node))
+}
+
+/// The choices of the item form.
+pub fn choices() -> minijinja::Value {
+    let art20: Vec<_> = Art20Category::ALL.iter().map(|c| crate::page! { code => c.code(), label => format!("{} {}", c.item_caption(), c.label()) }).collect();
+    let genres: Vec<_> = Genre::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
+    let subjects: Vec<_> = Subject::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
+    let channels: Vec<_> = Channel::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
+    crate::page! { art20 => art20, genres => genres, subjects => subjects, channels => channels }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+    unit: Option<i64>,
+}
+
+async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>> {
+    let user = ctx.require_staff()?;
+    let unit = user.unit_id.or(q.unit);
+    let status = q.status.filter(|s| !s.is_empty());
+    let items = db::item::list_staff(&state.db, unit, status.as_deref(), 500).await?;
+    let t = today().to_string();
+    let rows: Vec<_> = items
+        .iter()
+        .map(|i| {
+            let overdue = i.late == 1 || (matches!(i.status.as_str(), "draft" | "pending_review") && i.due_on < t);
+            crate::page! { i => i, status_label => flow::status_label(&i.status), overdue => overdue }
+        })
+        .collect();
+    let units = if user.unit_id.is_none() { db::org::list_units(&state.db).await? } else { vec![] };
+    render(&state, &ctx, "staff/items.html", crate::page! { rows => rows, status => status, unit => unit, units => units }).await
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    unit: Option<i64>,
+}
+
+async fn form_page(state: &AppState, ctx: &Ctx, unit_id: Option<i64>, form: &ItemForm, item_id: Option<i64>, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
+    let nodes = match unit_id {
+        Some(u) => flow::catalog(&state.db, u).await?.into_iter().map(|(n, d)| crate::page! { n => n, indent => "　".repeat(d) }).collect(),
+        None => vec![],
+    };
+    let units = db::org::list_units(&state.db).await?;
+    render(
+        state,
+        ctx,
+        "staff/item_form.html",
+        crate::page! { form => form, nodes => nodes, units => units, unit_id => unit_id, item_id => item_id, errors => errors, choices => choices() },
+    )
+    .await
+}
+
+async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Html<String>> {
+    let user = ctx.require_staff()?;
+    let unit_id = user.unit_id.or(q.unit);
+    let form = ItemForm {
+        unit_id: unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        formed_on: today().to_string(),
+        genre: "notice".into(),
+        subject: "general_affairs".into(),
+        ch_website: Some("1".into()),
+        ..Default::default()
+    };
+    form_page(&state, &ctx, unit_id, &form, None, vec![]).await
+}
+
+async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<ItemForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    match flow::draft(&state.db, &ctx.actor(), &state.calendar(), &form).await {
+        Ok(id) => Ok(Redirect::to(&format!("/staff/items/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let unit_id = ctx.user.as_ref().and_then(|u| u.unit_id).or_else(|| form.unit_id.parse().ok());
+            let page = form_page(&state, &ctx, unit_id, &form, None, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let actor = ctx.actor();
+    let item = flow::load_for_staff(&state.db, &actor, id).await?;
+    let findings = flow::scan_row(&item);
+    let blocking = gongkai_domain::privacy::has_blocking(&findings);
+    let findings: Vec<_> = findings.iter().map(|f| crate::page! { kind => f.kind.label(), excerpt_masked => f.excerpt_masked, severity => f.severity }).collect();
+    let attachments = db::application::attachments(&state.db, "item", id).await?;
+    let due = NaiveDate::parse_from_str(&item.due_on, "%Y-%m-%d").unwrap_or_else(|_| today());
+    let published = item.published_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let timeliness = timeliness_statement(due, published, today());
+    let channels: Vec<&str> = flow::parse_channels(&item.channels).iter().map(|c| c.label()).collect();
+    let art20 = Art20Category::from_code(&item.art20).map(|c| c.label()).unwrap_or("");
+    let may_approve = actor.may_approve_for(item.unit_id);
+    render(
+        &state,
+        &ctx,
+        "staff/item.html",
+        crate::page! {
+            item => item, status_label => flow::status_label(&item.status), findings => findings, blocking => blocking,
+            attachments => attachments, timeliness => timeliness, channels => channels, art20 => art20, may_approve => may_approve,
+            genre => Genre::from_code(&item.genre).map(|g| g.label()).unwrap_or(""),
+            subject => Subject::from_code(&item.subject).map(|g| g.label()).unwrap_or(""),
+            today => today().to_string(),
+        },
+    )
+    .await
+}
+
+async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let item = flow::load_for_staff(&state.db, &ctx.actor(), id).await?;
+    form_page(&state, &ctx, Some(item.unit_id), &ItemForm::from_row(&item), Some(id), vec![]).await
+}
+
+async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<ItemForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    match flow::edit(&state.db, &ctx.actor(), &state.calendar(), id, &form).await {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/items/{id}")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let item = flow::load_for_staff(&state.db, &ctx.actor(), id).await?;
+            let page = form_page(&state, &ctx, Some(item.unit_id), &form, Some(id), errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    kind: String,
+}
+
+fn back(id: i64) -> Response {
+    Redirect::to(&format!("/staff/items/{id}")).into_response()
+}
+
+async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::submit(&state.db, &ctx.actor(), id).await?;
+    Ok(back(id))
+}
+
+async fn return_item(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReasonForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::return_item(&state.db, &ctx.actor(), id, &f.reason).await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize)]
+struct ApproveForm {
+    #[serde(default)]
+    override_reason: String,
+}
+
+async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ApproveForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    let reason = Some(f.override_reason.as_str()).filter(|s| !s.trim().is_empty());
+    flow::approve(&state.db, &ctx.actor(), id, reason, today()).await?;
+    Ok(back(id))
+}
+
+async fn withdraw(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReasonForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::withdraw(&state.db, &ctx.actor(), id, &f.reason).await?;
+    Ok(back(id))
+}
+
+async fn expire(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReasonForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    let on = NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d").unwrap_or_else(|_| today());
+    flow::expire(&state.db, &ctx.actor(), id, &f.reason, on, f.kind == "repealed").await?;
+    Ok(back(id))
+}
+
+async fn mask(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::mask_draft(&state.db, &ctx.actor(), id).await?;
+    Ok(back(id))
+}
+
+async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: Multipart) -> Result<Response> {
+    ctx.require_staff()?;
+    let mut any = false;
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+        let Some(filename) = field.file_name().map(str::to_string) else { continue };
+        let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("附件过大或上传中断".into()))?;
+        if filename.is_empty() || bytes.is_empty() {
+            continue;
+        }
+        flow::add_attachment(&state.db, &ctx.actor(), id, &filename, &bytes).await?;
+        any = true;
+    }
+    if !any {
+        return Err(AppError::BadRequest("请选择要上传的文件".into()));
+    }
+    Ok(back(id))
+}
+
+async fn staff_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.require_staff()?;
+    let (meta, bytes) = db::application::attachment_content(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if meta.owner_type != "item" {
+        return Err(AppError::NotFound);
+    }
+    flow::load_for_staff(&state.db, &ctx.actor(), meta.owner_id).await?;
+    Ok(super::catalog::file_response(meta, bytes))
+}
+
+#[derive(Deserialize)]
+struct CatalogQuery {
+    unit: Option<i64>,
+}
+
+async fn catalog_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<CatalogQuery>) -> Result<Html<String>> {
+    let user = ctx.require_staff()?;
+    let unit_id = user.unit_id.or(q.unit);
+    let nodes = match unit_id {
+        Some(u) => flow::catalog(&state.db, u).await?.into_iter().map(|(n, d)| crate::page! { n => n, indent => "　".repeat(d) }).collect(),
+        None => vec![],
+    };
+    let units = db::org::list_units(&state.db).await?;
+    render(&state, &ctx, "staff/catalog.html", crate::page! { nodes => nodes, units => units, unit_id => unit_id }).await
+}
+
+#[derive(Deserialize)]
+struct RenameForm {
+    title: String,
+}
+
+async fn rename_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<RenameForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::rename_node(&state.db, &ctx.actor(), node, &f.title).await?;
+    let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
+}
+
+async fn add_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<RenameForm>) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::add_node(&state.db, &ctx.actor(), node, &f.title).await?;
+    let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
+}

@@ -1,0 +1,86 @@
+//! Search: the HTML page /search and `GET /api/v1/search?q=…&unit=…&page=…`.
+
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Json;
+use gongkai_domain::disclosure::Art20Category;
+
+use super::AppState;
+use super::context::Ctx;
+use super::templates::render;
+use crate::error::{ApiError, AppError, Result};
+use crate::search::{self, SearchQuery, SearchResult};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/search", get(search_page))
+}
+
+fn run(state: &AppState, q: &SearchQuery) -> Result<SearchResult> {
+    let index = search::open(&state.config.data_dir).map_err(AppError::Internal)?;
+    index.search(q).map_err(AppError::Internal)
+}
+
+/// Empty strings from a GET form mean "no filter".
+fn clean(mut q: SearchQuery) -> SearchQuery {
+    let none_if_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    q.category = none_if_empty(q.category);
+    q.art20 = none_if_empty(q.art20);
+    q.validity = none_if_empty(q.validity);
+    q.sort = none_if_empty(q.sort);
+    q.q = q.q.chars().take(100).collect();
+    q
+}
+
+/// The raw query string, with numeric filters that may be empty ("unit=").
+#[derive(serde::Deserialize)]
+pub struct RawQuery {
+    #[serde(default)]
+    q: String,
+    unit: Option<String>,
+    category: Option<String>,
+    art20: Option<String>,
+    year: Option<String>,
+    validity: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+}
+
+impl From<RawQuery> for SearchQuery {
+    fn from(r: RawQuery) -> SearchQuery {
+        let num = |v: Option<String>| v.and_then(|s| s.trim().parse().ok());
+        clean(SearchQuery {
+            q: r.q,
+            unit: num(r.unit.clone()),
+            category: r.category,
+            art20: r.art20,
+            year: num(r.year),
+            validity: r.validity,
+            sort: r.sort,
+            page: r.page.and_then(|s| s.trim().parse().ok()),
+        })
+    }
+}
+
+async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<RawQuery>) -> Result<Html<String>> {
+    state.limiter.limit("search", ctx.ip, 600)?;
+    let sq = SearchQuery::from(raw);
+    let result = run(&state, &sq)?;
+    let last = result.total.div_ceil(search::PER_PAGE).max(1);
+    let units = crate::db::org::list_units(&state.db).await?;
+    let art20: Vec<_> = Art20Category::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
+    render(
+        &state,
+        &ctx,
+        "portal/search.html",
+        crate::page! { nav => "search", q => sq.q, sq => sq, result => result, last => last, units => units, art20 => art20 },
+    )
+    .await
+}
+
+/// `GET /api/v1/search`: {total, page, per_page, hits: [{id, title, index_no, publisher, published, snippet}]}.
+pub async fn api_search(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<RawQuery>) -> std::result::Result<Json<SearchResult>, ApiError> {
+    state.limiter.limit("search", ctx.ip, 600)?;
+    Ok(Json(run(&state, &SearchQuery::from(raw))?))
+}
