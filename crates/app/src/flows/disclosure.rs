@@ -758,8 +758,7 @@ pub struct Table2Counts {
     pub channels: Vec<(Channel, i64)>,
 }
 
-// Called by the annual report's flow (flows/report.rs), which another capability owns.
-#[allow(dead_code)]
+/// Table 二's computed rows and the channel counts, for the annual report (flows/report.rs).
 pub async fn table2_counts(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Table2Counts> {
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| AppError::BadRequest("年份无效".into()))?;
     let rows = db::item::count_rows(db, unit_id, &end.to_string()).await?;
@@ -767,7 +766,6 @@ pub async fn table2_counts(db: &Db, unit_id: Option<i64>, year: i32) -> Result<T
 }
 
 /// The pure fold behind [`table2_counts`].
-#[allow(dead_code)]
 pub fn fold_table2(rows: &[db::item::CountRow], year: i32) -> Table2Counts {
     let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year end");
     let in_year = |d: &Option<String>| d.as_deref().and_then(parse_date).is_some_and(|d| d.year() == year);

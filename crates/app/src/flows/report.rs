@@ -45,6 +45,21 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
         }
     }
     r.table4 = report::Table4::from_array(t4.map(|v| Some(v as i64)));
+    // Table 二's rows that Gongkai holds records for (规章, 规范性文件: 条例第二十条第（一）项) are
+    // computed from the published items; figures staff enter below (from other systems, or to
+    // correct a year before Gongkai) take precedence and show as entered in the editor.
+    let counts = super::disclosure::table2_counts(db, unit_id, year).await?;
+    for (row, dc) in [("rules", &counts.rules), ("normative_documents", &counts.normative_documents)] {
+        let cells = match format {
+            FormatVersion::V2019 => [("new_made", dc.made), ("new_published", dc.published), ("total_published", dc.in_force)],
+            FormatVersion::V2021 => [("issued", dc.made), ("repealed", dc.repealed), ("in_force", dc.in_force)],
+        };
+        for (col, v) in cells {
+            r.table2.set(row, col, Some(Decimal::from_int(v)));
+        }
+    }
+    let computed_channels: Vec<ChannelCount> =
+        counts.channels.iter().filter(|(_, n)| *n > 0).map(|(c, n)| ChannelCount { channel: c.label().to_string(), count: *n }).collect();
     let mut channels = vec![];
     for f in db::report::figures(db, unit_id, year).await? {
         match f.figure.split_once('.') {
@@ -57,6 +72,9 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
             None => {}
         }
     }
+    if channels.is_empty() {
+        channels = computed_channels;
+    }
     channels.sort_by_key(|c| channel_order(&c.channel));
     let place = db::org::get_setting(db, "gov_name").await?.unwrap_or_default();
     r.sections.overview = report::draft_overview(&OverviewInput {
@@ -66,7 +84,33 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
         table3: r.table3.clone(),
         table4: r.table4,
     });
+    r.sections.overview.push_str(&activity_paragraphs(db, unit_id, year).await?);
     Ok(r)
+}
+
+/// Section 一's paragraphs on interaction, responses to public concerns and training, drafted
+/// from the records of those capabilities (staff edit them afterwards). Worded so that the
+/// cross-check of section 一 against table 三 never mistakes them for application counts.
+async fn activity_paragraphs(db: &Db, unit_id: Option<i64>, year: i32) -> Result<String> {
+    let in_scope = |u: Option<i64>| unit_id.is_none() || u == unit_id;
+    let prefix = format!("{year}-");
+    let messages: Vec<_> = db::interaction::message_dates(db).await?.into_iter().filter(|m| in_scope(m.unit_id) && m.submitted_on.starts_with(&prefix)).collect();
+    let answered = messages.iter().filter(|m| m.answered_on.is_some()).count();
+    let on_time = messages.iter().filter(|m| m.answered_on.as_deref().is_some_and(|a| a <= m.due_on.as_str())).count();
+    let concerns = db::interaction::concerns(db, Some(year)).await?.into_iter().filter(|c| in_scope(c.unit_id)).count();
+    let trainings = if unit_id.is_none() { db::supervision::trainings(db, Some(year)).await? } else { vec![] };
+    let mut out = String::new();
+    if !messages.is_empty() || concerns > 0 {
+        out.push_str(&format!(
+            "\n（三）政民互动与回应关切情况\n{year}年，群众通过政民互动栏目留言咨询{}条，已答复{answered}条，其中按期答复{on_time}条；通过新闻发布会、答记者问等方式回应社会关切{concerns}次。",
+            messages.len()
+        ));
+    }
+    if !trainings.is_empty() {
+        let people: i64 = trainings.iter().map(|t| t.participants).sum();
+        out.push_str(&format!("\n（四）教育培训情况\n{year}年，组织政务公开培训、座谈和实地调研{}次，参加{people}人次。", trainings.len()));
+    }
+    Ok(out)
 }
 
 fn channel_order(name: &str) -> usize {
