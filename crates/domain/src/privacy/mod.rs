@@ -91,16 +91,18 @@ pub fn mask(text: &str, findings: &[Finding]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for f in sorted {
-        let fits = f.start >= at
-            && f.start < f.end
-            && f.end <= text.len()
-            && text.is_char_boundary(f.start)
-            && text.is_char_boundary(f.end);
-        if !fits {
+        let fits = f.start < f.end && f.end <= text.len() && text.is_char_boundary(f.start) && text.is_char_boundary(f.end);
+        if !fits || f.end <= at {
             continue;
         }
-        out.push_str(&text[at..f.start]);
-        out.push_str(&f.excerpt_masked);
+        if f.start < at {
+            // Overlaps a finding already masked: star out the rest of it too, so that no part
+            // of either stays readable (found by fuzzing: an ID number overlapping a card number).
+            out.extend(text[at..f.end].chars().map(|c| if c.is_whitespace() { c } else { '*' }));
+        } else {
+            out.push_str(&text[at..f.start]);
+            out.push_str(&f.excerpt_masked);
+        }
         at = f.end;
     }
     out.push_str(&text[at..]);

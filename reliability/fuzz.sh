@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fuzzing with cargo-fuzz (libFuzzer). Short form (CI-sized): SECONDS per target; long form:
+# reliability/fuzz.sh 3600 for an hour per target. Crashes land in fuzz/artifacts/<target>/.
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 lets the installed stable toolchain accept
+# them (no other toolchain can be fetched here).
+set -uo pipefail
+cd "$(dirname "$0")/../fuzz"
+SECONDS_PER_TARGET="${1:-30}"
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+export RUSTC_BOOTSTRAP=1
+status=0
+for t in report_parse privacy_scan calendar_csv disbursement_rows; do
+  echo "== $t (${SECONDS_PER_TARGET}s)"
+  if ! cargo fuzz run "$t" --sanitizer none -- -max_total_time="$SECONDS_PER_TARGET" -max_len=20000 -timeout=5 > "/tmp/fuzz-$t.log" 2>&1; then
+    grep -E "panicked|ERROR|crash-|error" "/tmp/fuzz-$t.log" | head -20
+    status=1
+  fi
+  grep -E "Done [0-9]+ runs" "/tmp/fuzz-$t.log" | tail -1
+done
+exit $status
