@@ -114,12 +114,6 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<ApplicationRow>, sqlx::Error
         .await
 }
 
-pub async fn get_tx(tx: &mut Tx<'_>, id: i64) -> Result<Option<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE application_id = $1")))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
-}
 
 pub async fn get_by_tracking(db: &Db, code: &str) -> Result<Option<ApplicationRow>, sqlx::Error> {
     sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE tracking_code = $1")))
@@ -256,9 +250,6 @@ pub async fn events(db: &Db, application_id: i64) -> Result<Vec<EventRow>, sqlx:
     .await
 }
 
-pub async fn count_all(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM application").fetch_one(&db.pool).await?.try_get(0)
-}
 
 // --- attachments ---
 
@@ -452,11 +443,10 @@ pub struct MailRow {
     pub to_addr: String,
     pub subject: String,
     pub body: String,
-    pub attempts: i64,
 }
 
 pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<MailRow>, sqlx::Error> {
-    sqlx::query_as::<_, MailRow>("SELECT outbox_id, to_addr, subject, body, attempts FROM outbox WHERE sent_at IS NULL AND attempts < 20 ORDER BY outbox_id LIMIT $1")
+    sqlx::query_as::<_, MailRow>("SELECT outbox_id, to_addr, subject, body FROM outbox WHERE sent_at IS NULL AND attempts < 20 ORDER BY outbox_id LIMIT $1")
         .bind(limit)
         .fetch_all(&db.pool)
         .await

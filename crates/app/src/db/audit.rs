@@ -3,7 +3,6 @@
 //! (database triggers refuse UPDATE and DELETE).
 
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{Db, Tx, now_text};
 use crate::flows::Actor;
@@ -101,9 +100,6 @@ pub async fn list(db: &Db, f: &AuditFilter) -> Result<Vec<AuditRow>, sqlx::Error
     Ok(rows)
 }
 
-pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM audit").fetch_one(&db.pool).await?.try_get(0)
-}
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct FeedRow {

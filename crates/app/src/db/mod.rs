@@ -18,7 +18,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyPool, ConnectOptions};
 
 
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;

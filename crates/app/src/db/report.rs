@@ -47,12 +47,6 @@ pub async fn get(db: &Db, report_id: i64) -> Result<Option<ReportRow>, sqlx::Err
         .await
 }
 
-pub async fn get_tx(tx: &mut Tx<'_>, report_id: i64) -> Result<Option<ReportRow>, sqlx::Error> {
-    sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM annual_report WHERE report_id = $1")))
-        .bind(report_id)
-        .fetch_optional(&mut **tx)
-        .await
-}
 
 pub async fn next_version(tx: &mut Tx<'_>, unit_id: Option<i64>, year: i32) -> Result<i64, sqlx::Error> {
     let max: Option<i64> = sqlx::query("SELECT MAX(version) FROM annual_report WHERE COALESCE(unit_id, 0) = $1 AND year = $2")

@@ -63,12 +63,6 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserRow>
         .await
 }
 
-pub async fn get(db: &Db, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM app_user WHERE user_id = $1")))
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await
-}
 
 pub async fn list(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
     sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM app_user ORDER BY user_id")))
@@ -76,9 +70,6 @@ pub async fn list(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
         .await
 }
 
-pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM app_user").fetch_one(&db.pool).await?.try_get(0)
-}
 
 // --- sessions ---
 

@@ -310,9 +310,9 @@ pub struct Submitted {
 }
 
 /// An uploaded file, checked by `check_upload`.
+/// The browser's claimed type is ignored: `check_upload` reads the type from the content.
 pub struct Upload {
     pub filename: String,
-    pub content_type: String,
     pub bytes: Vec<u8>,
 }
 

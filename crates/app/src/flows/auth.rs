@@ -108,7 +108,6 @@ pub async fn change_password(db: &Db, actor: &Actor, username: &str, password: &
 
 pub struct NewSession {
     pub token: String,
-    pub csrf: String,
 }
 
 /// Check a login. Failures are counted per account and per address in the database; past the
@@ -147,7 +146,7 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> Result<
     db::user::insert_session(&mut tx, &digest(&token), user.user_id, &csrf, ip, &expires).await?;
     db::audit::record(&mut tx, &actor, "session.login", "user", &user.user_id.to_string(), None, None).await?;
     tx.commit().await?;
-    Ok(NewSession { token, csrf })
+    Ok(NewSession { token })
 }
 
 /// Create an API token for automation; the token is shown once, only its hash is kept.

@@ -441,10 +441,9 @@ async fn read_multipart(mut mp: Multipart) -> Result<(BTreeMap<String, String>, 
     while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
         let name = field.name().unwrap_or("").to_string();
         if let Some(filename) = field.file_name().map(str::to_string) {
-            let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
             let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
             if upload.is_none() && !filename.is_empty() && !bytes.is_empty() {
-                upload = Some(Upload { filename, content_type, bytes: bytes.to_vec() });
+                upload = Some(Upload { filename, bytes: bytes.to_vec() });
             }
         } else {
             let text = field.text().await.map_err(|_| AppError::BadRequest("表单内容不是有效的文本（UTF-8）".into()))?;
