@@ -481,3 +481,53 @@ pub async fn credit_code_taken(tx: &mut Tx<'_>, code: &str) -> Result<bool, sqlx
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM unit WHERE credit_code = $1").bind(code.to_string()).fetch_one(&mut **tx).await?.try_get(0)?;
     Ok(n > 0)
 }
+
+/// What the supervision figures need of an item published in a period.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PublishedRow {
+    pub unit_id: i64,
+    pub art20: String,
+    pub channels: String,
+    pub late: i64,
+    pub overridden: i64,
+}
+
+/// Items published from `from` to `to` (ISO dates, inclusive), whatever became of them since.
+pub async fn published_between(db: &Db, from: &str, to: &str) -> Result<Vec<PublishedRow>, sqlx::Error> {
+    sqlx::query_as::<_, PublishedRow>(
+        "SELECT unit_id, art20, channels, late, CASE WHEN override_reason IS NULL THEN 0 ELSE 1 END AS overridden FROM item
+         WHERE published_on IS NOT NULL AND published_on >= $1 AND published_on <= $2",
+    )
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// A catalog column (leaf node: a parent's page only lists its sub-columns) with the date of the
+/// newest public item in it on or before a day.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ColumnRow {
+    pub catalog_node_id: i64,
+    pub unit_id: i64,
+    pub code: String,
+    pub title: String,
+    pub update_class: String,
+    pub last_update: Option<String>,
+}
+
+pub async fn column_updates(db: &Db, unit_id: Option<i64>, until: &str) -> Result<Vec<ColumnRow>, sqlx::Error> {
+    sqlx::query_as::<_, ColumnRow>(
+        "SELECT n.catalog_node_id, n.unit_id, n.code, n.title, n.update_class,
+                (SELECT MAX(i.published_on) FROM item i WHERE i.catalog_node_id = n.catalog_node_id
+                   AND i.status IN ('published', 'expired') AND i.published_on <= $2) AS last_update
+         FROM catalog_node n
+         WHERE ($1 IS NULL OR n.unit_id = $1)
+           AND NOT EXISTS (SELECT 1 FROM catalog_node c WHERE c.parent_id = n.catalog_node_id)
+         ORDER BY n.unit_id, n.sort_order, n.catalog_node_id",
+    )
+    .bind(unit_id)
+    .bind(until.to_string())
+    .fetch_all(&db.pool)
+    .await
+}

@@ -371,10 +371,18 @@ pub async fn rename_node(db: &Db, actor: &Actor, node_id: i64, title: &str) -> R
 }
 
 /// The office (or the unit's reviewer) adds a sub-column under a node.
-pub async fn add_node(db: &Db, actor: &Actor, parent_id: i64, title: &str) -> Result<i64> {
+/// A sub-column takes its parent's update class (a 动态 column's sub-columns are 动态 too) unless
+/// another is chosen.
+pub async fn add_node(db: &Db, actor: &Actor, parent_id: i64, title: &str, update_class: Option<&str>) -> Result<i64> {
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 100 {
         return Err(AppError::Invalid(vec![FieldError::new("title", "栏目名称不能为空，不超过100字")]));
+    }
+    let chosen = update_class.map(str::trim).filter(|c| !c.is_empty());
+    if let Some(c) = chosen
+        && serde_json::from_value::<gongkai_domain::disclosure::UpdateClass>(serde_json::Value::String(c.to_string())).is_err()
+    {
+        return Err(AppError::Invalid(vec![FieldError::new("update_class", "请选择栏目的更新要求")]));
     }
     let mut tx = db.begin().await?;
     let parent = db::item::get_node_tx(&mut tx, parent_id).await?.ok_or(AppError::NotFound)?;
@@ -382,8 +390,9 @@ pub async fn add_node(db: &Db, actor: &Actor, parent_id: i64, title: &str) -> Re
         return Err(AppError::Forbidden);
     }
     let code = format!("custom_{}", &super::auth::random_token()[..10]);
-    let id = db::item::insert_node(&mut tx, parent.unit_id, Some(parent_id), &code, title, "other", 1000).await?;
-    db::audit::record(&mut tx, actor, "catalog.add", "catalog_node", &id.to_string(), None, Some(&serde_json::json!({"parent": parent_id, "title": title, "code": code}))).await?;
+    let class = chosen.unwrap_or(&parent.update_class).to_string();
+    let id = db::item::insert_node(&mut tx, parent.unit_id, Some(parent_id), &code, title, &class, 1000).await?;
+    db::audit::record(&mut tx, actor, "catalog.add", "catalog_node", &id.to_string(), None, Some(&serde_json::json!({"parent": parent_id, "title": title, "code": code, "update_class": class}))).await?;
     db::audit::feed(&mut tx, "catalog.changed", "catalog_node", &id.to_string(), Some(parent.unit_id)).await?;
     tx.commit().await?;
     Ok(id)

@@ -310,11 +310,12 @@ pub async fn weekly_reminders(state: &AppState, today: NaiveDate) -> Result<usiz
 
 // ---------------------------------------------------------------- monthly figures and ranking
 
-/// What 主动公开 contributes to a unit's month. Filled by [`disclosure_figures`], which returns
-/// zeros until the disclosure capability's item and catalog tables exist on this branch.
+/// What 主动公开 contributes to a unit's month, from the item and catalog tables.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DisclosureFigures {
     pub published_by_channel: BTreeMap<sup::Channel, u32>,
+    /// Items published this month under each 条例第二十条 item (its code), the rest under "".
+    pub published_by_art20: BTreeMap<String, u32>,
     pub published_items: u32,
     pub published_late: u32,
     pub review_overrides: u32,
@@ -323,10 +324,139 @@ pub struct DisclosureFigures {
     pub late_interpretations: u32,
 }
 
-/// Items published (by channel), late items (Art. 26), review overrides and stale/blank columns per
-/// unit for a month. TODO(disclosure): read the item and catalog tables; zeros today.
-pub async fn disclosure_figures(_db: &Db, _month: YearMonth) -> Result<BTreeMap<i64, DisclosureFigures>> {
-    Ok(BTreeMap::new())
+fn supervision_channel(c: gongkai_domain::disclosure::Channel) -> sup::Channel {
+    use gongkai_domain::disclosure::Channel as D;
+    match c {
+        D::Website => sup::Channel::Website,
+        D::Weibo => sup::Channel::Weibo,
+        D::WeChat => sup::Channel::WeChat,
+        D::App => sup::Channel::App,
+        D::Other => sup::Channel::Other,
+    }
+}
+
+/// Items published in the month per unit (by channel and Art. 20 item), those published later than
+/// 条例第二十六条 allows, those published over a 保密审查 finding, and the unit's stale and blank
+/// columns on the month's last day (or today, for the running month).
+pub async fn disclosure_figures(db: &Db, month: YearMonth, today: NaiveDate) -> Result<BTreeMap<i64, DisclosureFigures>> {
+    let at = month.last_day().min(today);
+    let mut out: BTreeMap<i64, DisclosureFigures> = BTreeMap::new();
+    for r in db::item::published_between(db, &month.first_day().to_string(), &at.to_string()).await? {
+        let f = out.entry(r.unit_id).or_default();
+        f.published_items += 1;
+        f.published_late += u32::from(r.late != 0);
+        f.review_overrides += u32::from(r.overridden != 0);
+        *f.published_by_art20.entry(r.art20.clone()).or_default() += 1;
+        for c in crate::flows::disclosure::parse_channels(&r.channels) {
+            *f.published_by_channel.entry(supervision_channel(c)).or_default() += 1;
+        }
+    }
+    for (unit, cols) in column_checks(db, None, at).await? {
+        let f = out.entry(unit).or_default();
+        f.stale_columns = cols.iter().filter(|c| matches!(c.check.state, sup::ColumnState::Stale { .. } | sup::ColumnState::LongStale { .. })).count() as u32;
+        f.blank_columns = cols.iter().filter(|c| c.check.state == sup::ColumnState::Blank).count() as u32;
+    }
+    Ok(out)
+}
+
+/// The inspection class of a catalog column's stored update class (主动公开's vocabulary).
+pub fn update_class(code: &str) -> sup::UpdateClass {
+    match code {
+        "news" => sup::UpdateClass::News,
+        "notice_or_policy" => sup::UpdateClass::Notice,
+        "no_update" => sup::UpdateClass::NoUpdate,
+        _ => sup::UpdateClass::OTHER_DEFAULT,
+    }
+}
+
+/// One column as checked: the domain's verdict plus what the page links to.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnLine {
+    pub catalog_node_id: i64,
+    pub code: String,
+    pub class_label: &'static str,
+    pub last_update: Option<String>,
+    /// "fresh", "stale", "long_stale" or "blank".
+    pub state: &'static str,
+    pub since: Option<String>,
+    pub check: sup::ColumnCheck,
+}
+
+/// Every unit's leaf columns (or one unit's) as the inspection indicators see them on `at`; an
+/// item counts as an update on its publication date only (undated items never count).
+pub async fn column_checks(db: &Db, unit: Option<i64>, at: NaiveDate) -> Result<BTreeMap<i64, Vec<ColumnLine>>> {
+    let mut out: BTreeMap<i64, Vec<ColumnLine>> = BTreeMap::new();
+    for r in db::item::column_updates(db, unit, &at.to_string()).await? {
+        let class = update_class(&r.update_class);
+        let state = sup::column_state(class, r.last_update.as_deref().and_then(date), at);
+        let (code, since) = match state {
+            sup::ColumnState::Fresh => ("fresh", None),
+            sup::ColumnState::Stale { since } => ("stale", Some(since.to_string())),
+            sup::ColumnState::LongStale { since } => ("long_stale", Some(since.to_string())),
+            sup::ColumnState::Blank => ("blank", None),
+        };
+        let class_label = serde_json::from_value::<gongkai_domain::disclosure::UpdateClass>(serde_json::Value::String(r.update_class.clone())).map_or("其他栏目（6个月）", |c| c.label());
+        out.entry(r.unit_id).or_default().push(ColumnLine {
+            catalog_node_id: r.catalog_node_id,
+            code: r.code,
+            class_label,
+            last_update: r.last_update,
+            state: code,
+            since,
+            check: sup::ColumnCheck { name: r.title, class, state },
+        });
+    }
+    Ok(out)
+}
+
+/// A unit's column report: the columns out of date or blank, and the single-veto rows they (and
+/// messages unanswered over three months) trip.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ColumnReport {
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub checked: usize,
+    pub problems: Vec<ColumnLine>,
+    pub stale: usize,
+    pub long_stale: usize,
+    pub blank: usize,
+    pub flags: Vec<VetoLine>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VetoLine {
+    pub count: usize,
+    pub basis: &'static str,
+}
+
+pub async fn column_reports(state: &AppState, unit: Option<i64>, at: NaiveDate) -> Result<Vec<ColumnReport>> {
+    let names: BTreeMap<i64, String> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
+    let mut out = vec![];
+    for (unit_id, cols) in column_checks(&state.db, unit, at).await? {
+        let checks: Vec<sup::ColumnCheck> = cols.iter().map(|c| c.check.clone()).collect();
+        let (_, veto_messages) = crate::flows::interaction::unanswered_counts(state, Some(unit_id), at).await?;
+        let flags = sup::single_veto(&checks, veto_messages)
+            .into_iter()
+            .map(|f| {
+                let count = match &f {
+                    sup::VetoFlag::StaleNewsAndNoticeColumns { count } | sup::VetoFlag::LongStaleColumns { count } | sup::VetoFlag::BlankColumns { count } | sup::VetoFlag::UnansweredConsultations { count } => *count,
+                    sup::VetoFlag::SilentAccount { .. } => 1,
+                };
+                VetoLine { count, basis: f.basis() }
+            })
+            .collect();
+        out.push(ColumnReport {
+            unit_id,
+            unit_name: names.get(&unit_id).cloned().unwrap_or_default(),
+            checked: cols.len(),
+            stale: cols.iter().filter(|c| c.state == "stale").count(),
+            long_stale: cols.iter().filter(|c| c.state == "long_stale").count(),
+            blank: cols.iter().filter(|c| c.state == "blank").count(),
+            problems: cols.into_iter().filter(|c| c.state != "fresh").collect(),
+            flags,
+        });
+    }
+    Ok(out)
 }
 
 /// One unit's month from the records.
@@ -404,7 +534,7 @@ pub async fn compute_month(state: &AppState, ym: YearMonth, today: NaiveDate) ->
         }
     }
 
-    for (unit, d) in disclosure_figures(db, ym).await? {
+    for (unit, d) in disclosure_figures(db, ym, today).await? {
         if let Some(m) = map.get_mut(&unit) {
             m.published_by_channel = d.published_by_channel;
             m.published_items = d.published_items;
@@ -557,6 +687,14 @@ pub struct MonthView {
     pub differs: bool,
     pub changed: Vec<String>,
     pub totals: UnitMonth,
+    /// Items published this month by channel (from the shown version's figures).
+    pub channels: Vec<(&'static str, u32)>,
+    /// Items published this month by 条例第二十条 item (live).
+    pub art20: Vec<(String, u32)>,
+    /// Units whose columns or messages trip a single-veto row at the month's end (live).
+    pub veto_units: Vec<ColumnReport>,
+    /// Every unit's column report at the month's end (live), for the unit's own view.
+    pub columns: Vec<ColumnReport>,
 }
 
 pub async fn month_view(state: &AppState, ym: YearMonth, version: Option<i64>, today: NaiveDate) -> Result<MonthView> {
@@ -591,7 +729,30 @@ pub async fn month_view(state: &AppState, ym: YearMonth, version: Option<i64>, t
         totals.published_late += m.published_late;
         totals.stale_columns += m.stale_columns;
         totals.blank_columns += m.blank_columns;
+        totals.review_overrides += m.review_overrides;
+        for (c, n) in &m.published_by_channel {
+            *totals.published_by_channel.entry(*c).or_default() += n;
+        }
     }
+    let channels = [
+        (sup::Channel::Website, "政府网站"),
+        (sup::Channel::Weibo, "政务微博"),
+        (sup::Channel::WeChat, "政务微信"),
+        (sup::Channel::App, "客户端"),
+        (sup::Channel::Other, "其他"),
+    ]
+    .iter()
+    .map(|(c, l)| (*l, totals.published_by_channel.get(c).copied().unwrap_or(0)))
+    .collect();
+    let mut art20: BTreeMap<String, u32> = BTreeMap::new();
+    for d in disclosure_figures(&state.db, ym, today).await?.into_values() {
+        for (k, n) in d.published_by_art20 {
+            let label = gongkai_domain::disclosure::Art20Category::from_code(&k).map_or_else(|| "其他主动公开信息".to_string(), |c| c.label().to_string());
+            *art20.entry(label).or_default() += n;
+        }
+    }
+    let columns = column_reports(state, None, ym.last_day().min(today)).await?;
+    let veto_units = columns.iter().filter(|c| !c.flags.is_empty()).cloned().collect();
     Ok(MonthView {
         month: key,
         label: ym.to_string(),
@@ -606,6 +767,10 @@ pub async fn month_view(state: &AppState, ym: YearMonth, version: Option<i64>, t
         differs,
         changed: changed.into_iter().take(20).collect(),
         totals,
+        channels,
+        art20: art20.into_iter().collect(),
+        veto_units,
+        columns,
     })
 }
 

@@ -279,9 +279,16 @@ async fn rename_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
 }
 
-async fn add_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<RenameForm>) -> Result<Response> {
+#[derive(Deserialize)]
+struct AddNodeForm {
+    title: String,
+    #[serde(default)]
+    update_class: Option<String>,
+}
+
+async fn add_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<AddNodeForm>) -> Result<Response> {
     ctx.require_staff()?;
-    flow::add_node(&state.db, &ctx.actor(), node, &f.title).await?;
+    flow::add_node(&state.db, &ctx.actor(), node, &f.title, f.update_class.as_deref()).await?;
     let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
 }

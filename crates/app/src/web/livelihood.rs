@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/livelihood/batches/{id}/discard", post(discard_batch))
         .route("/staff/livelihood/findings/{id}/resolve", post(resolve_finding))
         .route("/staff/livelihood/villages", post(add_village))
+        .route("/staff/livelihood/programs", post(create_program_form))
         .route("/staff/livelihood/budgets", post(set_budget))
         .route("/staff/livelihood/settings", post(save_settings))
         .route("/staff/livelihood/complaints", get(staff_complaints))
@@ -429,6 +430,7 @@ async fn staff_index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Str
             summary => summary, batches => batches, findings => findings, townships => townships, late => late,
             choices => choices(&state).await?, days => days, quarterly => quarterly, is_office => actor.is_office(),
             boards => boards, township_ids => township_ids, this_year => chrono::Datelike::year(&today()),
+            units => db::org::list_units(&state.db).await?,
         },
     )
     .await
@@ -503,6 +505,12 @@ async fn add_village(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Vill
     ctx.require_staff()?;
     flow::add_village(&state, &ctx.actor(), f.township.parse().unwrap_or(0), &f.name, &f.kind).await?;
     Ok(Redirect::to("/staff/livelihood#villages").into_response())
+}
+
+async fn create_program_form(State(state): State<AppState>, ctx: Ctx, Form(f): Form<flow::ProgramForm>) -> Result<Response> {
+    ctx.require_office()?;
+    flow::create_program(&state, &ctx.actor(), &f).await?;
+    Ok(Redirect::to("/staff/livelihood#programs").into_response())
 }
 
 #[derive(Deserialize)]

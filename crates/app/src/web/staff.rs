@@ -78,7 +78,16 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Strin
     let summary = flows::application::dashboard(&state, scope, today).await?;
     let livelihood = flows::livelihood::dashboard(&state, scope).await?;
     let supervision = flows::supervision::card(&state, scope, today).await?;
-    render(&state, &ctx, "staff/dashboard.html", crate::page! { summary => summary, livelihood => livelihood, supervision => supervision, today => today.to_string() }).await
+    let columns = flows::supervision::column_reports(&state, scope, today).await?;
+    let veto_units = columns.iter().filter(|c| !c.flags.is_empty()).count();
+    let own_columns = if scope.is_some() { columns.into_iter().next() } else { None };
+    render(
+        &state,
+        &ctx,
+        "staff/dashboard.html",
+        crate::page! { summary => summary, livelihood => livelihood, supervision => supervision, today => today.to_string(), veto_units => veto_units, own_columns => own_columns },
+    )
+    .await
 }
 
 async fn list_units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {

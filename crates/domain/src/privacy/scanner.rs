@@ -64,9 +64,11 @@ pub fn scan(text: &str) -> Vec<Finding> {
                 digits.push('X');
                 j += 1;
             }
-            // Any other run glued to an X is part of an alphanumeric code (9110…002X), not a phone
-            // or card; a valid ID number is still reported (missing one costs more).
-            let glued = x_follows && !id_candidate;
+            // Any other run glued to a letter is part of an alphanumeric code (9110…002X, a
+            // 统一社会信用代码 such as 11410482055570080W, an order number), not a phone or card; a
+            // valid ID number is still reported (missing one costs more).
+            let letter_follows = chars.get(j).is_some_and(|&(_, c)| c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c));
+            let glued = (x_follows && !id_candidate) || letter_follows;
             if let Some((kind, masked)) =
                 classify_number(&digits).filter(|(k, _)| !glued || *k == FindingKind::IdNumber)
             {
@@ -413,6 +415,15 @@ mod tests {
             .find(|c| c.as_str().bytes().all(|b| b.is_ascii_digit()) && luhn(c.as_str().as_bytes()))
             .unwrap();
         assert!(scan(&format!("索引号：{}/2024-02411", code.as_str())).is_empty());
+    }
+
+    #[test]
+    fn the_digits_of_a_credit_code_ending_in_a_letter_are_not_a_bank_card() {
+        // 17 digits that pass Luhn, then the code's letter: found on every unit page of the demo.
+        assert!(luhn(b"11410482055570080"));
+        assert!(scan("统一社会信用代码 11410482055570080W，索引号：11410482055570080W/2026-00007").is_empty());
+        // A real card number next to Chinese text is still found.
+        assert_eq!(scan("卡号11410482055570080。")[0].kind, FindingKind::BankCard);
     }
 
     #[test]
