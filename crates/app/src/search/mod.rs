@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -162,6 +162,50 @@ fn words(text: &str, search_mode: bool) -> Vec<String> {
     out
 }
 
+/// The word as a row of its longest sub-words with their character offsets (jieba's search mode),
+/// e.g. 信息公开 → [(0, 信息), (2, 公开)]; empty when they do not cover it end to end.
+fn sub_word_cover(word: &str) -> Vec<(usize, String)> {
+    let mut t = JiebaTokenizer::with_search_mode(true);
+    let mut stream = t.token_stream(word);
+    let mut subs: Vec<(usize, usize, String)> = vec![];
+    while stream.advance() {
+        let tok = stream.token();
+        let text = tok.text.to_lowercase();
+        if text != word.to_lowercase() {
+            subs.push((tok.position, tok.position_length, text));
+        }
+    }
+    // jieba's offsets (characters): the end of the word is the furthest end of its sub-words.
+    let total = subs.iter().map(|(p, l, _)| p + l).max().unwrap_or(0).max(word.chars().count());
+    let mut out = vec![];
+    let mut at = 0;
+    while at < total {
+        let Some((p, len, s)) = subs.iter().filter(|(p, _, _)| *p == at).max_by_key(|(_, l, _)| *l).cloned() else { return vec![] };
+        out.push((p, s));
+        at += len;
+    }
+    out
+}
+
+/// The query's words (jieba's default mode) with their character offsets, when they follow each
+/// other without a gap (no spaces or punctuation between them); empty otherwise.
+fn query_run(q: &str) -> Vec<(usize, String)> {
+    let q = q.trim();
+    let mut t = JiebaTokenizer::with_search_mode(false);
+    let mut stream = t.token_stream(q);
+    let mut out = vec![];
+    let mut next = 0;
+    while stream.advance() {
+        let tok = stream.token();
+        if tok.position != next || !tok.text.chars().all(char::is_alphanumeric) {
+            return vec![];
+        }
+        next = tok.position + tok.position_length;
+        out.push((tok.position, tok.text.to_lowercase()));
+    }
+    if out.len() > 8 { vec![] } else { out }
+}
+
 /// The 索引号 / 发文字号 as typed, normalised like the stored ones (full-width slash and dash).
 fn exact_form(q: &str) -> String {
     q.trim()
@@ -185,17 +229,39 @@ impl SearchIndex {
             }
             Box::new(BooleanQuery::new(clauses))
         };
+        // The sub-words side by side, as a phrase: a text where jieba cut 信息公开 into 信息 / 公开
+        // still holds the word, while one with 信息化 … 公开招标 does not (positions are
+        // character offsets, so 信息化 puts 公开 three characters on at the earliest).
+        let phrase_in = |cover: &[(usize, String)], boost_title: f32| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
+            for (field, boost) in [(f.title, boost_title), (f.body, 1.0)] {
+                let terms: Vec<(usize, Term)> = cover.iter().map(|(p, s)| (*p, Term::from_field_text(field, s))).collect();
+                let pq = PhraseQuery::new_with_offset(terms);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(pq), boost))));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
         let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
         for w in words(q, false) {
             let subs: Vec<String> = words(&w, true).into_iter().filter(|s| *s != w).collect();
-            let whole = Box::new(BoostQuery::new(term_in(&w, 3.0), 2.0)) as Box<dyn Query>;
+            let whole = Box::new(BoostQuery::new(term_in(&w, 3.0), 4.0)) as Box<dyn Query>;
             if subs.is_empty() {
                 musts.push((Occur::Must, whole));
             } else {
                 let parts: Vec<(Occur, Box<dyn Query>)> = subs.iter().map(|s| (Occur::Must, term_in(s, 3.0))).collect();
-                let either = BooleanQuery::new(vec![(Occur::Should, whole), (Occur::Should, Box::new(BooleanQuery::new(parts)))]);
-                musts.push((Occur::Must, Box::new(either)));
+                let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, whole), (Occur::Should, Box::new(BooleanQuery::new(parts)))];
+                let cover = sub_word_cover(&w);
+                if cover.len() > 1 {
+                    either.push((Occur::Should, Box::new(BoostQuery::new(phrase_in(&cover, 3.0), 10.0))));
+                }
+                musts.push((Occur::Must, Box::new(BooleanQuery::new(either))));
             }
+        }
+        // Jieba may cut the query itself (信息公开 → 信息 / 公开): the words side by side, as in
+        // the query, score above the same words apart.
+        let run = query_run(q);
+        if !musts.is_empty() && run.len() > 1 {
+            musts.push((Occur::Should, Box::new(BoostQuery::new(phrase_in(&run, 3.0), 10.0))));
         }
         if musts.is_empty() { None } else { Some(Box::new(BooleanQuery::new(musts))) }
     }
@@ -514,13 +580,18 @@ mod tests {
             item(1, "汝州市教育信息化设备采购项目公开招标公告", "<p>汝州市教育信息化设备政府采购项目现进行公开招标，欢迎合格的供应商参加投标。项目内容：教室多媒体与信息化终端，政府采购，公开招标。</p>", "11410482005557000L/2020-00001", ""),
             item(2, "汝州市2020年政府信息公开工作要点", "<p>全面做好政府信息公开工作，推进主动公开。</p>", "11410482005557000L/2020-00002", "汝政办〔2020〕7号"),
             item(3, "关于做好民生资金发放工作的通知", "<p>民生资金实行专账管理。</p>", "11410482005557000L/2020-00003", "汝财〔2020〕5号"),
+            item(4, "汝州市2020年政务公开工作要点", "<p>全面推进信息公开，做好政府信息公开工作。</p>", "11410482005557000L/2020-00004", ""),
         ];
-        index.apply(&[1, 2, 3], &rows, 3).expect("indexed");
+        index.apply(&[1, 2, 3, 4], &rows, 3).expect("indexed");
         let q = |q: &str| index.search(&SearchQuery { q: q.into(), ..Default::default() }).expect("search");
         // Overlapping sub-words (公开 / 招标 / 公开招标) must not break the snippet.
         assert_eq!(ids(&q("政府采购 公开招标"))[0], 1);
         let r = q("信息公开");
         assert_eq!(ids(&r)[0], 2, "the item about 信息公开 comes first: {:?}", ids(&r));
+        assert_eq!(query_run("信息公开").len(), 2, "jieba cuts the query itself");
+        let pos = |id| ids(&r).iter().position(|x| *x == id).expect("found");
+        assert!(pos(4) < pos(1), "信息公开 in the body only still ranks above 信息化 + 公开招标 in the title: {:?}", ids(&r));
+        assert!(query_run("政府采购 公开招标").is_empty());
         assert!(!r.hits[0].snippet.contains("<script"));
         assert_eq!(ids(&q("民生资金")), vec![3]);
         assert_eq!(ids(&q("汝财〔2020〕5号"))[0], 3);
