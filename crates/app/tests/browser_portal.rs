@@ -29,6 +29,15 @@ async fn publish(server: &Server, admin: &Staff, unit: i64, node: &str, title: &
     id
 }
 
+/// Wait for the navigation a click started (chromedriver may return before the new page loads).
+async fn wait_url(browser: &Browser, part: &str) {
+    let start = Instant::now();
+    while !browser.current_url().await.contains(part) {
+        assert!(start.elapsed() < Duration::from_secs(10), "did not reach {part}: {}", browser.current_url().await);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_citizen_searches_from_the_home_page_opens_an_item_its_catalog_node_and_the_qr_sign() {
     let browser = match Browser::start().await {
@@ -60,24 +69,25 @@ async fn a_citizen_searches_from_the_home_page_opens_an_item_its_catalog_node_an
         browser.screenshot(&format!("portal-home-{suffix}")).await;
         browser.type_into("form[role=search] input[name=q]", "民生资金").await;
         browser.click("form[role=search] button[type=submit]").await;
-        assert!(browser.current_url().await.contains("/search?"), "on the results page");
+        wait_url(&browser, "/search?").await;
         let first = browser.text("ol li h2 a, ul li h2 a").await;
         assert!(first.contains("民生资金"), "the right item first: {first}");
         assert!(browser.source().await.contains("<b>民生</b>") || browser.source().await.contains("<b>民生资金</b>"), "highlighted");
         browser.screenshot(&format!("portal-search-{suffix}")).await;
 
         browser.click(&format!("a[href='/items/{id}']")).await;
-        assert!(browser.current_url().await.ends_with(&format!("/items/{id}")));
+        wait_url(&browser, &format!("/items/{id}")).await;
         let page = browser.source().await;
         assert!(page.contains("索引号") && page.contains("汝州市财政局") && page.contains("专款专用"));
         browser.screenshot(&format!("portal-item-{suffix}")).await;
 
         browser.click(&format!("nav a[href='/catalog/{node}']")).await;
-        assert!(browser.current_url().await.ends_with(&format!("/catalog/{node}")));
+        wait_url(&browser, &format!("/catalog/{node}")).await;
         assert!(browser.source().await.contains(&format!("/items/{id}")), "the node lists the item");
         browser.screenshot(&format!("portal-catalog-node-{suffix}")).await;
 
         browser.click(&format!("a[href='/catalog/{node}/sign']")).await;
+        wait_url(&browser, "/sign").await;
         assert!(browser.source().await.contains("汝州市财政局"));
         let qr_loaded = browser.text(".sign-url").await;
         assert!(qr_loaded.contains(&format!("/catalog/{node}")), "the sign carries the node's URL: {qr_loaded}");

@@ -581,7 +581,20 @@ pub struct Approved {
 /// The reviewer's 保密审查 and publication. The scan runs on the stored text; unmasked personal
 /// data or a classification mark blocks unless the reviewer gives a reason (audited as
 /// `item.override`). The 索引号 serial is taken in the same transaction.
-pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Option<&str>, today: NaiveDate) -> Result<Approved> {
+/// The reviewer's 三同步 decision at publication: which categories need an interpretation (the
+/// setting, as `flows::interaction::requires_interpretation` reads it) and, where none is approved,
+/// the recorded reason and date by which it follows.
+pub struct SyncDecision<'a> {
+    pub requires: &'a (dyn Fn(&str) -> bool + Sync),
+    pub deferral: Option<(&'a str, NaiveDate)>,
+}
+
+impl SyncDecision<'_> {
+    /// No category needs an interpretation (tests, tools).
+    pub const NONE: SyncDecision<'static> = SyncDecision { requires: &|_| false, deferral: None };
+}
+
+pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Option<&str>, today: NaiveDate, sync: &SyncDecision<'_>) -> Result<Approved> {
     let mut tx = db.begin().await?;
     let r = load_tx(&mut tx, actor, item_id).await?;
     if !actor.may_approve_for(r.unit_id) {
@@ -598,6 +611,16 @@ pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Opti
     let t = apply(status_of(&r.status), ItemEvent::Approve(review.clone())).map_err(domain_err)?;
     let unit = db::org::get_unit_tx(&mut tx, r.unit_id).await?.ok_or(AppError::NotFound)?;
     let index_no = allocate_index_no(&mut tx, r.unit_id, &unit.credit_code, today.year()).await?;
+    // 三同步: a policy of a category that needs an interpretation goes out with an approved one
+    // linked to it (published with it), or with the reviewer's recorded reason and later date.
+    let category = Art20Category::from_code(&r.art20).map(|c| c.label()).unwrap_or("");
+    let required = !category.is_empty() && (sync.requires)(category);
+    if let Some((_, by)) = sync.deferral
+        && by <= today
+    {
+        return Err(AppError::Invalid(vec![FieldError::new("deferral_by", "政策解读的发布期限应晚于今天")]));
+    }
+    super::interaction::check_three_sync_for_item(&mut tx, actor, item_id, &index_no, &r.title, required, sync.deferral, Some(r.unit_id), today).await?;
     let due = parse_date(&r.due_on).unwrap_or(today);
     let late = is_late(due, today);
     let p = db::item::Publication {

@@ -23,7 +23,7 @@ use tantivy::tokenizer::{LowerCaser, TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 use tantivy_jieba::JiebaTokenizer;
 
-use crate::db::{self, Db, item::ItemRow};
+use crate::db::{self, Db, interaction::InterpretationRow, item::ItemRow};
 use crate::flows::disclosure::html_to_text;
 
 const TOKENIZER: &str = "jieba";
@@ -31,6 +31,8 @@ const TOKENIZER: &str = "jieba";
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
+    /// "item:12" or "interpretation:3": what a document is, for deleting and linking.
+    key: Field,
     title: Field,
     body: Field,
     doc_text: Field,
@@ -53,6 +55,7 @@ fn schema() -> (Schema, Fields) {
         .set_stored();
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        key: b.add_text_field("key", STRING | STORED),
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text.clone()),
         doc_text: b.add_text_field("doc_text", text),
@@ -130,6 +133,10 @@ pub struct SearchQuery {
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub id: i64,
+    /// "item" or "interpretation" (政策解读, searchable with the policies).
+    pub kind: String,
+    /// The public page.
+    pub url: String,
     pub title: String,
     pub index_no: String,
     pub publisher: String,
@@ -339,8 +346,13 @@ impl SearchIndex {
                 let body = s(f.body);
                 snippet = escape(&body.chars().take(120).collect::<String>());
             }
+            let id = doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
+            let kind = s(f.key).split(':').next().unwrap_or("item").to_string();
+            let url = if kind == "interpretation" { format!("/interpretations/{id}") } else { format!("/items/{id}") };
             hits.push(Hit {
-                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
+                id,
+                kind,
+                url,
                 title: s(f.title),
                 index_no: s(f.index_no),
                 publisher: s(f.publisher),
@@ -370,6 +382,7 @@ impl SearchIndex {
         let f = self.f;
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, r.item_id as u64);
+        d.add_text(f.key, format!("item:{}", r.item_id));
         d.add_text(f.title, &r.public_title);
         let body = format!("{}\n{}", r.public_summary, html_to_text(&r.public_body_html));
         d.add_text(f.body, body.trim());
@@ -389,16 +402,54 @@ impl SearchIndex {
         d
     }
 
+/// A published interpretation as a search document (its sections as the body).
+    fn interpretation_document(&self, r: &InterpretationRow) -> TantivyDocument {
+        let f = self.f;
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.id, r.interpretation_id as u64);
+        d.add_text(f.key, format!("interpretation:{}", r.interpretation_id));
+        d.add_text(f.title, gongkai_domain::privacy::mask_all(&r.title).0);
+        let sections: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&r.sections_json).unwrap_or_default();
+        let body: Vec<&str> = sections.values().filter_map(|v| v.as_str()).collect();
+        let body = format!("解读《{}》\n{}", r.policy_title, body.join("\n"));
+        d.add_text(f.body, gongkai_domain::privacy::mask_all(&body).0);
+        d.add_text(f.doc_text, "");
+        d.add_text(f.index_no, "");
+        d.add_text(f.doc_no, "");
+        d.add_u64(f.unit_id, r.unit_id.unwrap_or(0) as u64);
+        d.add_text(f.publisher, r.unit_name.as_deref().unwrap_or(""));
+        d.add_text(f.category, "interpretation");
+        d.add_text(f.art20, "");
+        d.add_text(f.validity, "effective");
+        let published = r.published_on.clone().unwrap_or_default();
+        let ymd: i64 = published.get(..10).unwrap_or("").replace('-', "").parse().unwrap_or(0);
+        d.add_u64(f.year, (ymd / 10_000) as u64);
+        d.add_i64(f.published, ymd);
+        d.add_text(f.published_on, published.get(..10).unwrap_or(""));
+        d
+    }
+
     /// (Re)index these items: delete each, add back those that are public. Commits with the feed
     /// position reached.
     pub fn apply(&self, ids: &[i64], rows: &[ItemRow], seq: i64) -> anyhow::Result<()> {
+        self.apply_all(ids, rows, &[], &[], seq)
+    }
+
+    /// (Re)index items and interpretations: delete each named, add back the public ones.
+    pub fn apply_all(&self, ids: &[i64], rows: &[ItemRow], interp_ids: &[i64], interps: &[InterpretationRow], seq: i64) -> anyhow::Result<()> {
         let mut guard = self.writer()?;
         let w = guard.as_mut().expect("writer opened");
         for id in ids {
-            w.delete_term(Term::from_field_u64(self.f.id, *id as u64));
+            w.delete_term(Term::from_field_text(self.f.key, &format!("item:{id}")));
+        }
+        for id in interp_ids {
+            w.delete_term(Term::from_field_text(self.f.key, &format!("interpretation:{id}")));
         }
         for r in rows.iter().filter(|r| matches!(r.status.as_str(), "published" | "expired")) {
             w.add_document(self.document(r))?;
+        }
+        for r in interps.iter().filter(|r| r.status == "published") {
+            w.add_document(self.interpretation_document(r))?;
         }
         let mut c = w.prepare_commit()?;
         c.set_payload(&seq.to_string());
@@ -437,6 +488,17 @@ impl SearchIndex {
             }
             done += rows.len() as u64;
             progress(done, total);
+        }
+        let mut after = 0i64;
+        loop {
+            let rows = db::interaction::published_interpretations_after(db, after, 500).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.interpretation_id;
+            let guard = self.writer()?;
+            let w = guard.as_ref().expect("writer opened");
+            for r in &rows {
+                w.add_document(self.interpretation_document(r))?;
+            }
         }
         {
             let mut guard = self.writer()?;
@@ -493,15 +555,23 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
         if fresh.is_empty() {
             continue;
         }
-        let mut ids: Vec<i64> = fresh.iter().filter(|e| e.object_type == "item").filter_map(|e| e.object_id.parse().ok()).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let of = |kind: &str| -> Vec<i64> {
+            let mut v: Vec<i64> = fresh.iter().filter(|e| e.object_type == kind).filter_map(|e| e.object_id.parse().ok()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (ids, interp_ids) = (of("item"), of("interpretation"));
         let new_pos = fresh.iter().map(|e| e.seq).max().unwrap_or(pos).max(pos);
         let result = async {
             let rows = db::item::get_items(&db, &ids).await?;
+            let mut interps = vec![];
+            for id in &interp_ids {
+                interps.extend(db::interaction::interpretation(&db, *id).await?);
+            }
             let index = index.clone();
-            let ids2 = ids.clone();
-            tokio::task::spawn_blocking(move || index.apply(&ids2, &rows, new_pos)).await??;
+            let (ids2, interp_ids2) = (ids.clone(), interp_ids.clone());
+            tokio::task::spawn_blocking(move || index.apply_all(&ids2, &rows, &interp_ids2, &interps, new_pos)).await??;
             anyhow::Ok(())
         }
         .await;

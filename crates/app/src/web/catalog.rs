@@ -110,7 +110,18 @@ async fn load_public(state: &AppState, id: i64) -> Result<ItemRow> {
 async fn item_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
     let attachments = db::application::attachments(&state.db, "item", id).await?;
-    render(&state, &ctx, "portal/item.html", crate::page! { nav => "catalog", it => PublicItem::from_row(&r), attachments => attachments }).await
+    // A policy's interpretations come first on its page (三同步); a deferred one says by when.
+    let all = crate::flows::interaction::interpretations_of_item(&state.db, id, r.index_no.as_deref(), crate::flows::application::today()).await?;
+    let has_published = all.iter().any(|i| i.row.status == "published");
+    let deferred: Vec<_> = all.iter().filter(|i| i.row.status == "deferred" && !has_published).cloned().collect();
+    let interpretations: Vec<_> = all.into_iter().filter(|i| i.row.status == "published").collect();
+    render(
+        &state,
+        &ctx,
+        "portal/item.html",
+        crate::page! { nav => "catalog", it => PublicItem::from_row(&r), attachments => attachments, interpretations => interpretations, deferred => deferred },
+    )
+    .await
 }
 
 async fn item_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {

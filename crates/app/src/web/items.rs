@@ -131,6 +131,10 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     let channels: Vec<&str> = flow::parse_channels(&item.channels).iter().map(|c| c.label()).collect();
     let art20 = Art20Category::from_code(&item.art20).map(|c| c.label()).unwrap_or("");
     let may_approve = actor.may_approve_for(item.unit_id);
+    let interpretations = crate::flows::interaction::interpretations_of_item(&state.db, id, item.index_no.as_deref(), today()).await?;
+    let needs_interpretation = Art20Category::from_code(&item.art20).is_some_and(|c| crate::flows::interaction::requires_interpretation(&state, c.label()));
+    let has_approved = interpretations.iter().any(|i| matches!(i.row.status.as_str(), "approved" | "published"));
+    let interpretation_late = interpretations.iter().any(|i| i.late);
     render(
         &state,
         &ctx,
@@ -141,6 +145,8 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
             genre => Genre::from_code(&item.genre).map(|g| g.label()).unwrap_or(""),
             subject => Subject::from_code(&item.subject).map(|g| g.label()).unwrap_or(""),
             today => today().to_string(),
+            interpretations => interpretations, needs_interpretation => needs_interpretation, has_approved => has_approved,
+            interpretation_late => interpretation_late,
         },
     )
     .await
@@ -195,12 +201,26 @@ async fn return_item(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 struct ApproveForm {
     #[serde(default)]
     override_reason: String,
+    #[serde(default)]
+    deferral_reason: String,
+    #[serde(default)]
+    deferral_by: String,
 }
 
 async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ApproveForm>) -> Result<Response> {
     ctx.require_staff()?;
     let reason = Some(f.override_reason.as_str()).filter(|s| !s.trim().is_empty());
-    flow::approve(&state.db, &ctx.actor(), id, reason, today()).await?;
+    let deferral = match (f.deferral_reason.trim(), f.deferral_by.trim()) {
+        ("", "") => None,
+        ("", _) => return Err(AppError::BadRequest("延期发布政策解读须说明理由".into())),
+        (r, by) => match NaiveDate::parse_from_str(by, "%Y-%m-%d") {
+            Ok(d) => Some((r, d)),
+            Err(_) => return Err(AppError::BadRequest("延期发布政策解读须填写解读的发布期限，格式如 2020-09-28".into())),
+        },
+    };
+    let requires = |category: &str| crate::flows::interaction::requires_interpretation(&state, category);
+    let sync = flow::SyncDecision { requires: &requires, deferral };
+    flow::approve(&state.db, &ctx.actor(), id, reason, today(), &sync).await?;
     Ok(back(id))
 }
 
