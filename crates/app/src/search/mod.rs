@@ -378,7 +378,8 @@ impl SearchIndex {
         Ok(w)
     }
 
-    fn document(&self, r: &ItemRow) -> TantivyDocument {
+    /// An item as a search document; `attachments`: the masked text of its public attachments.
+    fn document(&self, r: &ItemRow, attachments: &[(i64, String)]) -> TantivyDocument {
         let f = self.f;
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, r.item_id as u64);
@@ -386,7 +387,8 @@ impl SearchIndex {
         d.add_text(f.title, &r.public_title);
         let body = format!("{}\n{}", r.public_summary, html_to_text(&r.public_body_html));
         d.add_text(f.body, body.trim());
-        d.add_text(f.doc_text, &r.doc_no);
+        let files: Vec<&str> = attachments.iter().filter(|(i, _)| *i == r.item_id).map(|(_, t)| t.as_str()).collect();
+        d.add_text(f.doc_text, format!("{}\n{}", r.doc_no, files.join("\n")).trim());
         d.add_text(f.index_no, r.index_no.as_deref().unwrap_or(""));
         d.add_text(f.doc_no, exact_form(&r.doc_no));
         d.add_u64(f.unit_id, r.unit_id as u64);
@@ -432,11 +434,11 @@ impl SearchIndex {
     /// (Re)index these items: delete each, add back those that are public. Commits with the feed
     /// position reached.
     pub fn apply(&self, ids: &[i64], rows: &[ItemRow], seq: i64) -> anyhow::Result<()> {
-        self.apply_all(ids, rows, &[], &[], seq)
+        self.apply_all(ids, rows, &[], &[], &[], seq)
     }
 
     /// (Re)index items and interpretations: delete each named, add back the public ones.
-    pub fn apply_all(&self, ids: &[i64], rows: &[ItemRow], interp_ids: &[i64], interps: &[InterpretationRow], seq: i64) -> anyhow::Result<()> {
+    pub fn apply_all(&self, ids: &[i64], rows: &[ItemRow], attachments: &[(i64, String)], interp_ids: &[i64], interps: &[InterpretationRow], seq: i64) -> anyhow::Result<()> {
         let mut guard = self.writer()?;
         let w = guard.as_mut().expect("writer opened");
         for id in ids {
@@ -446,7 +448,7 @@ impl SearchIndex {
             w.delete_term(Term::from_field_text(self.f.key, &format!("interpretation:{id}")));
         }
         for r in rows.iter().filter(|r| matches!(r.status.as_str(), "published" | "expired")) {
-            w.add_document(self.document(r))?;
+            w.add_document(self.document(r, attachments))?;
         }
         for r in interps.iter().filter(|r| r.status == "published") {
             w.add_document(self.interpretation_document(r))?;
@@ -479,11 +481,13 @@ impl SearchIndex {
             let rows = db::item::public_items_after(db, after, 500).await?;
             let Some(last) = rows.last() else { break };
             after = last.item_id;
+            let ids: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
+            let attachments = db::item::public_attachment_texts(db, &ids).await?;
             {
                 let guard = self.writer()?;
                 let w = guard.as_ref().expect("writer opened");
                 for r in &rows {
-                    w.add_document(self.document(r))?;
+                    w.add_document(self.document(r, &attachments))?;
                 }
             }
             done += rows.len() as u64;
@@ -565,13 +569,14 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
         let new_pos = fresh.iter().map(|e| e.seq).max().unwrap_or(pos).max(pos);
         let result = async {
             let rows = db::item::get_items(&db, &ids).await?;
+            let attachments = db::item::public_attachment_texts(&db, &ids).await?;
             let mut interps = vec![];
             for id in &interp_ids {
                 interps.extend(db::interaction::interpretation(&db, *id).await?);
             }
             let index = index.clone();
             let (ids2, interp_ids2) = (ids.clone(), interp_ids.clone());
-            tokio::task::spawn_blocking(move || index.apply_all(&ids2, &rows, &interp_ids2, &interps, new_pos)).await??;
+            tokio::task::spawn_blocking(move || index.apply_all(&ids2, &rows, &attachments, &interp_ids2, &interps, new_pos)).await??;
             anyhow::Ok(())
         }
         .await;
