@@ -261,10 +261,41 @@ pub struct InterpretationRow {
     pub deferral_by: Option<String>,
     pub policy_published_on: Option<String>,
     pub published_on: Option<String>,
+    /// The disclosure item of the policy, when the interpretation is linked to one.
+    pub policy_item_id: Option<i64>,
 }
 
 const I_SELECT: &str = "SELECT i.interpretation_id, i.policy_ref, i.policy_title, i.title, i.form, i.unit_id, u.name AS unit_name, i.sections_json, i.link,
-    i.status, i.deferral_reason, i.deferral_by, i.policy_published_on, i.published_on FROM interpretation i LEFT JOIN unit u ON u.unit_id = i.unit_id";
+    i.status, i.deferral_reason, i.deferral_by, i.policy_published_on, i.published_on, i.policy_item_id FROM interpretation i LEFT JOIN unit u ON u.unit_id = i.unit_id";
+
+/// The interpretations linked to a policy item (or, for legacy rows, naming its 索引号).
+pub async fn interpretations_for_item(db: &Db, item_id: i64, index_no: Option<&str>) -> Result<Vec<InterpretationRow>, sqlx::Error> {
+    sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!(
+        "{I_SELECT} WHERE i.policy_item_id = $1 OR (i.policy_item_id IS NULL AND $2 IS NOT NULL AND i.policy_ref = $2) ORDER BY i.interpretation_id"
+    )))
+    .bind(item_id)
+    .bind(index_no.map(str::to_string))
+    .fetch_all(&db.pool)
+    .await
+}
+
+pub async fn interpretations_for_item_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Vec<InterpretationRow>, sqlx::Error> {
+    sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!("{I_SELECT} WHERE i.policy_item_id = $1")))
+        .bind(item_id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
+/// Published interpretations with an id above `after` (for the search index), in id order.
+pub async fn published_interpretations_after(db: &Db, after: i64, limit: i64) -> Result<Vec<InterpretationRow>, sqlx::Error> {
+    sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!(
+        "{I_SELECT} WHERE i.status = 'published' AND i.interpretation_id > $1 ORDER BY i.interpretation_id LIMIT $2"
+    )))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
 
 pub async fn interpretations(db: &Db, policy_ref: Option<&str>) -> Result<Vec<InterpretationRow>, sqlx::Error> {
     sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!(
@@ -299,14 +330,15 @@ pub struct NewInterpretation<'a> {
     pub deferral_by: Option<&'a str>,
     pub policy_published_on: Option<&'a str>,
     pub published_on: Option<&'a str>,
+    pub policy_item_id: Option<i64>,
 }
 
 pub async fn insert_interpretation(tx: &mut Tx<'_>, i: &NewInterpretation<'_>) -> Result<i64, sqlx::Error> {
     let now = now_text();
     sqlx::query_scalar(
         "INSERT INTO interpretation (policy_ref, policy_title, title, form, unit_id, sections_json, link, status, deferral_reason, deferral_by,
-            policy_published_on, published_on, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING interpretation_id",
+            policy_published_on, published_on, created_at, updated_at, policy_item_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING interpretation_id",
     )
     .bind(i.policy_ref.to_string())
     .bind(i.policy_title.to_string())
@@ -321,6 +353,7 @@ pub async fn insert_interpretation(tx: &mut Tx<'_>, i: &NewInterpretation<'_>) -
     .bind(i.policy_published_on.map(str::to_string))
     .bind(i.published_on.map(str::to_string))
     .bind(now)
+    .bind(i.policy_item_id)
     .fetch_one(&mut **tx)
     .await
 }
@@ -336,7 +369,17 @@ pub async fn set_interpretation_status(tx: &mut Tx<'_>, id: i64, status: &str, p
         .rows_affected())
 }
 
-pub async fn record_deferral(tx: &mut Tx<'_>, policy_ref: &str, policy_title: &str, reason: &str, by: &str, policy_published_on: &str, unit_id: Option<i64>) -> Result<i64, sqlx::Error> {
+#[allow(clippy::too_many_arguments)]
+pub async fn record_deferral(
+    tx: &mut Tx<'_>,
+    policy_ref: &str,
+    policy_title: &str,
+    reason: &str,
+    by: &str,
+    policy_published_on: &str,
+    unit_id: Option<i64>,
+    policy_item_id: Option<i64>,
+) -> Result<i64, sqlx::Error> {
     insert_interpretation(
         tx,
         &NewInterpretation {
@@ -352,6 +395,7 @@ pub async fn record_deferral(tx: &mut Tx<'_>, policy_ref: &str, policy_title: &s
             deferral_by: Some(by),
             policy_published_on: Some(policy_published_on),
             published_on: None,
+            policy_item_id,
         },
     )
     .await

@@ -531,3 +531,71 @@ pub async fn column_updates(db: &Db, unit_id: Option<i64>, until: &str) -> Resul
     .fetch_all(&db.pool)
     .await
 }
+
+// --- attachments' text (extracted at upload) ---
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct AttachmentTextRow {
+    pub attachment_id: i64,
+    pub item_id: i64,
+    pub filename: String,
+    pub text: String,
+    pub masked_text: String,
+    pub findings: i64,
+    pub staff_only: i64,
+    pub masked_from: Option<i64>,
+}
+
+const AT_SELECT: &str = "SELECT t.attachment_id, t.item_id, a.filename, t.text, t.masked_text, t.findings, t.staff_only, t.masked_from
+    FROM item_attachment_text t JOIN attachment a ON a.attachment_id = t.attachment_id";
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_attachment_text(tx: &mut Tx<'_>, attachment_id: i64, item_id: i64, text: &str, masked_text: &str, findings: i64, masked_from: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO item_attachment_text (attachment_id, item_id, text, masked_text, findings, staff_only, masked_from, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)")
+        .bind(attachment_id)
+        .bind(item_id)
+        .bind(text.to_string())
+        .bind(masked_text.to_string())
+        .bind(findings)
+        .bind(masked_from)
+        .bind(super::now_text())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn attachment_texts_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Vec<AttachmentTextRow>, sqlx::Error> {
+    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"))).bind(item_id).fetch_all(&mut **tx).await
+}
+
+pub async fn attachment_texts(db: &Db, item_id: i64) -> Result<Vec<AttachmentTextRow>, sqlx::Error> {
+    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"))).bind(item_id).fetch_all(&db.pool).await
+}
+
+pub async fn attachment_text_tx(tx: &mut Tx<'_>, attachment_id: i64) -> Result<Option<AttachmentTextRow>, sqlx::Error> {
+    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.attachment_id = $1"))).bind(attachment_id).fetch_optional(&mut **tx).await
+}
+
+pub async fn set_attachment_staff_only(tx: &mut Tx<'_>, attachment_id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("UPDATE item_attachment_text SET staff_only = 1 WHERE attachment_id = $1").bind(attachment_id).execute(&mut **tx).await?.rows_affected())
+}
+
+/// Attachments of the item that the public may not have (originals holding personal data).
+pub async fn staff_only_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT attachment_id FROM item_attachment_text WHERE item_id = $1 AND staff_only = 1").bind(item_id).fetch_all(&db.pool).await
+}
+
+/// The masked text of the public attachments of these items, for the search index.
+pub async fn public_attachment_texts(db: &Db, item_ids: &[i64]) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut out = vec![];
+    for chunk in item_ids.chunks(200) {
+        let list = chunk.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+        let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT item_id, masked_text FROM item_attachment_text WHERE staff_only = 0 AND item_id IN ({list}) ORDER BY attachment_id"
+        )))
+        .fetch_all(&db.pool)
+        .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -333,6 +333,7 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
         }
         for (fi, form) in forms.iter().enumerate().filter(|(fi, _)| (fi + pi) % 3 == 0 || *fi == 0) {
             let input = flows::interaction::InterpretationInput {
+                policy_item_id: String::new(),
                 policy_ref: pref.to_string(),
                 policy_title: ptitle.to_string(),
                 title: format!("《{ptitle}》{}", match *form { "text" => "政策解读", "graphic" => "图解", "qa" => "问答", "expert" => "专家解读", "video" => "视频解读", _ => "新闻发布会实录" }),
@@ -351,8 +352,8 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
     }
     // 三同步 deferrals: one late (date passed, nothing published), one not yet due.
     let mut tx = db.begin().await?;
-    db::interaction::record_deferral(&mut tx, "410482-2026-00112", "汝州市城市更新行动实施方案", "专家解读稿待专家审定", &(today - Duration::days(12)).to_string(), &(today - Duration::days(30)).to_string(), Some(unit_ids[11])).await?;
-    db::interaction::record_deferral(&mut tx, "410482-2026-00118", "汝州市养老服务补贴管理办法", "图解材料制作中", &(today + Duration::days(10)).to_string(), &(today - Duration::days(3)).to_string(), Some(unit_ids[5])).await?;
+    db::interaction::record_deferral(&mut tx, "410482-2026-00112", "汝州市城市更新行动实施方案", "专家解读稿待专家审定", &(today - Duration::days(12)).to_string(), &(today - Duration::days(30)).to_string(), Some(unit_ids[11]), None).await?;
+    db::interaction::record_deferral(&mut tx, "410482-2026-00118", "汝州市养老服务补贴管理办法", "图解材料制作中", &(today + Duration::days(10)).to_string(), &(today - Duration::days(3)).to_string(), Some(unit_ids[5]), None).await?;
     tx.commit().await?;
     Ok(())
 }

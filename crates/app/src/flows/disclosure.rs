@@ -590,13 +590,31 @@ pub struct Approved {
 /// The reviewer's 保密审查 and publication. The scan runs on the stored text; unmasked personal
 /// data or a classification mark blocks unless the reviewer gives a reason (audited as
 /// `item.override`). The 索引号 serial is taken in the same transaction.
-pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Option<&str>, today: NaiveDate) -> Result<Approved> {
+/// The reviewer's 三同步 decision at publication: which categories need an interpretation (the
+/// setting, as `flows::interaction::requires_interpretation` reads it) and, where none is approved,
+/// the recorded reason and date by which it follows.
+pub struct SyncDecision<'a> {
+    pub requires: &'a (dyn Fn(&str) -> bool + Sync),
+    pub deferral: Option<(&'a str, NaiveDate)>,
+}
+
+impl SyncDecision<'_> {
+    /// No category needs an interpretation (tests, tools).
+    pub const NONE: SyncDecision<'static> = SyncDecision { requires: &|_| false, deferral: None };
+}
+
+pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Option<&str>, today: NaiveDate, sync: &SyncDecision<'_>) -> Result<Approved> {
     let mut tx = db.begin().await?;
     let r = load_tx(&mut tx, actor, item_id).await?;
     if !actor.may_approve_for(r.unit_id) {
         return Err(AppError::Forbidden);
     }
-    let findings = scan_row(&r);
+    let mut findings = scan_row(&r);
+    // Attachments' text blocks like the body's (originals already replaced by a masked copy do not).
+    let texts = db::item::attachment_texts_tx(&mut tx, item_id).await?;
+    for t in texts.iter().filter(|t| t.staff_only == 0) {
+        findings.extend(privacy::scan(&t.text));
+    }
     let override_reason = override_reason.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
     let review = SecrecyReview {
         reviewer: actor.display_name.clone(),
@@ -607,6 +625,16 @@ pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Opti
     let t = apply(status_of(&r.status), ItemEvent::Approve(review.clone())).map_err(domain_err)?;
     let unit = db::org::get_unit_tx(&mut tx, r.unit_id).await?.ok_or(AppError::NotFound)?;
     let index_no = allocate_index_no(&mut tx, r.unit_id, &unit.credit_code, today.year()).await?;
+    // 三同步: a policy of a category that needs an interpretation goes out with an approved one
+    // linked to it (published with it), or with the reviewer's recorded reason and later date.
+    let category = Art20Category::from_code(&r.art20).map(|c| c.label()).unwrap_or("");
+    let required = !category.is_empty() && (sync.requires)(category);
+    if let Some((_, by)) = sync.deferral
+        && by <= today
+    {
+        return Err(AppError::Invalid(vec![FieldError::new("deferral_by", "政策解读的发布期限应晚于今天")]));
+    }
+    super::interaction::check_three_sync_for_item(&mut tx, actor, item_id, &index_no, &r.title, required, sync.deferral, Some(r.unit_id), today).await?;
     let due = parse_date(&r.due_on).unwrap_or(today);
     let late = is_late(due, today);
     let p = db::item::Publication {
@@ -620,6 +648,11 @@ pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Opti
         override_reason: review.override_reason.clone(),
     };
     db::item::publish(&mut tx, item_id, &p).await?;
+    // An override lets the item out, never the personal data: attachments still holding some
+    // stay with staff.
+    for t in texts.iter().filter(|t| t.staff_only == 0 && !privacy::scan(&t.text).is_empty()) {
+        db::item::set_attachment_staff_only(&mut tx, t.attachment_id).await?;
+    }
     let id = item_id.to_string();
     let after = serde_json::json!({"status": status_code(t.to), "index_no": index_no, "published_on": today, "late": late, "effects": t.effects});
     db::audit::record(&mut tx, actor, "item.approve", "item", &id, Some(&serde_json::json!({"status": r.status})), Some(&after)).await?;
@@ -697,8 +730,79 @@ pub async fn add_attachment(db: &Db, actor: &Actor, item_id: i64, filename: &str
     apply(status_of(&r.status), ItemEvent::Edit).map_err(domain_err)?;
     let sha = super::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
     let id = db::application::insert_attachment(&mut tx, "item", item_id, &name, kind, &sha, bytes).await?;
-    let after = serde_json::json!({"attachment_id": id, "filename": name, "content_type": kind, "sha256": sha, "size": bytes.len()});
+    // The text, where it can be had: scanned like the body, only its masked form searchable.
+    let text = extract_text(kind, bytes);
+    let mut findings = 0;
+    if let Some(text) = &text {
+        let (masked, found) = privacy::mask_all(text);
+        findings = privacy::scan(text).len().max(found.len());
+        db::item::insert_attachment_text(&mut tx, id, item_id, text, &masked, findings as i64, None).await?;
+    }
+    let after = serde_json::json!({"attachment_id": id, "filename": name, "content_type": kind, "sha256": sha, "size": bytes.len(), "text_chars": text.as_ref().map(|t| t.chars().count()), "findings": findings});
     db::audit::record(&mut tx, actor, "item.attach", "item", &item_id.to_string(), None, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The text of a PDF (poppler's `pdftotext -layout`, where installed) or a .docx; None for other
+/// types or when extraction fails (the file is stored all the same).
+pub fn extract_text(content_type: &str, bytes: &[u8]) -> Option<String> {
+    let text = match content_type {
+        "application/pdf" => {
+            let dir = std::env::temp_dir().join(format!("gongkai-pdf-{}-{}", std::process::id(), &super::auth::random_token()[..12]));
+            std::fs::create_dir_all(&dir).ok()?;
+            let (input, output) = (dir.join("in.pdf"), dir.join("out.txt"));
+            let text = std::fs::write(&input, bytes).ok().and_then(|_| {
+                let status = std::process::Command::new("pdftotext").arg("-layout").arg("-enc").arg("UTF-8").arg(&input).arg(&output).stderr(std::process::Stdio::null()).status().ok()?;
+                if status.success() { std::fs::read_to_string(&output).ok() } else { None }
+            });
+            let _ = std::fs::remove_dir_all(&dir);
+            text?
+        }
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => crate::export::docx_text(bytes).ok()?,
+        _ => return None,
+    };
+    let text = text.replace('\u{c}', "\n");
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// A .docx holding this text, one paragraph a line: the masked copy of an attachment (the data
+/// is really gone: the file has no other layer).
+pub fn text_docx(title: &str, text: &str) -> Result<Vec<u8>> {
+    use docx_rs::{Docx, Paragraph, Run};
+    let mut doc = Docx::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(title).bold()));
+    for line in text.lines() {
+        doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(line.trim_end())));
+    }
+    let mut buf = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut buf).map_err(|e| AppError::Internal(anyhow::anyhow!("docx: {e}")))?;
+    Ok(buf.into_inner())
+}
+
+/// Staff produce the masked copy of an attachment whose text holds personal data: a new .docx
+/// with the masked text is attached to the item; the original becomes staff-only.
+pub async fn mask_attachment(db: &Db, actor: &Actor, attachment_id: i64) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let t = db::item::attachment_text_tx(&mut tx, attachment_id).await?.ok_or_else(|| AppError::BadRequest("该附件没有可提取的文字，无法生成遮盖版".into()))?;
+    let r = load_tx(&mut tx, actor, t.item_id).await?;
+    if !matches!(r.status.as_str(), "draft" | "pending_review" | "published") {
+        return Err(AppError::BadRequest("该信息当前状态下不能处理附件".into()));
+    }
+    if t.findings == 0 || t.staff_only == 1 {
+        return Err(AppError::BadRequest("该附件无须遮盖，或已生成遮盖版".into()));
+    }
+    let stem = t.filename.rsplit_once('.').map(|(a, _)| a).unwrap_or(&t.filename);
+    let name = format!("{stem}（遮盖版）.docx");
+    let bytes = text_docx(&privacy::mask_all(stem).0, &t.masked_text)?;
+    let sha = super::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    let id = db::application::insert_attachment(&mut tx, "item", t.item_id, &name, kind, &sha, &bytes).await?;
+    let left = privacy::scan(&t.masked_text).len() as i64;
+    db::item::insert_attachment_text(&mut tx, id, t.item_id, &t.masked_text, &t.masked_text, left, Some(attachment_id)).await?;
+    db::item::set_attachment_staff_only(&mut tx, attachment_id).await?;
+    let after = serde_json::json!({"original": attachment_id, "masked_copy": id, "filename": name, "sha256": sha});
+    db::audit::record(&mut tx, actor, "item.attachment_mask", "item", &t.item_id.to_string(), None, Some(&after)).await?;
+    db::audit::feed(&mut tx, "item.changed", "item", &t.item_id.to_string(), Some(r.unit_id)).await?;
     tx.commit().await?;
     Ok(id)
 }

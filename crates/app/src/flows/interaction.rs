@@ -525,6 +525,9 @@ pub fn section_choices() -> Vec<minijinja::Value> {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct InterpretationInput {
+    /// The disclosure item of the policy (its id), when it is one of ours.
+    #[serde(default)]
+    pub policy_item_id: String,
     #[serde(default)]
     pub policy_ref: String,
     #[serde(default)]
@@ -549,7 +552,32 @@ pub async fn create_interpretation(db: &Db, actor: &Actor, f: &InterpretationInp
         return Err(AppError::Forbidden);
     }
     let mut errors = vec![];
-    if f.policy_ref.trim().is_empty() {
+    // The policy as an item of ours: by id, or by the 索引号 typed as the reference.
+    let policy_item = match f.policy_item_id.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(id) => match db::item::get_item(db, id).await? {
+                Some(it) if actor.may_access_unit(it.unit_id) || it.status == "published" => Some(it),
+                _ => {
+                    errors.push(FieldError::new("policy_item_id", "所解读的政策文件不存在"));
+                    None
+                }
+            },
+            Err(_) => {
+                errors.push(FieldError::new("policy_item_id", "政策文件编号应为数字"));
+                None
+            }
+        },
+    };
+    let policy_ref = match &policy_item {
+        Some(it) if f.policy_ref.trim().is_empty() => it.index_no.clone().unwrap_or_else(|| it.title.clone()),
+        _ => f.policy_ref.trim().to_string(),
+    };
+    let policy_title = match &policy_item {
+        Some(it) if f.policy_title.trim().is_empty() => it.title.clone(),
+        _ => f.policy_title.trim().to_string(),
+    };
+    if policy_ref.is_empty() {
         errors.push(FieldError::new("policy_ref", "请填写所解读政策的索引号或标题"));
     }
     if f.title.trim().is_empty() {
@@ -576,14 +604,14 @@ pub async fn create_interpretation(db: &Db, actor: &Actor, f: &InterpretationInp
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let unit_id = f.unit_id.trim().parse::<i64>().ok().or(actor.unit_id);
+    let unit_id = f.unit_id.trim().parse::<i64>().ok().or(actor.unit_id).or(policy_item.as_ref().map(|it| it.unit_id));
     let sections_json = serde_json::Value::Object(sections).to_string();
     let mut tx = db.begin().await?;
     let id = db::interaction::insert_interpretation(
         &mut tx,
         &db::interaction::NewInterpretation {
-            policy_ref: f.policy_ref.trim(),
-            policy_title: f.policy_title.trim(),
+            policy_ref: &policy_ref,
+            policy_title: &policy_title,
             title: &plain_text(&f.title),
             form: &f.form,
             unit_id,
@@ -594,10 +622,12 @@ pub async fn create_interpretation(db: &Db, actor: &Actor, f: &InterpretationInp
             deferral_by: None,
             policy_published_on: None,
             published_on: None,
+            policy_item_id: policy_item.as_ref().map(|it| it.item_id),
         },
     )
     .await?;
-    db::audit::record(&mut tx, actor, "interpretation.create", "interpretation", &id.to_string(), None, Some(&serde_json::json!({"policy_ref": f.policy_ref, "form": f.form}))).await?;
+    let after = serde_json::json!({"policy_ref": policy_ref, "policy_item_id": policy_item.as_ref().map(|it| it.item_id), "form": f.form});
+    db::audit::record(&mut tx, actor, "interpretation.create", "interpretation", &id.to_string(), None, Some(&after)).await?;
     db::audit::feed(&mut tx, "interpretation.changed", "interpretation", &id.to_string(), unit_id).await?;
     tx.commit().await?;
     Ok(id)
@@ -635,6 +665,7 @@ pub fn requires_interpretation(state: &AppState, category: &str) -> bool {
 /// policy. Passes when no interpretation is required, or one for `policy_ref` is approved (it is
 /// then published the same day), or a reviewer's deferral (reason, date) is given — recorded here
 /// and tracked as late after its date. Otherwise refuses with the domain's message.
+#[allow(clippy::too_many_arguments)]
 pub async fn check_three_sync(
     tx: &mut Tx<'_>,
     actor: &Actor,
@@ -645,7 +676,47 @@ pub async fn check_three_sync(
     unit_id: Option<i64>,
     today: NaiveDate,
 ) -> Result<()> {
-    let existing = db::interaction::interpretations_for_policy_tx(tx, policy_ref).await?;
+    three_sync(tx, actor, None, policy_ref, policy_title, requires_interpretation, deferral, unit_id, today).await
+}
+
+/// 三同步 for a disclosure item being published: its linked interpretations (by item id, and
+/// legacy ones naming its 索引号) count; a deferral is recorded linked to the item.
+#[allow(clippy::too_many_arguments)]
+pub async fn check_three_sync_for_item(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    item_id: i64,
+    index_no: &str,
+    policy_title: &str,
+    requires_interpretation: bool,
+    deferral: Option<(&str, NaiveDate)>,
+    unit_id: Option<i64>,
+    today: NaiveDate,
+) -> Result<()> {
+    three_sync(tx, actor, Some(item_id), index_no, policy_title, requires_interpretation, deferral, unit_id, today).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn three_sync(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    item_id: Option<i64>,
+    policy_ref: &str,
+    policy_title: &str,
+    requires_interpretation: bool,
+    deferral: Option<(&str, NaiveDate)>,
+    unit_id: Option<i64>,
+    today: NaiveDate,
+) -> Result<()> {
+    let mut existing = db::interaction::interpretations_for_policy_tx(tx, policy_ref).await?;
+    existing.retain(|i| i.status != "deferred");
+    if let Some(id) = item_id {
+        for i in db::interaction::interpretations_for_item_tx(tx, id).await? {
+            if !existing.iter().any(|e| e.interpretation_id == i.interpretation_id) {
+                existing.push(i);
+            }
+        }
+    }
     let approved: Vec<_> = existing.iter().filter(|i| i.status == "approved" || i.status == "published").collect();
     let deferral = match deferral {
         Some((reason, by)) => Some(Deferral::new(reason, by).map_err(|e| AppError::Invalid(vec![FieldError::new("deferral_reason", e.to_string())]))?),
@@ -655,10 +726,11 @@ pub async fn check_three_sync(
     for i in approved.iter().filter(|i| i.status == "approved") {
         db::interaction::set_interpretation_status(tx, i.interpretation_id, "published", Some(&today.to_string())).await?;
         db::audit::record(tx, actor, "interpretation.publish", "interpretation", &i.interpretation_id.to_string(), None, Some(&serde_json::json!({"with_policy": policy_ref}))).await?;
+        db::audit::feed(tx, "interpretation.changed", "interpretation", &i.interpretation_id.to_string(), i.unit_id).await?;
     }
     if approved.is_empty() {
         if let Some(d) = deferral.filter(|_| requires_interpretation) {
-            let id = db::interaction::record_deferral(tx, policy_ref, policy_title, d.reason(), &d.by().to_string(), &today.to_string(), unit_id).await?;
+            let id = db::interaction::record_deferral(tx, policy_ref, policy_title, d.reason(), &d.by().to_string(), &today.to_string(), unit_id, item_id).await?;
             db::audit::record(tx, actor, "interpretation.defer", "interpretation", &id.to_string(), None, Some(&serde_json::json!({"policy_ref": policy_ref, "reason": d.reason(), "by": d.by().to_string()}))).await?;
         }
     }
@@ -678,10 +750,24 @@ pub struct InterpretationView {
 /// and no interpretation of the policy was published by then (the domain's `is_late`).
 pub async fn interpretations(db: &Db, policy_ref: Option<&str>, today: NaiveDate) -> Result<Vec<InterpretationView>> {
     let rows = db::interaction::interpretations(db, policy_ref).await?;
+    Ok(views(rows, today))
+}
+
+/// A policy item's interpretations (linked by id, or legacy ones naming its 索引号), approved and
+/// published first, with deferrals and their lateness.
+pub async fn interpretations_of_item(db: &Db, item_id: i64, index_no: Option<&str>, today: NaiveDate) -> Result<Vec<InterpretationView>> {
+    let rows = db::interaction::interpretations_for_item(db, item_id, index_no).await?;
+    Ok(views(rows, today))
+}
+
+fn views(rows: Vec<db::interaction::InterpretationRow>, today: NaiveDate) -> Vec<InterpretationView> {
     let published_on = |p: &str| -> Option<NaiveDate> {
-        rows.iter().filter(|r| r.policy_ref == p && r.status == "published").filter_map(|r| r.published_on.as_deref().and_then(date)).min()
+        rows.iter().filter(|r| policy_key(r) == p && r.status == "published").filter_map(|r| r.published_on.as_deref().and_then(date)).min()
     };
-    Ok(rows
+    fn policy_key(r: &db::interaction::InterpretationRow) -> String {
+        r.policy_item_id.map(|i| format!("item:{i}")).unwrap_or_else(|| r.policy_ref.clone())
+    }
+    rows
         .iter()
         .map(|r| {
             let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&r.sections_json).unwrap_or_default();
@@ -691,12 +777,12 @@ pub async fn interpretations(db: &Db, policy_ref: Option<&str>, today: NaiveDate
                 .collect();
             let late = r.status == "deferred"
                 && match (r.deferral_reason.as_deref(), r.deferral_by.as_deref().and_then(date)) {
-                    (Some(reason), Some(by)) => Deferral::new(reason, by).is_ok_and(|d| ia::is_late(&d, published_on(&r.policy_ref), today)),
+                    (Some(reason), Some(by)) => Deferral::new(reason, by).is_ok_and(|d| ia::is_late(&d, published_on(&policy_key(r)), today)),
                     _ => false,
                 };
             InterpretationView { form_label: form_label(&r.form), sections, late, row: r.clone() }
         })
-        .collect())
+        .collect()
 }
 
 /// Late interpretations per unit as of `day` (for the monthly report).

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -23,7 +23,7 @@ use tantivy::tokenizer::{LowerCaser, TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 use tantivy_jieba::JiebaTokenizer;
 
-use crate::db::{self, Db, item::ItemRow};
+use crate::db::{self, Db, interaction::InterpretationRow, item::ItemRow};
 use crate::flows::disclosure::html_to_text;
 
 const TOKENIZER: &str = "jieba";
@@ -31,6 +31,8 @@ const TOKENIZER: &str = "jieba";
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
+    /// "item:12" or "interpretation:3": what a document is, for deleting and linking.
+    key: Field,
     title: Field,
     body: Field,
     doc_text: Field,
@@ -53,6 +55,7 @@ fn schema() -> (Schema, Fields) {
         .set_stored();
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
+        key: b.add_text_field("key", STRING | STORED),
         title: b.add_text_field("title", text.clone()),
         body: b.add_text_field("body", text.clone()),
         doc_text: b.add_text_field("doc_text", text),
@@ -130,6 +133,10 @@ pub struct SearchQuery {
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
     pub id: i64,
+    /// "item" or "interpretation" (政策解读, searchable with the policies).
+    pub kind: String,
+    /// The public page.
+    pub url: String,
     pub title: String,
     pub index_no: String,
     pub publisher: String,
@@ -162,6 +169,50 @@ fn words(text: &str, search_mode: bool) -> Vec<String> {
     out
 }
 
+/// The word as a row of its longest sub-words with their character offsets (jieba's search mode),
+/// e.g. 信息公开 → [(0, 信息), (2, 公开)]; empty when they do not cover it end to end.
+fn sub_word_cover(word: &str) -> Vec<(usize, String)> {
+    let mut t = JiebaTokenizer::with_search_mode(true);
+    let mut stream = t.token_stream(word);
+    let mut subs: Vec<(usize, usize, String)> = vec![];
+    while stream.advance() {
+        let tok = stream.token();
+        let text = tok.text.to_lowercase();
+        if text != word.to_lowercase() {
+            subs.push((tok.position, tok.position_length, text));
+        }
+    }
+    // jieba's offsets (characters): the end of the word is the furthest end of its sub-words.
+    let total = subs.iter().map(|(p, l, _)| p + l).max().unwrap_or(0).max(word.chars().count());
+    let mut out = vec![];
+    let mut at = 0;
+    while at < total {
+        let Some((p, len, s)) = subs.iter().filter(|(p, _, _)| *p == at).max_by_key(|(_, l, _)| *l).cloned() else { return vec![] };
+        out.push((p, s));
+        at += len;
+    }
+    out
+}
+
+/// The query's words (jieba's default mode) with their character offsets, when they follow each
+/// other without a gap (no spaces or punctuation between them); empty otherwise.
+fn query_run(q: &str) -> Vec<(usize, String)> {
+    let q = q.trim();
+    let mut t = JiebaTokenizer::with_search_mode(false);
+    let mut stream = t.token_stream(q);
+    let mut out = vec![];
+    let mut next = 0;
+    while stream.advance() {
+        let tok = stream.token();
+        if tok.position != next || !tok.text.chars().all(char::is_alphanumeric) {
+            return vec![];
+        }
+        next = tok.position + tok.position_length;
+        out.push((tok.position, tok.text.to_lowercase()));
+    }
+    if out.len() > 8 { vec![] } else { out }
+}
+
 /// The 索引号 / 发文字号 as typed, normalised like the stored ones (full-width slash and dash).
 fn exact_form(q: &str) -> String {
     q.trim()
@@ -185,17 +236,39 @@ impl SearchIndex {
             }
             Box::new(BooleanQuery::new(clauses))
         };
+        // The sub-words side by side, as a phrase: a text where jieba cut 信息公开 into 信息 / 公开
+        // still holds the word, while one with 信息化 … 公开招标 does not (positions are
+        // character offsets, so 信息化 puts 公开 three characters on at the earliest).
+        let phrase_in = |cover: &[(usize, String)], boost_title: f32| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
+            for (field, boost) in [(f.title, boost_title), (f.body, 1.0)] {
+                let terms: Vec<(usize, Term)> = cover.iter().map(|(p, s)| (*p, Term::from_field_text(field, s))).collect();
+                let pq = PhraseQuery::new_with_offset(terms);
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(pq), boost))));
+            }
+            Box::new(BooleanQuery::new(clauses))
+        };
         let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
         for w in words(q, false) {
             let subs: Vec<String> = words(&w, true).into_iter().filter(|s| *s != w).collect();
-            let whole = Box::new(BoostQuery::new(term_in(&w, 3.0), 2.0)) as Box<dyn Query>;
+            let whole = Box::new(BoostQuery::new(term_in(&w, 3.0), 4.0)) as Box<dyn Query>;
             if subs.is_empty() {
                 musts.push((Occur::Must, whole));
             } else {
                 let parts: Vec<(Occur, Box<dyn Query>)> = subs.iter().map(|s| (Occur::Must, term_in(s, 3.0))).collect();
-                let either = BooleanQuery::new(vec![(Occur::Should, whole), (Occur::Should, Box::new(BooleanQuery::new(parts)))]);
-                musts.push((Occur::Must, Box::new(either)));
+                let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, whole), (Occur::Should, Box::new(BooleanQuery::new(parts)))];
+                let cover = sub_word_cover(&w);
+                if cover.len() > 1 {
+                    either.push((Occur::Should, Box::new(BoostQuery::new(phrase_in(&cover, 3.0), 10.0))));
+                }
+                musts.push((Occur::Must, Box::new(BooleanQuery::new(either))));
             }
+        }
+        // Jieba may cut the query itself (信息公开 → 信息 / 公开): the words side by side, as in
+        // the query, score above the same words apart.
+        let run = query_run(q);
+        if !musts.is_empty() && run.len() > 1 {
+            musts.push((Occur::Should, Box::new(BoostQuery::new(phrase_in(&run, 3.0), 10.0))));
         }
         if musts.is_empty() { None } else { Some(Box::new(BooleanQuery::new(musts))) }
     }
@@ -273,8 +346,13 @@ impl SearchIndex {
                 let body = s(f.body);
                 snippet = escape(&body.chars().take(120).collect::<String>());
             }
+            let id = doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
+            let kind = s(f.key).split(':').next().unwrap_or("item").to_string();
+            let url = if kind == "interpretation" { format!("/interpretations/{id}") } else { format!("/items/{id}") };
             hits.push(Hit {
-                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
+                id,
+                kind,
+                url,
                 title: s(f.title),
                 index_no: s(f.index_no),
                 publisher: s(f.publisher),
@@ -300,14 +378,17 @@ impl SearchIndex {
         Ok(w)
     }
 
-    fn document(&self, r: &ItemRow) -> TantivyDocument {
+    /// An item as a search document; `attachments`: the masked text of its public attachments.
+    fn document(&self, r: &ItemRow, attachments: &[(i64, String)]) -> TantivyDocument {
         let f = self.f;
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, r.item_id as u64);
+        d.add_text(f.key, format!("item:{}", r.item_id));
         d.add_text(f.title, &r.public_title);
         let body = format!("{}\n{}", r.public_summary, html_to_text(&r.public_body_html));
         d.add_text(f.body, body.trim());
-        d.add_text(f.doc_text, &r.doc_no);
+        let files: Vec<&str> = attachments.iter().filter(|(i, _)| *i == r.item_id).map(|(_, t)| t.as_str()).collect();
+        d.add_text(f.doc_text, format!("{}\n{}", r.doc_no, files.join("\n")).trim());
         d.add_text(f.index_no, r.index_no.as_deref().unwrap_or(""));
         d.add_text(f.doc_no, exact_form(&r.doc_no));
         d.add_u64(f.unit_id, r.unit_id as u64);
@@ -323,16 +404,54 @@ impl SearchIndex {
         d
     }
 
+/// A published interpretation as a search document (its sections as the body).
+    fn interpretation_document(&self, r: &InterpretationRow) -> TantivyDocument {
+        let f = self.f;
+        let mut d = TantivyDocument::default();
+        d.add_u64(f.id, r.interpretation_id as u64);
+        d.add_text(f.key, format!("interpretation:{}", r.interpretation_id));
+        d.add_text(f.title, gongkai_domain::privacy::mask_all(&r.title).0);
+        let sections: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&r.sections_json).unwrap_or_default();
+        let body: Vec<&str> = sections.values().filter_map(|v| v.as_str()).collect();
+        let body = format!("解读《{}》\n{}", r.policy_title, body.join("\n"));
+        d.add_text(f.body, gongkai_domain::privacy::mask_all(&body).0);
+        d.add_text(f.doc_text, "");
+        d.add_text(f.index_no, "");
+        d.add_text(f.doc_no, "");
+        d.add_u64(f.unit_id, r.unit_id.unwrap_or(0) as u64);
+        d.add_text(f.publisher, r.unit_name.as_deref().unwrap_or(""));
+        d.add_text(f.category, "interpretation");
+        d.add_text(f.art20, "");
+        d.add_text(f.validity, "effective");
+        let published = r.published_on.clone().unwrap_or_default();
+        let ymd: i64 = published.get(..10).unwrap_or("").replace('-', "").parse().unwrap_or(0);
+        d.add_u64(f.year, (ymd / 10_000) as u64);
+        d.add_i64(f.published, ymd);
+        d.add_text(f.published_on, published.get(..10).unwrap_or(""));
+        d
+    }
+
     /// (Re)index these items: delete each, add back those that are public. Commits with the feed
     /// position reached.
     pub fn apply(&self, ids: &[i64], rows: &[ItemRow], seq: i64) -> anyhow::Result<()> {
+        self.apply_all(ids, rows, &[], &[], &[], seq)
+    }
+
+    /// (Re)index items and interpretations: delete each named, add back the public ones.
+    pub fn apply_all(&self, ids: &[i64], rows: &[ItemRow], attachments: &[(i64, String)], interp_ids: &[i64], interps: &[InterpretationRow], seq: i64) -> anyhow::Result<()> {
         let mut guard = self.writer()?;
         let w = guard.as_mut().expect("writer opened");
         for id in ids {
-            w.delete_term(Term::from_field_u64(self.f.id, *id as u64));
+            w.delete_term(Term::from_field_text(self.f.key, &format!("item:{id}")));
+        }
+        for id in interp_ids {
+            w.delete_term(Term::from_field_text(self.f.key, &format!("interpretation:{id}")));
         }
         for r in rows.iter().filter(|r| matches!(r.status.as_str(), "published" | "expired")) {
-            w.add_document(self.document(r))?;
+            w.add_document(self.document(r, attachments))?;
+        }
+        for r in interps.iter().filter(|r| r.status == "published") {
+            w.add_document(self.interpretation_document(r))?;
         }
         let mut c = w.prepare_commit()?;
         c.set_payload(&seq.to_string());
@@ -362,15 +481,28 @@ impl SearchIndex {
             let rows = db::item::public_items_after(db, after, 500).await?;
             let Some(last) = rows.last() else { break };
             after = last.item_id;
+            let ids: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
+            let attachments = db::item::public_attachment_texts(db, &ids).await?;
             {
                 let guard = self.writer()?;
                 let w = guard.as_ref().expect("writer opened");
                 for r in &rows {
-                    w.add_document(self.document(r))?;
+                    w.add_document(self.document(r, &attachments))?;
                 }
             }
             done += rows.len() as u64;
             progress(done, total);
+        }
+        let mut after = 0i64;
+        loop {
+            let rows = db::interaction::published_interpretations_after(db, after, 500).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.interpretation_id;
+            let guard = self.writer()?;
+            let w = guard.as_ref().expect("writer opened");
+            for r in &rows {
+                w.add_document(self.interpretation_document(r))?;
+            }
         }
         {
             let mut guard = self.writer()?;
@@ -427,15 +559,24 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
         if fresh.is_empty() {
             continue;
         }
-        let mut ids: Vec<i64> = fresh.iter().filter(|e| e.object_type == "item").filter_map(|e| e.object_id.parse().ok()).collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let of = |kind: &str| -> Vec<i64> {
+            let mut v: Vec<i64> = fresh.iter().filter(|e| e.object_type == kind).filter_map(|e| e.object_id.parse().ok()).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (ids, interp_ids) = (of("item"), of("interpretation"));
         let new_pos = fresh.iter().map(|e| e.seq).max().unwrap_or(pos).max(pos);
         let result = async {
             let rows = db::item::get_items(&db, &ids).await?;
+            let attachments = db::item::public_attachment_texts(&db, &ids).await?;
+            let mut interps = vec![];
+            for id in &interp_ids {
+                interps.extend(db::interaction::interpretation(&db, *id).await?);
+            }
             let index = index.clone();
-            let ids2 = ids.clone();
-            tokio::task::spawn_blocking(move || index.apply(&ids2, &rows, new_pos)).await??;
+            let (ids2, interp_ids2) = (ids.clone(), interp_ids.clone());
+            tokio::task::spawn_blocking(move || index.apply_all(&ids2, &rows, &attachments, &interp_ids2, &interps, new_pos)).await??;
             anyhow::Ok(())
         }
         .await;
@@ -514,13 +655,18 @@ mod tests {
             item(1, "汝州市教育信息化设备采购项目公开招标公告", "<p>汝州市教育信息化设备政府采购项目现进行公开招标，欢迎合格的供应商参加投标。项目内容：教室多媒体与信息化终端，政府采购，公开招标。</p>", "11410482005557000L/2020-00001", ""),
             item(2, "汝州市2020年政府信息公开工作要点", "<p>全面做好政府信息公开工作，推进主动公开。</p>", "11410482005557000L/2020-00002", "汝政办〔2020〕7号"),
             item(3, "关于做好民生资金发放工作的通知", "<p>民生资金实行专账管理。</p>", "11410482005557000L/2020-00003", "汝财〔2020〕5号"),
+            item(4, "汝州市2020年政务公开工作要点", "<p>全面推进信息公开，做好政府信息公开工作。</p>", "11410482005557000L/2020-00004", ""),
         ];
-        index.apply(&[1, 2, 3], &rows, 3).expect("indexed");
+        index.apply(&[1, 2, 3, 4], &rows, 3).expect("indexed");
         let q = |q: &str| index.search(&SearchQuery { q: q.into(), ..Default::default() }).expect("search");
         // Overlapping sub-words (公开 / 招标 / 公开招标) must not break the snippet.
         assert_eq!(ids(&q("政府采购 公开招标"))[0], 1);
         let r = q("信息公开");
         assert_eq!(ids(&r)[0], 2, "the item about 信息公开 comes first: {:?}", ids(&r));
+        assert_eq!(query_run("信息公开").len(), 2, "jieba cuts the query itself");
+        let pos = |id| ids(&r).iter().position(|x| *x == id).expect("found");
+        assert!(pos(4) < pos(1), "信息公开 in the body only still ranks above 信息化 + 公开招标 in the title: {:?}", ids(&r));
+        assert!(query_run("政府采购 公开招标").is_empty());
         assert!(!r.hits[0].snippet.contains("<script"));
         assert_eq!(ids(&q("民生资金")), vec![3]);
         assert_eq!(ids(&q("汝财〔2020〕5号"))[0], 3);

@@ -109,13 +109,31 @@ async fn load_public(state: &AppState, id: i64) -> Result<ItemRow> {
 
 async fn item_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
-    let attachments = db::application::attachments(&state.db, "item", id).await?;
-    render(&state, &ctx, "portal/item.html", crate::page! { nav => "catalog", it => PublicItem::from_row(&r), attachments => attachments }).await
+    let attachments = public_attachments(&state, id).await?;
+    // A policy's interpretations come first on its page (三同步); a deferred one says by when.
+    let all = crate::flows::interaction::interpretations_of_item(&state.db, id, r.index_no.as_deref(), crate::flows::application::today()).await?;
+    let has_published = all.iter().any(|i| i.row.status == "published");
+    let deferred: Vec<_> = all.iter().filter(|i| i.row.status == "deferred" && !has_published).cloned().collect();
+    let interpretations: Vec<_> = all.into_iter().filter(|i| i.row.status == "published").collect();
+    render(
+        &state,
+        &ctx,
+        "portal/item.html",
+        crate::page! { nav => "catalog", it => PublicItem::from_row(&r), attachments => attachments, interpretations => interpretations, deferred => deferred },
+    )
+    .await
+}
+
+/// The attachments the public may have: originals holding personal data stay with staff (their
+/// masked copies are listed instead).
+async fn public_attachments(state: &AppState, id: i64) -> Result<Vec<db::application::AttachmentMeta>> {
+    let hidden = db::item::staff_only_attachments(&state.db, id).await?;
+    Ok(db::application::attachments(&state.db, "item", id).await?.into_iter().filter(|a| !hidden.contains(&a.attachment_id)).collect())
 }
 
 async fn item_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
-    let attachments = db::application::attachments(&state.db, "item", id).await?;
+    let attachments = public_attachments(&state, id).await?;
     render(&state, &ctx, "portal/item_print.html", crate::page! { it => PublicItem::from_row(&r), attachments => attachments }).await
 }
 
@@ -134,7 +152,7 @@ pub fn file_response(meta: AttachmentMeta, bytes: Vec<u8>) -> Response {
 async fn public_attachment(State(state): State<AppState>, Path((id, aid)): Path<(i64, i64)>) -> Result<Response> {
     load_public(&state, id).await?;
     let (meta, bytes) = db::application::attachment_content(&state.db, aid).await?.ok_or(AppError::NotFound)?;
-    if meta.owner_type != "item" || meta.owner_id != id {
+    if meta.owner_type != "item" || meta.owner_id != id || db::item::staff_only_attachments(&state.db, id).await?.contains(&aid) {
         return Err(AppError::NotFound);
     }
     Ok(file_response(meta, bytes))

@@ -256,9 +256,15 @@ async fn interpretations_page(state: &AppState, ctx: &Ctx, form: InterpretationI
     .await
 }
 
-async fn interpretations(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+#[derive(Deserialize)]
+struct NewInterpretationQuery {
+    policy_item_id: Option<String>,
+}
+
+async fn interpretations(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NewInterpretationQuery>) -> Result<Html<String>> {
     ctx.require_staff()?;
-    interpretations_page(&state, &ctx, InterpretationInput { form: "text".into(), ..Default::default() }, vec![]).await
+    let policy_item_id = q.policy_item_id.unwrap_or_default();
+    interpretations_page(&state, &ctx, InterpretationInput { form: "text".into(), policy_item_id, ..Default::default() }, vec![]).await
 }
 
 async fn create_interpretation(State(state): State<AppState>, ctx: Ctx, Form(form): Form<InterpretationInput>) -> Result<Response> {

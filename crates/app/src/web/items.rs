@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/items/{id}/mask", post(mask))
         .route("/staff/items/{id}/attachments", post(upload))
         .route("/staff/item-attachments/{id}", get(staff_attachment))
+        .route("/staff/item-attachments/{id}/mask", post(mask_attachment))
         .route("/staff/catalog", get(catalog_page))
         .route("/staff/catalog/{node}", post(rename_node))
         .route("/staff/catalog/{node}/children", post(add_node))
@@ -121,8 +122,16 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     ctx.require_staff()?;
     let actor = ctx.actor();
     let item = flow::load_for_staff(&state.db, &actor, id).await?;
-    let findings = flow::scan_row(&item);
+    let mut findings = flow::scan_row(&item);
+    let texts = db::item::attachment_texts(&state.db, id).await?;
+    for t in texts.iter().filter(|t| t.staff_only == 0) {
+        findings.extend(gongkai_domain::privacy::scan(&t.text));
+    }
     let blocking = gongkai_domain::privacy::has_blocking(&findings);
+    let attachment_notes: Vec<_> = texts
+        .iter()
+        .map(|t| crate::page! { id => t.attachment_id, findings => t.findings, staff_only => t.staff_only == 1, masked_from => t.masked_from, chars => t.text.chars().count() })
+        .collect();
     let findings: Vec<_> = findings.iter().map(|f| crate::page! { kind => f.kind.label(), excerpt_masked => f.excerpt_masked, severity => f.severity }).collect();
     let attachments = db::application::attachments(&state.db, "item", id).await?;
     let due = NaiveDate::parse_from_str(&item.due_on, "%Y-%m-%d").unwrap_or_else(|_| today());
@@ -131,6 +140,10 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     let channels: Vec<&str> = flow::parse_channels(&item.channels).iter().map(|c| c.label()).collect();
     let art20 = Art20Category::from_code(&item.art20).map(|c| c.label()).unwrap_or("");
     let may_approve = actor.may_approve_for(item.unit_id);
+    let interpretations = crate::flows::interaction::interpretations_of_item(&state.db, id, item.index_no.as_deref(), today()).await?;
+    let needs_interpretation = Art20Category::from_code(&item.art20).is_some_and(|c| crate::flows::interaction::requires_interpretation(&state, c.label()));
+    let has_approved = interpretations.iter().any(|i| matches!(i.row.status.as_str(), "approved" | "published"));
+    let interpretation_late = interpretations.iter().any(|i| i.late);
     render(
         &state,
         &ctx,
@@ -141,6 +154,8 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
             genre => Genre::from_code(&item.genre).map(|g| g.label()).unwrap_or(""),
             subject => Subject::from_code(&item.subject).map(|g| g.label()).unwrap_or(""),
             today => today().to_string(),
+            interpretations => interpretations, needs_interpretation => needs_interpretation, has_approved => has_approved,
+            interpretation_late => interpretation_late, attachment_notes => attachment_notes,
         },
     )
     .await
@@ -195,12 +210,26 @@ async fn return_item(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 struct ApproveForm {
     #[serde(default)]
     override_reason: String,
+    #[serde(default)]
+    deferral_reason: String,
+    #[serde(default)]
+    deferral_by: String,
 }
 
 async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ApproveForm>) -> Result<Response> {
     ctx.require_staff()?;
     let reason = Some(f.override_reason.as_str()).filter(|s| !s.trim().is_empty());
-    flow::approve(&state.db, &ctx.actor(), id, reason, today()).await?;
+    let deferral = match (f.deferral_reason.trim(), f.deferral_by.trim()) {
+        ("", "") => None,
+        ("", _) => return Err(AppError::BadRequest("延期发布政策解读须说明理由".into())),
+        (r, by) => match NaiveDate::parse_from_str(by, "%Y-%m-%d") {
+            Ok(d) => Some((r, d)),
+            Err(_) => return Err(AppError::BadRequest("延期发布政策解读须填写解读的发布期限，格式如 2020-09-28".into())),
+        },
+    };
+    let requires = |category: &str| crate::flows::interaction::requires_interpretation(&state, category);
+    let sync = flow::SyncDecision { requires: &requires, deferral };
+    flow::approve(&state.db, &ctx.actor(), id, reason, today(), &sync).await?;
     Ok(back(id))
 }
 
@@ -239,6 +268,16 @@ async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mu
         return Err(AppError::BadRequest("请选择要上传的文件".into()));
     }
     Ok(back(id))
+}
+
+async fn mask_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.require_staff()?;
+    let (meta, _) = db::application::attachment_content(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if meta.owner_type != "item" {
+        return Err(AppError::NotFound);
+    }
+    flow::mask_attachment(&state.db, &ctx.actor(), id).await?;
+    Ok(back(meta.owner_id))
 }
 
 async fn staff_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
