@@ -24,7 +24,13 @@ sleep 1
 rows=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from application').fetchone()[0])" "$DIR/gongkai.db")
 dups=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from (select idempotency_key from application group by idempotency_key having count(*)>1)').fetchone()[0])" "$DIR/gongkai.db")
 echo "2xx answers: $ok; rows stored: $rows; duplicated keys: $dups"
-[ "$ok" -eq "$rows" ] && [ "$dups" -eq 0 ] && echo "none lost, none duplicated" || { echo "MISMATCH"; exit 1; }
+# Requests still in flight when wrk stops may commit without wrk counting their answer: at most
+# one per connection. Every acknowledged one must be there, and none twice.
+if [ "$rows" -ge "$ok" ] && [ $((rows - ok)) -le "$CONNS" ] && [ "$dups" -eq 0 ]; then
+  echo "none lost, none duplicated ($((rows - ok)) committed while wrk was stopping)"
+else
+  echo "MISMATCH"; exit 1
+fi
 python3 - "$DIR" <<'PY'
 import sqlite3, sys, time, os
 path = os.path.join(sys.argv[1], "bare.db")

@@ -25,6 +25,7 @@ async fn a_citizen_applies_in_the_browser_and_tracks_the_application() {
     browser.type_into("#subject", "2025年度耕地地力保护补贴发放名单").await;
     browser.screenshot("apply-form-desktop").await;
     browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("#tracking-code").await;
     let code = browser.text("#tracking-code").await;
     let secret = browser.text("#secret").await;
     assert!(code.starts_with("YSQ"), "tracking code shown: {code}");
@@ -33,6 +34,7 @@ async fn a_citizen_applies_in_the_browser_and_tracks_the_application() {
     browser.type_into("#code", &code).await;
     browser.type_into("#secret", &secret).await;
     browser.click("form.stack button[type=submit]").await;
+    browser.wait_for("table").await;
     let page = browser.source().await;
     assert!(page.contains("办理中") && !page.contains("王建国") && !page.contains("13912345678"));
     browser.set_width(390, 844).await;

@@ -93,6 +93,20 @@ impl Browser {
         self.click(&format!("{css} option[value='{value}']")).await;
     }
 
+    /// Wait (up to 15 s) until an element matching `css` is on the page: after a click that
+    /// submits a form, the next page may not have loaded yet.
+    pub async fn wait_for(&self, css: &str) {
+        for _ in 0..150 {
+            let url = format!("{}/session/{}/element", self.base, self.session);
+            let v: Value = self.http.post(url).json(&json!({"using": "css selector", "value": css})).send().await.unwrap().json().await.unwrap();
+            if v["value"].get(ELEMENT).is_some() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("`{css}` did not appear within 15 s");
+    }
+
     pub async fn text(&self, css: &str) -> String {
         let el = self.find(css).await;
         self.cmd("GET", &format!("/element/{el}/text"), json!({})).await.as_str().unwrap_or("").to_string()
