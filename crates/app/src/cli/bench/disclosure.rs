@@ -99,6 +99,8 @@ struct Ctx<'a> {
     year: i32,
     month: u32,
     company: String,
+    permit: &'a str,
+    violation: &'a str,
     amount: u64,
     count: u64,
 }
@@ -125,11 +127,10 @@ fn generic(c: &Ctx) -> Vec<String> {
     ]
 }
 
-fn specific(category: &str, c: &Ctx, rng: &mut Rng) -> Vec<String> {
-    let Ctx { city, unit, topic, year, month, company, amount, count } = c;
+fn specific(category: &str, c: &Ctx) -> Vec<String> {
+    let Ctx { city, unit, topic, year, month, company, permit, violation: v, amount, count } = c;
     match category {
         "行政许可" => {
-            let permit = rng.pick(&PERMITS);
             vec![
                 format!("申请人：{city}{company}。许可事项：{permit}。许可决定：准予许可。有效期自{year}年{month}月起五年。"),
                 format!("经审查，{city}{company}提交的{permit}申请材料齐全、符合法定形式，根据《中华人民共和国行政许可法》第三十八条规定，决定准予行政许可。"),
@@ -138,7 +139,6 @@ fn specific(category: &str, c: &Ctx, rng: &mut Rng) -> Vec<String> {
             ]
         }
         "行政处罚" => {
-            let v = rng.pick(&VIOLATIONS);
             vec![
                 format!("当事人{city}{company}{v}，违反了相关法律法规规定，{unit}依法立案调查。"),
                 format!("依据有关规定，决定给予当事人警告，并处罚款{}元的行政处罚。", amount * 100),
@@ -149,7 +149,7 @@ fn specific(category: &str, c: &Ctx, rng: &mut Rng) -> Vec<String> {
         "财政预决算" => vec![
             format!("{unit}{year}年部门预算收入合计{amount}万元，其中一般公共预算财政拨款收入{}万元。", amount * 7 / 10),
             format!("“三公”经费预算{}万元，比上年减少{}万元，主要原因是严格执行中央八项规定精神，压减公务接待支出。", amount / 50 + 3, amount / 400 + 1),
-            "政府采购预算、国有资产占用情况、预算绩效管理情况详见附表。".into(),
+            "政府采购预算、国有资产占用情况、预算绩效管理情况详见附表，三公经费支出情况说明见附件。".into(),
             "部门预算公开表格包括收支总表、收入总表、支出总表、财政拨款收支总表、一般公共预算支出表等。".into(),
         ],
         "政府集中采购" => vec![
@@ -160,7 +160,7 @@ fn specific(category: &str, c: &Ctx, rng: &mut Rng) -> Vec<String> {
         ],
         "民生政策措施" => vec![
             format!("{year}年{month}月，全{}共发放{topic}资金{amount}万元，保障对象{count}人。", &city[city.len() - 3..]),
-            "保障标准按照城乡居民人均消费支出的一定比例确定，实行动态调整。".into(),
+            "保障标准按照城乡居民人均消费支出的一定比例确定，实行动态调整，低保、特困供养等民生资金按时足额发放。".into(),
             "申请人向户籍所在地乡镇人民政府（街道办事处）提出书面申请，经审核审批后按月发放。".into(),
             "资金通过“一卡通”直接发放到保障对象账户，杜绝截留挪用。".into(),
         ],
@@ -206,14 +206,14 @@ fn specific(category: &str, c: &Ctx, rng: &mut Rng) -> Vec<String> {
 }
 
 fn title(category: &str, c: &Ctx, rng: &mut Rng) -> String {
-    let Ctx { city, unit, topic, year, month, company, .. } = c;
+    let Ctx { city, unit, topic, year, month, company, permit, .. } = c;
     match category {
         "规范性文件" => match rng.below(3) {
             0 => format!("{city}人民政府办公室关于印发{city}{topic}管理办法的通知"),
             1 => format!("关于进一步加强{topic}工作的实施意见"),
             _ => format!("{unit}关于印发《{topic}实施细则》的通知"),
         },
-        "行政许可" => format!("{city}{company}{}行政许可决定书", rng.pick(&PERMITS)),
+        "行政许可" => format!("{city}{company}{permit}行政许可决定书"),
         "行政处罚" => format!("{unit}关于{city}{company}的行政处罚决定书"),
         "财政预决算" => format!("{unit}{year}年部门{}公开", if rng.chance(50) { "预算" } else { "决算" }),
         "政府集中采购" => format!("{city}{topic}设备采购项目公开招标公告"),
@@ -273,6 +273,8 @@ pub fn corpus(items: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
             year,
             month,
             company: rng.pick(&COMPANIES).to_string(),
+            permit: rng.pick(&PERMITS),
+            violation: rng.pick(&VIOLATIONS),
             amount: 10 + rng.next() % 50_000,
             count: 50 + rng.next() % 90_000,
         };
@@ -289,7 +291,7 @@ pub fn corpus(items: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
         };
         // Length: 300–3,000 characters of body.
         let target = 300 + rng.below(2_701);
-        let own = specific(category, &c, &mut rng);
+        let own = specific(category, &c);
         let pool = generic(&c);
         let mut body = String::new();
         let mut len = 0usize;
@@ -391,6 +393,7 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     let _ = std::fs::remove_dir_all(&dir);
     // Bare sqlx + SQLite: the same rows into one plain table, 300 per transaction (like the import).
     let bare_dir = data_dir.join("bare-sqlite");
+    std::fs::create_dir_all(&bare_dir)?;
     let bconfig = Config { data_dir: bare_dir.clone(), ..Config::default() };
     let bdb = crate::db::Db::connect(&bconfig.database_url()).await?;
     sqlx::query("CREATE TABLE bare_item (id INTEGER PRIMARY KEY, index_no TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, category TEXT, doc_no TEXT, published TEXT, body TEXT)")
