@@ -17,7 +17,7 @@ PID=
 trap '[ -n "$PID" ] && kill $PID 2>/dev/null; rm -rf "$DIR"' EXIT
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GB; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%F)"
 "$BIN" bench corpus --items "$N" -o "$DIR/corpus.jsonl"
-"$BIN" bench import "$DIR/corpus.jsonl" --data-dir "$DIR/data" 2>/dev/null
+"$BIN" bench import "$DIR/corpus.jsonl" --data-dir "$DIR/data"
 echo "data dir: $(du -sh "$DIR/data/gongkai.db" | cut -f1) database, $(du -sh "$DIR/data/search-index" | cut -f1) index"
 GONGKAI_LOG=warn GONGKAI_TRUST_PROXY=true "$BIN" serve --data-dir "$DIR/data" --listen 127.0.0.1:$PORT 2>"$DIR/server.log" &
 PID=$!
