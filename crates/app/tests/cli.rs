@@ -38,6 +38,7 @@ fn report_check_of_the_seed_finds_its_one_error() {
     assert!(out.contains("2020年度报告") && out.contains("格式 2019"));
     assert_eq!(out.matches("[错误]").count(), 1, "{out}");
     assert!(out.contains("行政强制") && out.contains("5-7=-2"));
+    assert!(out.contains("[核对]"), "section 一's figures are confirmed against the tables: {out}");
     let o = gongkai(&["report", "check", "--json", seed().to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
     assert_eq!(v["year"], 2020);
@@ -118,6 +119,13 @@ fn the_demo_2020_report_reproduces_the_seed_and_exports_open_in_libreoffice() {
     let docx = store.dir.join("report-2020.docx");
     let o = gongkai(&["report", "check", docx.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), String::from_utf8_lossy(&o.stderr));
+    // Render → parse through Word gives back the same tables.
+    let o = gongkai(&["report", "check", "--json", docx.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    let from_docx: gongkai_domain::report::AnnualReport = serde_json::from_value(v["report"].clone()).unwrap();
+    assert_eq!(from_docx.table3, built_report.table3, "table 三 read back from the .docx");
+    assert_eq!(from_docx.table2, built_report.table2, "table 二 read back from the .docx");
+    assert_eq!(from_docx.table4, built_report.table4, "table 四 read back from the .docx");
 }
 
 #[test]

@@ -159,6 +159,10 @@ pub fn check(files: &[PathBuf], json: bool) -> ExitCode {
                         errors,
                         findings.len() - errors
                     );
+                    let cross = report::cross_check(&parsed.report);
+                    if cross.agreed > 0 {
+                        println!("  [核对] 第一部分正文所述数字有{}处与表格一致", cross.agreed);
+                    }
                     for f in findings {
                         let sev = if f.severity == Severity::Error { "错误" } else { "提示" };
                         println!("  [{sev}] {} {}", f.rule.code(), f.message);
