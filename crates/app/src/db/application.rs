@@ -148,28 +148,101 @@ pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<Applicat
     .await
 }
 
+/// Counts for a queue's head and the dashboard, in SQL (a unit may have thousands open).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct QueueCounts {
+    pub open: i64,
+    pub overdue: i64,
+    pub due_soon: i64,
+    pub unassigned: i64,
+}
+
+/// `today` and `soon` (the 5th working day ahead) as ISO dates. An application past its due date
+/// is overdue; paused ones (no due date) are neither.
+pub async fn queue_counts(db: &Db, unit: QueueScope, today: &str, soon: &str) -> Result<QueueCounts, sqlx::Error> {
+    let (unassigned, unit_id) = match unit {
+        QueueScope::All => (0i64, None),
+        QueueScope::Unit(u) => (0, Some(u)),
+        QueueScope::Unassigned => (1, None),
+    };
+    let row = sqlx::query(
+        "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN due_on < $3 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN due_on >= $3 AND due_on <= $4 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN unit_id IS NULL THEN 1 ELSE 0 END), 0)
+         FROM application
+         WHERE finished_on IS NULL AND ($1 IS NULL OR unit_id = $1) AND ($2 = 0 OR unit_id IS NULL)",
+    )
+    .bind(unit_id)
+    .bind(unassigned)
+    .bind(today.to_string())
+    .bind(soon.to_string())
+    .fetch_one(&db.pool)
+    .await?;
+    // PostgreSQL's SUM of integers is BIGINT for INTEGER columns but NUMERIC for BIGINT ones:
+    // read either.
+    let num = |i: usize| -> Result<i64, sqlx::Error> { row.try_get::<i64, _>(i).or_else(|_| row.try_get::<f64, _>(i).map(|f| f as i64)) };
+    Ok(QueueCounts { open: num(0)?, overdue: num(1)?, due_soon: num(2)?, unassigned: num(3)? })
+}
+
+/// What table 三 needs of an application: five short columns (the statistics read hundreds of
+/// thousands of rows; the full row with its state would cost ten times as much).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StatRow {
+    pub application_id: i64,
+    pub received_on: String,
+    pub applicant_kind: String,
+    pub finished_on: Option<String>,
+    pub outcome: Option<String>,
+}
+
+pub async fn stat_rows(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Vec<StatRow>, sqlx::Error> {
+    sqlx::query_as::<_, StatRow>(
+        "SELECT application_id, received_on, applicant_kind, finished_on, outcome FROM application
+         WHERE received_on <= $1 AND (finished_on IS NULL OR finished_on >= $2) AND ($3 IS NULL OR unit_id = $3)",
+    )
+    .bind(format!("{year}-12-31"))
+    .bind(format!("{year}-01-01"))
+    .bind(unit_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Applications grouped by what table 三 reads: applicant kind, outcome, and whether received
+/// before or in `year` and finished before, in, after it or not at all (`received_in` 0/1,
+/// `finished_when` 0 before, 1 in, 2 after, 3 open).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StatGroup {
+    pub applicant_kind: String,
+    pub outcome: Option<String>,
+    pub received_in: i64,
+    pub finished_when: i64,
+    pub n: i64,
+}
+
+pub async fn stat_groups(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Vec<StatGroup>, sqlx::Error> {
+    let (start, end) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    sqlx::query_as::<_, StatGroup>(
+        "SELECT applicant_kind, outcome,
+                CAST(CASE WHEN received_on < $1 THEN 0 ELSE 1 END AS BIGINT) AS received_in,
+                CAST(CASE WHEN finished_on IS NULL THEN 3 WHEN finished_on < $1 THEN 0 WHEN finished_on <= $2 THEN 1 ELSE 2 END AS BIGINT) AS finished_when,
+                COUNT(*) AS n
+         FROM application
+         WHERE received_on <= $2 AND (finished_on IS NULL OR finished_on >= $1) AND ($3 IS NULL OR unit_id = $3)
+         GROUP BY applicant_kind, outcome, 3, 4",
+    )
+    .bind(start)
+    .bind(end)
+    .bind(unit_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
 #[derive(Debug, Clone, Copy)]
 pub enum QueueScope {
     All,
     Unit(i64),
     Unassigned,
-}
-
-/// Every application of a scope that matters for `year`'s statistics: received by its end and
-/// not finished before its start.
-pub async fn for_year(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Vec<ApplicationRow>, sqlx::Error> {
-    let start = format!("{year}-01-01");
-    let end = format!("{year}-12-31");
-    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM application
-         WHERE received_on <= $1 AND (finished_on IS NULL OR finished_on >= $2) AND ($3 IS NULL OR unit_id = $3)
-         ORDER BY application_id"
-    )))
-    .bind(end)
-    .bind(start)
-    .bind(unit_id)
-    .fetch_all(&db.pool)
-    .await
 }
 
 pub async fn open_all(db: &Db) -> Result<Vec<ApplicationRow>, sqlx::Error> {

@@ -450,16 +450,34 @@ pub struct CountRow {
     pub channels: String,
 }
 
-/// Public items of a unit (or all), published on or before `until` (an ISO date).
+/// Public 规章 and 规范性文件 of a unit (or all), published on or before `until` (an ISO date):
+/// the rows table 二's first block counts (a few hundred, whatever the size of the catalog).
 pub async fn count_rows(db: &Db, unit_id: Option<i64>, until: &str) -> Result<Vec<CountRow>, sqlx::Error> {
     sqlx::query_as::<_, CountRow>(
         "SELECT art20, published_on, written_on, validity, validity_since, validity_end, channels FROM item
-         WHERE status IN ('published', 'expired') AND ($1 IS NULL OR unit_id = $1) AND published_on <= $2",
+         WHERE status IN ('published', 'expired') AND art20 IN ('rule', 'normative_document')
+           AND ($1 IS NULL OR unit_id = $1) AND published_on <= $2",
     )
     .bind(unit_id)
     .bind(until.to_string())
     .fetch_all(&db.pool)
     .await
+}
+
+/// Items published in a period, grouped by their channel list (few distinct lists, however many
+/// items): the annual report's counts by channel are folded from these.
+pub async fn channel_groups(db: &Db, unit_id: Option<i64>, from: &str, to: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT channels, COUNT(*) FROM item
+         WHERE status IN ('published', 'expired') AND ($1 IS NULL OR unit_id = $1) AND published_on >= $2 AND published_on <= $3
+         GROUP BY channels",
+    )
+    .bind(unit_id)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// The change feed's last sequence number (0 when empty).

@@ -875,7 +875,13 @@ pub struct Table2Counts {
 pub async fn table2_counts(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Table2Counts> {
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| AppError::BadRequest("年份无效".into()))?;
     let rows = db::item::count_rows(db, unit_id, &end.to_string()).await?;
-    Ok(fold_table2(&rows, year))
+    let mut out = fold_table2(&rows, year);
+    let groups = db::item::channel_groups(db, unit_id, &format!("{year}-01-01"), &end.to_string()).await?;
+    out.channels = Channel::ALL
+        .iter()
+        .map(|&c| (c, groups.iter().filter(|(list, _)| parse_channels(list).contains(&c)).map(|(_, n)| *n).sum::<i64>()))
+        .collect();
+    Ok(out)
 }
 
 /// The pure fold behind [`table2_counts`].

@@ -38,7 +38,12 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
     let format = FormatVersion::for_year(year);
     let organ = organ_name(db, unit_id).await?;
     let mut r = AnnualReport::blank(year, format, &organ);
-    let (t3, t4, _) = super::application::statistics(db, unit_id, year, format).await?;
+    let clock = std::time::Instant::now();
+    let lap = |what: &str| tracing::debug!("report compute: {what} at {:?}", clock.elapsed());
+    let t4 = super::application::table4_for(db, unit_id, year).await?;
+    lap("table 四");
+    let t3 = super::application::table3_fast(db, unit_id, year, format).await?;
+    lap("table 三");
     for (row, cells) in &t3.cells {
         for col in ApplicantColumn::ALL {
             r.table3.set(*row, col, Some(cells[col.index()] as i64));
@@ -49,6 +54,7 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
     // computed from the published items; figures staff enter below (from other systems, or to
     // correct a year before Gongkai) take precedence and show as entered in the editor.
     let counts = super::disclosure::table2_counts(db, unit_id, year).await?;
+    lap("table 二 counts");
     for (row, dc) in [("rules", &counts.rules), ("normative_documents", &counts.normative_documents)] {
         let cells = match format {
             FormatVersion::V2019 => [("new_made", dc.made), ("new_published", dc.published), ("total_published", dc.in_force)],
@@ -84,7 +90,9 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
         table3: r.table3.clone(),
         table4: r.table4,
     });
+    lap("overview");
     r.sections.overview.push_str(&activity_paragraphs(db, unit_id, year).await?);
+    lap("activity");
     Ok(r)
 }
 

@@ -19,6 +19,9 @@ use crate::db::{self, application::QueueScope};
 use crate::error::{AppError, FieldError, Result};
 use crate::flows::application::{self as flow, ApplicationForm, Upload};
 
+/// How many of a queue's most urgent applications one page shows.
+pub const QUEUE_PAGE: i64 = 200;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/applications/new", get(new_form))
@@ -132,9 +135,11 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
     } else {
         QueueScope::Unit(user.unit_id.ok_or(AppError::Forbidden)?)
     };
-    let lines = flow::queue(&state, scope, 500).await?;
+    // The most urgent first; the head of the page counts them all (a unit may have thousands).
+    let lines = flow::queue(&state, scope, QUEUE_PAGE).await?;
+    let counts = flow::counts(&state, scope, flow::today()).await?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "applications/queue.html", crate::page! { lines => lines, units => units, scope => q.scope }).await
+    render(&state, &ctx, "applications/queue.html", crate::page! { lines => lines, counts => counts, page_size => QUEUE_PAGE, units => units, scope => q.scope }).await
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {

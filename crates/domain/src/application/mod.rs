@@ -25,7 +25,7 @@ pub use outcome::{
     NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason,
 };
 pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
-pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3};
+pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3, table3_weighted};
 pub use status::{
     Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line,
     suggested_clarification_deadline,

@@ -77,15 +77,25 @@ fn rows_of(r: &ApplicationRecord, year: i32, format: FormatVersion) -> Vec<Table
 
 /// Table 三 for `year` in `format`.
 pub fn table3(records: &[ApplicationRecord], year: i32, format: FormatVersion) -> Table3Counts {
+    table3_weighted(records.iter().map(|r| (r, 1)), year, format)
+}
+
+/// Table 三 over records that each stand for `weight` applications alike in everything the
+/// fold reads (the storage layer may group hundreds of thousands of rows into a few dozen).
+pub fn table3_weighted<'a>(
+    records: impl IntoIterator<Item = (&'a ApplicationRecord, u64)>,
+    year: i32,
+    format: FormatVersion,
+) -> Table3Counts {
     let mut cells: BTreeMap<Table3Row, [u64; 7]> = Table3Row::rows(format)
         .into_iter()
         .map(|r| (r, [0; 7]))
         .collect();
-    for r in records {
+    for (r, weight) in records {
         for row in rows_of(r, year, format) {
             let cell = cells.entry(row).or_insert([0; 7]);
-            cell[r.column.index()] += 1;
-            cell[ApplicantColumn::Total.index()] += 1;
+            cell[r.column.index()] += weight;
+            cell[ApplicantColumn::Total.index()] += weight;
         }
     }
     Table3Counts { format, cells }
