@@ -15,7 +15,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 start() { # $1 port, $2.. extra args
   local port=$1; shift
-  GONGKAI_LOG=warn GONGKAI_PUBLIC_SUBMISSIONS_PER_MINUTE=100000000 "$BIN" serve --listen 127.0.0.1:$port "$@" 2>"$DIR/server-$port.log" &
+  GONGKAI_LOG=warn GONGKAI_TRUST_PROXY=true GONGKAI_PUBLIC_SUBMISSIONS_PER_MINUTE=100000000 "$BIN" serve --listen 127.0.0.1:$port "$@" 2>"$DIR/server-$port.log" &
   PIDS+=($!)
   for _ in $(seq 1 600); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && return; sleep 0.5; done
   echo "server on $port did not start"; exit 1

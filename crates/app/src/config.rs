@@ -110,6 +110,9 @@ impl Config {
             self.public_submissions_per_minute =
                 v.parse().map_err(|_| anyhow::anyhow!("GONGKAI_PUBLIC_SUBMISSIONS_PER_MINUTE must be a number, got `{v}`"))?;
         }
+        if let Some(v) = get("TRUST_PROXY") {
+            self.trust_proxy = v == "1" || v == "true";
+        }
         if let Some(v) = get("SECURE_COOKIES") {
             self.secure_cookies = v == "1" || v == "true";
         }
