@@ -95,6 +95,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     annual_report_2020(db).await?;
     livelihood::load(db).await?;
     supervision::load(db, &unit_ids).await?;
+    link_interpretations(db).await?;
     Ok(Some(password))
 }
 
@@ -332,5 +333,21 @@ async fn annual_report_2020(db: &Db) -> anyhow::Result<()> {
     flows::report::publish(db, &actor, id, Some("行政强制项目数据取自原执法系统，与2021年已公开的原报告一致；数据核实后以更正版本发布"))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
+}
+
+/// The demo's interpretations each interpret one of the demo's published 规范性文件, so that the
+/// policy pages show their interpretations first (三同步) and the interpretations link back.
+async fn link_interpretations(db: &Db) -> anyhow::Result<()> {
+    let policies = db::item::published_of_category(db, "normative_document", 200).await?;
+    if policies.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    for (i, id) in db::interaction::unlinked_interpretations(db).await?.into_iter().enumerate() {
+        let (item_id, index_no, title) = &policies[i % policies.len()];
+        db::interaction::link_interpretation(&mut tx, id, *item_id, index_no, title).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -400,3 +400,21 @@ pub async fn record_deferral(
     )
     .await
 }
+
+/// Interpretations not yet linked to a disclosure item (demo data and legacy records).
+pub async fn unlinked_interpretations(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = sqlx::query("SELECT interpretation_id FROM interpretation WHERE policy_item_id IS NULL ORDER BY interpretation_id").fetch_all(&db.pool).await?;
+    rows.into_iter().map(|r| sqlx::Row::try_get(&r, 0)).collect()
+}
+
+/// Link an interpretation to the policy item it interprets (its 索引号 and title follow).
+pub async fn link_interpretation(tx: &mut Tx<'_>, interpretation_id: i64, item_id: i64, index_no: &str, title: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE interpretation SET policy_item_id = $1, policy_ref = $2, policy_title = $3 WHERE interpretation_id = $4")
+        .bind(item_id)
+        .bind(index_no.to_string())
+        .bind(title.to_string())
+        .bind(interpretation_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

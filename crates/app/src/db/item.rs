@@ -617,3 +617,13 @@ pub async fn public_attachment_texts(db: &Db, item_ids: &[i64]) -> Result<Vec<(i
     }
     Ok(out)
 }
+
+/// Published items of one Art. 20 category, oldest first: (id, 索引号, title).
+pub async fn published_of_category(db: &Db, art20: &str, limit: i64) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT item_id, COALESCE(index_no, ''), title FROM item WHERE art20 = $1 AND status = 'published' ORDER BY item_id LIMIT $2")
+        .bind(art20.to_string())
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+}
