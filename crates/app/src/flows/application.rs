@@ -321,15 +321,7 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// Attachments: PDF, images, Word; at most 10 MB each, 5 in all. The type is taken from the
 /// content, not from what the browser claims.
 pub fn check_upload(name: &str, bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
-    let clean: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !"<>:\"|?*".contains(*c))
-        .take(100)
-        .collect();
-    let clean = if clean.trim().is_empty() || clean.starts_with('.') { "附件".to_string() } else { clean };
+    let clean = super::clean_filename(name);
     if bytes.is_empty() {
         return Err(format!("附件“{clean}”是空文件"));
     }

@@ -809,15 +809,7 @@ pub async fn mask_attachment(db: &Db, actor: &Actor, attachment_id: i64) -> Resu
 
 /// The file's type from its first bytes (never from the name alone): what it is served as.
 pub fn check_file(name: &str, bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
-    let clean: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control() && !"<>:\"|?*".contains(*c))
-        .take(100)
-        .collect();
-    let clean = if clean.trim().is_empty() || clean.starts_with('.') { "附件".to_string() } else { clean };
+    let clean = super::clean_filename(name);
     if bytes.is_empty() {
         return Err(format!("附件“{clean}”是空文件"));
     }

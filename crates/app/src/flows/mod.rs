@@ -47,3 +47,17 @@ impl Actor {
         self.staff().is_some_and(|s| s.may_approve_for(unit_id))
     }
 }
+
+/// An uploaded file's name as stored and shown: no directories (`../../etc/x.pdf` → `x.pdf`), no
+/// control or reserved characters, at most 100 characters; a name left empty or hidden becomes 附件.
+pub fn clean_filename(name: &str) -> String {
+    let clean: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control() && !"<>:\"|?*".contains(*c))
+        .take(100)
+        .collect();
+    if clean.trim().is_empty() || clean.starts_with('.') { "附件".to_string() } else { clean }
+}
