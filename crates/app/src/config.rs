@@ -107,8 +107,9 @@ impl Config {
             self.database_url = Some(v);
         }
         if let Some(v) = get("PUBLIC_SUBMISSIONS_PER_MINUTE") {
-            self.public_submissions_per_minute =
-                v.parse().map_err(|_| anyhow::anyhow!("GONGKAI_PUBLIC_SUBMISSIONS_PER_MINUTE must be a number, got `{v}`"))?;
+            self.public_submissions_per_minute = v
+                .parse()
+                .map_err(|_| anyhow::anyhow!("GONGKAI_PUBLIC_SUBMISSIONS_PER_MINUTE must be a number, got `{v}`"))?;
         }
         if let Some(v) = get("TRUST_PROXY") {
             self.trust_proxy = v == "1" || v == "true";

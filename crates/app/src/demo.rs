@@ -16,19 +16,70 @@ use crate::flows::{self, Actor};
 
 /// Ruzhou's units: 市直单位 first, then the 21 乡镇/街道 (real names).
 const DEPARTMENTS: [&str; 40] = [
-    "汝州市人民政府办公室", "汝州市发展和改革委员会", "汝州市教育体育局", "汝州市科学技术和工业信息化局", "汝州市公安局",
-    "汝州市民政局", "汝州市司法局", "汝州市财政局", "汝州市人力资源和社会保障局", "汝州市自然资源和规划局",
-    "汝州市生态环境局", "汝州市住房和城乡建设局", "汝州市城市管理局", "汝州市交通运输局", "汝州市水利局",
-    "汝州市农业农村局", "汝州市商务局", "汝州市文化广电和旅游局", "汝州市卫生健康委员会", "汝州市退役军人事务局",
-    "汝州市应急管理局", "汝州市审计局", "汝州市市场监督管理局", "汝州市统计局", "汝州市医疗保障局",
-    "汝州市乡村振兴局", "汝州市林业局", "汝州市信访局", "汝州市行政审批和政务信息管理局", "汝州市机关事务管理局",
-    "汝州市住房公积金管理中心", "汝州市税务局", "汝州市供销合作社", "汝州市残疾人联合会", "汝州市地方史志办公室",
-    "汝州市档案馆", "汝州市投资促进中心", "汝州市汝瓷产业发展中心", "汝州市粮食和物资储备中心", "汝州市城乡一体化示范区管理委员会",
+    "汝州市人民政府办公室",
+    "汝州市发展和改革委员会",
+    "汝州市教育体育局",
+    "汝州市科学技术和工业信息化局",
+    "汝州市公安局",
+    "汝州市民政局",
+    "汝州市司法局",
+    "汝州市财政局",
+    "汝州市人力资源和社会保障局",
+    "汝州市自然资源和规划局",
+    "汝州市生态环境局",
+    "汝州市住房和城乡建设局",
+    "汝州市城市管理局",
+    "汝州市交通运输局",
+    "汝州市水利局",
+    "汝州市农业农村局",
+    "汝州市商务局",
+    "汝州市文化广电和旅游局",
+    "汝州市卫生健康委员会",
+    "汝州市退役军人事务局",
+    "汝州市应急管理局",
+    "汝州市审计局",
+    "汝州市市场监督管理局",
+    "汝州市统计局",
+    "汝州市医疗保障局",
+    "汝州市乡村振兴局",
+    "汝州市林业局",
+    "汝州市信访局",
+    "汝州市行政审批和政务信息管理局",
+    "汝州市机关事务管理局",
+    "汝州市住房公积金管理中心",
+    "汝州市税务局",
+    "汝州市供销合作社",
+    "汝州市残疾人联合会",
+    "汝州市地方史志办公室",
+    "汝州市档案馆",
+    "汝州市投资促进中心",
+    "汝州市汝瓷产业发展中心",
+    "汝州市粮食和物资储备中心",
+    "汝州市城乡一体化示范区管理委员会",
 ];
 
 const TOWNSHIPS: [&str; 21] = [
-    "煤山街道", "风穴路街道", "钟楼街道", "洗耳河街道", "汝南街道", "紫云路街道", "寄料镇", "温泉镇", "临汝镇", "小屯镇",
-    "杨楼镇", "蟒川镇", "庙下镇", "陵头镇", "米庙镇", "纸坊镇", "大峪镇", "夏店镇", "焦村镇", "王寨乡", "骑岭乡",
+    "煤山街道",
+    "风穴路街道",
+    "钟楼街道",
+    "洗耳河街道",
+    "汝南街道",
+    "紫云路街道",
+    "寄料镇",
+    "温泉镇",
+    "临汝镇",
+    "小屯镇",
+    "杨楼镇",
+    "蟒川镇",
+    "庙下镇",
+    "陵头镇",
+    "米庙镇",
+    "纸坊镇",
+    "大峪镇",
+    "夏店镇",
+    "焦村镇",
+    "王寨乡",
+    "骑岭乡",
 ];
 
 /// Load the demo into an empty database. Returns the admin password (shown once), or None if
@@ -54,7 +105,13 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     }
     let mut unit_ids = vec![];
     for (i, name) in DEPARTMENTS.iter().chain(TOWNSHIPS.iter()).enumerate() {
-        let kind = if i == 0 { "office" } else if i < DEPARTMENTS.len() { "department" } else { "township" };
+        let kind = if i == 0 {
+            "office"
+        } else if i < DEPARTMENTS.len() {
+            "department"
+        } else {
+            "township"
+        };
         // Demo codes: 11 (机关) + 410482 + an 8-digit serial + the GB 32100 check character.
         let code = complete_credit_code(&format!("11410482{:08}{}", 5_557_000 + i, 0)[..17]).expect("valid demo code");
         let id = db::org::insert_unit(
@@ -75,19 +132,46 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
         .await?;
         unit_ids.push(id);
     }
-    db::audit::record(&mut tx, &system, "demo.load", "unit", "all", None, Some(&serde_json::json!({"units": unit_ids.len()}))).await?;
+    db::audit::record(
+        &mut tx,
+        &system,
+        "demo.load",
+        "unit",
+        "all",
+        None,
+        Some(&serde_json::json!({"units": unit_ids.len()})),
+    )
+    .await?;
     tx.commit().await?;
 
     let password = crate::flows::auth::random_token()[..16].to_string();
-    flows::auth::add_user(db, &system, "admin", "公开办管理员", &password, Role::Admin, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    flows::auth::add_user(db, &system, "admin", "公开办管理员", &password, Role::Admin, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     for (prefix, unit_index) in [("zfb", 0usize), ("mzj", 5), ("czj", 7), ("rsj", 8), ("mss", 40)] {
         let unit = unit_ids[unit_index];
-        flows::auth::add_user(db, &system, &format!("{prefix}-clerk"), &format!("{prefix}经办人"), &password, Role::Clerk, Some(unit))
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        flows::auth::add_user(db, &system, &format!("{prefix}-reviewer"), &format!("{prefix}审核人"), &password, Role::Reviewer, Some(unit))
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        flows::auth::add_user(
+            db,
+            &system,
+            &format!("{prefix}-clerk"),
+            &format!("{prefix}经办人"),
+            &password,
+            Role::Clerk,
+            Some(unit),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        flows::auth::add_user(
+            db,
+            &system,
+            &format!("{prefix}-reviewer"),
+            &format!("{prefix}审核人"),
+            &password,
+            Role::Reviewer,
+            Some(unit),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     applications(db, &unit_ids).await?;
     figures(db).await?;
@@ -101,12 +185,17 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
 
 /// A fake but valid-looking 身份证号 for demo applicants (汝州 region code).
 fn demo_id(n: usize) -> String {
-    let birth = NaiveDate::from_ymd_opt(1960 + (n % 40) as i32, 1 + (n % 12) as u32, 1 + (n % 28) as u32).expect("date");
-    gongkai_domain::org::complete_id_number(&format!("410482{}{:03}", birth.format("%Y%m%d"), n % 1000)).expect("valid").as_str().to_string()
+    let birth =
+        NaiveDate::from_ymd_opt(1960 + (n % 40) as i32, 1 + (n % 12) as u32, 1 + (n % 28) as u32).expect("date");
+    gongkai_domain::org::complete_id_number(&format!("410482{}{:03}", birth.format("%Y%m%d"), n % 1000))
+        .expect("valid")
+        .as_str()
+        .to_string()
 }
 
 const SURNAMES: [&str; 12] = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙"];
-const GIVEN: [&str; 12] = ["建国", "秀英", "志强", "桂兰", "海军", "丽娟", "国庆", "红梅", "德明", "春花", "新民", "玉兰"];
+const GIVEN: [&str; 12] =
+    ["建国", "秀英", "志强", "桂兰", "海军", "丽娟", "国庆", "红梅", "德明", "春花", "新民", "玉兰"];
 
 const REQUESTS_2020: [(&str, usize); 29] = [
     ("2019年度城乡居民最低生活保障资金发放明细", 5),
@@ -153,7 +242,10 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     outcomes.extend(std::iter::repeat_n(None, 9)); // 其他处理
     for (i, ((subject, unit_index), outcome)) in REQUESTS_2020.iter().zip(outcomes).enumerate() {
         // Spread over 2020 on working days; late-year ones answered well before 31 December.
-        let received = working_day_near(&state, NaiveDate::from_ymd_opt(2020, 1 + (i % 11) as u32, 3 + (i * 7 % 22) as u32).expect("date"));
+        let received = working_day_near(
+            &state,
+            NaiveDate::from_ymd_opt(2020, 1 + (i % 11) as u32, 3 + (i * 7 % 22) as u32).expect("date"),
+        );
         let form = flows::application::ApplicationForm {
             applicant_kind: "natural_person".into(),
             applicant_name: format!("{}{}", SURNAMES[i % 12], GIVEN[(i * 5) % 12]),
@@ -170,7 +262,9 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
             idempotency_key: format!("demo-2020-{i}"),
             ..Default::default()
         };
-        let s = flows::application::submit(&state, &office, &form, vec![], true).await.map_err(|e| anyhow::anyhow!("demo application {i}: {e}"))?;
+        let s = flows::application::submit(&state, &office, &form, vec![], true)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo application {i}: {e}"))?;
         let id = s.application_id;
         let cal = state.calendar();
         let wd = |n: u32| cal.add_working_days(received, n).expect("calendar covers 2020");
@@ -181,20 +275,36 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
             async move {
                 let r = db::application::get(&state.db, id).await?.expect("exists");
                 let today = event.date();
-                flows::application::step_row(&state, &office, r, event, note, "", today).await.map_err(|e| anyhow::anyhow!("demo step for {id}: {e}"))
+                flows::application::step_row(&state, &office, r, event, note, "", today)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo step for {id}: {e}"))
             }
         };
         let _ = row;
         match outcome {
             Some(outcome) => {
                 if i == 3 {
-                    step(Event::RequestClarification { sent_on: wd(3), deadline: wd(13) }, "请补充所需信息的具体路段名称").await?;
+                    step(
+                        Event::RequestClarification { sent_on: wd(3), deadline: wd(13) },
+                        "请补充所需信息的具体路段名称",
+                    )
+                    .await?;
                     step(Event::Supplement { received_on: wd(6) }, "").await?;
                 }
                 if i == 5 {
-                    step(Event::Extend { approved_on: wd(18), days: 10, approver: "市政务公开办主任".into() }, "需调取历年档案").await?;
+                    step(
+                        Event::Extend { approved_on: wd(18), days: 10, approver: "市政务公开办主任".into() },
+                        "需调取历年档案",
+                    )
+                    .await?;
                 }
-                let answered = if i == 3 { wd(20) } else if i == 5 { wd(25) } else { wd(8 + (i % 10) as u32) };
+                let answered = if i == 3 {
+                    wd(20)
+                } else if i == 5 {
+                    wd(25)
+                } else {
+                    wd(8 + (i % 10) as u32)
+                };
                 step(Event::Answer { on: answered, outcome }, "").await?;
             }
             None if i % 2 == 0 => {
@@ -208,7 +318,20 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     }
     // 2025–2026: applications in every state, so the queues and reminders have life in them.
     let today = flows::application::today();
-    let states = ["open", "open", "open", "clarify", "consult", "extended", "answered", "answered", "withdrawn", "open", "open", "due-soon"];
+    let states = [
+        "open",
+        "open",
+        "open",
+        "clarify",
+        "consult",
+        "extended",
+        "answered",
+        "answered",
+        "withdrawn",
+        "open",
+        "open",
+        "due-soon",
+    ];
     for (i, kind) in states.iter().cycle().take(36).enumerate() {
         let back = match *kind {
             "due-soon" => 17,
@@ -227,11 +350,23 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
         let unit_index = [0usize, 5, 7, 8, 40, 9, 11][i % 7];
         let org = i % 5 == 4;
         let form = flows::application::ApplicationForm {
-            applicant_kind: if org { ["commercial", "legal_service", "public_interest", "research", "other_org"][i % 5].into() } else { "natural_person".into() },
-            applicant_name: if org { format!("河南汝州某{}有限公司", ["商贸", "建设", "律师事务", "研究", "农业"][i % 5]) } else { format!("{}{}", SURNAMES[(i + 3) % 12], GIVEN[(i * 7) % 12]) },
+            applicant_kind: if org {
+                ["commercial", "legal_service", "public_interest", "research", "other_org"][i % 5].into()
+            } else {
+                "natural_person".into()
+            },
+            applicant_name: if org {
+                format!("河南汝州某{}有限公司", ["商贸", "建设", "律师事务", "研究", "农业"][i % 5])
+            } else {
+                format!("{}{}", SURNAMES[(i + 3) % 12], GIVEN[(i * 7) % 12])
+            },
             id_doc_kind: "resident_id_card".into(),
             id_number: demo_id(100 + i),
-            credit_code: if org { complete_credit_code(&format!("9141048200{:07}", 1_000_000 + i)[..17]).expect("code").as_str().into() } else { String::new() },
+            credit_code: if org {
+                complete_credit_code(&format!("9141048200{:07}", 1_000_000 + i)[..17]).expect("code").as_str().into()
+            } else {
+                String::new()
+            },
             contact_person: if org { "赵经理".into() } else { String::new() },
             phone: format!("1{}{:09}", 5 + i % 4, 200_000_000 + i * 1_234_567 % 799_999_999),
             address: format!("河南省汝州市{}", TOWNSHIPS[(i + 2) % 21]),
@@ -244,24 +379,38 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
             idempotency_key: format!("demo-recent-{i}"),
             ..Default::default()
         };
-        let s = flows::application::submit(&state, &office, &form, vec![], true).await.map_err(|e| anyhow::anyhow!("demo application recent {i}: {e}"))?;
+        let s = flows::application::submit(&state, &office, &form, vec![], true)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo application recent {i}: {e}"))?;
         let id = s.application_id;
         let cal = state.calendar();
         let Ok(wd) = (|n: u32| cal.add_working_days(received, n))(1) else { continue };
         let _ = wd;
         let at = |n: u32| cal.add_working_days(received, n).ok().filter(|d| *d <= today);
         let event = match *kind {
-            "clarify" => at(2).map(|d| Event::RequestClarification { sent_on: d, deadline: cal.add_working_days(d, 10).expect("cal") }),
-            "consult" => at(3).map(|d| Event::Consult { party: gongkai_domain::application::Consultee::ThirdParty, sent_on: d }),
-            "extended" => at(15).map(|d| Event::Extend { approved_on: d, days: 15, approver: "市政务公开办主任".into() }),
-            "answered" => at(6).map(|d| Event::Answer { on: d, outcome: if i % 2 == 0 { Outcome::Disclosed } else { Outcome::Unable(UnableReason::NotHeld) } }),
+            "clarify" => at(2).map(|d| Event::RequestClarification {
+                sent_on: d,
+                deadline: cal.add_working_days(d, 10).expect("cal"),
+            }),
+            "consult" => {
+                at(3).map(|d| Event::Consult { party: gongkai_domain::application::Consultee::ThirdParty, sent_on: d })
+            }
+            "extended" => {
+                at(15).map(|d| Event::Extend { approved_on: d, days: 15, approver: "市政务公开办主任".into() })
+            }
+            "answered" => at(6).map(|d| Event::Answer {
+                on: d,
+                outcome: if i % 2 == 0 { Outcome::Disclosed } else { Outcome::Unable(UnableReason::NotHeld) },
+            }),
             "withdrawn" => at(2).map(|d| Event::Withdraw { on: d }),
             _ => None,
         };
         if let Some(e) = event {
             let r = db::application::get(db, id).await?.expect("exists");
             let day = e.date();
-            flows::application::step_row(&state, &office, r, e, "", "", day).await.map_err(|e| anyhow::anyhow!("demo step recent {i}: {e}"))?;
+            flows::application::step_row(&state, &office, r, e, "", "", day)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo step recent {i}: {e}"))?;
         }
         let _ = OtherReason::Other;
     }
@@ -305,12 +454,20 @@ async fn figures(db: &Db) -> anyhow::Result<()> {
         ("coercion.decisions", "0"),
         ("fees.previous_count", "33"),
     ];
-    let entries: Vec<(&str, &str)> = entries.into_iter().chain([("fees.change", "0"), ("procurement.projects", "526"), ("procurement.amount", "85637.6331")]).collect();
+    let entries: Vec<(&str, &str)> = entries
+        .into_iter()
+        .chain([("fees.change", "0"), ("procurement.projects", "526"), ("procurement.amount", "85637.6331")])
+        .collect();
     for (k, v) in entries {
-        flows::report::enter_figure(db, &actor, None, 2020, k, v).await.map_err(|e| anyhow::anyhow!("demo figure {k}: {e}"))?;
+        flows::report::enter_figure(db, &actor, None, 2020, k, v)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo figure {k}: {e}"))?;
     }
-    for (k, v) in [("channel.政府网站", "11917"), ("channel.政务微博", "2604"), ("channel.政务微信", "3064")] {
-        flows::report::enter_figure(db, &actor, None, 2020, k, v).await.map_err(|e| anyhow::anyhow!("demo figure {k}: {e}"))?;
+    for (k, v) in [("channel.政府网站", "11917"), ("channel.政务微博", "2604"), ("channel.政务微信", "3064")]
+    {
+        flows::report::enter_figure(db, &actor, None, 2020, k, v)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo figure {k}: {e}"))?;
     }
     Ok(())
 }
@@ -326,13 +483,26 @@ async fn annual_report_2020(db: &Db) -> anyhow::Result<()> {
     let id = flows::report::create_draft(db, &actor, None, 2020).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let row = db::report::get(db, id).await?.ok_or_else(|| anyhow::anyhow!("draft vanished"))?;
     let draft = flows::report::body(&row).map_err(|e| anyhow::anyhow!("{e}"))?;
-    flows::report::edit_draft(db, &actor, id, &draft.sections.overview, &seed.sections.problems, &seed.sections.other, false)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    flows::report::edit_draft(
+        db,
+        &actor,
+        id,
+        &draft.sections.overview,
+        &seed.sections.problems,
+        &seed.sections.other,
+        false,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     flows::report::mark_reviewed(db, &actor, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    flows::report::publish(db, &actor, id, Some("行政强制项目数据取自原执法系统，与2021年已公开的原报告一致；数据核实后以更正版本发布"))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    flows::report::publish(
+        db,
+        &actor,
+        id,
+        Some("行政强制项目数据取自原执法系统，与2021年已公开的原报告一致；数据核实后以更正版本发布"),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }
 

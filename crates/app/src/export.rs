@@ -23,11 +23,13 @@ fn para(text: &str) -> Paragraph {
 }
 
 fn heading(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text).bold().size(32).fonts(RunFonts::new().east_asia("黑体").ascii("黑体")))
+    Paragraph::new()
+        .add_run(Run::new().add_text(text).bold().size(32).fonts(RunFonts::new().east_asia("黑体").ascii("黑体")))
 }
 
 fn cell(text: &str) -> TableCell {
-    TableCell::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(text).size(21)))
+    TableCell::new()
+        .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(text).size(21)))
 }
 
 fn label_cell(text: &str) -> TableCell {
@@ -48,7 +50,9 @@ fn build(docx: Docx) -> Result<Vec<u8>> {
 pub fn report_docx(r: &AnnualReport) -> Result<Vec<u8>> {
     let headings = layout::section_headings(r.format);
     let mut doc = Docx::new().add_paragraph(
-        Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(r.title()).bold().size(36).fonts(RunFonts::new().east_asia("宋体"))),
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(Run::new().add_text(r.title()).bold().size(36).fonts(RunFonts::new().east_asia("宋体"))),
     );
     for line in r.sections.preamble.lines() {
         doc = doc.add_paragraph(para(line));
@@ -66,7 +70,12 @@ pub fn report_docx(r: &AnnualReport) -> Result<Vec<u8>> {
         rows.push(TableRow::new(header));
         for row in block.rows {
             let mut cells = vec![cell(row.label)];
-            cells.extend(block.columns.iter().map(|c| cell(&r.table2.get(row.code, c.code).map(|d| d.to_string()).unwrap_or_default())));
+            cells.extend(
+                block
+                    .columns
+                    .iter()
+                    .map(|c| cell(&r.table2.get(row.code, c.code).map(|d| d.to_string()).unwrap_or_default())),
+            );
             rows.push(TableRow::new(cells));
         }
         doc = doc.add_table(Table::new(rows)).add_paragraph(Paragraph::new());
@@ -75,7 +84,9 @@ pub fn report_docx(r: &AnnualReport) -> Result<Vec<u8>> {
     doc = doc.add_paragraph(heading(headings[2]));
     let mut rows = vec![
         TableRow::new(vec![
-            cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）").grid_span(3).vertical_merge(VMergeType::Restart),
+            cell("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+                .grid_span(3)
+                .vertical_merge(VMergeType::Restart),
             cell("申请人情况").grid_span(7),
         ]),
         TableRow::new(vec![
@@ -85,7 +96,8 @@ pub fn report_docx(r: &AnnualReport) -> Result<Vec<u8>> {
             cell("总计").vertical_merge(VMergeType::Restart),
         ]),
     ];
-    let mut third = vec![cell("").grid_span(3).vertical_merge(VMergeType::Continue), cell("").vertical_merge(VMergeType::Continue)];
+    let mut third =
+        vec![cell("").grid_span(3).vertical_merge(VMergeType::Continue), cell("").vertical_merge(VMergeType::Continue)];
     for c in &ApplicantColumn::ALL[1..6] {
         third.push(cell(c.label()));
     }
@@ -123,7 +135,9 @@ pub fn report_docx(r: &AnnualReport) -> Result<Vec<u8>> {
         rows.push(TableRow::new(cells));
     }
     // Widths in twips (A4 portrait text width ≈ 9000): labels 900/1000/1900, numbers 7 × 740.
-    doc = doc.add_table(Table::new(rows).set_grid(vec![900, 1000, 1900, 740, 740, 740, 740, 740, 740, 740])).add_paragraph(Paragraph::new());
+    doc = doc
+        .add_table(Table::new(rows).set_grid(vec![900, 1000, 1900, 740, 740, 740, 740, 740, 740, 740]))
+        .add_paragraph(Paragraph::new());
     // 四
     doc = doc.add_paragraph(heading(headings[3]));
     let results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
@@ -137,7 +151,9 @@ pub fn report_docx(r: &AnnualReport) -> Result<Vec<u8>> {
     }
     let data: Vec<TableCell> = r.table4.to_array().iter().map(|v| cell(&num(*v))).collect();
     h1.shrink_to_fit();
-    doc = doc.add_table(Table::new(vec![TableRow::new(h1), TableRow::new(h2), TableRow::new(h3), TableRow::new(data)])).add_paragraph(Paragraph::new());
+    doc = doc
+        .add_table(Table::new(vec![TableRow::new(h1), TableRow::new(h2), TableRow::new(h3), TableRow::new(data)]))
+        .add_paragraph(Paragraph::new());
     doc = doc.add_paragraph(heading(headings[4]));
     for line in r.sections.problems.lines() {
         doc = doc.add_paragraph(para(line));
@@ -173,7 +189,9 @@ pub fn report_xlsx(r: &AnnualReport) -> Result<Vec<u8>> {
                     match r.table2.get(row.code, c.code) {
                         Some(d) => match d.to_string().parse::<f64>() {
                             Ok(f) => ws.write_number_with_format(line, (i + 1) as u16, f, &body).map_err(xerr)?,
-                            Err(_) => ws.write_string_with_format(line, (i + 1) as u16, d.to_string(), &body).map_err(xerr)?,
+                            Err(_) => {
+                                ws.write_string_with_format(line, (i + 1) as u16, d.to_string(), &body).map_err(xerr)?
+                            }
                         },
                         None => ws.write_blank(line, (i + 1) as u16, &body).map_err(xerr)?,
                     };
@@ -186,7 +204,8 @@ pub fn report_xlsx(r: &AnnualReport) -> Result<Vec<u8>> {
     }
     {
         let ws = wb.add_worksheet().set_name("三、依申请公开").map_err(xerr)?;
-        ws.merge_range(0, 0, 2, 1, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", &head).map_err(xerr)?;
+        ws.merge_range(0, 0, 2, 1, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", &head)
+            .map_err(xerr)?;
         ws.merge_range(0, 2, 0, 8, "申请人情况", &head).map_err(xerr)?;
         ws.merge_range(1, 2, 2, 2, "自然人", &head).map_err(xerr)?;
         ws.merge_range(1, 3, 1, 7, "法人或其他组织", &head).map_err(xerr)?;
@@ -237,7 +256,11 @@ pub fn report_xlsx(r: &AnnualReport) -> Result<Vec<u8>> {
 /// A reply letter (告知书) as Word.
 pub fn letter_docx(l: &Letter) -> Result<Vec<u8>> {
     let mut doc = Docx::new()
-        .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(&l.title).bold().size(36).fonts(RunFonts::new().east_asia("宋体"))))
+        .add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(&l.title).bold().size(36).fonts(RunFonts::new().east_asia("宋体"))),
+        )
         .add_paragraph(para(&format!("{}：", l.addressee)));
     for p in &l.paragraphs {
         doc = doc.add_paragraph(para(p));
@@ -337,4 +360,3 @@ pub fn report_file_text(path: &std::path::Path) -> std::result::Result<String, S
     }
     Ok(text)
 }
-

@@ -38,10 +38,15 @@ async fn a_question_asked_in_the_browser_is_found_answered_in_the_public_list() 
     assert!(page.contains("遮盖"), "the asker is told their phone number will be masked");
     // Staff: route, answer, publish (over HTTP).
     let queue = admin.get(&server, "/staff/messages").await.text().await.unwrap();
-    let id: i64 = first_between(&queue, "/staff/messages/", "\"").and_then(|s| s.parse().ok()).expect("the message is in the queue");
+    let id: i64 = first_between(&queue, "/staff/messages/", "\"")
+        .and_then(|s| s.parse().ok())
+        .expect("the message is in the queue");
     for fields in [
         vec![("action", "route".to_string()), ("unit_id", unit.to_string())],
-        vec![("action", "answer".to_string()), ("text", "请携带户口簿、房产证明和儿童预防接种证，到学区学校报名。".to_string())],
+        vec![
+            ("action", "answer".to_string()),
+            ("text", "请携带户口簿、房产证明和儿童预防接种证，到学区学校报名。".to_string()),
+        ],
         vec![("action", "publish".to_string())],
     ] {
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -14,13 +14,31 @@ use common::*;
 async fn first_node(server: &Server, admin: &Staff, unit: i64) -> String {
     let form = admin.get(server, &format!("/staff/items/new?unit={unit}")).await.text().await.unwrap();
     let select = &form[form.find("name=\"catalog_node_id\"").expect("node select")..];
-    select.split("<option value=\"").skip(2).next().and_then(|s| s.split('"').next()).expect("a catalog node").to_string()
+    select
+        .split("<option value=\"")
+        .skip(2)
+        .next()
+        .and_then(|s| s.split('"').next())
+        .expect("a catalog node")
+        .to_string()
 }
 
 async fn publish(server: &Server, admin: &Staff, unit: i64, node: &str, title: &str, body: &str) -> i64 {
     let u = unit.to_string();
     let resp = admin
-        .post_form(server, "/staff/items", &[("unit_id", &u), ("catalog_node_id", node), ("title", title), ("body", body), ("formed_on", "2020-03-02"), ("genre", "notice"), ("subject", "general_affairs")])
+        .post_form(
+            server,
+            "/staff/items",
+            &[
+                ("unit_id", &u),
+                ("catalog_node_id", node),
+                ("title", title),
+                ("body", body),
+                ("formed_on", "2020-03-02"),
+                ("genre", "notice"),
+                ("subject", "general_affairs"),
+            ],
+        )
         .await;
     assert_eq!(resp.status().as_u16(), 303);
     let id: i64 = resp.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
@@ -50,12 +68,27 @@ async fn a_citizen_searches_from_the_home_page_opens_an_item_its_catalog_node_an
     let (_store, server, admin) = setup(Backend::Sqlite).await;
     let unit = create_unit(&server, &admin, "汝州市财政局", 11).await;
     let node = first_node(&server, &admin, unit).await;
-    let id = publish(&server, &admin, unit, &node, "关于下达2020年第一批民生资金的通知", "<p>现将2020年第一批民生资金下达你们，请按规定用途使用，专款专用。</p>").await;
+    let id = publish(
+        &server,
+        &admin,
+        unit,
+        &node,
+        "关于下达2020年第一批民生资金的通知",
+        "<p>现将2020年第一批民生资金下达你们，请按规定用途使用，专款专用。</p>",
+    )
+    .await;
     publish(&server, &admin, unit, &node, "关于做好春季农业生产工作的通知", "<p>各乡镇做好春耕备耕。</p>").await;
     // The index follows the change feed: wait until the item is findable.
     let start = Instant::now();
     loop {
-        let v: serde_json::Value = client().get(server.url("/api/v1/search?q=%E6%B0%91%E7%94%9F%E8%B5%84%E9%87%91")).send().await.unwrap().json().await.unwrap();
+        let v: serde_json::Value = client()
+            .get(server.url("/api/v1/search?q=%E6%B0%91%E7%94%9F%E8%B5%84%E9%87%91"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         if v["total"].as_u64() == Some(1) {
             break;
         }
@@ -72,7 +105,10 @@ async fn a_citizen_searches_from_the_home_page_opens_an_item_its_catalog_node_an
         wait_url(&browser, "/search?").await;
         let first = browser.text("ol li h2 a, ul li h2 a").await;
         assert!(first.contains("民生资金"), "the right item first: {first}");
-        assert!(browser.source().await.contains("<b>民生</b>") || browser.source().await.contains("<b>民生资金</b>"), "highlighted");
+        assert!(
+            browser.source().await.contains("<b>民生</b>") || browser.source().await.contains("<b>民生资金</b>"),
+            "highlighted"
+        );
         browser.screenshot(&format!("portal-search-{suffix}")).await;
 
         browser.click(&format!("a[href='/items/{id}']")).await;

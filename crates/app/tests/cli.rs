@@ -53,14 +53,21 @@ fn report_check_reads_the_real_reports_in_shared() {
         eprintln!("SKIPPED: {} is absent (the real reports stay outside the repository)", dir.display());
         return;
     }
-    let files: Vec<String> = ["2023_hongze_qu.txt", "2024_hongze_qu.txt", "2024_huaian_shi.txt"].iter().map(|f| dir.join(f).display().to_string()).collect();
+    let files: Vec<String> = ["2023_hongze_qu.txt", "2024_hongze_qu.txt", "2024_huaian_shi.txt"]
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
     let mut args = vec!["report", "check", "--json"];
     args.extend(files.iter().map(String::as_str));
     let o = gongkai(&args);
     assert_eq!(o.status.code(), Some(1));
     let results: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let errors = |v: &serde_json::Value| v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count();
-    assert_eq!((results[0]["year"].as_i64(), results[0]["format"].as_str(), errors(&results[0])), (Some(2023), Some("2021"), 2));
+    let errors =
+        |v: &serde_json::Value| v["findings"].as_array().unwrap().iter().filter(|f| f["severity"] == "error").count();
+    assert_eq!(
+        (results[0]["year"].as_i64(), results[0]["format"].as_str(), errors(&results[0])),
+        (Some(2023), Some("2021"), 2)
+    );
     assert_eq!((results[1]["year"].as_i64(), errors(&results[1])), (Some(2024), 0));
     assert_eq!((results[2]["year"].as_i64(), errors(&results[2])), (Some(2024), 0));
 }
@@ -100,7 +107,10 @@ fn the_demo_2020_report_reproduces_the_seed_and_exports_open_in_libreoffice() {
     let seed_report = gongkai_domain::report::parse(&seed_text).unwrap().report;
     let built_report = gongkai_domain::report::parse(&std::fs::read_to_string(&built).unwrap()).unwrap().report;
     assert_eq!(built_report.table3, seed_report.table3);
-    assert_eq!(built_report.table4.to_array().map(|v| v.unwrap_or(0)), seed_report.table4.to_array().map(|v| v.unwrap_or(0)));
+    assert_eq!(
+        built_report.table4.to_array().map(|v| v.unwrap_or(0)),
+        seed_report.table4.to_array().map(|v| v.unwrap_or(0))
+    );
     assert_eq!(built_report.table2, seed_report.table2);
     // … so the checker finds the same single error.
     let o = gongkai(&["report", "check", built.to_str().unwrap()]);

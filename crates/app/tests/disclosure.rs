@@ -14,13 +14,31 @@ fn id_in(resp: &reqwest::Response) -> i64 {
 }
 
 /// Draft an item as `staff` (admin: for `unit_id`); returns its id.
-pub async fn draft(server: &Server, staff: &Staff, unit_id: i64, title: &str, body: &str, doc_no: &str, art20: &str) -> i64 {
+pub async fn draft(
+    server: &Server,
+    staff: &Staff,
+    unit_id: i64,
+    title: &str,
+    body: &str,
+    doc_no: &str,
+    art20: &str,
+) -> i64 {
     let unit = unit_id.to_string();
     let resp = staff
         .post_form(
             server,
             "/staff/items",
-            &[("unit_id", &unit), ("title", title), ("body", body), ("doc_no", doc_no), ("art20", art20), ("formed_on", "2020-03-02"), ("genre", "notice"), ("subject", "general_affairs"), ("ch_website", "1")],
+            &[
+                ("unit_id", &unit),
+                ("title", title),
+                ("body", body),
+                ("doc_no", doc_no),
+                ("art20", art20),
+                ("formed_on", "2020-03-02"),
+                ("genre", "notice"),
+                ("subject", "general_affairs"),
+                ("ch_website", "1"),
+            ],
         )
         .await;
     assert_eq!(resp.status().as_u16(), 303, "draft {title}: {}", resp.text().await.unwrap_or_default());
@@ -28,7 +46,15 @@ pub async fn draft(server: &Server, staff: &Staff, unit_id: i64, title: &str, bo
 }
 
 /// Draft, submit and approve; returns the id.
-pub async fn publish(server: &Server, staff: &Staff, unit_id: i64, title: &str, body: &str, doc_no: &str, art20: &str) -> i64 {
+pub async fn publish(
+    server: &Server,
+    staff: &Staff,
+    unit_id: i64,
+    title: &str,
+    body: &str,
+    doc_no: &str,
+    art20: &str,
+) -> i64 {
     let id = draft(server, staff, unit_id, title, body, doc_no, art20).await;
     let resp = staff.post_form(server, &format!("/staff/items/{id}/submit"), &[]).await;
     assert_eq!(resp.status().as_u16(), 303);
@@ -75,10 +101,19 @@ async fn an_id_number_blocks_publication_until_masked_or_overridden_and_the_publ
         assert!(staff_page.contains("居民身份证号") || staff_page.contains("身份证"), "the scanner's finding is shown");
         admin.post_form(&server, &format!("/staff/items/{item}/submit"), &[]).await;
         let refused = admin.post_form(&server, &format!("/staff/items/{item}/approve"), &[]).await;
-        assert!(refused.status().is_client_error(), "publishing over an ID number without a decision is refused: {}", refused.status());
-        assert_eq!(client().get(server.url(&format!("/items/{item}"))).send().await.unwrap().status().as_u16(), 404, "not public yet");
+        assert!(
+            refused.status().is_client_error(),
+            "publishing over an ID number without a decision is refused: {}",
+            refused.status()
+        );
+        assert_eq!(
+            client().get(server.url(&format!("/items/{item}"))).send().await.unwrap().status().as_u16(),
+            404,
+            "not public yet"
+        );
         let reason = "公示期内须公开审核结果，已确认遮盖后公开";
-        let ok = admin.post_form(&server, &format!("/staff/items/{item}/approve"), &[("override_reason", reason)]).await;
+        let ok =
+            admin.post_form(&server, &format!("/staff/items/{item}/approve"), &[("override_reason", reason)]).await;
         assert_eq!(ok.status().as_u16(), 303);
         let audit = admin.get(&server, "/staff/audit.csv").await.text().await.unwrap();
         let line = audit.lines().find(|l| l.contains("item.override")).expect("override in the audit log");
@@ -90,7 +125,11 @@ async fn an_id_number_blocks_publication_until_masked_or_overridden_and_the_publ
         let item2 = draft(&server, &admin, unit, "关于临时救助对象的公示", &body, "", "").await;
         assert_eq!(admin.post_form(&server, &format!("/staff/items/{item2}/mask"), &[]).await.status().as_u16(), 303);
         admin.post_form(&server, &format!("/staff/items/{item2}/submit"), &[]).await;
-        assert_eq!(admin.post_form(&server, &format!("/staff/items/{item2}/approve"), &[]).await.status().as_u16(), 303, "masked: no decision needed");
+        assert_eq!(
+            admin.post_form(&server, &format!("/staff/items/{item2}/approve"), &[]).await.status().as_u16(),
+            303,
+            "masked: no decision needed"
+        );
         let staff_page = admin.get(&server, &format!("/staff/items/{item2}")).await.text().await.unwrap();
         assert!(!staff_page.contains(&id_no), "masking removed it from the draft itself");
         let public = client().get(server.url(&format!("/items/{item2}"))).send().await.unwrap().text().await.unwrap();
@@ -105,11 +144,56 @@ async fn an_id_number_blocks_publication_until_masked_or_overridden_and_the_publ
 async fn search_finds_the_right_items_first_and_segmentation_pays() {
     let (_store, server, admin) = setup(Backend::Sqlite).await;
     let unit = create_unit(&server, &admin, "汝州市财政局", 2).await;
-    let funds = publish(&server, &admin, unit, "关于下达2020年第一批民生资金的通知", "<p>现将2020年第一批民生资金下达你们，请按规定用途使用，专款专用。</p>", "汝财〔2020〕12号", "").await;
-    let permit = publish(&server, &admin, unit, "汝州市行政许可事项目录（2020年版）", "<p>根据《中华人民共和国行政许可法》，现公布本市行政许可事项目录。</p>", "汝政〔2020〕3号", "permit").await;
-    let about = publish(&server, &admin, unit, "汝州市2020年政务公开工作要点", "<p>全面推进信息公开，做好政府信息公开工作，加强信息公开平台建设。</p>", "汝政办〔2020〕7号", "").await;
-    let parts = publish(&server, &admin, unit, "汝州市教育信息化设备采购项目公开招标公告", "<p>教育信息化设备政府采购项目现进行公开招标，欢迎供应商参加。</p>", "", "").await;
-    let other = publish(&server, &admin, unit, "关于做好春季农业生产工作的通知", "<p>各乡镇做好春耕备耕，保障农资供应。</p>", "汝农〔2020〕2号", "").await;
+    let funds = publish(
+        &server,
+        &admin,
+        unit,
+        "关于下达2020年第一批民生资金的通知",
+        "<p>现将2020年第一批民生资金下达你们，请按规定用途使用，专款专用。</p>",
+        "汝财〔2020〕12号",
+        "",
+    )
+    .await;
+    let permit = publish(
+        &server,
+        &admin,
+        unit,
+        "汝州市行政许可事项目录（2020年版）",
+        "<p>根据《中华人民共和国行政许可法》，现公布本市行政许可事项目录。</p>",
+        "汝政〔2020〕3号",
+        "permit",
+    )
+    .await;
+    let about = publish(
+        &server,
+        &admin,
+        unit,
+        "汝州市2020年政务公开工作要点",
+        "<p>全面推进信息公开，做好政府信息公开工作，加强信息公开平台建设。</p>",
+        "汝政办〔2020〕7号",
+        "",
+    )
+    .await;
+    let parts = publish(
+        &server,
+        &admin,
+        unit,
+        "汝州市教育信息化设备采购项目公开招标公告",
+        "<p>教育信息化设备政府采购项目现进行公开招标，欢迎供应商参加。</p>",
+        "",
+        "",
+    )
+    .await;
+    let other = publish(
+        &server,
+        &admin,
+        unit,
+        "关于做好春季农业生产工作的通知",
+        "<p>各乡镇做好春耕备耕，保障农资供应。</p>",
+        "汝农〔2020〕2号",
+        "",
+    )
+    .await;
     wait_for(&server, "春耕", other).await;
 
     assert_eq!(hit_ids(&search(&server, "民生资金").await)[0], funds);
@@ -133,7 +217,14 @@ async fn search_finds_the_right_items_first_and_segmentation_pays() {
     assert!(!ids.contains(&other));
     assert!(r["hits"][0]["snippet"].as_str().unwrap().contains("<b>"), "highlighted snippet");
     // The HTML page too.
-    let html = client().get(server.url("/search?q=%E6%B0%91%E7%94%9F%E8%B5%84%E9%87%91")).send().await.unwrap().text().await.unwrap();
+    let html = client()
+        .get(server.url("/search?q=%E6%B0%91%E7%94%9F%E8%B5%84%E9%87%91"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains(&format!("/items/{funds}")));
 }
 
@@ -149,7 +240,16 @@ async fn publishing_on_one_node_is_findable_through_another_on_the_same_postgres
     other.database_url = store.database_url.clone();
     let node_b = Server::start(&other, &[]);
     let unit = create_unit(&node_a, &admin, "汝州市自然资源局", 3).await;
-    let id = publish(&node_a, &admin, unit, "汝州市国土空间总体规划（2021—2035年）草案公示", "<p>现将国土空间总体规划草案予以公示，征求社会公众意见。</p>", "", "").await;
+    let id = publish(
+        &node_a,
+        &admin,
+        unit,
+        "汝州市国土空间总体规划（2021—2035年）草案公示",
+        "<p>现将国土空间总体规划草案予以公示，征求社会公众意见。</p>",
+        "",
+        "",
+    )
+    .await;
     let start = Instant::now();
     wait_for(&node_b, "国土空间总体规划", id).await;
     eprintln!("found on the other node {} ms after publication", start.elapsed().as_millis());
@@ -209,7 +309,8 @@ fn import_reports_bad_lines_by_number_and_a_rerun_duplicates_nothing() {
         let server = Server::start(&store, &[]);
         let start = Instant::now();
         loop {
-            let v: serde_json::Value = client().get(server.url("/api/v1/search?q=")).send().await.unwrap().json().await.unwrap();
+            let v: serde_json::Value =
+                client().get(server.url("/api/v1/search?q=")).send().await.unwrap().json().await.unwrap();
             if v["total"] == 997 {
                 break;
             }

@@ -24,14 +24,27 @@ async fn scripts_and_sql_in_fields_are_stored_as_text_and_shown_escaped() {
         assert!(html.contains("&lt;script&gt;") || html.contains("&lt;script"), "{path} escapes it");
     }
     // A unit name with markup, shown on public pages.
-    let r = admin.post_form(&server, "/staff/units", &[("name", "<svg onload=alert(1)>局"), ("kind", "department"), ("credit_code", &credit_code(5))]).await;
+    let r = admin
+        .post_form(
+            &server,
+            "/staff/units",
+            &[("name", "<svg onload=alert(1)>局"), ("kind", "department"), ("credit_code", &credit_code(5))],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     for path in ["/", "/units", "/guide"] {
         let html = client().get(server.url(path)).send().await.unwrap().text().await.unwrap();
         assert!(!html.contains("<svg onload"), "{path}");
     }
     // Reflected: the search box and the tracking code are echoed escaped.
-    let html = client().get(server.url("/applications/track?code=%3Cscript%3Ex%3C/script%3E&secret=1")).send().await.unwrap().text().await.unwrap();
+    let html = client()
+        .get(server.url("/applications/track?code=%3Cscript%3Ex%3C/script%3E&secret=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!html.contains("<script>x</script>"));
 }
 
@@ -43,7 +56,13 @@ async fn oversize_malformed_and_traversal_inputs_are_refused_cleanly() {
     let big = vec![b'a'; 25 * 1024 * 1024];
     // On its own connection: the server answers 413 and closes it, possibly while the client is
     // still writing (then the client sees the connection cut, not the answer).
-    match client().post(server.url("/api/v1/applications")).header("content-type", "application/json").body(big).send().await {
+    match client()
+        .post(server.url("/api/v1/applications"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+    {
         Ok(r) => assert_eq!(r.status().as_u16(), 413),
         Err(e) => assert!(e.is_request() || e.is_body(), "the oversize body was cut off: {e}"),
     }
@@ -53,7 +72,13 @@ async fn oversize_malformed_and_traversal_inputs_are_refused_cleanly() {
     let mut body = format!("_csrf={csrf}&username=").into_bytes();
     body.extend_from_slice(&[0xff, 0xfe, 0xfd]);
     body.extend_from_slice(b"&password=x");
-    let r = c.post(server.url("/staff/login")).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap();
+    let r = c
+        .post(server.url("/staff/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert!((400..500).contains(&r.status().as_u16()), "malformed UTF-8: {}", r.status());
     // An attachment whose name tries to climb out, and one whose content is not what it claims.
     let page = c.get(server.url("/applications/new")).send().await.unwrap().text().await.unwrap();
@@ -64,7 +89,10 @@ async fn oversize_malformed_and_traversal_inputs_are_refused_cleanly() {
         form = form.text(k.clone(), v.as_str().unwrap_or("").to_string());
     }
     let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
-    form = form.part("attachments", reqwest::multipart::Part::bytes(pdf).file_name("../../../etc/passwd.pdf").mime_str("application/pdf").unwrap());
+    form = form.part(
+        "attachments",
+        reqwest::multipart::Part::bytes(pdf).file_name("../../../etc/passwd.pdf").mime_str("application/pdf").unwrap(),
+    );
     let r = c.post(server.url(&format!("/applications?_csrf={csrf}"))).multipart(form).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 201, "{}", r.text().await.unwrap());
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
@@ -76,7 +104,13 @@ async fn oversize_malformed_and_traversal_inputs_are_refused_cleanly() {
     for (k, v) in application_json(10, None).as_object().unwrap() {
         form = form.text(k.clone(), v.as_str().unwrap_or("").to_string());
     }
-    form = form.part("attachments", reqwest::multipart::Part::bytes(b"\x7fELF\x02\x01".to_vec()).file_name("scan.pdf").mime_str("application/pdf").unwrap());
+    form = form.part(
+        "attachments",
+        reqwest::multipart::Part::bytes(b"\x7fELF\x02\x01".to_vec())
+            .file_name("scan.pdf")
+            .mime_str("application/pdf")
+            .unwrap(),
+    );
     let r = c.post(server.url(&format!("/applications?_csrf={csrf}"))).multipart(form).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
@@ -99,14 +133,30 @@ async fn no_open_redirects_and_no_session_fixation() {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let url: reqwest::Url = server.base.parse().unwrap();
     jar.add_cookie_str("gk_session=planted-by-attacker; Path=/", &url);
-    let c = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let c = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let page = c.get(server.url("/staff/login")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_in(&page);
-    let r = c.post(server.url("/staff/login")).form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
-    let set = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>().join("\n");
+    let r = c
+        .post(server.url("/staff/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let set = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(set.contains("gk_session=") && !set.contains("planted-by-attacker"));
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"));
     let attacker = client();
-    let r = attacker.get(server.url("/api/v1/me")).header("cookie", "gk_session=planted-by-attacker").send().await.unwrap();
+    let r =
+        attacker.get(server.url("/api/v1/me")).header("cookie", "gk_session=planted-by-attacker").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
 }

@@ -43,19 +43,44 @@ async fn storage_story_on_every_backend() {
         let body: serde_json::Value = resp.json().await.unwrap();
         let code = body["tracking_code"].as_str().unwrap().to_string();
         let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
-        let id = queue.as_array().unwrap().iter().find(|l| l["tracking_code"] == code.as_str()).unwrap()["application_id"].as_i64().unwrap();
+        let id =
+            queue.as_array().unwrap().iter().find(|l| l["tracking_code"] == code.as_str()).unwrap()["application_id"]
+                .as_i64()
+                .unwrap();
         let unit = a.to_string();
-        let r = admin.post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &unit), ("reason", "")]).await;
+        let r = admin
+            .post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &unit), ("reason", "")])
+            .await;
         assert_eq!(r.status().as_u16(), 303, "{backend:?} route");
         let reviewer = login(&server, "mz-reviewer", STAFF_PASSWORD).await;
         let today = body["received_on"].as_str().unwrap().to_string();
-        let r = reviewer.post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "answer"), ("date", &today), ("outcome", "disclosed"), ("public_note", "请查收附件")]).await;
+        let r = reviewer
+            .post_form(
+                &server,
+                &format!("/staff/applications/{id}/step"),
+                &[("action", "answer"), ("date", &today), ("outcome", "disclosed"), ("public_note", "请查收附件")],
+            )
+            .await;
         assert_eq!(r.status().as_u16(), 303, "{backend:?} answer: {}", r.text().await.unwrap());
         let secret = body["secret"].as_str().unwrap();
-        let status: serde_json::Value = c.get(server.url(&format!("/api/v1/applications/{code}?secret={secret}"))).send().await.unwrap().json().await.unwrap();
+        let status: serde_json::Value = c
+            .get(server.url(&format!("/api/v1/applications/{code}?secret={secret}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(status["status"], "answered", "{backend:?}");
         let audit = audit_csv(&server, &admin).await;
-        for action in ["user.create", "unit.create", "application.submit", "application.assigned", "application.answer", "session.login"] {
+        for action in [
+            "user.create",
+            "unit.create",
+            "application.submit",
+            "application.assigned",
+            "application.answer",
+            "session.login",
+        ] {
             assert!(audit.contains(action), "{backend:?}: audit lacks {action}");
         }
     }
@@ -70,32 +95,67 @@ async fn a_clerk_cannot_read_or_change_another_units_records() {
         create_user(&server, &admin, "clerk-a", "clerk", a).await;
         create_user(&server, &admin, "clerk-b", "clerk", b).await;
         let c = client();
-        let body: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&application_json(7, None)).send().await.unwrap().json().await.unwrap();
+        let body: serde_json::Value = c
+            .post(server.url("/api/v1/applications"))
+            .json(&application_json(7, None))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let code = body["tracking_code"].as_str().unwrap();
         let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
-        let id = queue.as_array().unwrap().iter().find(|l| l["tracking_code"] == code).unwrap()["application_id"].as_i64().unwrap();
+        let id = queue.as_array().unwrap().iter().find(|l| l["tracking_code"] == code).unwrap()["application_id"]
+            .as_i64()
+            .unwrap();
         let unit_b = b.to_string();
-        admin.post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &unit_b), ("reason", "")]).await;
+        admin
+            .post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &unit_b), ("reason", "")])
+            .await;
         let clerk_a = login(&server, "clerk-a", STAFF_PASSWORD).await;
         let before = audit_csv(&server, &admin).await.lines().count();
         // Read: not found (IDs leak nothing).
-        assert_eq!(clerk_a.get(&server, &format!("/staff/applications/{id}")).await.status().as_u16(), 404, "{backend:?}");
-        assert_eq!(clerk_a.get(&server, &format!("/staff/applications/{id}/letter")).await.status().as_u16(), 404, "{backend:?}");
+        assert_eq!(
+            clerk_a.get(&server, &format!("/staff/applications/{id}")).await.status().as_u16(),
+            404,
+            "{backend:?}"
+        );
+        assert_eq!(
+            clerk_a.get(&server, &format!("/staff/applications/{id}/letter")).await.status().as_u16(),
+            404,
+            "{backend:?}"
+        );
         // Change: refused, nothing changed.
         let today = chrono::Utc::now().date_naive().to_string();
-        let r = clerk_a.post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "withdraw"), ("date", &today)]).await;
+        let r = clerk_a
+            .post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "withdraw"), ("date", &today)])
+            .await;
         assert!([403, 404].contains(&r.status().as_u16()), "{backend:?}: {}", r.status());
-        let r = clerk_a.post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &a.to_string()), ("reason", "拿走")]).await;
+        let r = clerk_a
+            .post_form(
+                &server,
+                &format!("/staff/applications/{id}/route"),
+                &[("unit_id", &a.to_string()), ("reason", "拿走")],
+            )
+            .await;
         assert!([403, 404].contains(&r.status().as_u16()), "{backend:?}");
         // Admin-only pages.
         assert_eq!(clerk_a.get(&server, "/staff/units").await.status().as_u16(), 403);
         assert_eq!(clerk_a.get(&server, "/staff/audit").await.status().as_u16(), 403);
-        let r = clerk_a.post_form(&server, "/staff/units", &[("name", "x"), ("kind", "department"), ("credit_code", &credit_code(9))]).await;
+        let r = clerk_a
+            .post_form(
+                &server,
+                "/staff/units",
+                &[("name", "x"), ("kind", "department"), ("credit_code", &credit_code(9))],
+            )
+            .await;
         assert_eq!(r.status().as_u16(), 403);
         // Queue of unit A does not list B's application.
         let q: serde_json::Value = clerk_a.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
         assert!(q.as_array().unwrap().iter().all(|l| l["tracking_code"] != code));
-        let status: serde_json::Value = admin.get(&server, &format!("/api/v1/staff/applications")).await.json().await.unwrap();
+        let status: serde_json::Value =
+            admin.get(&server, &format!("/api/v1/staff/applications")).await.json().await.unwrap();
         let line = status.as_array().unwrap().iter().find(|l| l["tracking_code"] == code).unwrap().clone();
         assert_eq!(line["unit_id"].as_i64(), Some(b), "still unit B's");
         assert_eq!(line["status_label"], "办理中", "nothing changed");
@@ -108,19 +168,37 @@ async fn a_clerk_cannot_read_or_change_another_units_records() {
 async fn a_post_without_a_valid_csrf_token_is_refused() {
     let (_store, server, admin) = setup(Backend::Sqlite).await;
     // Staff form with a wrong token.
-    let r = admin.client.post(server.url("/staff/units")).form(&[("_csrf", "0000"), ("name", "伪造"), ("kind", "department"), ("credit_code", &credit_code(3))]).send().await.unwrap();
+    let r = admin
+        .client
+        .post(server.url("/staff/units"))
+        .form(&[("_csrf", "0000"), ("name", "伪造"), ("kind", "department"), ("credit_code", &credit_code(3))])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     // And without any.
-    let r = admin.client.post(server.url("/staff/units")).form(&[("name", "伪造"), ("kind", "department"), ("credit_code", &credit_code(3))]).send().await.unwrap();
+    let r = admin
+        .client
+        .post(server.url("/staff/units"))
+        .form(&[("name", "伪造"), ("kind", "department"), ("credit_code", &credit_code(3))])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     let units: serde_json::Value = admin.get(&server, "/api/v1/units").await.json().await.unwrap();
     assert!(units.as_array().unwrap().is_empty(), "nothing was created");
     // A public form post from a client that never loaded our page.
     let stranger = client();
-    let r = stranger.post(server.url("/staff/login")).form(&[("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
+    let r = stranger
+        .post(server.url("/staff/login"))
+        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     // The JSON API with a session cookie needs the X-CSRF-Token header.
-    let r = admin.client.post(server.url("/api/v1/applications")).json(&application_json(1, None)).send().await.unwrap();
+    let r =
+        admin.client.post(server.url("/api/v1/applications")).json(&application_json(1, None)).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 403);
 }
 
@@ -131,11 +209,21 @@ async fn wrong_passwords_are_throttled_per_account() {
     let page = c.get(server.url("/staff/login")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_in(&page);
     for i in 0..5 {
-        let r = c.post(server.url("/staff/login")).form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", "wrong")]).send().await.unwrap();
+        let r = c
+            .post(server.url("/staff/login"))
+            .form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", "wrong")])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 401, "attempt {i}");
     }
     // Now even the right password waits.
-    let r = c.post(server.url("/staff/login")).form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
+    let r = c
+        .post(server.url("/staff/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 429);
     assert!(r.headers().contains_key("retry-after"));
 }
@@ -150,15 +238,31 @@ async fn bad_input_gets_a_clear_message_and_saves_nothing() {
     let r = c.post(server.url("/api/v1/applications")).json(&bad).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let body: serde_json::Value = r.json().await.unwrap();
-    let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"id_number") && fields.contains(&"phone"), "{body}");
-    assert!(body["error"]["fields"][0]["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "message in Chinese");
-    let r = c.post(server.url("/api/v1/applications")).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    assert!(
+        body["error"]["fields"][0]["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "message in Chinese"
+    );
+    let r = c
+        .post(server.url("/api/v1/applications"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
     assert!(queue.as_array().unwrap().is_empty(), "nothing half-saved");
     // A bad unit form: per-field message, nothing saved.
-    let r = admin.post_form(&server, "/staff/units", &[("name", "测试单位"), ("kind", "department"), ("credit_code", "114104820000000000")]).await;
+    let r = admin
+        .post_form(
+            &server,
+            "/staff/units",
+            &[("name", "测试单位"), ("kind", "department"), ("credit_code", "114104820000000000")],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("统一社会信用代码校验位不正确"));
 }
@@ -167,8 +271,17 @@ async fn bad_input_gets_a_clear_message_and_saves_nothing() {
 async fn a_double_submission_creates_one_application() {
     let (_store, server, admin) = setup(Backend::Sqlite).await;
     let c = client();
-    let first: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&application_json(3, Some("key-123"))).send().await.unwrap().json().await.unwrap();
-    let again = c.post(server.url("/api/v1/applications")).json(&application_json(3, Some("key-123"))).send().await.unwrap();
+    let first: serde_json::Value = c
+        .post(server.url("/api/v1/applications"))
+        .json(&application_json(3, Some("key-123")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let again =
+        c.post(server.url("/api/v1/applications")).json(&application_json(3, Some("key-123"))).send().await.unwrap();
     assert_eq!(again.status().as_u16(), 200);
     let again: serde_json::Value = again.json().await.unwrap();
     assert_eq!(first["tracking_code"], again["tracking_code"]);
@@ -204,20 +317,32 @@ async fn an_application_goes_from_intake_to_answer_and_the_public_never_sees_per
     create_user(&server, &admin, "cz-reviewer", "reviewer", unit).await;
     let c = client();
     let app = application_json(42, Some("lifecycle"));
-    let body: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&app).send().await.unwrap().json().await.unwrap();
+    let body: serde_json::Value =
+        c.post(server.url("/api/v1/applications")).json(&app).send().await.unwrap().json().await.unwrap();
     let code = body["tracking_code"].as_str().unwrap().to_string();
     let secret = body["secret"].as_str().unwrap().to_string();
     let received = body["received_on"].as_str().unwrap().to_string();
     assert!(body["due_on"].as_str().unwrap() > received.as_str());
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
     let id = queue.as_array().unwrap()[0]["application_id"].as_i64().unwrap();
-    admin.post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &unit.to_string()), ("reason", "")]).await;
+    admin
+        .post_form(
+            &server,
+            &format!("/staff/applications/{id}/route"),
+            &[("unit_id", &unit.to_string()), ("reason", "")],
+        )
+        .await;
     let reviewer = login(&server, "cz-reviewer", STAFF_PASSWORD).await;
     let today = chrono::NaiveDate::parse_from_str(&received, "%Y-%m-%d").unwrap();
     let d = |n: i64| (today + chrono::Duration::days(n)).to_string();
     // The steps happen "today" (dates cannot be in the future), in order.
     let steps: Vec<Vec<(&str, String)>> = vec![
-        vec![("action", "clarify".into()), ("date", d(0)), ("deadline", d(30)), ("public_note", "请补充所需信息的年度".into())],
+        vec![
+            ("action", "clarify".into()),
+            ("date", d(0)),
+            ("deadline", d(30)),
+            ("public_note", "请补充所需信息的年度".into()),
+        ],
         vec![("action", "supplement".into()), ("date", d(0))],
         vec![("action", "extend".into()), ("date", d(0)), ("days", "10".into()), ("approver", "公开办主任".into())],
     ];
@@ -228,25 +353,73 @@ async fn an_application_goes_from_intake_to_answer_and_the_public_never_sees_per
         assert_eq!(r.status().as_u16(), 303, "step {i}: {}", r.text().await.unwrap());
     }
     // A clerk-level impossible step: a second extension is refused with a clear message.
-    let r = admin.post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "extend"), ("date", &d(0)), ("days", "5"), ("approver", "主任")]).await;
+    let r = admin
+        .post_form(
+            &server,
+            &format!("/staff/applications/{id}/step"),
+            &[("action", "extend"), ("date", &d(0)), ("days", "5"), ("approver", "主任")],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("只能延长一次"));
-    let track = c.get(server.url(&format!("/api/v1/applications/{code}?secret={secret}"))).send().await.unwrap().text().await.unwrap();
+    let track = c
+        .get(server.url(&format!("/api/v1/applications/{code}?secret={secret}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(track.contains("延长"), "{track}");
-    let r = reviewer.post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "answer"), ("date", &d(0)), ("outcome", "partially_disclosed"), ("public_note", "部分内容涉及第三方个人信息")]).await;
+    let r = reviewer
+        .post_form(
+            &server,
+            &format!("/staff/applications/{id}/step"),
+            &[
+                ("action", "answer"),
+                ("date", &d(0)),
+                ("outcome", "partially_disclosed"),
+                ("public_note", "部分内容涉及第三方个人信息"),
+            ],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     // Answering again (a finished application) is refused, nothing changed.
-    let r = reviewer.post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "withdraw"), ("date", &d(0))]).await;
+    let r = reviewer
+        .post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "withdraw"), ("date", &d(0))])
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     // The public view: status and dates, never the applicant's name, ID number or phone.
-    let api = c.get(server.url(&format!("/api/v1/applications/{code}?secret={secret}"))).send().await.unwrap().text().await.unwrap();
-    let page = c.get(server.url(&format!("/applications/track?code={code}&secret={secret}"))).send().await.unwrap().text().await.unwrap();
+    let api = c
+        .get(server.url(&format!("/api/v1/applications/{code}?secret={secret}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = c
+        .get(server.url(&format!("/applications/track?code={code}&secret={secret}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("部分公开"), "{page}");
     for text in [&api, &page] {
-        for personal in [app["applicant_name"].as_str().unwrap(), app["id_number"].as_str().unwrap(), app["phone"].as_str().unwrap()] {
+        for personal in [
+            app["applicant_name"].as_str().unwrap(),
+            app["id_number"].as_str().unwrap(),
+            app["phone"].as_str().unwrap(),
+        ] {
             assert!(!text.contains(personal), "public view leaks {personal}");
         }
-        assert!(gongkai_domain::privacy::scan(text).iter().all(|f| f.kind != gongkai_domain::privacy::FindingKind::IdNumber));
+        assert!(
+            gongkai_domain::privacy::scan(text)
+                .iter()
+                .all(|f| f.kind != gongkai_domain::privacy::FindingKind::IdNumber)
+        );
     }
     // A wrong secret tells nothing.
     let r = c.get(server.url(&format!("/api/v1/applications/{code}?secret=wrong"))).send().await.unwrap();
@@ -260,7 +433,9 @@ async fn an_application_goes_from_intake_to_answer_and_the_public_never_sees_per
     std::fs::write(&path, &bytes).unwrap();
     match libreoffice() {
         Some(bin) => assert!(converts_to_pdf(bin, &path), "LibreOffice opens the reply letter"),
-        None => eprintln!("SKIPPED: LibreOffice is not installed here; the reply letter was not opened (apt-get install libreoffice)"),
+        None => eprintln!(
+            "SKIPPED: LibreOffice is not installed here; the reply letter was not opened (apt-get install libreoffice)"
+        ),
     }
 }
 
@@ -274,7 +449,12 @@ async fn backup_under_writes_then_restore_keeps_every_acknowledged_record() {
         let c = client();
         let mut acknowledged = vec![];
         for i in 0..60 {
-            let r = c.post(format!("{base}/api/v1/applications")).json(&application_json(100 + i, None)).send().await.unwrap();
+            let r = c
+                .post(format!("{base}/api/v1/applications"))
+                .json(&application_json(100 + i, None))
+                .send()
+                .await
+                .unwrap();
             if r.status().as_u16() == 201 {
                 let b: serde_json::Value = r.json().await.unwrap();
                 acknowledged.push(b["tracking_code"].as_str().unwrap().to_string());
@@ -322,7 +502,13 @@ async fn two_nodes_on_one_postgres_share_sessions_and_data() {
     let me = admin.client.get(node2.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(me.status().as_u16(), 200, "session valid on node 2");
     // Write on node 2 with the same session and CSRF token; read on node 1.
-    let r = admin.post_form(&node2, "/staff/units", &[("name", "两节点测试单位"), ("kind", "department"), ("credit_code", &credit_code(11))]).await;
+    let r = admin
+        .post_form(
+            &node2,
+            "/staff/units",
+            &[("name", "两节点测试单位"), ("kind", "department"), ("credit_code", &credit_code(11))],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let units: serde_json::Value = admin.get(&node1, "/api/v1/units").await.json().await.unwrap();
     assert!(units.as_array().unwrap().iter().any(|u| u["name"] == "两节点测试单位"));
@@ -337,21 +523,38 @@ async fn a_calendar_change_recomputes_open_due_dates_and_lists_them() {
     let server = Server::start(&store, &[("GONGKAI_TODAY", "2026-06-01")]);
     let admin = login(&server, "admin", ADMIN_PASSWORD).await;
     let c = client();
-    let body: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&application_json(5, None)).send().await.unwrap().json().await.unwrap();
+    let body: serde_json::Value = c
+        .post(server.url("/api/v1/applications"))
+        .json(&application_json(5, None))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let code = body["tracking_code"].as_str().unwrap();
     assert_eq!(body["received_on"], "2026-06-01");
     assert_eq!(body["due_on"], "2026-06-30", "20 working days after 1 June 2026 (端午 19 June)");
     // A (fictitious) extra holiday on Wednesday 10 June pushes the due date by one working day.
-    let r = admin.post_form(&server, "/staff/calendar", &[("csv", "date,kind,name\n2026-06-10,holiday,测试假日\n")]).await;
+    let r =
+        admin.post_form(&server, "/staff/calendar", &[("csv", "date,kind,name\n2026-06-10,holiday,测试假日\n")]).await;
     assert_eq!(r.status().as_u16(), 200);
     let page = r.text().await.unwrap();
     assert!(page.contains(code) && page.contains("2026-06-30") && page.contains("2026-07-01"), "the change is listed");
-    let status: serde_json::Value = c.get(server.url(&format!("/api/v1/applications/{code}?secret={}", body["secret"].as_str().unwrap()))).send().await.unwrap().json().await.unwrap();
+    let status: serde_json::Value = c
+        .get(server.url(&format!("/api/v1/applications/{code}?secret={}", body["secret"].as_str().unwrap())))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status["due_on"], "2026-07-01");
     let audit = admin.get(&server, "/staff/audit.csv").await.text().await.unwrap();
     assert!(audit.contains("application.due_recomputed") && audit.contains("calendar.import"));
     // A bad calendar file: a clear message, nothing changed.
-    let r = admin.post_form(&server, "/staff/calendar", &[("csv", "date,kind,name\n2026-13-40,holiday,坏日期\n")]).await;
+    let r =
+        admin.post_form(&server, "/staff/calendar", &[("csv", "date,kind,name\n2026-13-40,holiday,坏日期\n")]).await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("第2行"));
 }

@@ -24,15 +24,29 @@ async fn fixture(server: &Server, admin: &Staff) -> Fixture {
     let township = create_township(server, admin, "寄料镇", 1).await;
     let t = township.to_string();
     for v in ["城垣村", "东关村"] {
-        let r = admin.post_form(server, "/staff/livelihood/villages", &[("township", &t), ("name", v), ("kind", "村")]).await;
+        let r = admin
+            .post_form(server, "/staff/livelihood/villages", &[("township", &t), ("name", v), ("kind", "村")])
+            .await;
         assert_eq!(r.status().as_u16(), 303, "village {v}");
     }
     let r = admin
-        .post_form(server, "/staff/livelihood/programs", &[("code", "gaoling"), ("name", "高龄津贴"), ("basis", "person"), ("standard", "100"), ("min_age", "80"), ("policy_basis", "《河南省老年人权益保障条例》")])
+        .post_form(
+            server,
+            "/staff/livelihood/programs",
+            &[
+                ("code", "gaoling"),
+                ("name", "高龄津贴"),
+                ("basis", "person"),
+                ("standard", "100"),
+                ("min_age", "80"),
+                ("policy_basis", "《河南省老年人权益保障条例》"),
+            ],
+        )
         .await;
     assert_eq!(r.status().as_u16(), 303, "program created: {}", r.text().await.unwrap());
     let staff = admin.get(server, "/staff/livelihood").await.text().await.unwrap();
-    let program = between(&staff, "<option value=\"", "\">高龄津贴").and_then(|s| s.rsplit('"').next()).unwrap().parse().unwrap();
+    let program =
+        between(&staff, "<option value=\"", "\">高龄津贴").and_then(|s| s.rsplit('"').next()).unwrap().parse().unwrap();
     Fixture { township, program }
 }
 
@@ -46,8 +60,20 @@ async fn upload(server: &Server, admin: &Staff, f: &Fixture, csv: &str) -> (i64,
         .text("program_id", f.program.to_string())
         .text("township", f.township.to_string())
         .text("period", "2025-09")
-        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("名册.csv").mime_str("text/csv").unwrap());
-    let r = admin.client.post(server.url(&format!("/staff/livelihood/batches?_csrf={}", admin.csrf))).multipart(form).send().await.unwrap();
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+                .file_name("名册.csv")
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+    let r = admin
+        .client
+        .post(server.url(&format!("/staff/livelihood/batches?_csrf={}", admin.csrf)))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303, "upload: {}", r.text().await.unwrap());
     let id = location_id(&r);
     let page = admin.get(server, &format!("/staff/livelihood/batches/{id}")).await.text().await.unwrap();
@@ -64,28 +90,63 @@ async fn a_bad_batch_is_reported_row_by_row_and_imports_once_fixed() {
         let mut bad_id = id(3);
         bad_id.replace_range(17.., if bad_id.ends_with('0') { "1" } else { "0" });
         // Line 3: a wrong check digit; line 4: 150 元 against a standard of 100; lines 2 and 5: one person twice.
-        let bad = format!("{HEAD}城垣村,王建国,{},100\n城垣村,李秀英,{bad_id},100\n东关村,张桂兰,{},150\n城垣村,王建国,{},100\n东关村,赵德明,{},100\n", id(1), id(4), id(1), id(5));
+        let bad = format!(
+            "{HEAD}城垣村,王建国,{},100\n城垣村,李秀英,{bad_id},100\n东关村,张桂兰,{},150\n城垣村,王建国,{},100\n东关村,赵德明,{},100\n",
+            id(1),
+            id(4),
+            id(1),
+            id(5)
+        );
         let (b1, page) = upload(&server, &admin, &f, &bad).await;
         assert!(page.contains("校验未通过"), "{backend:?}: the batch is refused");
         assert!(page.contains("<td>3</td><td>身份证号码</td>"), "{backend:?}: line 3's ID number is named:\n{page}");
-        assert!(page.contains("<td>4</td><td>发放金额（元）</td>") && page.contains("超过高龄津贴标准"), "{backend:?}: line 4's amount is named");
-        assert!(page.contains("重复发放") && page.contains("（第2、5行）"), "{backend:?}: the duplicate person is a finding naming both lines");
+        assert!(
+            page.contains("<td>4</td><td>发放金额（元）</td>") && page.contains("超过高龄津贴标准"),
+            "{backend:?}: line 4's amount is named"
+        );
+        assert!(
+            page.contains("重复发放") && page.contains("（第2、5行）"),
+            "{backend:?}: the duplicate person is a finding naming both lines"
+        );
         assert!(!page.contains(&id(1)), "{backend:?}: even the staff page shows findings masked");
         assert!(!page.contains("确认导入并公示"), "{backend:?}: a refused batch cannot be imported");
         let r = admin.post_form(&server, &format!("/staff/livelihood/batches/{b1}/accept"), &[]).await;
         assert_eq!(r.status().as_u16(), 409, "{backend:?}: accepting a refused batch is a conflict");
-        let funds = client().get(server.url("/api/v1/livelihood/funds")).send().await.unwrap().json::<serde_json::Value>().await.unwrap();
-        assert_eq!(funds["grand_recipients"].as_i64().unwrap_or(0), 0, "{backend:?}: nothing of a refused batch is published: {funds}");
+        let funds = client()
+            .get(server.url("/api/v1/livelihood/funds"))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap();
+        assert_eq!(
+            funds["grand_recipients"].as_i64().unwrap_or(0),
+            0,
+            "{backend:?}: nothing of a refused batch is published: {funds}"
+        );
 
-        let fixed = format!("{HEAD}城垣村,王建国,{},100\n城垣村,李秀英,{},100\n东关村,张桂兰,{},100\n东关村,赵德明,{},100\n", id(1), id(3), id(4), id(5));
+        let fixed = format!(
+            "{HEAD}城垣村,王建国,{},100\n城垣村,李秀英,{},100\n东关村,张桂兰,{},100\n东关村,赵德明,{},100\n",
+            id(1),
+            id(3),
+            id(4),
+            id(5)
+        );
         let (b2, page) = upload(&server, &admin, &f, &fixed).await;
-        assert!(page.contains("校验通过，待公开办确认导入") && page.contains("未发现问题"), "{backend:?}: the fixed batch is clean:\n{page}");
+        assert!(
+            page.contains("校验通过，待公开办确认导入") && page.contains("未发现问题"),
+            "{backend:?}: the fixed batch is clean:\n{page}"
+        );
         let r = admin.post_form(&server, &format!("/staff/livelihood/batches/{b2}/accept"), &[]).await;
         assert_eq!(r.status().as_u16(), 303, "{backend:?}: accept");
         let page = admin.get(&server, &format!("/staff/livelihood/batches/{b2}")).await.text().await.unwrap();
         assert!(page.contains("已导入") && page.contains("4 行 / 400.00 元"), "{backend:?}: imported whole:\n{page}");
         let list = client().get(server.url("/livelihood/funds")).send().await.unwrap().text().await.unwrap();
-        assert!(list.contains("4104**********") && !list.contains(&id(3)) && !list.contains("李秀英"), "{backend:?}: the public list is masked");
+        assert!(
+            list.contains("4104**********") && !list.contains(&id(3)) && !list.contains("李秀英"),
+            "{backend:?}: the public list is masked"
+        );
         assert!(personal_data(&list).is_empty(), "{backend:?}: {:?}", personal_data(&list));
     }
 }
@@ -96,12 +157,21 @@ async fn a_person_finds_only_their_own_rows_and_the_eleventh_query_is_refused() 
     let f = fixture(&server, &admin).await;
     let csv = format!("{HEAD}城垣村,王建国,{},100\n城垣村,李秀英,{},100\n东关村,张桂兰,{},100\n", id(1), id(3), id(4));
     let (b, _) = upload(&server, &admin, &f, &csv).await;
-    assert_eq!(admin.post_form(&server, &format!("/staff/livelihood/batches/{b}/accept"), &[]).await.status().as_u16(), 303);
+    assert_eq!(
+        admin.post_form(&server, &format!("/staff/livelihood/batches/{b}/accept"), &[]).await.status().as_u16(),
+        303
+    );
 
     let (c, csrf) = visitor(&server, "/livelihood/funds/mine").await;
     let ask = |idn: String, name: &'static str| {
         let (c, csrf, url) = (c.clone(), csrf.clone(), server.url("/livelihood/funds/mine"));
-        async move { c.post(url).form(&[("_csrf", csrf.as_str()), ("id_number", idn.as_str()), ("name", name)]).send().await.unwrap() }
+        async move {
+            c.post(url)
+                .form(&[("_csrf", csrf.as_str()), ("id_number", idn.as_str()), ("name", name)])
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let r = ask(id(3), "李秀英").await;
     assert_eq!(r.status().as_u16(), 200);
@@ -142,7 +212,13 @@ async fn a_complaint_is_assigned_replied_and_rated_and_a_late_one_reaches_the_of
                 let (c, csrf) = visitor(server, "/livelihood/complaints/new").await;
                 let r = c
                     .post(server.url("/livelihood/complaints"))
-                    .form(&[("_csrf", csrf.as_str()), ("anonymous", "1"), ("subject_kind", "fund"), ("title", title), ("content", "本村高龄津贴九月份至今没有发到老人手里，请核查。")])
+                    .form(&[
+                        ("_csrf", csrf.as_str()),
+                        ("anonymous", "1"),
+                        ("subject_kind", "fund"),
+                        ("title", title),
+                        ("content", "本村高龄津贴九月份至今没有发到老人手里，请核查。"),
+                    ])
                     .send()
                     .await
                     .unwrap();
@@ -151,34 +227,82 @@ async fn a_complaint_is_assigned_replied_and_rated_and_a_late_one_reaches_the_of
                 let code = between(&page, "查询码：<strong>", "</strong>").unwrap().to_string();
                 let secret = between(&page, "查询密码：<strong>", "</strong>").unwrap().to_string();
                 // 15 working days from Friday 09-26: 09-28 (a make-up Sunday) … the holiday skipped … 10-11 (Saturday, worked) … 10-23.
-                assert!(page.contains("答复期限：2025年10月23日"), "{backend:?}: the deadline is on the working-day calendar:\n{page}");
+                assert!(
+                    page.contains("答复期限：2025年10月23日"),
+                    "{backend:?}: the deadline is on the working-day calendar:\n{page}"
+                );
                 (c, code, secret)
             }
         };
         let (citizen, code, secret) = submit("高龄津贴未按时发放").await;
         let (_, late_code, _) = submit("耕地地力保护补贴少发").await;
         let list = admin.get(&server, "/staff/livelihood/complaints").await.text().await.unwrap();
-        let id_of = |code: &str| -> i64 { list[..list.find(code).unwrap()].rsplit("/staff/livelihood/complaints/").next().unwrap().split('"').next().unwrap().parse().unwrap() };
+        let id_of = |code: &str| -> i64 {
+            list[..list.find(code).unwrap()]
+                .rsplit("/staff/livelihood/complaints/")
+                .next()
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
         let (id, late_id) = (id_of(&code), id_of(&late_code));
 
         let u = unit.to_string();
-        let r = admin.post_form(&server, &format!("/staff/livelihood/complaints/{id}/step"), &[("action", "assign"), ("unit_id", &u)]).await;
+        let r = admin
+            .post_form(
+                &server,
+                &format!("/staff/livelihood/complaints/{id}/step"),
+                &[("action", "assign"), ("unit_id", &u)],
+            )
+            .await;
         assert_eq!(r.status().as_u16(), 303, "{backend:?}: assigned");
-        let r = admin.post_form(&server, &format!("/staff/livelihood/complaints/{late_id}/step"), &[("action", "assign"), ("unit_id", &u)]).await;
+        let r = admin
+            .post_form(
+                &server,
+                &format!("/staff/livelihood/complaints/{late_id}/step"),
+                &[("action", "assign"), ("unit_id", &u)],
+            )
+            .await;
         assert_eq!(r.status().as_u16(), 303, "{backend:?}: assigned");
         let clerk = login(&server, "mz-clerk", STAFF_PASSWORD).await;
-        let r = clerk.post_form(&server, &format!("/staff/livelihood/complaints/{id}/step"), &[("action", "reply"), ("note", "经核查，九月份津贴已于10月9日补发到位。")]).await;
+        let r = clerk
+            .post_form(
+                &server,
+                &format!("/staff/livelihood/complaints/{id}/step"),
+                &[("action", "reply"), ("note", "经核查，九月份津贴已于10月9日补发到位。")],
+            )
+            .await;
         assert_eq!(r.status().as_u16(), 303, "{backend:?}: the unit replies");
-        let csrf = csrf_in(&citizen.get(server.url("/livelihood/complaints/new")).send().await.unwrap().text().await.unwrap());
+        let csrf =
+            csrf_in(&citizen.get(server.url("/livelihood/complaints/new")).send().await.unwrap().text().await.unwrap());
         let r = citizen
             .post(server.url("/livelihood/complaints/track"))
-            .form(&[("_csrf", csrf.as_str()), ("code", code.as_str()), ("secret", secret.as_str()), ("action", "rate"), ("rating", "satisfied")])
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("code", code.as_str()),
+                ("secret", secret.as_str()),
+                ("action", "rate"),
+                ("rating", "satisfied"),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 303, "{backend:?}: rated");
-        let track = citizen.get(server.url(&format!("/livelihood/complaints/track?code={code}&secret={secret}"))).send().await.unwrap().text().await.unwrap();
-        assert!(track.contains("已评价") && track.contains("补发到位"), "{backend:?}: the complainant sees the reply and the rating:\n{track}");
+        let track = citizen
+            .get(server.url(&format!("/livelihood/complaints/track?code={code}&secret={secret}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            track.contains("已评价") && track.contains("补发到位"),
+            "{backend:?}: the complainant sees the reply and the rating:\n{track}"
+        );
         let dash = admin.get(&server, "/staff").await.text().await.unwrap();
         assert!(!dash.contains(&late_code), "{backend:?}: not late yet");
         let audit = admin.get(&server, "/staff/audit.csv").await.text().await.unwrap();
@@ -192,7 +316,10 @@ async fn a_complaint_is_assigned_replied_and_rated_and_a_late_one_reaches_the_of
         let admin = login(&server, "admin", ADMIN_PASSWORD).await;
         let dash = admin.get(&server, "/staff").await.text().await.unwrap();
         let card = between(&dash, "<h3>民生监督</h3>", "</section>").unwrap();
-        assert!(card.contains(&late_code) && card.contains("超期未答复 <span class=\"badge red\">1</span>"), "{backend:?}: the late complaint is flagged:\n{card}");
+        assert!(
+            card.contains(&late_code) && card.contains("超期未答复 <span class=\"badge red\">1</span>"),
+            "{backend:?}: the late complaint is flagged:\n{card}"
+        );
         assert!(!card.contains(&code), "{backend:?}: the rated one is not");
     }
 }

@@ -49,7 +49,8 @@ fn routes() -> Vec<(String, String)> {
 }
 
 fn is_office_only(path: &str) -> bool {
-    ["/staff/units", "/staff/users", "/staff/audit", "/staff/settings"].iter().any(|p| path.starts_with(p)) || path == "/api/v1/feed"
+    ["/staff/units", "/staff/users", "/staff/audit", "/staff/settings"].iter().any(|p| path.starts_with(p))
+        || path == "/api/v1/feed"
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -67,11 +68,25 @@ async fn every_route_answers_every_role_as_the_rules_say() {
     create_user(&server, &admin, "clerk-b", "clerk", b).await;
     // Unit A's objects: an application, and a report draft.
     let c = client();
-    let body: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&application_json(1, None)).send().await.unwrap().json().await.unwrap();
+    let body: serde_json::Value = c
+        .post(server.url("/api/v1/applications"))
+        .json(&application_json(1, None))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let code = body["tracking_code"].as_str().unwrap().to_string();
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
     let app_id = queue[0]["application_id"].as_i64().unwrap();
-    admin.post_form(&server, &format!("/staff/applications/{app_id}/route"), &[("unit_id", &a.to_string()), ("reason", "")]).await;
+    admin
+        .post_form(
+            &server,
+            &format!("/staff/applications/{app_id}/route"),
+            &[("unit_id", &a.to_string()), ("reason", "")],
+        )
+        .await;
     let reviewer_a = login(&server, "reviewer-a", STAFF_PASSWORD).await;
     let r = reviewer_a.post_form(&server, "/staff/reports", &[("year", "2026"), ("unit_id", &a.to_string())]).await;
     let report_id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
@@ -80,7 +95,13 @@ async fn every_route_answers_every_role_as_the_rules_say() {
     let public_page = c.get(server.url("/applications/new")).send().await.unwrap().text().await.unwrap();
     let public = Staff { client: c, csrf: csrf_in(&public_page) };
 
-    let roles: [(&str, &Staff); 5] = [("public", &public), ("clerk-a", &clerk_a), ("reviewer-a", &reviewer_a), ("clerk-b", &clerk_b), ("admin", &admin)];
+    let roles: [(&str, &Staff); 5] = [
+        ("public", &public),
+        ("clerk-a", &clerk_a),
+        ("reviewer-a", &reviewer_a),
+        ("clerk-b", &clerk_b),
+        ("admin", &admin),
+    ];
     let mut checked = 0;
     for (method, route) in &routes {
         // Unit A's objects stand in for every {id}; other parameters get plausible values.
@@ -94,13 +115,24 @@ async fn every_route_answers_every_role_as_the_rules_say() {
         for (role, who) in roles {
             let resp = match method.as_str() {
                 "GET" => who.client.get(server.url(&path)).send().await.unwrap(),
-                _ => who.client.post(server.url(&format!("{path}?_csrf={}", who.csrf))).header("x-csrf-token", &who.csrf).form(&[("_csrf", who.csrf.as_str())]).send().await.unwrap(),
+                _ => who
+                    .client
+                    .post(server.url(&format!("{path}?_csrf={}", who.csrf)))
+                    .header("x-csrf-token", &who.csrf)
+                    .form(&[("_csrf", who.csrf.as_str())])
+                    .send()
+                    .await
+                    .unwrap(),
             };
             let status = resp.status().as_u16();
             let what = format!("{method} {path} as {role} → {status}");
             assert!(status < 500, "{what}");
             let ok = (200..300).contains(&status);
-            let staff_route = (path.starts_with("/staff") && !path.starts_with("/staff/login") && !path.starts_with("/staff/logout")) || path.starts_with("/api/v1/staff") || path == "/api/v1/feed" || path == "/api/v1/me";
+            let staff_route =
+                (path.starts_with("/staff") && !path.starts_with("/staff/login") && !path.starts_with("/staff/logout"))
+                    || path.starts_with("/api/v1/staff")
+                    || path == "/api/v1/feed"
+                    || path == "/api/v1/me";
             if role == "public" && staff_route {
                 assert!(!ok, "{what}: the public reached a staff route");
             }
@@ -109,7 +141,10 @@ async fn every_route_answers_every_role_as_the_rules_say() {
             }
             let unit_a_object = route.contains("/staff/applications/{id}") || route.contains("/staff/reports/{id}");
             if role == "clerk-b" && unit_a_object {
-                assert!([400, 403, 404, 422].contains(&status), "{what}: unit B must get 403/404 (or 400 for a request refused before it reaches data)");
+                assert!(
+                    [400, 403, 404, 422].contains(&status),
+                    "{what}: unit B must get 403/404 (or 400 for a request refused before it reaches data)"
+                );
             }
             // The unpublished draft of unit A is nobody else's business, publicly either.
             if route == "/reports/{id}" && (role == "public" || role == "clerk-b") {

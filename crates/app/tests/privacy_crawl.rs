@@ -70,7 +70,8 @@ fn start_demo() -> DemoServer {
                 password = p.trim().to_string();
             }
             if !sent && let Some(rest) = line.split("serving on http://").nth(1) {
-                let addr: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ':').collect();
+                let addr: String =
+                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ':').collect();
                 let _ = tx.send((addr, password.clone()));
                 sent = true;
             }
@@ -85,8 +86,12 @@ fn start_demo() -> DemoServer {
 /// `/items/123?page=2&q=x` → `/items/{n}?page&q`.
 fn route_shape(url: &str) -> String {
     let (path, query) = url.split_once('?').unwrap_or((url, ""));
-    let path: Vec<String> = path.split('/').map(|s| if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) { "{n}".into() } else { s.to_string() }).collect();
-    let mut keys: Vec<&str> = query.split('&').filter(|k| !k.is_empty()).map(|k| k.split('=').next().unwrap()).collect();
+    let path: Vec<String> = path
+        .split('/')
+        .map(|s| if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) { "{n}".into() } else { s.to_string() })
+        .collect();
+    let mut keys: Vec<&str> =
+        query.split('&').filter(|k| !k.is_empty()).map(|k| k.split('=').next().unwrap()).collect();
     keys.sort();
     format!("{}?{}", path.join("/"), keys.join("&"))
 }
@@ -94,7 +99,9 @@ fn route_shape(url: &str) -> String {
 /// Same-site links of a page or feed: href/src attributes, and <loc>/<link> of XML.
 fn links(base: &str, body: &str) -> Vec<String> {
     let mut out = vec![];
-    for (open, close) in [("href=\"", "\""), ("src=\"", "\""), ("<loc>", "</loc>"), ("<link>", "</link>"), ("href='", "'")] {
+    for (open, close) in
+        [("href=\"", "\""), ("src=\"", "\""), ("<loc>", "</loc>"), ("<link>", "</link>"), ("href='", "'")]
+    {
         let mut rest = body;
         while let Some(i) = rest.find(open) {
             rest = &rest[i + open.len()..];
@@ -162,31 +169,68 @@ async fn plant(server: &str, password: &str, planted_id: &str) -> Vec<String> {
     let c = client();
     let page = c.get(url("/staff/login")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_in(&page);
-    let r = c.post(url("/staff/login")).form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", password)]).send().await.unwrap();
+    let r = c
+        .post(url("/staff/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", password)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 303, "admin signs in");
     let me: serde_json::Value = c.get(url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
     let staff_csrf = me["csrf"].as_str().unwrap().to_string();
     let units: serde_json::Value = c.get(url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
-    let unit = units.as_array().unwrap().iter().find(|u| u["name"] == "汝州市民政局").unwrap()["unit_id"].as_i64().unwrap().to_string();
+    let unit = units.as_array().unwrap().iter().find(|u| u["name"] == "汝州市民政局").unwrap()["unit_id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
 
     // A message with an ID number, a mobile and a bank card in it, answered and published.
     let v = client();
     let page = v.get(url("/interaction/ask")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_in(&page);
-    let body = format!("我叫王秀兰，身份证号{planted_id}，电话13912345678，低保金打到银行卡6222021234567890123后一直没到账，请帮忙查询。");
+    let body = format!(
+        "我叫王秀兰，身份证号{planted_id}，电话13912345678，低保金打到银行卡6222021234567890123后一直没到账，请帮忙查询。"
+    );
     let r = v
         .post(url("/interaction/ask"))
-        .form(&[("_csrf", csrf.as_str()), ("kind", "consultation"), ("to", unit.as_str()), ("writer_name", "王秀兰"), ("writer_contact", "13912345678"), ("subject", "低保金到账查询 13912345678"), ("body", body.as_str())])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("kind", "consultation"),
+            ("to", unit.as_str()),
+            ("writer_name", "王秀兰"),
+            ("writer_contact", "13912345678"),
+            ("subject", "低保金到账查询 13912345678"),
+            ("body", body.as_str()),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 201, "message submitted");
     let text = r.text().await.unwrap();
-    let code = between(&text, "查询码：<strong>", "</strong>").or_else(|| between(&text, "<strong>", "</strong>")).unwrap().to_string();
+    let code = between(&text, "查询码：<strong>", "</strong>")
+        .or_else(|| between(&text, "<strong>", "</strong>"))
+        .unwrap()
+        .to_string();
     let queue = c.get(url("/staff/messages")).send().await.unwrap().text().await.unwrap();
-    let id: i64 = queue[..queue.find(&code).unwrap_or_else(|| panic!("{code} in the queue"))].rsplit("/staff/messages/").next().unwrap().split('"').next().unwrap().parse().unwrap();
-    for (action, text) in [("answer", "王秀兰您好：经核查，您的低保金已于本月补发，如有疑问请致电13812345678或持身份证到民政局查询。"), ("publish", "")] {
-        let r = c.post(url(&format!("/staff/messages/{id}"))).form(&[("_csrf", staff_csrf.as_str()), ("action", action), ("text", text)]).send().await.unwrap();
+    let id: i64 = queue[..queue.find(&code).unwrap_or_else(|| panic!("{code} in the queue"))]
+        .rsplit("/staff/messages/")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for (action, text) in [
+        ("answer", "王秀兰您好：经核查，您的低保金已于本月补发，如有疑问请致电13812345678或持身份证到民政局查询。"),
+        ("publish", ""),
+    ] {
+        let r = c
+            .post(url(&format!("/staff/messages/{id}")))
+            .form(&[("_csrf", staff_csrf.as_str()), ("action", action), ("text", text)])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 303, "message {action}: {}", r.text().await.unwrap());
     }
 
@@ -196,7 +240,14 @@ async fn plant(server: &str, password: &str, planted_id: &str) -> Vec<String> {
     let content = format!("我母亲（身份证{planted_id}）的高龄津贴停发三个月了，联系电话13912345678。");
     let r = v
         .post(url("/livelihood/complaints"))
-        .form(&[("_csrf", csrf.as_str()), ("name", "王秀兰"), ("phone", "13912345678"), ("subject_kind", "fund"), ("title", "高龄津贴停发 13912345678"), ("content", content.as_str())])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "王秀兰"),
+            ("phone", "13912345678"),
+            ("subject_kind", "fund"),
+            ("title", "高龄津贴停发 13912345678"),
+            ("content", content.as_str()),
+        ])
         .send()
         .await
         .unwrap();
@@ -209,7 +260,12 @@ async fn plant(server: &str, password: &str, planted_id: &str) -> Vec<String> {
     assert_eq!(r.status().as_u16(), 201, "application submitted");
     let page = v.get(url("/livelihood/funds/mine")).send().await.unwrap().text().await.unwrap();
     let csrf = csrf_in(&page);
-    let r = v.post(url("/livelihood/funds/mine")).form(&[("_csrf", csrf.as_str()), ("id_number", planted_id), ("name", "王秀兰")]).send().await.unwrap();
+    let r = v
+        .post(url("/livelihood/funds/mine"))
+        .form(&[("_csrf", csrf.as_str()), ("id_number", planted_id), ("name", "王秀兰")])
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().as_u16() == 404 || r.status().as_u16() == 200);
 
     vec![
@@ -263,14 +319,16 @@ async fn no_public_page_api_or_export_of_the_demo_shows_personal_data() {
         assert!(status < 500, "{path} answers {status}");
         let kind = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         let bytes = resp.bytes().await.unwrap();
-        let text = if kind.contains("spreadsheetml") || kind.contains("wordprocessingml") || kind.contains("officedocument") {
-            office_files += 1;
-            office_text(&bytes)
-        } else if kind.starts_with("text/") || kind.contains("json") || kind.contains("xml") || kind.contains("svg") {
-            String::from_utf8_lossy(&bytes).into_owned()
-        } else {
-            continue; // images (QR codes, photos): no text to leak
-        };
+        let text =
+            if kind.contains("spreadsheetml") || kind.contains("wordprocessingml") || kind.contains("officedocument") {
+                office_files += 1;
+                office_text(&bytes)
+            } else if kind.starts_with("text/") || kind.contains("json") || kind.contains("xml") || kind.contains("svg")
+            {
+                String::from_utf8_lossy(&bytes).into_owned()
+            } else {
+                continue; // images (QR codes, photos): no text to leak
+            };
         for l in personal_data(&without_form_tokens(&text)) {
             leaks.push(format!("{path}: {l}"));
         }
@@ -282,7 +340,15 @@ async fn no_public_page_api_or_export_of_the_demo_shows_personal_data() {
         }
     }
     eprintln!("crawled {pages} public URLs ({} route shapes, {office_files} office files)", shapes.len());
-    for s in ["/items/{n}?", "/catalog/{n}?", "/interaction/{n}?", "/livelihood/projects/{n}?", "/livelihood/funds.xlsx?period&program&village", "/reports/{n}/download/xlsx?", "/units/{n}?"] {
+    for s in [
+        "/items/{n}?",
+        "/catalog/{n}?",
+        "/interaction/{n}?",
+        "/livelihood/projects/{n}?",
+        "/livelihood/funds.xlsx?period&program&village",
+        "/reports/{n}/download/xlsx?",
+        "/units/{n}?",
+    ] {
         assert!(shapes.contains_key(s), "the crawl reached {s}; shapes: {:?}", shapes.keys().collect::<Vec<_>>());
     }
     assert!(office_files >= 3, "the .xlsx/.docx exports were opened");
@@ -295,7 +361,11 @@ async fn no_public_page_api_or_export_of_the_demo_shows_personal_data() {
     let ids: Vec<String> = gongkai_domain::privacy::scan(&log)
         .into_iter()
         .filter(|f| f.kind == gongkai_domain::privacy::FindingKind::IdNumber)
-        .map(|f| log[log.floor_char_boundary(f.start.saturating_sub(80))..log.ceil_char_boundary((f.end + 40).min(log.len()))].to_string())
+        .map(|f| {
+            log[log.floor_char_boundary(f.start.saturating_sub(80))
+                ..log.ceil_char_boundary((f.end + 40).min(log.len()))]
+                .to_string()
+        })
         .collect();
     assert!(ids.is_empty() && !log.contains(&planted_id), "ID numbers in the server log:\n{}", ids.join("\n"));
 }

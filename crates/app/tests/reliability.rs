@@ -61,7 +61,11 @@ async fn crash_loop(backend: Backend) {
             let Ok(page) = c.get(format!("{staff_base}/staff/login")).send().await else { return };
             let Ok(page) = page.text().await else { return };
             let csrf = csrf_in(&page);
-            let _ = c.post(format!("{staff_base}/staff/login")).form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await;
+            let _ = c
+                .post(format!("{staff_base}/staff/login"))
+                .form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)])
+                .send()
+                .await;
             while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
                 let _ = c.get(format!("{staff_base}/staff/applications")).send().await;
             }
@@ -78,7 +82,8 @@ async fn crash_loop(backend: Backend) {
     let server = Server::start(&store, &[("GONGKAI_TODAY", "2026-06-01")]);
     let admin = login(&server, "admin", ADMIN_PASSWORD).await;
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
-    let stored: Vec<String> = queue.as_array().unwrap().iter().map(|l| l["tracking_code"].as_str().unwrap().to_string()).collect();
+    let stored: Vec<String> =
+        queue.as_array().unwrap().iter().map(|l| l["tracking_code"].as_str().unwrap().to_string()).collect();
     let stored_set: HashSet<&String> = stored.iter().collect();
     assert_eq!(stored.len(), stored_set.len(), "no application stored twice");
     let acked = acknowledged.lock().unwrap().clone();
@@ -88,14 +93,19 @@ async fn crash_loop(backend: Backend) {
     }
     // The audit trail and the change feed agree with the data: one submit record and one
     // feed entry per stored application, no more, no less.
-    let audit = admin.get(&server, "/staff/audit.csv?object_type=application&limit=1000000").await.text().await.unwrap();
+    let audit =
+        admin.get(&server, "/staff/audit.csv?object_type=application&limit=1000000").await.text().await.unwrap();
     let submits = audit.lines().filter(|l| l.contains("\"application.submit\"")).count();
     assert_eq!(submits, stored.len(), "{backend:?}: one audit record per application");
     let feed = admin.get(&server, "/api/v1/feed?kind=application.received&limit=1000000").await;
     assert_eq!(feed.status().as_u16(), 200);
     let feed: serde_json::Value = feed.json().await.unwrap();
     assert_eq!(feed.as_array().unwrap().len(), stored.len(), "{backend:?}: one feed entry per application");
-    eprintln!("{backend:?}: {n} SIGKILLs survived; {} acknowledged, {} stored, none lost, none duplicated", acked.len(), stored.len());
+    eprintln!(
+        "{backend:?}: {n} SIGKILLs survived; {} acknowledged, {} stored, none lost, none duplicated",
+        acked.len(),
+        stored.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

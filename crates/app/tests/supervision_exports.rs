@@ -14,13 +14,32 @@ async fn the_monthly_bulletin_and_the_assessment_open_in_libreoffice() {
     let _b = create_unit(&server, &admin, "汝州市财政局", 42).await;
     // Some records for the month: an application received and answered.
     let c = client();
-    let body: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&application_json(41, None)).send().await.unwrap().json().await.unwrap();
+    let body: serde_json::Value = c
+        .post(server.url("/api/v1/applications"))
+        .json(&application_json(41, None))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(body["tracking_code"].is_string());
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
     let id = queue[0]["application_id"].as_i64().unwrap();
-    admin.post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &a.to_string()), ("reason", "")]).await;
-    admin.post_form(&server, &format!("/staff/applications/{id}/step"), &[("action", "answer"), ("date", "2026-06-15"), ("outcome", "disclosed")]).await;
-    let files = [("/staff/monthly/report.docx?month=2026-06", "bulletin-2026-06.docx"), ("/staff/assessment/assessment.xlsx?year=2026", "assessment-2026.xlsx")];
+    admin
+        .post_form(&server, &format!("/staff/applications/{id}/route"), &[("unit_id", &a.to_string()), ("reason", "")])
+        .await;
+    admin
+        .post_form(
+            &server,
+            &format!("/staff/applications/{id}/step"),
+            &[("action", "answer"), ("date", "2026-06-15"), ("outcome", "disclosed")],
+        )
+        .await;
+    let files = [
+        ("/staff/monthly/report.docx?month=2026-06", "bulletin-2026-06.docx"),
+        ("/staff/assessment/assessment.xlsx?year=2026", "assessment-2026.xlsx"),
+    ];
     for (path, name) in files {
         let r = admin.get(&server, path).await;
         assert_eq!(r.status().as_u16(), 200, "{path}");

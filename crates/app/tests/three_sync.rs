@@ -19,7 +19,20 @@ async fn start(store: &Store, today: &str) -> (Server, Staff) {
 async fn draft_policy(server: &Server, admin: &Staff, unit: i64, title: &str, body: &str) -> i64 {
     let u = unit.to_string();
     let resp = admin
-        .post_form(server, "/staff/items", &[("unit_id", &u), ("title", title), ("body", body), ("art20", "normative_document"), ("genre", "measures"), ("subject", "general_affairs"), ("formed_on", "2026-02-27"), ("doc_no", "汝政〔2026〕4号")])
+        .post_form(
+            server,
+            "/staff/items",
+            &[
+                ("unit_id", &u),
+                ("title", title),
+                ("body", body),
+                ("art20", "normative_document"),
+                ("genre", "measures"),
+                ("subject", "general_affairs"),
+                ("formed_on", "2026-02-27"),
+                ("doc_no", "汝政〔2026〕4号"),
+            ],
+        )
         .await;
     assert_eq!(resp.status().as_u16(), 303, "{}", resp.text().await.unwrap_or_default());
     let id: i64 = resp.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
@@ -38,7 +51,14 @@ async fn a_normative_document_needs_its_interpretation_or_a_recorded_deferral_wh
         assert!(store.cli(&["user", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD]).status.success());
         let (server, admin) = start(&store, "2026-03-02").await;
         let unit = create_unit(&server, &admin, "汝州市住房和城乡建设局", 21).await;
-        let policy = draft_policy(&server, &admin, unit, "汝州市城镇老旧小区改造资金管理办法", "<p>第一条 为规范城镇老旧小区改造资金管理，制定本办法。</p>").await;
+        let policy = draft_policy(
+            &server,
+            &admin,
+            unit,
+            "汝州市城镇老旧小区改造资金管理办法",
+            "<p>第一条 为规范城镇老旧小区改造资金管理，制定本办法。</p>",
+        )
+        .await;
 
         // Refused without an approved interpretation, with a clear message.
         let refused = admin.post_form(&server, &format!("/staff/items/{policy}/approve"), &[]).await;
@@ -47,14 +67,35 @@ async fn a_normative_document_needs_its_interpretation_or_a_recorded_deferral_wh
         assert!(msg.contains("三同步") && msg.contains("政策解读"), "{msg}");
         assert_eq!(client().get(server.url(&format!("/items/{policy}"))).send().await.unwrap().status().as_u16(), 404);
         let page = text(&server, &admin.client, &format!("/staff/items/{policy}")).await;
-        assert!(page.contains("延期发布解读的理由") && page.contains("尚无关联的政策解读"), "the reviewer is offered the deferral");
+        assert!(
+            page.contains("延期发布解读的理由") && page.contains("尚无关联的政策解读"),
+            "the reviewer is offered the deferral"
+        );
         // A deferral needs a reason and a date later than today.
-        let r = admin.post_form(&server, &format!("/staff/items/{policy}/approve"), &[("deferral_reason", "图解材料制作中"), ("deferral_by", "2026-03-02")]).await;
+        let r = admin
+            .post_form(
+                &server,
+                &format!("/staff/items/{policy}/approve"),
+                &[("deferral_reason", "图解材料制作中"), ("deferral_by", "2026-03-02")],
+            )
+            .await;
         assert!(r.status().is_client_error());
-        let r = admin.post_form(&server, &format!("/staff/items/{policy}/approve"), &[("deferral_reason", ""), ("deferral_by", "2026-03-20")]).await;
+        let r = admin
+            .post_form(
+                &server,
+                &format!("/staff/items/{policy}/approve"),
+                &[("deferral_reason", ""), ("deferral_by", "2026-03-20")],
+            )
+            .await;
         assert!(r.status().is_client_error());
         // With a reason and a later date it publishes, and the deferral is tracked.
-        let r = admin.post_form(&server, &format!("/staff/items/{policy}/approve"), &[("deferral_reason", "图解材料制作中"), ("deferral_by", "2026-03-20")]).await;
+        let r = admin
+            .post_form(
+                &server,
+                &format!("/staff/items/{policy}/approve"),
+                &[("deferral_reason", "图解材料制作中"), ("deferral_by", "2026-03-20")],
+            )
+            .await;
         assert_eq!(r.status().as_u16(), 303);
         let public = text(&server, &client(), &format!("/items/{policy}")).await;
         assert!(public.contains("应于 2026-03-20 前发布") && !public.contains("已逾期"), "not late yet");
@@ -74,32 +115,76 @@ async fn a_normative_document_needs_its_interpretation_or_a_recorded_deferral_wh
         assert!(public.contains("已逾期"));
 
         // With an approved interpretation linked by item id: no deferral needed; published together.
-        let policy2 = draft_policy(&server, &admin, unit, "汝州市既有住宅加装电梯实施办法", "<p>第一条 为方便群众出行，规范既有住宅加装电梯工作，制定本办法。</p>").await;
+        let policy2 = draft_policy(
+            &server,
+            &admin,
+            unit,
+            "汝州市既有住宅加装电梯实施办法",
+            "<p>第一条 为方便群众出行，规范既有住宅加装电梯工作，制定本办法。</p>",
+        )
+        .await;
         let p2 = policy2.to_string();
         let r = admin
             .post_form(
                 &server,
                 "/staff/interpretations",
-                &[("policy_item_id", &p2), ("title", "一图读懂既有住宅加装电梯"), ("form", "qa"), ("s_Background", "老旧住宅无电梯，老年人上下楼难。"), ("s_MainContent", "加装电梯须经本单元业主表决同意，财政给予每部电梯补助。")],
+                &[
+                    ("policy_item_id", &p2),
+                    ("title", "一图读懂既有住宅加装电梯"),
+                    ("form", "qa"),
+                    ("s_Background", "老旧住宅无电梯，老年人上下楼难。"),
+                    ("s_MainContent", "加装电梯须经本单元业主表决同意，财政给予每部电梯补助。"),
+                ],
             )
             .await;
         assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap_or_default());
         let list = text(&server, &admin.client, "/staff/interpretations").await;
-        let iid: i64 = list.split("action=\"/staff/interpretations/").nth(1).and_then(|s| s.split('"').next()).and_then(|s| s.parse().ok()).expect("a draft to approve");
-        assert_eq!(admin.post_form(&server, &format!("/staff/interpretations/{iid}"), &[("action", "approve")]).await.status().as_u16(), 303);
-        assert!(text(&server, &admin.client, &format!("/staff/items/{policy2}")).await.contains("已审核，将随本文件同时发布"));
-        assert_eq!(admin.post_form(&server, &format!("/staff/items/{policy2}/approve"), &[]).await.status().as_u16(), 303);
+        let iid: i64 = list
+            .split("action=\"/staff/interpretations/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .expect("a draft to approve");
+        assert_eq!(
+            admin
+                .post_form(&server, &format!("/staff/interpretations/{iid}"), &[("action", "approve")])
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
+        assert!(
+            text(&server, &admin.client, &format!("/staff/items/{policy2}"))
+                .await
+                .contains("已审核，将随本文件同时发布")
+        );
+        assert_eq!(
+            admin.post_form(&server, &format!("/staff/items/{policy2}/approve"), &[]).await.status().as_u16(),
+            303
+        );
         let public = text(&server, &client(), &format!("/items/{policy2}")).await;
         let link = public.find(&format!("/interpretations/{iid}")).expect("the policy page links its interpretation");
-        assert!(link < public.find("<article").unwrap() && link < public.find("索引号").unwrap(), "interpretations first");
+        assert!(
+            link < public.find("<article").unwrap() && link < public.find("索引号").unwrap(),
+            "interpretations first"
+        );
         let back = text(&server, &client(), &format!("/interpretations/{iid}")).await;
         assert!(back.contains(&format!("href=\"/items/{policy2}\"")), "the interpretation links back");
         // Search finds both.
         let start = Instant::now();
         loop {
-            let v: serde_json::Value = client().get(server.url("/api/v1/search?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF")).send().await.unwrap().json().await.unwrap();
+            let v: serde_json::Value = client()
+                .get(server.url("/api/v1/search?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             let urls: Vec<&str> = v["hits"].as_array().unwrap().iter().filter_map(|h| h["url"].as_str()).collect();
-            if urls.contains(&format!("/items/{policy2}").as_str()) && urls.contains(&format!("/interpretations/{iid}").as_str()) {
+            if urls.contains(&format!("/items/{policy2}").as_str())
+                && urls.contains(&format!("/interpretations/{iid}").as_str())
+            {
                 break;
             }
             assert!(start.elapsed() < Duration::from_secs(10), "search finds the policy and its interpretation: {v}");

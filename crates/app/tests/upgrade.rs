@@ -8,7 +8,11 @@ use common::*;
 
 fn fixtures() -> Vec<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/releases");
-    let mut v: Vec<_> = std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "db")).collect()).unwrap_or_default();
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "db")).collect()
+        })
+        .unwrap_or_default();
     v.sort();
     v
 }
@@ -48,13 +52,33 @@ async fn make_release_fixture() {
     let c = client();
     let mut ids = vec![];
     for i in 0..3 {
-        let body: serde_json::Value = c.post(server.url("/api/v1/applications")).json(&application_json(700 + i, None)).send().await.unwrap().json().await.unwrap();
+        let body: serde_json::Value = c
+            .post(server.url("/api/v1/applications"))
+            .json(&application_json(700 + i, None))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         ids.push(body["tracking_code"].as_str().unwrap().to_string());
     }
     let queue: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
     let first = queue[0]["application_id"].as_i64().unwrap();
-    admin.post_form(&server, &format!("/staff/applications/{first}/route"), &[("unit_id", &unit.to_string()), ("reason", "")]).await;
-    let r = admin.post_form(&server, &format!("/staff/applications/{first}/step"), &[("action", "answer"), ("date", "2026-06-01"), ("outcome", "disclosed")]).await;
+    admin
+        .post_form(
+            &server,
+            &format!("/staff/applications/{first}/route"),
+            &[("unit_id", &unit.to_string()), ("reason", "")],
+        )
+        .await;
+    let r = admin
+        .post_form(
+            &server,
+            &format!("/staff/applications/{first}/step"),
+            &[("action", "answer"), ("date", "2026-06-01"), ("outcome", "disclosed")],
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let r = admin.post_form(&server, "/staff/reports", &[("year", "2025"), ("unit_id", &unit.to_string())]).await;
     let report: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();

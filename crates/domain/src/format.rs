@@ -97,17 +97,17 @@ impl ApplicantColumn {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Table3Row {
-    NewThisYear,            // 一、本年新收政府信息公开申请数量
-    CarriedOver,            // 二、上年结转政府信息公开申请数量
-    Disclosed,              // （一）予以公开
-    PartiallyDisclosed,     // （二）部分公开
-    Withheld(u8),           // （三）不予公开 1..=8
-    Unable(u8),             // （四）无法提供 1..=3
-    NotProcessed(u8),       // （五）不予处理 1..=5
-    OtherHandling,          // （六）其他处理 (2019: one row)
-    OtherHandlingSub(u8),   // （六）其他处理 1..=3 (2021)
-    Total,                  // （七）总计
-    CarriedForward,         // 四、结转下年度继续办理
+    NewThisYear,          // 一、本年新收政府信息公开申请数量
+    CarriedOver,          // 二、上年结转政府信息公开申请数量
+    Disclosed,            // （一）予以公开
+    PartiallyDisclosed,   // （二）部分公开
+    Withheld(u8),         // （三）不予公开 1..=8
+    Unable(u8),           // （四）无法提供 1..=3
+    NotProcessed(u8),     // （五）不予处理 1..=5
+    OtherHandling,        // （六）其他处理 (2019: one row)
+    OtherHandlingSub(u8), // （六）其他处理 1..=3 (2021)
+    Total,                // （七）总计
+    CarriedForward,       // 四、结转下年度继续办理
 }
 
 pub const WITHHELD_REASONS: [&str; 8] = [
@@ -120,11 +120,8 @@ pub const WITHHELD_REASONS: [&str; 8] = [
     "属于行政执法案卷",
     "属于行政查询事项",
 ];
-pub const UNABLE_REASONS: [&str; 3] = [
-    "本机关不掌握相关政府信息",
-    "没有现成信息需要另行制作",
-    "补正后申请内容仍不明确",
-];
+pub const UNABLE_REASONS: [&str; 3] =
+    ["本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确"];
 pub const NOT_PROCESSED_REASONS: [&str; 5] = [
     "信访举报投诉类申请",
     "重复申请",
@@ -141,7 +138,8 @@ pub const OTHER_HANDLING_2021: [&str; 3] = [
 impl Table3Row {
     /// The rows of table 三 in the official order for `format`.
     pub fn rows(format: FormatVersion) -> Vec<Table3Row> {
-        let mut rows = vec![Table3Row::NewThisYear, Table3Row::CarriedOver, Table3Row::Disclosed, Table3Row::PartiallyDisclosed];
+        let mut rows =
+            vec![Table3Row::NewThisYear, Table3Row::CarriedOver, Table3Row::Disclosed, Table3Row::PartiallyDisclosed];
         rows.extend((1..=8).map(Table3Row::Withheld));
         rows.extend((1..=3).map(Table3Row::Unable));
         rows.extend((1..=5).map(Table3Row::NotProcessed));
@@ -158,7 +156,12 @@ impl Table3Row {
     pub fn outcome_rows(format: FormatVersion) -> Vec<Table3Row> {
         Self::rows(format)
             .into_iter()
-            .filter(|r| !matches!(r, Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::Total | Table3Row::CarriedForward))
+            .filter(|r| {
+                !matches!(
+                    r,
+                    Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::Total | Table3Row::CarriedForward
+                )
+            })
             .collect()
     }
 

@@ -28,7 +28,11 @@ pub struct RestoreArgs {
 pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let (config, db) = args.db.open().await?;
     if db.backend == crate::db::Backend::Postgres {
-        anyhow::bail!("for PostgreSQL use pg_dump: pg_dump -Fc '{}' > {}", crate::db::redact(&config.database_url()), args.dest.display());
+        anyhow::bail!(
+            "for PostgreSQL use pg_dump: pg_dump -Fc '{}' > {}",
+            crate::db::redact(&config.database_url()),
+            args.dest.display()
+        );
     }
     if args.dest.exists() {
         anyhow::bail!("{} already exists: choose a new file name", args.dest.display());

@@ -80,7 +80,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchCommand::Report { applications, items } => report_bench(applications, items).await?,
         BenchCommand::Corpus { items, seed, out } => disclosure::corpus(items, seed, &out)?,
         BenchCommand::Import { corpus, data_dir, no_bare } => disclosure::import(&corpus, &data_dir, no_bare).await?,
-        BenchCommand::Search { url, data_dir, rounds } => tokio::task::spawn_blocking(move || disclosure::search(&url, &data_dir, rounds)).await??,
+        BenchCommand::Search { url, data_dir, rounds } => {
+            tokio::task::spawn_blocking(move || disclosure::search(&url, &data_dir, rounds)).await??
+        }
         BenchCommand::Queries => disclosure::print_queries(),
     }
     Ok(ExitCode::SUCCESS)
@@ -97,7 +99,11 @@ mod tempdir {
     pub struct Dir(pub std::path::PathBuf);
     impl Dir {
         pub fn new() -> std::io::Result<Dir> {
-            let p = std::env::temp_dir().join(format!("gongkai-bench-{}-{}", std::process::id(), crate::flows::auth::random_token()[..8].to_string()));
+            let p = std::env::temp_dir().join(format!(
+                "gongkai-bench-{}-{}",
+                std::process::id(),
+                crate::flows::auth::random_token()[..8].to_string()
+            ));
             std::fs::create_dir_all(&p)?;
             Ok(Dir(p))
         }
@@ -114,14 +120,19 @@ mod tempdir {
 async fn generate(db: &Db, unit_id: i64, n: usize, year: i32, finished_share: f64) -> anyhow::Result<()> {
     use gongkai_domain::application::{Clock, Outcome, Status};
     let kinds = ["natural_person", "commercial", "research", "public_interest", "legal_service", "other_org"];
-    let outcomes = [Outcome::Disclosed, Outcome::PartiallyDisclosed, Outcome::Unable(gongkai_domain::application::UnableReason::NotHeld)];
+    let outcomes = [
+        Outcome::Disclosed,
+        Outcome::PartiallyDisclosed,
+        Outcome::Unable(gongkai_domain::application::UnableReason::NotHeld),
+    ];
     let mut tx = db.begin().await?;
     for i in 0..n {
         let received = chrono::NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i % 28) as u32).expect("date");
         let finished = (i as f64 / n as f64) < finished_share;
         let outcome = outcomes[i % 3];
         let status = if finished { Status::Answered { outcome } } else { Status::Received };
-        let state = serde_json::to_string(&flows::application::StoredState { status, clock: Clock::received(received) })?;
+        let state =
+            serde_json::to_string(&flows::application::StoredState { status, clock: Clock::received(received) })?;
         let finished_on = finished.then(|| (received + chrono::Duration::days(10)).to_string());
         sqlx::query(
             "INSERT INTO application (tracking_code, secret_hash, unit_id, channel, received_on, applicant_kind, applicant_name, id_doc_kind, id_number,
@@ -206,7 +217,9 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         let t = Instant::now();
         let scope = db::application::QueueScope::Unit(unit);
         let lines = flows::application::queue(&state, scope, page).await?;
-        let counts = flows::application::counts(&state, scope, flows::application::today()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let counts = flows::application::counts(&state, scope, flows::application::today())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let units = db::org::list_units(&db).await?;
         let html = crate::web::templates::render(&state, &ctx, "applications/queue.html", crate::page! { lines => lines, counts => counts, page_size => page, units => units, scope => None::<String> }).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         full.push(t.elapsed());
@@ -214,7 +227,12 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         assert!(html.0.contains(&open.to_string()));
     }
     let (f, b) = (median(full), median(bare));
-    println!("queue page of a unit with {open} open applications (the 200 most urgent, counts of all), rendered as HTML: median {:.1} ms (bare sqlx fetch of the same page of rows: {:.1} ms; ratio {:.1}×)", ms(f), ms(b), f.as_secs_f64() / b.as_secs_f64());
+    println!(
+        "queue page of a unit with {open} open applications (the 200 most urgent, counts of all), rendered as HTML: median {:.1} ms (bare sqlx fetch of the same page of rows: {:.1} ms; ratio {:.1}×)",
+        ms(f),
+        ms(b),
+        f.as_secs_f64() / b.as_secs_f64()
+    );
     Ok(())
 }
 
@@ -228,7 +246,10 @@ fn checker(files: Vec<std::path::PathBuf>, seconds: u64) -> anyhow::Result<()> {
     } else {
         files
     };
-    let texts: Vec<String> = files.iter().map(|f| crate::export::report_file_text(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))).collect::<Result<_, _>>()?;
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| crate::export::report_file_text(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display())))
+        .collect::<Result<_, _>>()?;
     let bytes: usize = texts.iter().map(String::len).sum();
     // Baseline: a pass over the same text that only counts lines and digits (the floor of any parser).
     let start = Instant::now();
@@ -309,7 +330,11 @@ async fn report_bench(n: usize, items: usize) -> anyhow::Result<()> {
         let t = Instant::now();
         let r = flows::report::compute(&db, None, 2020).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         full.push(t.elapsed());
-        assert_eq!(r.table3.value(gongkai_domain::format::Table3Row::NewThisYear, gongkai_domain::format::ApplicantColumn::Total), n as i64);
+        assert_eq!(
+            r.table3
+                .value(gongkai_domain::format::Table3Row::NewThisYear, gongkai_domain::format::ApplicantColumn::Total),
+            n as i64
+        );
     }
     let (f, b) = (median(full), median(bare));
     println!(

@@ -43,7 +43,8 @@ async fn calendar(db: &DbArgs) -> anyhow::Result<Calendar> {
 pub async fn run(args: CalendarArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         CalendarCommand::Due { date, days } => {
-            let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| anyhow::anyhow!("`{date}` is not a date: write YYYY-MM-DD"))?;
+            let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+                .map_err(|_| anyhow::anyhow!("`{date}` is not a date: write YYYY-MM-DD"))?;
             let cal = calendar(&args.db).await?;
             let due = cal.add_working_days(d, days).map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{due}");
@@ -51,17 +52,24 @@ pub async fn run(args: CalendarArgs) -> anyhow::Result<ExitCode> {
         CalendarCommand::Show { year } => {
             let cal = calendar(&args.db).await?;
             if year < cal.first_year() || year > cal.last_year() {
-                anyhow::bail!("no holiday data for {year}: the calendar covers {}–{}; import it with `gongkai calendar import FILE.csv`", cal.first_year(), cal.last_year());
+                anyhow::bail!(
+                    "no holiday data for {year}: the calendar covers {}–{}; import it with `gongkai calendar import FILE.csv`",
+                    cal.first_year(),
+                    cal.last_year()
+                );
             }
             for d in cal.special_days(year) {
                 println!("{}\t{}\t{}", d.date, d.kind.label(), d.name);
             }
         }
         CalendarCommand::Import { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let (config, db) = args.db.open().await?;
             let state = crate::web::AppState::new(db, config).await?;
-            let report = flows::application::import_calendar(&state, &Actor::system("cli"), &text).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let report = flows::application::import_calendar(&state, &Actor::system("cli"), &text)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("imported {} days", report.imported);
             for c in &report.changed {
                 println!("due date of {} changed: {} -> {}", c.tracking_code, c.before, c.after);

@@ -42,7 +42,8 @@ pub enum ImportWhat {
 fn bar(len: u64, what: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template(&format!("{what} {{bar:40}} {{pos}}/{{len}} ({{per_sec}}, {{eta}})")).unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(&format!("{what} {{bar:40}} {{pos}}/{{len}} ({{per_sec}}, {{eta}})"))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     pb
 }
@@ -70,7 +71,12 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for (line, msg) in &report.bad {
         eprintln!("第{line}行：{msg}");
     }
-    println!("imported {} items; {} already present (same 索引号); {} bad lines", report.imported, report.skipped, report.bad.len());
+    println!(
+        "imported {} items; {} already present (same 索引号); {} bad lines",
+        report.imported,
+        report.skipped,
+        report.bad.len()
+    );
     Ok(if report.bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
@@ -133,7 +139,8 @@ fn check_line(n: usize, raw: &str, base: &Path) -> Result<Ready, String> {
         Err(IndexNumberError::LegacyLocal) => None,
         Err(e) => return Err(format!("索引号“{index_no}”无效：{e}")),
     };
-    let published = NaiveDate::parse_from_str(l.published.trim(), "%Y-%m-%d").map_err(|_| format!("发布日期“{}”无效，应如 2020-09-28", l.published))?;
+    let published = NaiveDate::parse_from_str(l.published.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("发布日期“{}”无效，应如 2020-09-28", l.published))?;
     if l.publisher.trim().is_empty() {
         return Err("缺少发布机构（publisher）".into());
     }
@@ -175,13 +182,23 @@ fn check_line(n: usize, raw: &str, base: &Path) -> Result<Ready, String> {
         flow::check_file(&name, &bytes)?;
         files.push((name, bytes));
     }
-    Ok(Ready { line: n, publisher: l.publisher.trim().to_string(), index_no, index_unit_code, category: l.category.trim().to_string(), row, published, files })
+    Ok(Ready {
+        line: n,
+        publisher: l.publisher.trim().to_string(),
+        index_no,
+        index_unit_code,
+        category: l.category.trim().to_string(),
+        row,
+        published,
+        files,
+    })
 }
 
 /// The Art. 20 item a legacy category names, by code or label.
 fn art20_of(category: &str) -> Option<Art20Category> {
     let c = category.trim();
-    Art20Category::from_code(c).or_else(|| Art20Category::ALL.into_iter().find(|a| a.label() == c || c.contains(a.label())))
+    Art20Category::from_code(c)
+        .or_else(|| Art20Category::ALL.into_iter().find(|a| a.label() == c || c.contains(a.label())))
 }
 
 /// Where an Art. 20 item sits in the standard catalog.
@@ -213,7 +230,8 @@ fn node_code_for(a: Art20Category) -> &'static str {
 pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> anyhow::Result<ImportReport> {
     let actor = Actor::system("import");
     let mut report = ImportReport::default();
-    let lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty()).collect();
+    let lines: Vec<(usize, &str)> =
+        text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty()).collect();
     let pb = if progress { bar(lines.len() as u64, "导入") } else { ProgressBar::hidden() };
     let mut seen: HashSet<String> = HashSet::new();
     let mut units: std::collections::HashMap<String, (i64, String)> =
@@ -222,7 +240,9 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
         let mut ready = vec![];
         for (n, raw) in chunk {
             match check_line(*n, raw, base) {
-                Ok(r) if !seen.insert(r.index_no.clone()) => report.bad.push((*n, format!("索引号“{}”在文件中重复", r.index_no))),
+                Ok(r) if !seen.insert(r.index_no.clone()) => {
+                    report.bad.push((*n, format!("索引号“{}”在文件中重复", r.index_no)))
+                }
                 Ok(r) => ready.push(r),
                 Err(msg) => report.bad.push((*n, msg)),
             }
@@ -253,7 +273,16 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
                         },
                     )
                     .await?;
-                    db::audit::record(&mut tx, &actor, "unit.create", "unit", &id.to_string(), None, Some(&serde_json::json!({"name": r.publisher, "credit_code": code, "by": "import"}))).await?;
+                    db::audit::record(
+                        &mut tx,
+                        &actor,
+                        "unit.create",
+                        "unit",
+                        &id.to_string(),
+                        None,
+                        Some(&serde_json::json!({"name": r.publisher, "credit_code": code, "by": "import"})),
+                    )
+                    .await?;
                     db::audit::feed(&mut tx, "unit.changed", "unit", &id.to_string(), Some(id)).await?;
                     report.new_units.push(r.publisher.clone());
                     units.insert(r.publisher.clone(), (id, code.clone()));
@@ -263,9 +292,12 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
             flow::ensure_catalog(&mut tx, unit_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             r.row.unit_id = unit_id;
             let node_code = art20_of(&r.category).map(node_code_for);
-            r.row.catalog_node_id = db::item::node_id_by_code_or_title(&mut tx, unit_id, node_code.unwrap_or(&r.category)).await?;
+            r.row.catalog_node_id =
+                db::item::node_id_by_code_or_title(&mut tx, unit_id, node_code.unwrap_or(&r.category)).await?;
             let it = flow::DirectItem { row: r.row, index_no: Some(r.index_no.clone()), published_on: r.published };
-            let (id, _) = flow::insert_published(&mut tx, &actor, &code, &it).await.map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
+            let (id, _) = flow::insert_published(&mut tx, &actor, &code, &it)
+                .await
+                .map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
             for (name, bytes) in &r.files {
                 let (name, kind) = flow::check_file(name, bytes).map_err(|e| anyhow::anyhow!(e))?;
                 let sha = crate::flows::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
@@ -273,7 +305,16 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
             }
             report.imported += 1;
         }
-        db::audit::record(&mut tx, &actor, "item.import", "item", "batch", None, Some(&serde_json::json!({"imported_so_far": report.imported}))).await?;
+        db::audit::record(
+            &mut tx,
+            &actor,
+            "item.import",
+            "item",
+            "batch",
+            None,
+            Some(&serde_json::json!({"imported_so_far": report.imported})),
+        )
+        .await?;
         tx.commit().await?;
         pb.inc(chunk.len() as u64);
     }

@@ -94,11 +94,17 @@ pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
     if url.starts_with("sqlite:") {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!("cannot create the data directory {}: {e}. Choose another with --data-dir", config.data_dir.display())
+            anyhow::anyhow!(
+                "cannot create the data directory {}: {e}. Choose another with --data-dir",
+                config.data_dir.display()
+            )
         })?;
         let probe = config.data_dir.join(".write-test");
         std::fs::write(&probe, b"ok").map_err(|e| {
-            anyhow::anyhow!("the data directory {} is not writable: {e}. Fix its permissions or choose another with --data-dir", config.data_dir.display())
+            anyhow::anyhow!(
+                "the data directory {} is not writable: {e}. Fix its permissions or choose another with --data-dir",
+                config.data_dir.display()
+            )
         })?;
         let _ = std::fs::remove_file(probe);
     }

@@ -60,7 +60,13 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn build(db: DbArgs, year: i32, unit: Option<String>, to: OutputFormat, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+async fn build(
+    db: DbArgs,
+    year: i32,
+    unit: Option<String>,
+    to: OutputFormat,
+    output: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let (_config, db) = db.open().await?;
     let unit_id = match unit {
         None => None,
@@ -89,7 +95,9 @@ async fn build(db: DbArgs, year: i32, unit: Option<String>, to: OutputFormat, ou
             std::fs::write(&path, &bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
             eprintln!("wrote {}", path.display());
         }
-        None if matches!(to, OutputFormat::Docx | OutputFormat::Xlsx) => anyhow::bail!("a .docx or .xlsx needs a file: add -o FILE"),
+        None if matches!(to, OutputFormat::Docx | OutputFormat::Xlsx) => {
+            anyhow::bail!("a .docx or .xlsx needs a file: add -o FILE")
+        }
         None => {
             use std::io::Write;
             std::io::stdout().write_all(&bytes)?;
@@ -181,7 +189,14 @@ pub fn check(files: &[PathBuf], json: bool) -> ExitCode {
             match &c.result {
                 Ok((p, f)) => {
                     let e = f.iter().filter(|x| x.severity == Severity::Error).count();
-                    println!("{:<48} {:>6} {:>6} {:>6} {:>6}", c.file, p.report.year, p.report.format.code(), e, f.len() - e);
+                    println!(
+                        "{:<48} {:>6} {:>6} {:>6} {:>6}",
+                        c.file,
+                        p.report.year,
+                        p.report.format.code(),
+                        e,
+                        f.len() - e
+                    );
                 }
                 Err(_) => println!("{:<48} {:>6} {:>6} {:>6} {:>6}", c.file, "-", "-", "无法识别", "-"),
             }

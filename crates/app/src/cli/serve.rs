@@ -25,15 +25,23 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         config.listen = l;
     }
     // Bind first: a port in use is reported before anything is created.
-    let listener = tokio::net::TcpListener::bind(&config.listen)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}. Is another server running there? Use --listen ADDR:PORT", config.listen))?;
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {}: {e}. Is another server running there? Use --listen ADDR:PORT",
+            config.listen
+        )
+    })?;
     let db = super::open_db(&config).await?;
     if args.demo {
         match crate::demo::load(&db).await? {
             Some(password) => {
-                eprintln!("demo data loaded (汝州市). Sign in at http://{}/staff/login as `admin` with password: {password}", config.listen);
-                eprintln!("(unit accounts: e.g. `zfb-clerk` / `zfb-reviewer`, same password; this password is shown only now)");
+                eprintln!(
+                    "demo data loaded (汝州市). Sign in at http://{}/staff/login as `admin` with password: {password}",
+                    config.listen
+                );
+                eprintln!(
+                    "(unit accounts: e.g. `zfb-clerk` / `zfb-reviewer`, same password; this password is shown only now)"
+                );
             }
             None => eprintln!("database is not empty: demo data not loaded again"),
         }

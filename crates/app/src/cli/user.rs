@@ -76,7 +76,9 @@ fn read_password(given: Option<String>) -> anyhow::Result<String> {
 
 fn explain(e: AppError) -> anyhow::Error {
     match e {
-        AppError::Invalid(fields) => anyhow::anyhow!("{}", fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; ")),
+        AppError::Invalid(fields) => {
+            anyhow::anyhow!("{}", fields.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("; "))
+        }
         other => anyhow::anyhow!("{other}"),
     }
 }
@@ -86,15 +88,29 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
     let actor = Actor::system("cli");
     match args.command {
         UserCommand::Add { username, role, unit, name, password } => {
-            let role = Role::parse(&role).ok_or_else(|| anyhow::anyhow!("unknown role `{role}`: use admin, reviewer or clerk"))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("unknown role `{role}`: use admin, reviewer or clerk"))?;
             let unit_id = match unit {
-                Some(u) => Some(db::org::find_unit_by_name(&db, &u).await?.ok_or_else(|| anyhow::anyhow!("no unit named `{u}`"))?.unit_id),
+                Some(u) => Some(
+                    db::org::find_unit_by_name(&db, &u)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("no unit named `{u}`"))?
+                        .unit_id,
+                ),
                 None => None,
             };
             let password = read_password(password)?;
-            let id = flows::auth::add_user(&db, &actor, &username, name.as_deref().unwrap_or(&username), &password, role, unit_id)
-                .await
-                .map_err(explain)?;
+            let id = flows::auth::add_user(
+                &db,
+                &actor,
+                &username,
+                name.as_deref().unwrap_or(&username),
+                &password,
+                role,
+                unit_id,
+            )
+            .await
+            .map_err(explain)?;
             println!("user {username} added (id {id})");
         }
         UserCommand::Passwd { username, password } => {
@@ -105,8 +121,19 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
         UserCommand::List => {
             let units = db::org::list_units(&db).await?;
             for u in db::user::list(&db).await? {
-                let unit = u.unit_id.and_then(|id| units.iter().find(|x| x.unit_id == id)).map(|x| x.name.as_str()).unwrap_or("-");
-                println!("{}\t{}\t{}\t{}\t{}", u.username, u.display_name, u.role, unit, if u.active == 1 { "active" } else { "disabled" });
+                let unit = u
+                    .unit_id
+                    .and_then(|id| units.iter().find(|x| x.unit_id == id))
+                    .map(|x| x.name.as_str())
+                    .unwrap_or("-");
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.username,
+                    u.display_name,
+                    u.role,
+                    unit,
+                    if u.active == 1 { "active" } else { "disabled" }
+                );
             }
         }
     }

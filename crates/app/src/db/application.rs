@@ -108,25 +108,30 @@ pub async fn insert(tx: &mut Tx<'_>, a: &NewApplication) -> Result<i64, sqlx::Er
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE application_id = $1")))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM application WHERE application_id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
 }
 
-
 pub async fn get_by_tracking(db: &Db, code: &str) -> Result<Option<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE tracking_code = $1")))
-        .bind(code.to_string())
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM application WHERE tracking_code = $1"
+    )))
+    .bind(code.to_string())
+    .fetch_optional(&db.pool)
+    .await
 }
 
 pub async fn find_by_idempotency(db: &Db, key: &str) -> Result<Option<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE idempotency_key = $1")))
-        .bind(key.to_string())
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM application WHERE idempotency_key = $1"
+    )))
+    .bind(key.to_string())
+    .fetch_optional(&db.pool)
+    .await
 }
 
 /// The open applications of a unit (or of every unit, or the unassigned ones), soonest due first.
@@ -181,7 +186,9 @@ pub async fn queue_counts(db: &Db, unit: QueueScope, today: &str, soon: &str) ->
     .await?;
     // PostgreSQL's SUM of integers is BIGINT for INTEGER columns but NUMERIC for BIGINT ones:
     // read either.
-    let num = |i: usize| -> Result<i64, sqlx::Error> { row.try_get::<i64, _>(i).or_else(|_| row.try_get::<f64, _>(i).map(|f| f as i64)) };
+    let num = |i: usize| -> Result<i64, sqlx::Error> {
+        row.try_get::<i64, _>(i).or_else(|_| row.try_get::<f64, _>(i).map(|f| f as i64))
+    };
     Ok(QueueCounts { open: num(0)?, overdue: num(1)?, due_soon: num(2)?, unassigned: num(3)? })
 }
 
@@ -246,9 +253,11 @@ pub enum QueueScope {
 }
 
 pub async fn open_all(db: &Db) -> Result<Vec<ApplicationRow>, sqlx::Error> {
-    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM application WHERE finished_on IS NULL ORDER BY application_id")))
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM application WHERE finished_on IS NULL ORDER BY application_id"
+    )))
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// Write the new state; `expected_status` guards against a concurrent change (optimistic lock).
@@ -322,7 +331,6 @@ pub async fn events(db: &Db, application_id: i64) -> Result<Vec<EventRow>, sqlx:
     .fetch_all(&db.pool)
     .await
 }
-
 
 // --- attachments ---
 
@@ -458,7 +466,14 @@ pub async fn review_cases_for(db: &Db, application_id: i64) -> Result<Vec<Review
 // --- reminders: in-app notifications and the e-mail outbox, deduplicated across nodes ---
 
 /// Insert unless the same reminder was already made (by this node or another). True if new.
-pub async fn notify_once(tx: &mut Tx<'_>, unit_id: Option<i64>, for_office: bool, message: &str, link: &str, dedupe_key: &str) -> Result<bool, sqlx::Error> {
+pub async fn notify_once(
+    tx: &mut Tx<'_>,
+    unit_id: Option<i64>,
+    for_office: bool,
+    message: &str,
+    link: &str,
+    dedupe_key: &str,
+) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
         "INSERT INTO notification (unit_id, for_office, message, link, dedupe_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (dedupe_key) DO NOTHING",
@@ -474,7 +489,13 @@ pub async fn notify_once(tx: &mut Tx<'_>, unit_id: Option<i64>, for_office: bool
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn enqueue_mail(tx: &mut Tx<'_>, to: &str, subject: &str, body: &str, dedupe_key: &str) -> Result<(), sqlx::Error> {
+pub async fn enqueue_mail(
+    tx: &mut Tx<'_>,
+    to: &str,
+    subject: &str,
+    body: &str,
+    dedupe_key: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO outbox (to_addr, subject, body, dedupe_key, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING",
     )
@@ -498,7 +519,12 @@ pub struct NotificationRow {
     pub created_at: String,
 }
 
-pub async fn notifications(db: &Db, unit_id: Option<i64>, office: bool, limit: i64) -> Result<Vec<NotificationRow>, sqlx::Error> {
+pub async fn notifications(
+    db: &Db,
+    unit_id: Option<i64>,
+    office: bool,
+    limit: i64,
+) -> Result<Vec<NotificationRow>, sqlx::Error> {
     sqlx::query_as::<_, NotificationRow>(
         "SELECT notification_id, unit_id, for_office, message, link, created_at FROM notification
          WHERE ($1 = 1 AND for_office = 1) OR ($2 IS NOT NULL AND unit_id = $2) ORDER BY notification_id DESC LIMIT $3",
@@ -527,8 +553,20 @@ pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<MailRow>, sqlx::Erro
 
 pub async fn mark_mail(db: &Db, outbox_id: i64, error: Option<&str>) -> Result<(), sqlx::Error> {
     match error {
-        None => sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE outbox_id = $2").bind(now_text()).bind(outbox_id).execute(&db.pool).await?,
-        Some(e) => sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = $2").bind(e.to_string()).bind(outbox_id).execute(&db.pool).await?,
+        None => {
+            sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE outbox_id = $2")
+                .bind(now_text())
+                .bind(outbox_id)
+                .execute(&db.pool)
+                .await?
+        }
+        Some(e) => {
+            sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1 WHERE outbox_id = $2")
+                .bind(e.to_string())
+                .bind(outbox_id)
+                .execute(&db.pool)
+                .await?
+        }
     };
     Ok(())
 }
@@ -553,11 +591,20 @@ pub async fn put_holiday(tx: &mut Tx<'_>, day: &str, kind: &str, name: &str) -> 
 // --- idempotency (double submission creates one record) ---
 
 pub async fn idempotent_response(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query("SELECT response_json FROM idempotency WHERE idem_key = $1").bind(key.to_string()).fetch_optional(&db.pool).await?;
+    let row = sqlx::query("SELECT response_json FROM idempotency WHERE idem_key = $1")
+        .bind(key.to_string())
+        .fetch_optional(&db.pool)
+        .await?;
     row.map(|r| r.try_get(0)).transpose()
 }
 
-pub async fn put_idempotent(tx: &mut Tx<'_>, key: &str, object_type: &str, object_id: &str, response_json: &str) -> Result<(), sqlx::Error> {
+pub async fn put_idempotent(
+    tx: &mut Tx<'_>,
+    key: &str,
+    object_type: &str,
+    object_id: &str,
+    response_json: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO idempotency (idem_key, object_type, object_id, response_json, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(key.to_string())
         .bind(object_type.to_string())
@@ -577,7 +624,12 @@ pub async fn purge_idempotency(db: &Db, before: &str) -> Result<(), sqlx::Error>
 
 /// Applications by the same applicant (ID document number) received in the same calendar month
 /// before `application_id` — the earlier 件 of 按件计收 (国办函〔2020〕109号).
-pub async fn earlier_same_month(db: &Db, id_number: &str, month_prefix: &str, application_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn earlier_same_month(
+    db: &Db,
+    id_number: &str,
+    month_prefix: &str,
+    application_id: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) FROM application WHERE id_number = $1 AND received_on LIKE $2 AND application_id < $3")
         .bind(id_number.to_string())
         .bind(format!("{month_prefix}%"))

@@ -37,15 +37,23 @@ pub async fn record(
 }
 
 /// Append to the change feed (what changed, for the search indexer and the reminders of every node).
-pub async fn feed(tx: &mut Tx<'_>, kind: &str, object_type: &str, object_id: &str, unit_id: Option<i64>) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO change_feed (created_at, kind, object_type, object_id, unit_id) VALUES ($1, $2, $3, $4, $5)")
-        .bind(now_text())
-        .bind(kind.to_string())
-        .bind(object_type.to_string())
-        .bind(object_id.to_string())
-        .bind(unit_id)
-        .execute(&mut **tx)
-        .await?;
+pub async fn feed(
+    tx: &mut Tx<'_>,
+    kind: &str,
+    object_type: &str,
+    object_id: &str,
+    unit_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO change_feed (created_at, kind, object_type, object_id, unit_id) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now_text())
+    .bind(kind.to_string())
+    .bind(object_type.to_string())
+    .bind(object_id.to_string())
+    .bind(unit_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -99,7 +107,6 @@ pub async fn list(db: &Db, f: &AuditFilter) -> Result<Vec<AuditRow>, sqlx::Error
     .await?;
     Ok(rows)
 }
-
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct FeedRow {

@@ -85,11 +85,17 @@ pub async fn insert_message(tx: &mut Tx<'_>, m: &NewMessage<'_>) -> Result<i64, 
 }
 
 pub async fn message(db: &Db, id: i64) -> Result<Option<MessageRow>, sqlx::Error> {
-    sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(format!("{M_SELECT} WHERE m.message_id = $1"))).bind(id).fetch_optional(&db.pool).await
+    sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(format!("{M_SELECT} WHERE m.message_id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 pub async fn message_tx(tx: &mut Tx<'_>, id: i64) -> Result<Option<MessageRow>, sqlx::Error> {
-    sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(format!("{M_SELECT} WHERE m.message_id = $1"))).bind(id).fetch_optional(&mut **tx).await
+    sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(format!("{M_SELECT} WHERE m.message_id = $1")))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 pub async fn message_by_code(db: &Db, code: &str) -> Result<Option<MessageRow>, sqlx::Error> {
@@ -135,7 +141,9 @@ pub struct MessageDates {
 }
 
 pub async fn message_dates(db: &Db) -> Result<Vec<MessageDates>, sqlx::Error> {
-    sqlx::query_as::<_, MessageDates>("SELECT unit_id, kind, status, submitted_on, due_on, answered_on FROM message").fetch_all(&db.pool).await
+    sqlx::query_as::<_, MessageDates>("SELECT unit_id, kind, status, submitted_on, due_on, answered_on FROM message")
+        .fetch_all(&db.pool)
+        .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -169,7 +177,12 @@ pub async fn update_message(
 }
 
 pub async fn rate_message(tx: &mut Tx<'_>, id: i64, rating: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE message SET rating = $1, updated_at = $2 WHERE message_id = $3").bind(rating).bind(now_text()).bind(id).execute(&mut **tx).await?;
+    sqlx::query("UPDATE message SET rating = $1, updated_at = $2 WHERE message_id = $3")
+        .bind(rating)
+        .bind(now_text())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -185,10 +198,20 @@ pub struct FaqRow {
 }
 
 pub async fn faqs(db: &Db) -> Result<Vec<FaqRow>, sqlx::Error> {
-    sqlx::query_as::<_, FaqRow>("SELECT faq_id, question, answer, message_id, sort_order FROM faq ORDER BY sort_order, faq_id").fetch_all(&db.pool).await
+    sqlx::query_as::<_, FaqRow>(
+        "SELECT faq_id, question, answer, message_id, sort_order FROM faq ORDER BY sort_order, faq_id",
+    )
+    .fetch_all(&db.pool)
+    .await
 }
 
-pub async fn insert_faq(tx: &mut Tx<'_>, question: &str, answer: &str, message_id: Option<i64>, sort_order: i64) -> Result<i64, sqlx::Error> {
+pub async fn insert_faq(
+    tx: &mut Tx<'_>,
+    question: &str,
+    answer: &str,
+    message_id: Option<i64>,
+    sort_order: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("INSERT INTO faq (question, answer, message_id, sort_order, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING faq_id")
         .bind(question.to_string())
         .bind(answer.to_string())
@@ -228,7 +251,15 @@ pub async fn concerns(db: &Db, year: Option<i32>) -> Result<Vec<ConcernRow>, sql
     .await
 }
 
-pub async fn insert_concern(tx: &mut Tx<'_>, kind: &str, held_on: &str, title: &str, link: &str, unit_id: Option<i64>, summary: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_concern(
+    tx: &mut Tx<'_>,
+    kind: &str,
+    held_on: &str,
+    title: &str,
+    link: &str,
+    unit_id: Option<i64>,
+    summary: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO concern_response (kind, held_on, title, link, unit_id, summary, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING concern_response_id",
     )
@@ -269,7 +300,11 @@ const I_SELECT: &str = "SELECT i.interpretation_id, i.policy_ref, i.policy_title
     i.status, i.deferral_reason, i.deferral_by, i.policy_published_on, i.published_on, i.policy_item_id FROM interpretation i LEFT JOIN unit u ON u.unit_id = i.unit_id";
 
 /// The interpretations linked to a policy item (or, for legacy rows, naming its 索引号).
-pub async fn interpretations_for_item(db: &Db, item_id: i64, index_no: Option<&str>) -> Result<Vec<InterpretationRow>, sqlx::Error> {
+pub async fn interpretations_for_item(
+    db: &Db,
+    item_id: i64,
+    index_no: Option<&str>,
+) -> Result<Vec<InterpretationRow>, sqlx::Error> {
     sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!(
         "{I_SELECT} WHERE i.policy_item_id = $1 OR (i.policy_item_id IS NULL AND $2 IS NOT NULL AND i.policy_ref = $2) ORDER BY i.interpretation_id"
     )))
@@ -287,7 +322,11 @@ pub async fn interpretations_for_item_tx(tx: &mut Tx<'_>, item_id: i64) -> Resul
 }
 
 /// Published interpretations with an id above `after` (for the search index), in id order.
-pub async fn published_interpretations_after(db: &Db, after: i64, limit: i64) -> Result<Vec<InterpretationRow>, sqlx::Error> {
+pub async fn published_interpretations_after(
+    db: &Db,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<InterpretationRow>, sqlx::Error> {
     sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!(
         "{I_SELECT} WHERE i.status = 'published' AND i.interpretation_id > $1 ORDER BY i.interpretation_id LIMIT $2"
     )))
@@ -307,10 +346,16 @@ pub async fn interpretations(db: &Db, policy_ref: Option<&str>) -> Result<Vec<In
 }
 
 pub async fn interpretation(db: &Db, id: i64) -> Result<Option<InterpretationRow>, sqlx::Error> {
-    sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!("{I_SELECT} WHERE i.interpretation_id = $1"))).bind(id).fetch_optional(&db.pool).await
+    sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!("{I_SELECT} WHERE i.interpretation_id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
-pub async fn interpretations_for_policy_tx(tx: &mut Tx<'_>, policy_ref: &str) -> Result<Vec<InterpretationRow>, sqlx::Error> {
+pub async fn interpretations_for_policy_tx(
+    tx: &mut Tx<'_>,
+    policy_ref: &str,
+) -> Result<Vec<InterpretationRow>, sqlx::Error> {
     sqlx::query_as::<_, InterpretationRow>(sqlx::AssertSqlSafe(format!("{I_SELECT} WHERE i.policy_ref = $1")))
         .bind(policy_ref.to_string())
         .fetch_all(&mut **tx)
@@ -358,7 +403,12 @@ pub async fn insert_interpretation(tx: &mut Tx<'_>, i: &NewInterpretation<'_>) -
     .await
 }
 
-pub async fn set_interpretation_status(tx: &mut Tx<'_>, id: i64, status: &str, published_on: Option<&str>) -> Result<u64, sqlx::Error> {
+pub async fn set_interpretation_status(
+    tx: &mut Tx<'_>,
+    id: i64,
+    status: &str,
+    published_on: Option<&str>,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("UPDATE interpretation SET status = $1, published_on = COALESCE($2, published_on), updated_at = $3 WHERE interpretation_id = $4")
         .bind(status.to_string())
         .bind(published_on.map(str::to_string))
@@ -403,12 +453,22 @@ pub async fn record_deferral(
 
 /// Interpretations not yet linked to a disclosure item (demo data and legacy records).
 pub async fn unlinked_interpretations(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
-    let rows = sqlx::query("SELECT interpretation_id FROM interpretation WHERE policy_item_id IS NULL ORDER BY interpretation_id").fetch_all(&db.pool).await?;
+    let rows = sqlx::query(
+        "SELECT interpretation_id FROM interpretation WHERE policy_item_id IS NULL ORDER BY interpretation_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     rows.into_iter().map(|r| sqlx::Row::try_get(&r, 0)).collect()
 }
 
 /// Link an interpretation to the policy item it interprets (its 索引号 and title follow).
-pub async fn link_interpretation(tx: &mut Tx<'_>, interpretation_id: i64, item_id: i64, index_no: &str, title: &str) -> Result<(), sqlx::Error> {
+pub async fn link_interpretation(
+    tx: &mut Tx<'_>,
+    interpretation_id: i64,
+    item_id: i64,
+    index_no: &str,
+    title: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE interpretation SET policy_item_id = $1, policy_ref = $2, policy_title = $3 WHERE interpretation_id = $4")
         .bind(item_id)
         .bind(index_no.to_string())

@@ -46,7 +46,11 @@ pub async fn insert_node(
 }
 
 pub async fn count_nodes_tx(tx: &mut Tx<'_>, unit_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM catalog_node WHERE unit_id = $1").bind(unit_id).fetch_one(&mut **tx).await?.try_get(0)
+    sqlx::query("SELECT COUNT(*) FROM catalog_node WHERE unit_id = $1")
+        .bind(unit_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)
 }
 
 pub async fn nodes_of_unit(db: &Db, unit_id: i64) -> Result<Vec<CatalogNodeRow>, sqlx::Error> {
@@ -59,17 +63,21 @@ pub async fn nodes_of_unit(db: &Db, unit_id: i64) -> Result<Vec<CatalogNodeRow>,
 }
 
 pub async fn get_node(db: &Db, id: i64) -> Result<Option<CatalogNodeRow>, sqlx::Error> {
-    sqlx::query_as::<_, CatalogNodeRow>(sqlx::AssertSqlSafe(format!("SELECT {NODE_COLUMNS} FROM catalog_node WHERE catalog_node_id = $1")))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as::<_, CatalogNodeRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {NODE_COLUMNS} FROM catalog_node WHERE catalog_node_id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
 }
 
 pub async fn get_node_tx(tx: &mut Tx<'_>, id: i64) -> Result<Option<CatalogNodeRow>, sqlx::Error> {
-    sqlx::query_as::<_, CatalogNodeRow>(sqlx::AssertSqlSafe(format!("SELECT {NODE_COLUMNS} FROM catalog_node WHERE catalog_node_id = $1")))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
+    sqlx::query_as::<_, CatalogNodeRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {NODE_COLUMNS} FROM catalog_node WHERE catalog_node_id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 pub async fn update_node_title(tx: &mut Tx<'_>, id: i64, title: &str) -> Result<u64, sqlx::Error> {
@@ -250,7 +258,13 @@ pub async fn set_status(tx: &mut Tx<'_>, item_id: i64, status: &str, reason: &st
 }
 
 /// Mark an item 失效 / 废止 from a day.
-pub async fn set_expired(tx: &mut Tx<'_>, item_id: i64, validity: &str, on: &str, reason: &str) -> Result<u64, sqlx::Error> {
+pub async fn set_expired(
+    tx: &mut Tx<'_>,
+    item_id: i64,
+    validity: &str,
+    on: &str,
+    reason: &str,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("UPDATE item SET status = 'expired', validity = $1, validity_end = $2, status_reason = $3, updated_at = $4 WHERE item_id = $5")
         .bind(validity.to_string())
         .bind(on.to_string())
@@ -326,16 +340,26 @@ pub async fn reserve_serial(tx: &mut Tx<'_>, unit_id: i64, year: i64, serial: i6
 }
 
 pub async fn index_no_taken(tx: &mut Tx<'_>, index_no: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM item WHERE index_no = $1").bind(index_no.to_string()).fetch_one(&mut **tx).await?.try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM item WHERE index_no = $1")
+        .bind(index_no.to_string())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
     Ok(n > 0)
 }
 
 pub async fn get_item(db: &Db, item_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
-    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id = $1"))).bind(item_id).fetch_optional(&db.pool).await
+    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id = $1")))
+        .bind(item_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 pub async fn get_item_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
-    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id = $1"))).bind(item_id).fetch_optional(&mut **tx).await
+    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id = $1")))
+        .bind(item_id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 pub async fn get_items(db: &Db, ids: &[i64]) -> Result<Vec<ItemRow>, sqlx::Error> {
@@ -344,7 +368,9 @@ pub async fn get_items(db: &Db, ids: &[i64]) -> Result<Vec<ItemRow>, sqlx::Error
     }
     // Only integers go into the SQL text.
     let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id IN ({list})"))).fetch_all(&db.pool).await
+    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id IN ({list})")))
+        .fetch_all(&db.pool)
+        .await
 }
 
 /// Public items (published or expired) after `after_id`, by id: the reindex walks them in pages.
@@ -359,11 +385,19 @@ pub async fn public_items_after(db: &Db, after_id: i64, limit: i64) -> Result<Ve
 }
 
 pub async fn count_public(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COUNT(*) FROM item WHERE status IN ('published', 'expired')").fetch_one(&db.pool).await?.try_get(0)
+    sqlx::query("SELECT COUNT(*) FROM item WHERE status IN ('published', 'expired')")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)
 }
 
 /// Staff lists: a unit's items (or all for the office), optionally one status.
-pub async fn list_staff(db: &Db, unit_id: Option<i64>, status: Option<&str>, limit: i64) -> Result<Vec<ItemBrief>, sqlx::Error> {
+pub async fn list_staff(
+    db: &Db,
+    unit_id: Option<i64>,
+    status: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ItemBrief>, sqlx::Error> {
     sqlx::query_as::<_, ItemBrief>(sqlx::AssertSqlSafe(format!(
         "{BRIEF_SELECT} WHERE ($1 IS NULL OR i.unit_id = $1) AND ($2 IS NULL OR i.status = $2) ORDER BY i.updated_at DESC, i.item_id DESC LIMIT $3"
     )))
@@ -431,10 +465,12 @@ pub async fn public_counts_by_node(db: &Db, unit_id: i64) -> Result<Vec<(i64, i6
 
 /// Sitemap: every public item's id and last change.
 pub async fn sitemap_entries(db: &Db, limit: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT item_id, updated_at FROM item WHERE status IN ('published', 'expired') ORDER BY item_id DESC LIMIT $1")
-        .bind(limit)
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT item_id, updated_at FROM item WHERE status IN ('published', 'expired') ORDER BY item_id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
     rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
@@ -466,7 +502,12 @@ pub async fn count_rows(db: &Db, unit_id: Option<i64>, until: &str) -> Result<Ve
 
 /// Items published in a period, grouped by their channel list (few distinct lists, however many
 /// items): the annual report's counts by channel are folded from these.
-pub async fn channel_groups(db: &Db, unit_id: Option<i64>, from: &str, to: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn channel_groups(
+    db: &Db,
+    unit_id: Option<i64>,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT channels, COUNT(*) FROM item
          WHERE status IN ('published', 'expired') AND ($1 IS NULL OR unit_id = $1) AND published_on >= $2 AND published_on <= $3
@@ -496,7 +537,11 @@ pub async fn node_id_by_code_or_title(tx: &mut Tx<'_>, unit_id: i64, key: &str) 
 }
 
 pub async fn credit_code_taken(tx: &mut Tx<'_>, code: &str) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM unit WHERE credit_code = $1").bind(code.to_string()).fetch_one(&mut **tx).await?.try_get(0)?;
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM unit WHERE credit_code = $1")
+        .bind(code.to_string())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get(0)?;
     Ok(n > 0)
 }
 
@@ -564,11 +609,20 @@ pub struct AttachmentTextRow {
     pub masked_from: Option<i64>,
 }
 
-const AT_SELECT: &str = "SELECT t.attachment_id, t.item_id, a.filename, t.text, t.masked_text, t.findings, t.staff_only, t.masked_from
+const AT_SELECT: &str =
+    "SELECT t.attachment_id, t.item_id, a.filename, t.text, t.masked_text, t.findings, t.staff_only, t.masked_from
     FROM item_attachment_text t JOIN attachment a ON a.attachment_id = t.attachment_id";
 
 #[allow(clippy::too_many_arguments)]
-pub async fn insert_attachment_text(tx: &mut Tx<'_>, attachment_id: i64, item_id: i64, text: &str, masked_text: &str, findings: i64, masked_from: Option<i64>) -> Result<(), sqlx::Error> {
+pub async fn insert_attachment_text(
+    tx: &mut Tx<'_>,
+    attachment_id: i64,
+    item_id: i64,
+    text: &str,
+    masked_text: &str,
+    findings: i64,
+    masked_from: Option<i64>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO item_attachment_text (attachment_id, item_id, text, masked_text, findings, staff_only, masked_from, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)")
         .bind(attachment_id)
         .bind(item_id)
@@ -583,24 +637,44 @@ pub async fn insert_attachment_text(tx: &mut Tx<'_>, attachment_id: i64, item_id
 }
 
 pub async fn attachment_texts_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Vec<AttachmentTextRow>, sqlx::Error> {
-    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"))).bind(item_id).fetch_all(&mut **tx).await
+    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!(
+        "{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"
+    )))
+    .bind(item_id)
+    .fetch_all(&mut **tx)
+    .await
 }
 
 pub async fn attachment_texts(db: &Db, item_id: i64) -> Result<Vec<AttachmentTextRow>, sqlx::Error> {
-    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"))).bind(item_id).fetch_all(&db.pool).await
+    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!(
+        "{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"
+    )))
+    .bind(item_id)
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn attachment_text_tx(tx: &mut Tx<'_>, attachment_id: i64) -> Result<Option<AttachmentTextRow>, sqlx::Error> {
-    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.attachment_id = $1"))).bind(attachment_id).fetch_optional(&mut **tx).await
+    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.attachment_id = $1")))
+        .bind(attachment_id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
 pub async fn set_attachment_staff_only(tx: &mut Tx<'_>, attachment_id: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("UPDATE item_attachment_text SET staff_only = 1 WHERE attachment_id = $1").bind(attachment_id).execute(&mut **tx).await?.rows_affected())
+    Ok(sqlx::query("UPDATE item_attachment_text SET staff_only = 1 WHERE attachment_id = $1")
+        .bind(attachment_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
 }
 
 /// Attachments of the item that the public may not have (originals holding personal data).
 pub async fn staff_only_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT attachment_id FROM item_attachment_text WHERE item_id = $1 AND staff_only = 1").bind(item_id).fetch_all(&db.pool).await
+    sqlx::query_scalar("SELECT attachment_id FROM item_attachment_text WHERE item_id = $1 AND staff_only = 1")
+        .bind(item_id)
+        .fetch_all(&db.pool)
+        .await
 }
 
 /// The masked text of the public attachments of these items, for the search index.
@@ -619,7 +693,11 @@ pub async fn public_attachment_texts(db: &Db, item_ids: &[i64]) -> Result<Vec<(i
 }
 
 /// Published items of one Art. 20 category, oldest first: (id, 索引号, title).
-pub async fn published_of_category(db: &Db, art20: &str, limit: i64) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+pub async fn published_of_category(
+    db: &Db,
+    art20: &str,
+    limit: i64,
+) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
     let rows = sqlx::query("SELECT item_id, COALESCE(index_no, ''), title FROM item WHERE art20 = $1 AND status = 'published' ORDER BY item_id LIMIT $2")
         .bind(art20.to_string())
         .bind(limit)

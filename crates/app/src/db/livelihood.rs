@@ -20,7 +20,12 @@ pub struct VillageRow {
 
 const VILLAGE_SELECT: &str = "SELECT v.village_id, v.township_unit_id, u.name AS township, v.name, v.kind FROM village v JOIN unit u ON u.unit_id = v.township_unit_id";
 
-pub async fn insert_village(tx: &mut Tx<'_>, township_unit_id: i64, name: &str, kind: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_village(
+    tx: &mut Tx<'_>,
+    township_unit_id: i64,
+    name: &str,
+    kind: &str,
+) -> Result<i64, sqlx::Error> {
     let now = now_text();
     sqlx::query("INSERT INTO village (township_unit_id, name, kind, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING village_id")
         .bind(township_unit_id)
@@ -33,9 +38,11 @@ pub async fn insert_village(tx: &mut Tx<'_>, township_unit_id: i64, name: &str, 
 }
 
 pub async fn villages(db: &Db) -> Result<Vec<VillageRow>, sqlx::Error> {
-    sqlx::query_as::<_, VillageRow>(sqlx::AssertSqlSafe(format!("{VILLAGE_SELECT} ORDER BY u.sort_order, v.village_id")))
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, VillageRow>(sqlx::AssertSqlSafe(format!(
+        "{VILLAGE_SELECT} ORDER BY u.sort_order, v.village_id"
+    )))
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn village(db: &Db, village_id: i64) -> Result<Option<VillageRow>, sqlx::Error> {
@@ -106,7 +113,9 @@ pub async fn insert_program(tx: &mut Tx<'_>, p: &NewProgram) -> Result<i64, sqlx
 }
 
 pub async fn programs(db: &Db) -> Result<Vec<ProgramRow>, sqlx::Error> {
-    sqlx::query_as::<_, ProgramRow>(sqlx::AssertSqlSafe(format!("{PROGRAM_SELECT} ORDER BY program_id"))).fetch_all(&db.pool).await
+    sqlx::query_as::<_, ProgramRow>(sqlx::AssertSqlSafe(format!("{PROGRAM_SELECT} ORDER BY program_id")))
+        .fetch_all(&db.pool)
+        .await
 }
 
 pub async fn program(db: &Db, program_id: i64) -> Result<Option<ProgramRow>, sqlx::Error> {
@@ -125,23 +134,37 @@ pub struct BudgetRow {
     pub source: String,
 }
 
-pub async fn put_budget(tx: &mut Tx<'_>, program_id: i64, year: i64, budget_fen: i64, source: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM fund_budget WHERE program_id = $1 AND year = $2").bind(program_id).bind(year).execute(&mut **tx).await?;
-    sqlx::query("INSERT INTO fund_budget (program_id, year, budget_fen, source, created_at) VALUES ($1, $2, $3, $4, $5)")
+pub async fn put_budget(
+    tx: &mut Tx<'_>,
+    program_id: i64,
+    year: i64,
+    budget_fen: i64,
+    source: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM fund_budget WHERE program_id = $1 AND year = $2")
         .bind(program_id)
         .bind(year)
-        .bind(budget_fen)
-        .bind(source.to_string())
-        .bind(now_text())
         .execute(&mut **tx)
         .await?;
+    sqlx::query(
+        "INSERT INTO fund_budget (program_id, year, budget_fen, source, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(program_id)
+    .bind(year)
+    .bind(budget_fen)
+    .bind(source.to_string())
+    .bind(now_text())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
 pub async fn budgets(db: &Db) -> Result<Vec<BudgetRow>, sqlx::Error> {
-    sqlx::query_as::<_, BudgetRow>("SELECT fund_budget_id, program_id, year, budget_fen, source FROM fund_budget ORDER BY year DESC, program_id")
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, BudgetRow>(
+        "SELECT fund_budget_id, program_id, year, budget_fen, source FROM fund_budget ORDER BY year DESC, program_id",
+    )
+    .fetch_all(&db.pool)
+    .await
 }
 
 // --- batches, disbursements, findings ---
@@ -201,25 +224,34 @@ pub async fn insert_batch(
 
 /// Move a batch from `from` to `to`; false when it was no longer in `from` (a concurrent change).
 pub async fn set_batch_status(tx: &mut Tx<'_>, batch_id: i64, from: &str, to: &str) -> Result<bool, sqlx::Error> {
-    let r = sqlx::query("UPDATE disbursement_batch SET status = $1, updated_at = $2 WHERE batch_id = $3 AND status = $4")
-        .bind(to.to_string())
-        .bind(now_text())
-        .bind(batch_id)
-        .bind(from.to_string())
-        .execute(&mut **tx)
-        .await?;
+    let r =
+        sqlx::query("UPDATE disbursement_batch SET status = $1, updated_at = $2 WHERE batch_id = $3 AND status = $4")
+            .bind(to.to_string())
+            .bind(now_text())
+            .bind(batch_id)
+            .bind(from.to_string())
+            .execute(&mut **tx)
+            .await?;
     Ok(r.rows_affected() == 1)
 }
 
 pub async fn batches(db: &Db, township: Option<i64>) -> Result<Vec<BatchRow>, sqlx::Error> {
     match township {
         Some(t) => {
-            sqlx::query_as::<_, BatchRow>(sqlx::AssertSqlSafe(format!("{BATCH_SELECT} WHERE b.township_unit_id = $1 ORDER BY b.batch_id DESC LIMIT 500")))
-                .bind(t)
-                .fetch_all(&db.pool)
-                .await
+            sqlx::query_as::<_, BatchRow>(sqlx::AssertSqlSafe(format!(
+                "{BATCH_SELECT} WHERE b.township_unit_id = $1 ORDER BY b.batch_id DESC LIMIT 500"
+            )))
+            .bind(t)
+            .fetch_all(&db.pool)
+            .await
         }
-        None => sqlx::query_as::<_, BatchRow>(sqlx::AssertSqlSafe(format!("{BATCH_SELECT} ORDER BY b.batch_id DESC LIMIT 500"))).fetch_all(&db.pool).await,
+        None => {
+            sqlx::query_as::<_, BatchRow>(sqlx::AssertSqlSafe(format!(
+                "{BATCH_SELECT} ORDER BY b.batch_id DESC LIMIT 500"
+            )))
+            .fetch_all(&db.pool)
+            .await
+        }
     }
 }
 
@@ -260,7 +292,12 @@ pub struct NewDisbursement {
     pub amount_fen: i64,
 }
 
-pub async fn insert_disbursement(tx: &mut Tx<'_>, batch_id: i64, d: &NewDisbursement, now: &str) -> Result<(), sqlx::Error> {
+pub async fn insert_disbursement(
+    tx: &mut Tx<'_>,
+    batch_id: i64,
+    d: &NewDisbursement,
+    now: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO disbursement (batch_id, program_id, village_id, period_key, line, name, id_number, id_hash, quantity, amount_fen, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -316,7 +353,12 @@ pub struct TotalRow {
     pub total_fen: i64,
 }
 
-pub async fn totals(db: &Db, program_id: Option<i64>, village_id: Option<i64>, period_prefix: Option<&str>) -> Result<Vec<TotalRow>, sqlx::Error> {
+pub async fn totals(
+    db: &Db,
+    program_id: Option<i64>,
+    village_id: Option<i64>,
+    period_prefix: Option<&str>,
+) -> Result<Vec<TotalRow>, sqlx::Error> {
     sqlx::query_as::<_, TotalRow>(
         "SELECT d.program_id, p.name AS program_name, d.village_id, v.name AS village, u.name AS township, d.period_key,
                 COUNT(*) AS recipients, CAST(SUM(d.amount_fen) AS BIGINT) AS total_fen
@@ -333,24 +375,34 @@ pub async fn totals(db: &Db, program_id: Option<i64>, village_id: Option<i64>, p
 }
 
 pub async fn period_keys(db: &Db) -> Result<Vec<String>, sqlx::Error> {
-    let rows = sqlx::query("SELECT DISTINCT period_key FROM disbursement ORDER BY period_key DESC").fetch_all(&db.pool).await?;
+    let rows = sqlx::query("SELECT DISTINCT period_key FROM disbursement ORDER BY period_key DESC")
+        .fetch_all(&db.pool)
+        .await?;
     rows.iter().map(|r| r.try_get(0)).collect()
 }
 
 pub async fn disbursements_by_id_hash(db: &Db, id_hash: &str) -> Result<Vec<DisbursementRow>, sqlx::Error> {
-    sqlx::query_as::<_, DisbursementRow>(sqlx::AssertSqlSafe(format!("{DISB_SELECT} WHERE d.id_hash = $1 ORDER BY d.period_key DESC")))
-        .bind(id_hash.to_string())
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, DisbursementRow>(sqlx::AssertSqlSafe(format!(
+        "{DISB_SELECT} WHERE d.id_hash = $1 ORDER BY d.period_key DESC"
+    )))
+    .bind(id_hash.to_string())
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// Rows already imported for a program and period (for findings across batches).
-pub async fn disbursements_for(db: &Db, program_id: i64, period_prefix: &str) -> Result<Vec<DisbursementRow>, sqlx::Error> {
-    sqlx::query_as::<_, DisbursementRow>(sqlx::AssertSqlSafe(format!("{DISB_SELECT} WHERE d.program_id = $1 AND d.period_key LIKE $2")))
-        .bind(program_id)
-        .bind(format!("{period_prefix}%"))
-        .fetch_all(&db.pool)
-        .await
+pub async fn disbursements_for(
+    db: &Db,
+    program_id: i64,
+    period_prefix: &str,
+) -> Result<Vec<DisbursementRow>, sqlx::Error> {
+    sqlx::query_as::<_, DisbursementRow>(sqlx::AssertSqlSafe(format!(
+        "{DISB_SELECT} WHERE d.program_id = $1 AND d.period_key LIKE $2"
+    )))
+    .bind(program_id)
+    .bind(format!("{period_prefix}%"))
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn program_year_total(db: &Db, program_id: i64, year: i64) -> Result<i64, sqlx::Error> {
@@ -392,7 +444,15 @@ pub struct FindingRow {
 }
 
 #[allow(clippy::too_many_arguments)]
-pub async fn insert_finding(tx: &mut Tx<'_>, batch_id: i64, program_id: i64, period_key: &str, kind: &str, message: &str, detail_json: &str) -> Result<(), sqlx::Error> {
+pub async fn insert_finding(
+    tx: &mut Tx<'_>,
+    batch_id: i64,
+    program_id: i64,
+    period_key: &str,
+    kind: &str,
+    message: &str,
+    detail_json: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO fund_finding (batch_id, program_id, period_key, kind, message, detail_json, resolved, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -420,7 +480,12 @@ pub async fn findings(db: &Db, batch_id: Option<i64>) -> Result<Vec<FindingRow>,
 }
 
 pub async fn resolve_finding(tx: &mut Tx<'_>, id: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("UPDATE fund_finding SET resolved = $1 WHERE fund_finding_id = $2").bind(1i64).bind(id).execute(&mut **tx).await?.rows_affected())
+    Ok(sqlx::query("UPDATE fund_finding SET resolved = $1 WHERE fund_finding_id = $2")
+        .bind(1i64)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
 }
 
 pub async fn log_self_query(db: &Db, id_hash: &str, ip: &str, rows_found: i64) -> Result<(), sqlx::Error> {
@@ -511,7 +576,10 @@ pub async fn insert_complaint(tx: &mut Tx<'_>, c: &NewComplaint) -> Result<i64, 
 }
 
 pub async fn complaint(db: &Db, id: i64) -> Result<Option<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(format!("{COMPLAINT_SELECT} WHERE complaint_id = $1"))).bind(id).fetch_optional(&db.pool).await
+    sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(format!("{COMPLAINT_SELECT} WHERE complaint_id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 pub async fn complaint_by_code(db: &Db, code: &str) -> Result<Option<ComplaintRow>, sqlx::Error> {
@@ -522,10 +590,12 @@ pub async fn complaint_by_code(db: &Db, code: &str) -> Result<Option<ComplaintRo
 }
 
 pub async fn complaints(db: &Db, unit_id: Option<i64>) -> Result<Vec<ComplaintRow>, sqlx::Error> {
-    sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(format!("{COMPLAINT_SELECT} WHERE ($1 IS NULL OR unit_id = $1) ORDER BY complaint_id DESC LIMIT 1000")))
-        .bind(unit_id)
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, ComplaintRow>(sqlx::AssertSqlSafe(format!(
+        "{COMPLAINT_SELECT} WHERE ($1 IS NULL OR unit_id = $1) ORDER BY complaint_id DESC LIMIT 1000"
+    )))
+    .bind(unit_id)
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// Write the mutable part of a complaint, if it is still in `expected_status`.
@@ -557,7 +627,14 @@ pub struct ComplaintEventRow {
     pub note: String,
 }
 
-pub async fn insert_complaint_event(tx: &mut Tx<'_>, id: i64, happened_on: &str, kind: &str, actor: &str, note: &str) -> Result<(), sqlx::Error> {
+pub async fn insert_complaint_event(
+    tx: &mut Tx<'_>,
+    id: i64,
+    happened_on: &str,
+    kind: &str,
+    actor: &str,
+    note: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO complaint_event (complaint_id, happened_on, kind, actor, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(happened_on.to_string())
@@ -651,7 +728,10 @@ pub async fn projects(db: &Db, village_id: Option<i64>, poverty_only: bool) -> R
 }
 
 pub async fn project(db: &Db, id: i64) -> Result<Option<ProjectRow>, sqlx::Error> {
-    sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!("{PROJECT_SELECT} WHERE p.project_id = $1"))).bind(id).fetch_optional(&db.pool).await
+    sqlx::query_as::<_, ProjectRow>(sqlx::AssertSqlSafe(format!("{PROJECT_SELECT} WHERE p.project_id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// Record progress; `actual_end`/`accepted_on` only move from empty to set.
@@ -685,7 +765,13 @@ pub struct ProjectUpdateRow {
     pub note: String,
 }
 
-pub async fn insert_project_update(tx: &mut Tx<'_>, project_id: i64, happened_on: &str, progress: i64, note: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_project_update(
+    tx: &mut Tx<'_>,
+    project_id: i64,
+    happened_on: &str,
+    progress: i64,
+    note: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query("INSERT INTO project_update (project_id, happened_on, progress, note, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING project_update_id")
         .bind(project_id)
         .bind(happened_on.to_string())

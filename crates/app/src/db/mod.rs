@@ -4,10 +4,10 @@
 //! migrations differ (`migrations/sqlite`, `migrations/postgres`, same numbering).
 
 pub mod application;
-pub mod interaction;
 pub mod audit;
-pub mod livelihood;
+pub mod interaction;
 pub mod item;
+pub mod livelihood;
 pub mod org;
 pub mod report;
 pub mod supervision;
@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions};
-
 
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 
@@ -87,7 +86,11 @@ impl Db {
         let url_owned = match backend {
             // mode=rwc: create the file on first start.
             Backend::Sqlite if !url.contains("mode=") => {
-                if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") }
+                if url.contains('?') {
+                    format!("{url}&mode=rwc")
+                } else {
+                    format!("{url}?mode=rwc")
+                }
             }
             _ => url.to_string(),
         };
@@ -95,7 +98,8 @@ impl Db {
             .map_err(|_| ConnectError::BadUrl(redact(url)))?
             .disable_statement_logging();
         let max = if backend == Backend::Sqlite { 8 } else { 16 };
-        let pool_options = |max: u32| AnyPoolOptions::new()
+        let pool_options = |max: u32| {
+            AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(15))
             .after_connect(move |conn, _meta| {
@@ -111,7 +115,7 @@ impl Db {
                     Ok(())
                 })
             })
-            ;
+        };
         let pool = pool_options(max).connect_with(options.clone()).await.map_err(unreachable)?;
         let write_pool = match backend {
             Backend::Sqlite => pool_options(1).connect_with(options).await.map_err(unreachable)?,
@@ -144,7 +148,8 @@ pub fn now_text() -> String {
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {
-            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555") || d.message().contains("UNIQUE constraint failed")
+            d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+                || d.message().contains("UNIQUE constraint failed")
         }
         _ => false,
     }

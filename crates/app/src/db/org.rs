@@ -20,7 +20,8 @@ pub struct UnitRow {
     pub office_hours: String,
 }
 
-const UNIT_COLUMNS: &str = "unit_id, name, kind, credit_code, parent_id, sort_order, address, postcode, phone, email, office_hours";
+const UNIT_COLUMNS: &str =
+    "unit_id, name, kind, credit_code, parent_id, sort_order, address, postcode, phone, email, office_hours";
 
 #[derive(Debug, Clone)]
 pub struct NewUnit {
@@ -81,9 +82,11 @@ pub async fn update_unit(tx: &mut Tx<'_>, unit_id: i64, u: &NewUnit) -> Result<u
 }
 
 pub async fn list_units(db: &Db) -> Result<Vec<UnitRow>, sqlx::Error> {
-    sqlx::query_as::<_, UnitRow>(sqlx::AssertSqlSafe(format!("SELECT {UNIT_COLUMNS} FROM unit ORDER BY sort_order, unit_id")))
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, UnitRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {UNIT_COLUMNS} FROM unit ORDER BY sort_order, unit_id"
+    )))
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn get_unit(db: &Db, unit_id: i64) -> Result<Option<UnitRow>, sqlx::Error> {
@@ -112,7 +115,8 @@ pub async fn count_units(db: &Db) -> Result<i64, sqlx::Error> {
 }
 
 pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    let row = sqlx::query("SELECT value FROM setting WHERE key = $1").bind(key.to_string()).fetch_optional(&db.pool).await?;
+    let row =
+        sqlx::query("SELECT value FROM setting WHERE key = $1").bind(key.to_string()).fetch_optional(&db.pool).await?;
     row.map(|r| r.try_get(0)).transpose()
 }
 

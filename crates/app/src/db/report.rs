@@ -41,20 +41,22 @@ pub async fn list_all(db: &Db, unit_id: Option<i64>) -> Result<Vec<ReportRow>, s
 }
 
 pub async fn get(db: &Db, report_id: i64) -> Result<Option<ReportRow>, sqlx::Error> {
-    sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM annual_report WHERE report_id = $1")))
-        .bind(report_id)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM annual_report WHERE report_id = $1"
+    )))
+    .bind(report_id)
+    .fetch_optional(&db.pool)
+    .await
 }
 
-
 pub async fn next_version(tx: &mut Tx<'_>, unit_id: Option<i64>, year: i32) -> Result<i64, sqlx::Error> {
-    let max: Option<i64> = sqlx::query("SELECT MAX(version) FROM annual_report WHERE COALESCE(unit_id, 0) = $1 AND year = $2")
-        .bind(unit_id.unwrap_or(0))
-        .bind(i64::from(year))
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)?;
+    let max: Option<i64> =
+        sqlx::query("SELECT MAX(version) FROM annual_report WHERE COALESCE(unit_id, 0) = $1 AND year = $2")
+            .bind(unit_id.unwrap_or(0))
+            .bind(i64::from(year))
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get(0)?;
     Ok(max.unwrap_or(0) + 1)
 }
 
@@ -90,7 +92,13 @@ pub async fn insert(
 }
 
 /// Change a draft's body or status. Published versions are never updated (the WHERE says so).
-pub async fn update_unpublished(tx: &mut Tx<'_>, report_id: i64, status: &str, body_json: &str, override_reason: Option<&str>) -> Result<u64, sqlx::Error> {
+pub async fn update_unpublished(
+    tx: &mut Tx<'_>,
+    report_id: i64,
+    status: &str,
+    body_json: &str,
+    override_reason: Option<&str>,
+) -> Result<u64, sqlx::Error> {
     let now = now_text();
     let published_at = if status == "published" { Some(now.clone()) } else { None };
     let r = sqlx::query(
@@ -109,7 +117,12 @@ pub async fn update_unpublished(tx: &mut Tx<'_>, report_id: i64, status: &str, b
 }
 
 /// Mark the earlier published versions of the same report as superseded by a correction.
-pub async fn supersede_published(tx: &mut Tx<'_>, unit_id: Option<i64>, year: i32, except: i64) -> Result<(), sqlx::Error> {
+pub async fn supersede_published(
+    tx: &mut Tx<'_>,
+    unit_id: Option<i64>,
+    year: i32,
+    except: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE annual_report SET status = 'superseded', updated_at = $1 WHERE COALESCE(unit_id, 0) = $2 AND year = $3 AND status = 'published' AND report_id <> $4")
         .bind(now_text())
         .bind(unit_id.unwrap_or(0))
@@ -136,7 +149,14 @@ pub async fn figures(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Vec<Fig
         .await
 }
 
-pub async fn put_figure(tx: &mut Tx<'_>, unit_id: Option<i64>, year: i32, figure: &str, value: &str, by: &str) -> Result<(), sqlx::Error> {
+pub async fn put_figure(
+    tx: &mut Tx<'_>,
+    unit_id: Option<i64>,
+    year: i32,
+    figure: &str,
+    value: &str,
+    by: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM report_figure WHERE COALESCE(unit_id, 0) = $1 AND year = $2 AND figure = $3")
         .bind(unit_id.unwrap_or(0))
         .bind(i64::from(year))

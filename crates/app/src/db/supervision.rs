@@ -29,10 +29,12 @@ const ACCOUNT_SELECT: &str = "SELECT a.new_media_account_id, a.unit_id, u.name A
 
 /// All accounts with their last post on or before `as_of` (so a past month can be re-inspected).
 pub async fn accounts(db: &Db, as_of: &str) -> Result<Vec<AccountRow>, sqlx::Error> {
-    sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!("{ACCOUNT_SELECT} ORDER BY u.sort_order, a.platform, a.name")))
-        .bind(as_of.to_string())
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, AccountRow>(sqlx::AssertSqlSafe(format!(
+        "{ACCOUNT_SELECT} ORDER BY u.sort_order, a.platform, a.name"
+    )))
+    .bind(as_of.to_string())
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn account(db: &Db, id: i64, as_of: &str) -> Result<Option<AccountRow>, sqlx::Error> {
@@ -67,19 +69,33 @@ pub async fn insert_account(tx: &mut Tx<'_>, a: &NewAccount<'_>) -> Result<i64, 
     .await
 }
 
-pub async fn update_account(tx: &mut Tx<'_>, id: i64, manager: &str, closed_on: Option<&str>) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query("UPDATE new_media_account SET manager = $1, closed_on = $2, updated_at = $3 WHERE new_media_account_id = $4")
-        .bind(manager.to_string())
-        .bind(closed_on.map(str::to_string))
-        .bind(now_text())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+pub async fn update_account(
+    tx: &mut Tx<'_>,
+    id: i64,
+    manager: &str,
+    closed_on: Option<&str>,
+) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE new_media_account SET manager = $1, closed_on = $2, updated_at = $3 WHERE new_media_account_id = $4",
+    )
+    .bind(manager.to_string())
+    .bind(closed_on.map(str::to_string))
+    .bind(now_text())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
     Ok(r.rows_affected())
 }
 
 /// Log a post; false when the same post (account, day, title) is already logged.
-pub async fn insert_post(tx: &mut Tx<'_>, account_id: i64, posted_on: &str, title: &str, url: &str, source: &str) -> Result<bool, sqlx::Error> {
+pub async fn insert_post(
+    tx: &mut Tx<'_>,
+    account_id: i64,
+    posted_on: &str,
+    title: &str,
+    url: &str,
+    source: &str,
+) -> Result<bool, sqlx::Error> {
     let r = sqlx::query(
         "INSERT INTO new_media_post (new_media_account_id, posted_on, title, url, source, created_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (new_media_account_id, posted_on, title) DO NOTHING",
@@ -153,10 +169,12 @@ pub struct MonthlyReportRow {
 const MR_COLS: &str = "monthly_report_id, month, version, reason, figures_json, config_json, created_by, created_at";
 
 pub async fn monthly_versions(db: &Db, month: &str) -> Result<Vec<MonthlyReportRow>, sqlx::Error> {
-    sqlx::query_as::<_, MonthlyReportRow>(sqlx::AssertSqlSafe(format!("SELECT {MR_COLS} FROM monthly_report WHERE month = $1 ORDER BY version DESC")))
-        .bind(month.to_string())
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, MonthlyReportRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {MR_COLS} FROM monthly_report WHERE month = $1 ORDER BY version DESC"
+    )))
+    .bind(month.to_string())
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// The latest version of every issued month, newest month first.
@@ -168,7 +186,15 @@ pub async fn monthly_latest(db: &Db) -> Result<Vec<MonthlyReportRow>, sqlx::Erro
     .await
 }
 
-pub async fn insert_monthly(tx: &mut Tx<'_>, month: &str, version: i64, reason: Option<&str>, figures_json: &str, config_json: &str, by: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_monthly(
+    tx: &mut Tx<'_>,
+    month: &str,
+    version: i64,
+    reason: Option<&str>,
+    figures_json: &str,
+    config_json: &str,
+    by: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO monthly_report (month, version, reason, figures_json, config_json, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING monthly_report_id",
     )
@@ -202,16 +228,20 @@ pub struct SpotCheckRow {
 const SC_COLS: &str = "spot_check_id, checked_on, title, scope, inspectors, draw_seed, draw_population_json, draw_result_json, bulletin, published_on";
 
 pub async fn spot_checks(db: &Db) -> Result<Vec<SpotCheckRow>, sqlx::Error> {
-    sqlx::query_as::<_, SpotCheckRow>(sqlx::AssertSqlSafe(format!("SELECT {SC_COLS} FROM spot_check ORDER BY checked_on DESC, spot_check_id DESC")))
-        .fetch_all(&db.pool)
-        .await
+    sqlx::query_as::<_, SpotCheckRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {SC_COLS} FROM spot_check ORDER BY checked_on DESC, spot_check_id DESC"
+    )))
+    .fetch_all(&db.pool)
+    .await
 }
 
 pub async fn spot_check(db: &Db, id: i64) -> Result<Option<SpotCheckRow>, sqlx::Error> {
-    sqlx::query_as::<_, SpotCheckRow>(sqlx::AssertSqlSafe(format!("SELECT {SC_COLS} FROM spot_check WHERE spot_check_id = $1")))
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as::<_, SpotCheckRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {SC_COLS} FROM spot_check WHERE spot_check_id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await
 }
 
 pub struct NewSpotCheck<'a> {
@@ -242,14 +272,20 @@ pub async fn insert_spot_check(tx: &mut Tx<'_>, c: &NewSpotCheck<'_>) -> Result<
     .await
 }
 
-pub async fn publish_spot_check(tx: &mut Tx<'_>, id: i64, bulletin: &str, published_on: &str) -> Result<u64, sqlx::Error> {
-    let r = sqlx::query("UPDATE spot_check SET bulletin = $1, published_on = $2, updated_at = $3 WHERE spot_check_id = $4")
-        .bind(bulletin.to_string())
-        .bind(published_on.to_string())
-        .bind(now_text())
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
+pub async fn publish_spot_check(
+    tx: &mut Tx<'_>,
+    id: i64,
+    bulletin: &str,
+    published_on: &str,
+) -> Result<u64, sqlx::Error> {
+    let r =
+        sqlx::query("UPDATE spot_check SET bulletin = $1, published_on = $2, updated_at = $3 WHERE spot_check_id = $4")
+            .bind(bulletin.to_string())
+            .bind(published_on.to_string())
+            .bind(now_text())
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
     Ok(r.rows_affected())
 }
 
@@ -276,7 +312,11 @@ const F_SELECT: &str = "SELECT f.finding_id, f.spot_check_id, c.title AS check_t
     f.working_days, f.due_on, f.status, f.evidence, f.submitted_on, f.return_reason, f.closed_on
     FROM finding f JOIN unit u ON u.unit_id = f.unit_id JOIN spot_check c ON c.spot_check_id = f.spot_check_id";
 
-pub async fn findings(db: &Db, spot_check_id: Option<i64>, unit_id: Option<i64>) -> Result<Vec<FindingRow>, sqlx::Error> {
+pub async fn findings(
+    db: &Db,
+    spot_check_id: Option<i64>,
+    unit_id: Option<i64>,
+) -> Result<Vec<FindingRow>, sqlx::Error> {
     sqlx::query_as::<_, FindingRow>(sqlx::AssertSqlSafe(format!(
         "{F_SELECT} WHERE ($1 IS NULL OR f.spot_check_id = $1) AND ($2 IS NULL OR f.unit_id = $2) ORDER BY f.due_on, f.finding_id"
     )))
@@ -371,7 +411,15 @@ pub async fn trainings(db: &Db, year: Option<i32>) -> Result<Vec<TrainingRow>, s
         .await
 }
 
-pub async fn insert_training(tx: &mut Tx<'_>, kind: &str, held_on: &str, topic: &str, units: &str, participants: i64, note: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_training(
+    tx: &mut Tx<'_>,
+    kind: &str,
+    held_on: &str,
+    topic: &str,
+    units: &str,
+    participants: i64,
+    note: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO training (kind, held_on, topic, units, participants, note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING training_id",
     )

@@ -57,12 +57,13 @@ pub async fn set_password(tx: &mut Tx<'_>, user_id: i64, password_hash: &str) ->
 }
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1")))
-        .bind(username.to_string())
-        .fetch_optional(&db.pool)
-        .await
+    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {USER_COLUMNS} FROM app_user WHERE username = $1"
+    )))
+    .bind(username.to_string())
+    .fetch_optional(&db.pool)
+    .await
 }
-
 
 pub async fn list(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
     sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM app_user ORDER BY user_id")))
@@ -70,10 +71,16 @@ pub async fn list(db: &Db) -> Result<Vec<UserRow>, sqlx::Error> {
         .await
 }
 
-
 // --- sessions ---
 
-pub async fn insert_session(tx: &mut Tx<'_>, session_hash: &str, user_id: i64, csrf: &str, ip: &str, expires_at: &str) -> Result<(), sqlx::Error> {
+pub async fn insert_session(
+    tx: &mut Tx<'_>,
+    session_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    ip: &str,
+    expires_at: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO session (session_hash, user_id, csrf_token, ip, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(session_hash.to_string())
         .bind(user_id)
@@ -117,14 +124,16 @@ pub async fn delete_session(db: &Db, session_hash: &str) -> Result<(), sqlx::Err
 // --- API tokens ---
 
 pub async fn insert_token(tx: &mut Tx<'_>, user_id: i64, token_hash: &str, name: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query("INSERT INTO api_token (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING token_id")
-        .bind(user_id)
-        .bind(token_hash.to_string())
-        .bind(name.to_string())
-        .bind(now_text())
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get(0)
+    sqlx::query(
+        "INSERT INTO api_token (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING token_id",
+    )
+    .bind(user_id)
+    .bind(token_hash.to_string())
+    .bind(name.to_string())
+    .bind(now_text())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)
 }
 
 pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<SessionUserRow>, sqlx::Error> {
@@ -153,17 +162,19 @@ pub async fn record_login_attempt(db: &Db, username: &str, ip: &str, success: bo
 
 /// Failed attempts since `since` for the account and for the address.
 pub async fn recent_failures(db: &Db, username: &str, ip: &str, since: &str) -> Result<(i64, i64), sqlx::Error> {
-    let by_user: i64 = sqlx::query("SELECT COUNT(*) FROM login_attempt WHERE username = $1 AND success = 0 AND created_at > $2")
-        .bind(username.to_string())
-        .bind(since.to_string())
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
-    let by_ip: i64 = sqlx::query("SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND created_at > $2")
-        .bind(ip.to_string())
-        .bind(since.to_string())
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
+    let by_user: i64 =
+        sqlx::query("SELECT COUNT(*) FROM login_attempt WHERE username = $1 AND success = 0 AND created_at > $2")
+            .bind(username.to_string())
+            .bind(since.to_string())
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
+    let by_ip: i64 =
+        sqlx::query("SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND created_at > $2")
+            .bind(ip.to_string())
+            .bind(since.to_string())
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
     Ok((by_user, by_ip))
 }

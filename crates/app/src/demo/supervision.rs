@@ -48,7 +48,8 @@ const ACCOUNTS: [(usize, &str, &str); 31] = [
     (46, "other", "温泉镇（头条号）"),
 ];
 
-const POST_TOPICS: [&str; 8] = ["工作动态", "政策解读", "便民提示", "通知公告", "会议精神", "典型案例", "办事指南", "民生实事"];
+const POST_TOPICS: [&str; 8] =
+    ["工作动态", "政策解读", "便民提示", "通知公告", "会议精神", "典型案例", "办事指南", "民生实事"];
 
 pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     let state = crate::web::AppState::new(db.clone(), crate::config::Config::default()).await?;
@@ -62,7 +63,13 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
         let opened = d(2018, 1 + (n % 12) as u32, 1 + (n % 27) as u32);
         let id = db::supervision::insert_account(
             &mut tx,
-            &db::supervision::NewAccount { unit_id: unit(*ui), platform, name, manager: &format!("{}{}", ["王", "李", "张", "刘", "陈"][n % 5], ["主任", "科长", "干事"][n % 3]), opened_on: &opened.to_string() },
+            &db::supervision::NewAccount {
+                unit_id: unit(*ui),
+                platform,
+                name,
+                manager: &format!("{}{}", ["王", "李", "张", "刘", "陈"][n % 5], ["主任", "科长", "干事"][n % 3]),
+                opened_on: &opened.to_string(),
+            },
         )
         .await?;
         // Who falls silent: n=6 stopped 20 days ago (休眠), n=15 100 days ago (僵尸), n=19 11 days
@@ -81,7 +88,15 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
             let gap_quiet = day > d(2020, 12, 31) && day < d(2025, 11, 1) && k % 3 != 0; // fewer rows for the quiet years
             if !gap2020 && !gap_quiet && stop.is_none_or(|s| day <= s) {
                 let title = format!("{}：{}（{}）", name, POST_TOPICS[(n + k) % 8], day.format("%-m月%-d日"));
-                db::supervision::insert_post(&mut tx, id, &day.to_string(), &title, "", if k % 5 == 0 { "api" } else { "manual" }).await?;
+                db::supervision::insert_post(
+                    &mut tx,
+                    id,
+                    &day.to_string(),
+                    &title,
+                    "",
+                    if k % 5 == 0 { "api" } else { "manual" },
+                )
+                .await?;
             }
             day += Duration::days(1 + ((n * 7 + k * 3) % 5) as i64);
             k += 1;
@@ -133,7 +148,12 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
                 &state,
                 &system,
                 id,
-                &flows::supervision::FindingForm { unit_id: u.to_string(), rule: rule.into(), description: desc.into(), working_days: "10".into() },
+                &flows::supervision::FindingForm {
+                    unit_id: u.to_string(),
+                    rule: rule.into(),
+                    description: desc.into(),
+                    working_days: "10".into(),
+                },
             )
             .await
             .map_err(|e| anyhow::anyhow!("demo finding: {e}"))?;
@@ -142,14 +162,39 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
             let submitted = cal.add_working_days(*on, if late { 14 } else { 5 + fi as u32 }).unwrap_or(*on);
             let closed = cal.add_working_days(submitted, 2).unwrap_or(submitted);
             let mut tx = db.begin().await?;
-            db::supervision::update_finding(&mut tx, fid, "open", "accepted", "已整改：栏目已补充更新，并建立定期更新台账（附整改前后截图）", Some(&submitted.to_string()), "", Some(&closed.to_string())).await?;
-            db::audit::record(&mut tx, &system, "finding.accept", "finding", &fid.to_string(), None, Some(&serde_json::json!({"demo": true}))).await?;
+            db::supervision::update_finding(
+                &mut tx,
+                fid,
+                "open",
+                "accepted",
+                "已整改：栏目已补充更新，并建立定期更新台账（附整改前后截图）",
+                Some(&submitted.to_string()),
+                "",
+                Some(&closed.to_string()),
+            )
+            .await?;
+            db::audit::record(
+                &mut tx,
+                &system,
+                "finding.accept",
+                "finding",
+                &fid.to_string(),
+                None,
+                Some(&serde_json::json!({"demo": true})),
+            )
+            .await?;
             tx.commit().await?;
         }
         let check = db::supervision::spot_check(db, id).await?.expect("just made");
-        let views: Vec<_> = db::supervision::findings(db, Some(id), None).await?.into_iter().map(|f| flows::supervision::finding_view(f, today)).collect();
+        let views: Vec<_> = db::supervision::findings(db, Some(id), None)
+            .await?
+            .into_iter()
+            .map(|f| flows::supervision::finding_view(f, today))
+            .collect();
         let text = flows::supervision::draft_bulletin(&check, &views);
-        flows::supervision::publish_bulletin(&state, &system, id, &text, cal.add_working_days(*on, 3).unwrap_or(*on)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        flows::supervision::publish_bulletin(&state, &system, id, &text, cal.add_working_days(*on, 3).unwrap_or(*on))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     // A recent check with open work: one finding overdue, one submitted, one accepted.
     let recent_on = cal.add_working_days(today - Duration::days(40), 0).unwrap_or(today - Duration::days(40));
@@ -167,17 +212,54 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    for (i, (unit_index, rule, desc)) in [(5usize, "动态类栏目两周未更新", "“工作动态”栏目已21天未更新"), (44, "空白栏目", "“财政资金”栏目为空白"), (9, "公开指南未更新", "公开指南未按新条例修订")].iter().enumerate() {
-        let fid = flows::supervision::add_finding(&state, &system, rid, &flows::supervision::FindingForm { unit_id: unit(*unit_index).to_string(), rule: rule.to_string(), description: desc.to_string(), working_days: "10".into() })
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    for (i, (unit_index, rule, desc)) in [
+        (5usize, "动态类栏目两周未更新", "“工作动态”栏目已21天未更新"),
+        (44, "空白栏目", "“财政资金”栏目为空白"),
+        (9, "公开指南未更新", "公开指南未按新条例修订"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let fid = flows::supervision::add_finding(
+            &state,
+            &system,
+            rid,
+            &flows::supervision::FindingForm {
+                unit_id: unit(*unit_index).to_string(),
+                rule: rule.to_string(),
+                description: desc.to_string(),
+                working_days: "10".into(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut tx = db.begin().await?;
         match i {
             1 => {
-                db::supervision::update_finding(&mut tx, fid, "open", "submitted", "已在栏目补充发布2026年财政资金信息3条", Some(&(today - Duration::days(2)).to_string()), "", None).await?;
+                db::supervision::update_finding(
+                    &mut tx,
+                    fid,
+                    "open",
+                    "submitted",
+                    "已在栏目补充发布2026年财政资金信息3条",
+                    Some(&(today - Duration::days(2)).to_string()),
+                    "",
+                    None,
+                )
+                .await?;
             }
             2 => {
-                db::supervision::update_finding(&mut tx, fid, "open", "accepted", "已按新条例修订公开指南并发布", Some(&(recent_on + Duration::days(7)).to_string()), "", Some(&(recent_on + Duration::days(9)).to_string())).await?;
+                db::supervision::update_finding(
+                    &mut tx,
+                    fid,
+                    "open",
+                    "accepted",
+                    "已按新条例修订公开指南并发布",
+                    Some(&(recent_on + Duration::days(7)).to_string()),
+                    "",
+                    Some(&(recent_on + Duration::days(9)).to_string()),
+                )
+                .await?;
             }
             _ => {}
         }
@@ -193,9 +275,20 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
         ("field_visit", d(2020, 11, 19), "村级“三务公开”实地调研", "陵头镇、米庙镇", 10),
     ];
     for (kind, on, topic, units, n) in trainings {
-        flows::supervision::add_training(db, &system, &flows::supervision::TrainingForm { kind: kind.into(), held_on: on.to_string(), topic: topic.into(), units: units.into(), participants: n.to_string(), note: String::new() })
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        flows::supervision::add_training(
+            db,
+            &system,
+            &flows::supervision::TrainingForm {
+                kind: kind.into(),
+                held_on: on.to_string(),
+                topic: topic.into(),
+                units: units.into(),
+                participants: n.to_string(),
+                note: String::new(),
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
 
     interaction(&state, &system, unit_ids, today).await?;
@@ -209,7 +302,9 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     }
     for (y, m) in months {
         let ym = gongkai_domain::supervision::YearMonth::new(y, m)?;
-        flows::supervision::issue_month(&state, &system, ym, None, today).await.map_err(|e| anyhow::anyhow!("demo monthly {y}-{m}: {e}"))?;
+        flows::supervision::issue_month(&state, &system, ym, None, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo monthly {y}-{m}: {e}"))?;
     }
     Ok(())
 }
@@ -231,7 +326,12 @@ const QUESTIONS: [(&str, &str, &str); 12] = [
 
 const ANSWER: &str = "您好！您反映的问题已收悉。经核实，相关政策及办理流程如下：请携带有效证件到市民之家相应窗口办理，也可登录河南政务服务网在线办理。如有疑问，请在工作日拨打本单位公开电话咨询。感谢您的关注！";
 
-async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i64], today: NaiveDate) -> anyhow::Result<()> {
+async fn interaction(
+    state: &crate::web::AppState,
+    system: &Actor,
+    unit_ids: &[i64],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
     let db = &state.db;
     let err = |e: crate::error::AppError| anyhow::anyhow!("demo interaction: {e}");
     let cal = state.calendar();
@@ -242,13 +342,25 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
         let back = (i * 37 % 360) as i64 + 1;
         let on = cal.add_working_days(today - Duration::days(back), 0).unwrap_or(today - Duration::days(back));
         let on = if on > today { today } else { on };
-        let to = if i % 9 == 0 { "leader".to_string() } else { unit_ids[[5, 8, 24, 4, 30, 11, 5, 12, 37, 13, 28, 16][i % 12]].to_string() };
-        let body = if i % 17 == 0 { format!("{body}我的电话是1380375{:04}，请回电。", 1000 + i) } else { body.to_string() };
+        let to = if i % 9 == 0 {
+            "leader".to_string()
+        } else {
+            unit_ids[[5, 8, 24, 4, 30, 11, 5, 12, 37, 13, 28, 16][i % 12]].to_string()
+        };
+        let body = if i % 17 == 0 {
+            format!("{body}我的电话是1380375{:04}，请回电。", 1000 + i)
+        } else {
+            body.to_string()
+        };
         let form = flows::interaction::MessageForm {
             kind: kind.into(),
             to,
             anonymous: (i % 4 == 0).then(|| "1".to_string()),
-            writer_name: if i % 4 == 0 { String::new() } else { format!("{}先生", ["王", "李", "张", "刘", "陈", "杨"][i % 6]) },
+            writer_name: if i % 4 == 0 {
+                String::new()
+            } else {
+                format!("{}先生", ["王", "李", "张", "刘", "陈", "杨"][i % 6])
+            },
             writer_contact: String::new(),
             wants_private: (i % 23 == 0).then(|| "1".to_string()),
             subject: subject.into(),
@@ -256,7 +368,8 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
             idempotency_key: format!("demo-msg-{i}"),
         };
         let s = flows::interaction::submit(state, &Actor::public("127.0.0.1"), &form, on).await.map_err(err)?;
-        let id = db::interaction::message_by_code(db, &s.tracking_code).await?.map(|m| m.message_id).expect("just made");
+        let id =
+            db::interaction::message_by_code(db, &s.tracking_code).await?.map(|m| m.message_id).expect("just made");
         if i % 9 == 0 {
             flows::interaction::step(state, system, id, "route", Some(unit_ids[0]), "", "", on).await.map_err(err)?;
         }
@@ -291,23 +404,45 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
     .map_err(err)?;
 
     for (q, a) in [
-        ("如何查询我的留言办理进度？", "提交留言后会得到查询码和查询密码，在“查询我的留言”页面输入即可查看办理进度和答复。"),
+        (
+            "如何查询我的留言办理进度？",
+            "提交留言后会得到查询码和查询密码，在“查询我的留言”页面输入即可查看办理进度和答复。",
+        ),
         ("咨询多长时间内答复？", "咨询类留言在5个工作日内答复，建议类留言在15个工作日内答复。"),
-        ("申请获取政府信息也通过留言吗？", "不是。申请获取政府信息请通过“依申请公开”栏目提出，按照《政府信息公开条例》办理。"),
+        (
+            "申请获取政府信息也通过留言吗？",
+            "不是。申请获取政府信息请通过“依申请公开”栏目提出，按照《政府信息公开条例》办理。",
+        ),
     ] {
         flows::interaction::add_faq(db, system, q, a, None).await.map_err(err)?;
     }
 
     for (kind, on, title, summary) in [
-        ("press_conference", d(2020, 2, 6), "汝州市新冠肺炎疫情防控工作新闻发布会", "通报疫情防控进展，回应群众关切的复工复产问题"),
+        (
+            "press_conference",
+            d(2020, 2, 6),
+            "汝州市新冠肺炎疫情防控工作新闻发布会",
+            "通报疫情防控进展，回应群众关切的复工复产问题",
+        ),
         ("press_conference", d(2020, 6, 18), "汝州市优化营商环境新闻发布会", "介绍“一网通办”改革举措"),
         ("opinion_response", d(2020, 8, 3), "关于城区集中供暖价格调整的回应", "回应网民关于供暖价格的疑问"),
         ("press_qa", d(2020, 11, 12), "市医保局负责人就城乡居民医保缴费答记者问", "解读2021年度缴费标准与渠道"),
         ("press_conference", today - Duration::days(30), "汝州市冬季供暖保障新闻发布会", "通报供暖保障措施与热线"),
     ] {
-        flows::interaction::add_concern(db, system, &flows::interaction::ConcernForm { kind: kind.into(), held_on: on.to_string(), title: title.into(), link: String::new(), unit_id: String::new(), summary: summary.into() })
-            .await
-            .map_err(err)?;
+        flows::interaction::add_concern(
+            db,
+            system,
+            &flows::interaction::ConcernForm {
+                kind: kind.into(),
+                held_on: on.to_string(),
+                title: title.into(),
+                link: String::new(),
+                unit_id: String::new(),
+                summary: summary.into(),
+            },
+        )
+        .await
+        .map_err(err)?;
     }
 
     // Interpretations of demo 规范性文件, in every form; one deferred and late, one deferred and not yet due.
@@ -325,7 +460,10 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
         for (code, text) in [
             ("Background", format!("为贯彻落实上级有关文件精神，结合我市实际，制定《{ptitle}》。")),
             ("Objectives", "进一步规范工作程序，切实保障群众合法权益。".to_string()),
-            ("MainContent", "办法共六章三十条，明确了适用对象、申请条件、办理程序、资金管理和监督检查等内容。".to_string()),
+            (
+                "MainContent",
+                "办法共六章三十条，明确了适用对象、申请条件、办理程序、资金管理和监督检查等内容。".to_string(),
+            ),
             ("Scope", "适用于本市行政区域内的相关工作。".to_string()),
             ("Standards", "按照办法规定的标准和程序执行，自印发之日起施行。".to_string()),
         ] {
@@ -336,9 +474,23 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
                 policy_item_id: String::new(),
                 policy_ref: pref.to_string(),
                 policy_title: ptitle.to_string(),
-                title: format!("《{ptitle}》{}", match *form { "text" => "政策解读", "graphic" => "图解", "qa" => "问答", "expert" => "专家解读", "video" => "视频解读", _ => "新闻发布会实录" }),
+                title: format!(
+                    "《{ptitle}》{}",
+                    match *form {
+                        "text" => "政策解读",
+                        "graphic" => "图解",
+                        "qa" => "问答",
+                        "expert" => "专家解读",
+                        "video" => "视频解读",
+                        _ => "新闻发布会实录",
+                    }
+                ),
                 form: form.to_string(),
-                link: if matches!(*form, "video" | "graphic") { format!("https://www.ruzhou.gov.cn/interpretation/{pref}-{fi}") } else { String::new() },
+                link: if matches!(*form, "video" | "graphic") {
+                    format!("https://www.ruzhou.gov.cn/interpretation/{pref}-{fi}")
+                } else {
+                    String::new()
+                },
                 is_revision: None,
                 unit_id: unit_ids[*ui].to_string(),
                 sections: sections.clone(),
@@ -346,14 +498,36 @@ async fn interaction(state: &crate::web::AppState, system: &Actor, unit_ids: &[i
             let id = flows::interaction::create_interpretation(db, system, &input).await.map_err(err)?;
             if pi < 4 {
                 flows::interaction::set_interpretation(db, system, id, "approve", today).await.map_err(err)?;
-                flows::interaction::set_interpretation(db, system, id, "publish", d(2020, 3 + pi as u32 * 2, 10)).await.map_err(err)?;
+                flows::interaction::set_interpretation(db, system, id, "publish", d(2020, 3 + pi as u32 * 2, 10))
+                    .await
+                    .map_err(err)?;
             }
         }
     }
     // 三同步 deferrals: one late (date passed, nothing published), one not yet due.
     let mut tx = db.begin().await?;
-    db::interaction::record_deferral(&mut tx, "410482-2026-00112", "汝州市城市更新行动实施方案", "专家解读稿待专家审定", &(today - Duration::days(12)).to_string(), &(today - Duration::days(30)).to_string(), Some(unit_ids[11]), None).await?;
-    db::interaction::record_deferral(&mut tx, "410482-2026-00118", "汝州市养老服务补贴管理办法", "图解材料制作中", &(today + Duration::days(10)).to_string(), &(today - Duration::days(3)).to_string(), Some(unit_ids[5]), None).await?;
+    db::interaction::record_deferral(
+        &mut tx,
+        "410482-2026-00112",
+        "汝州市城市更新行动实施方案",
+        "专家解读稿待专家审定",
+        &(today - Duration::days(12)).to_string(),
+        &(today - Duration::days(30)).to_string(),
+        Some(unit_ids[11]),
+        None,
+    )
+    .await?;
+    db::interaction::record_deferral(
+        &mut tx,
+        "410482-2026-00118",
+        "汝州市养老服务补贴管理办法",
+        "图解材料制作中",
+        &(today + Duration::days(10)).to_string(),
+        &(today - Duration::days(3)).to_string(),
+        Some(unit_ids[5]),
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -84,7 +84,17 @@ pub async fn import_calendar(state: &AppState, actor: &Actor, csv: &str) -> Resu
             let before = row.due_on.clone().unwrap_or_else(|| "无".into());
             let after_s = after.clone().unwrap_or_else(|| "无（日历缺少数据）".into());
             let note = format!("节假日安排调整，答复期限由{before}重新计算为{after_s}");
-            db::application::insert_event(&mut tx, row.application_id, &today().to_string(), "due_recomputed", &actor.username, &note, "", "{}").await?;
+            db::application::insert_event(
+                &mut tx,
+                row.application_id,
+                &today().to_string(),
+                "due_recomputed",
+                &actor.username,
+                &note,
+                "",
+                "{}",
+            )
+            .await?;
             db::audit::record(
                 &mut tx,
                 actor,
@@ -98,8 +108,16 @@ pub async fn import_calendar(state: &AppState, actor: &Actor, csv: &str) -> Resu
             changed.push(DueChange { tracking_code: row.tracking_code.clone(), before, after: after_s });
         }
     }
-    db::audit::record(&mut tx, actor, "calendar.import", "calendar", &new.last_year().to_string(), None, Some(&serde_json::json!({"rows": imported})))
-        .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "calendar.import",
+        "calendar",
+        &new.last_year().to_string(),
+        None,
+        Some(&serde_json::json!({"rows": imported})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "calendar.changed", "calendar", "national", None).await?;
     tx.commit().await?;
     state.reload_calendar().await?;
@@ -114,8 +132,9 @@ pub struct StoredState {
 }
 
 pub fn parse_state(row: &ApplicationRow) -> Result<(Status, Clock)> {
-    let s: StoredState = serde_json::from_str(&row.state_json)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("application {} has an unreadable state: {e}", row.application_id)))?;
+    let s: StoredState = serde_json::from_str(&row.state_json).map_err(|e| {
+        AppError::Internal(anyhow::anyhow!("application {} has an unreadable state: {e}", row.application_id))
+    })?;
     Ok((s.status, s.clock))
 }
 
@@ -187,12 +206,25 @@ pub struct ValidApplication {
 
 /// Check every field (条例第二十九条 lists what an application contains) and say, per field, in
 /// Chinese, what is wrong.
-pub fn validate(form: &ApplicationForm, staff_registration: bool, today: NaiveDate) -> std::result::Result<ValidApplication, Vec<FieldError>> {
+pub fn validate(
+    form: &ApplicationForm,
+    staff_registration: bool,
+    today: NaiveDate,
+) -> std::result::Result<ValidApplication, Vec<FieldError>> {
     let mut errors = vec![];
     let mut f = form.clone();
     for s in [
-        &mut f.applicant_name, &mut f.id_number, &mut f.credit_code, &mut f.contact_person, &mut f.phone, &mut f.email,
-        &mut f.address, &mut f.postcode, &mut f.subject, &mut f.doc_no, &mut f.description,
+        &mut f.applicant_name,
+        &mut f.id_number,
+        &mut f.credit_code,
+        &mut f.contact_person,
+        &mut f.phone,
+        &mut f.email,
+        &mut f.address,
+        &mut f.postcode,
+        &mut f.subject,
+        &mut f.doc_no,
+        &mut f.description,
     ] {
         *s = s.trim().to_string();
     }
@@ -208,7 +240,9 @@ pub fn validate(form: &ApplicationForm, staff_registration: bool, today: NaiveDa
         (Ok(k), _) if !k.is_natural_person() => {
             match CreditCode::parse(&f.credit_code) {
                 Ok(c) => f.credit_code = c.as_str().to_string(),
-                Err(e) => errors.push(FieldError::new("credit_code", format!("{e}（法人或其他组织须填写统一社会信用代码）"))),
+                Err(e) => {
+                    errors.push(FieldError::new("credit_code", format!("{e}（法人或其他组织须填写统一社会信用代码）")))
+                }
             }
             if f.contact_person.is_empty() {
                 errors.push(FieldError::new("contact_person", "请填写联系人姓名"));
@@ -223,7 +257,10 @@ pub fn validate(form: &ApplicationForm, staff_registration: bool, today: NaiveDa
             Err(e) => errors.push(FieldError::new("id_number", format!("{e}，请核对"))),
         },
         Ok(_) => {
-            if f.id_number.len() < 5 || f.id_number.len() > 30 || !f.id_number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            if f.id_number.len() < 5
+                || f.id_number.len() > 30
+                || !f.id_number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
                 errors.push(FieldError::new("id_number", "证件号码应为5–30位字母或数字"));
             }
         }
@@ -238,7 +275,10 @@ pub fn validate(form: &ApplicationForm, staff_registration: bool, today: NaiveDa
         errors.push(FieldError::new("postcode", "邮编应为6位数字"));
     }
     if f.subject.is_empty() && f.doc_no.is_empty() && f.description.is_empty() {
-        errors.push(FieldError::new("subject", "请填写所需政府信息的名称、文号或者便于查询的其他特征性描述（条例第二十九条）"));
+        errors.push(FieldError::new(
+            "subject",
+            "请填写所需政府信息的名称、文号或者便于查询的其他特征性描述（条例第二十九条）",
+        ));
     }
     if f.subject.chars().count() > 500 || f.description.chars().count() > 5000 || f.doc_no.chars().count() > 100 {
         errors.push(FieldError::new("description", "所需信息的名称不超过500字，描述不超过5000字"));
@@ -250,8 +290,12 @@ pub fn validate(form: &ApplicationForm, staff_registration: bool, today: NaiveDa
     let method = DeliveryMethod::from_code(&f.delivery_method);
     match &method {
         Err(_) => errors.push(FieldError::new("delivery_method", "请选择获取信息的方式")),
-        Ok(DeliveryMethod::Post) if f.address.is_empty() => errors.push(FieldError::new("address", "选择邮寄的，请填写通信地址")),
-        Ok(DeliveryMethod::Email) if f.email.is_empty() => errors.push(FieldError::new("email", "选择电子邮件的，请填写电子邮箱")),
+        Ok(DeliveryMethod::Post) if f.address.is_empty() => {
+            errors.push(FieldError::new("address", "选择邮寄的，请填写通信地址"))
+        }
+        Ok(DeliveryMethod::Email) if f.email.is_empty() => {
+            errors.push(FieldError::new("email", "选择电子邮件的，请填写电子邮箱"))
+        }
         _ => {}
     }
     let (channel, received_on) = if staff_registration {
@@ -287,13 +331,22 @@ pub fn validate(form: &ApplicationForm, staff_registration: bool, today: NaiveDa
             }
         },
     };
-    if !f.idempotency_key.is_empty() && (f.idempotency_key.len() > 100 || !f.idempotency_key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+    if !f.idempotency_key.is_empty()
+        && (f.idempotency_key.len() > 100 || !f.idempotency_key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
         errors.push(FieldError::new("idempotency_key", "请求标识无效"));
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(ValidApplication { kind: kind.expect("checked"), id_doc: id_doc.expect("checked"), channel, received_on, unit_id, form: f })
+    Ok(ValidApplication {
+        kind: kind.expect("checked"),
+        id_doc: id_doc.expect("checked"),
+        channel,
+        received_on,
+        unit_id,
+        form: f,
+    })
 }
 
 /// The public answer to a submission.
@@ -353,11 +406,18 @@ fn tracking_code(received_on: NaiveDate) -> String {
 
 /// Take in an application (条例第二十七条至第三十一条). A repeat with the same idempotency key
 /// returns the first answer and creates nothing.
-pub async fn submit(state: &AppState, actor: &Actor, form: &ApplicationForm, uploads: Vec<Upload>, staff_registration: bool) -> Result<Submitted> {
+pub async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    form: &ApplicationForm,
+    uploads: Vec<Upload>,
+    staff_registration: bool,
+) -> Result<Submitted> {
     if staff_registration && actor.staff().is_none() {
         return Err(AppError::Forbidden);
     }
-    let idem = (!form.idempotency_key.trim().is_empty()).then(|| format!("application:{}", form.idempotency_key.trim()));
+    let idem =
+        (!form.idempotency_key.trim().is_empty()).then(|| format!("application:{}", form.idempotency_key.trim()));
     if let Some(key) = &idem {
         if let Some(resp) = db::application::idempotent_response(&state.db, key).await? {
             let mut s: Submitted = serde_json::from_str(&resp).map_err(|e| AppError::Internal(e.into()))?;
@@ -372,7 +432,8 @@ pub async fn submit(state: &AppState, actor: &Actor, form: &ApplicationForm, upl
     }
     let mut files = vec![];
     for u in &uploads {
-        let (name, kind) = check_upload(&u.filename, &u.bytes).map_err(|m| AppError::Invalid(vec![FieldError::new("attachments", m)]))?;
+        let (name, kind) = check_upload(&u.filename, &u.bytes)
+            .map_err(|m| AppError::Invalid(vec![FieldError::new("attachments", m)]))?;
         files.push((name, kind, &u.bytes));
     }
     if let Some(unit) = v.unit_id {
@@ -380,7 +441,9 @@ pub async fn submit(state: &AppState, actor: &Actor, form: &ApplicationForm, upl
         if !actor.is_office() && !actor.may_access_unit(unit) {
             return Err(AppError::Forbidden);
         }
-        db::org::get_unit(&state.db, unit).await?.ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "受理单位不存在")]))?;
+        db::org::get_unit(&state.db, unit)
+            .await?
+            .ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "受理单位不存在")]))?;
     }
     let cal = state.calendar();
     let clock = Clock::received(v.received_on);
@@ -446,7 +509,17 @@ pub async fn submit(state: &AppState, actor: &Actor, form: &ApplicationForm, upl
             db::application::insert_attachment(&mut tx, "application", id, name, kind, &sha, bytes).await?;
         }
         let note = format!("收到申请（{}），答复期限为{}", v.channel.label(), due);
-        db::application::insert_event(&mut tx, id, &v.received_on.to_string(), "received", &actor.username, &note, "", "{}").await?;
+        db::application::insert_event(
+            &mut tx,
+            id,
+            &v.received_on.to_string(),
+            "received",
+            &actor.username,
+            &note,
+            "",
+            "{}",
+        )
+        .await?;
         let submitted = Submitted {
             application_id: id,
             tracking_code: code.clone(),
@@ -460,7 +533,8 @@ pub async fn submit(state: &AppState, actor: &Actor, form: &ApplicationForm, upl
             db::application::put_idempotent(&mut tx, key, "application", &id.to_string(), &resp).await?;
         }
         let after = serde_json::json!({"tracking_code": code, "channel": v.channel.code(), "received_on": v.received_on, "unit_id": v.unit_id, "applicant_kind": v.kind.code()});
-        db::audit::record(&mut tx, actor, "application.submit", "application", &id.to_string(), None, Some(&after)).await?;
+        db::audit::record(&mut tx, actor, "application.submit", "application", &id.to_string(), None, Some(&after))
+            .await?;
         db::audit::feed(&mut tx, "application.received", "application", &id.to_string(), v.unit_id).await?;
         tx.commit().await?;
         return Ok(submitted);
@@ -488,7 +562,12 @@ pub async fn route(state: &AppState, actor: &Actor, id: i64, to_unit: Option<i64
         return Err(AppError::Invalid(vec![FieldError::new("reason", "退回或转办须说明理由")]));
     }
     let to_name = match to_unit {
-        Some(u) => db::org::get_unit(&state.db, u).await?.ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "单位不存在")]))?.name,
+        Some(u) => {
+            db::org::get_unit(&state.db, u)
+                .await?
+                .ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "单位不存在")]))?
+                .name
+        }
         None => "政务公开办".into(),
     };
     let mut updated = row.clone();
@@ -497,8 +576,24 @@ pub async fn route(state: &AppState, actor: &Actor, id: i64, to_unit: Option<i64
     if !db::application::update_state(&mut tx, &updated, &row.status).await? {
         return Err(AppError::Conflict("该申请刚被他人修改，请刷新后重试".into()));
     }
-    let kind = if actor.is_office() { "assigned" } else if to_unit.is_none() { "returned" } else { "forwarded" };
-    db::application::insert_event(&mut tx, id, &today().to_string(), kind, &actor.username, &format!("转交{to_name}办理"), reason.trim(), "{}").await?;
+    let kind = if actor.is_office() {
+        "assigned"
+    } else if to_unit.is_none() {
+        "returned"
+    } else {
+        "forwarded"
+    };
+    db::application::insert_event(
+        &mut tx,
+        id,
+        &today().to_string(),
+        kind,
+        &actor.username,
+        &format!("转交{to_name}办理"),
+        reason.trim(),
+        "{}",
+    )
+    .await?;
     db::audit::record(
         &mut tx,
         actor,
@@ -535,7 +630,14 @@ fn check_step_permission(actor: &Actor, row: &ApplicationRow, event: &Event) -> 
 }
 
 /// One step of an application's life, decided by the domain's status machine.
-pub async fn step(state: &AppState, actor: &Actor, id: i64, event: Event, public_note: &str, internal_note: &str) -> Result<()> {
+pub async fn step(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    event: Event,
+    public_note: &str,
+    internal_note: &str,
+) -> Result<()> {
     let row = db::application::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     check_step_permission(actor, &row, &event)?;
     step_row(state, actor, row, event, public_note, internal_note, today()).await
@@ -552,11 +654,13 @@ pub async fn step_row(
 ) -> Result<()> {
     let (status, clock) = parse_state(&row)?;
     let cal = state.calendar();
-    let transition = app::apply(&status, &clock, &event, today, &cal).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let transition =
+        app::apply(&status, &clock, &event, today, &cal).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let new_clock = transition.clock_after(&clock);
     let mut updated = row.clone();
     updated.status = transition.status.code().into();
-    updated.due_on = if transition.status.is_finished() { None } else { new_clock.due_on(&cal).ok().map(|d| d.to_string()) };
+    updated.due_on =
+        if transition.status.is_finished() { None } else { new_clock.due_on(&cal).ok().map(|d| d.to_string()) };
     if let Some(outcome) = transition.status.outcome().filter(|_| transition.status.is_finished()) {
         updated.outcome = Some(outcome.code());
         updated.finished_on = Some(event.date().to_string());
@@ -564,15 +668,33 @@ pub async fn step_row(
     if let Event::SendFeeNotice { amount_yuan, .. } = &event {
         updated.fee_yuan = *amount_yuan as i64;
     }
-    updated.state_json = serde_json::to_string(&StoredState { status: transition.status, clock: new_clock }).map_err(|e| AppError::Internal(e.into()))?;
+    updated.state_json = serde_json::to_string(&StoredState { status: transition.status, clock: new_clock })
+        .map_err(|e| AppError::Internal(e.into()))?;
     let mut tx = state.db.begin().await?;
     if !db::application::update_state(&mut tx, &updated, &row.status).await? {
         return Err(AppError::Conflict("该申请刚被他人修改，请刷新后重试".into()));
     }
     let data = serde_json::json!({"event": event, "effects": transition.effects});
-    let kind = serde_json::to_value(&event).ok().and_then(|v| v.get("event").and_then(|e| e.as_str().map(str::to_string))).unwrap_or_default();
-    let public = if public_note.trim().is_empty() { event.label().to_string() } else { format!("{}：{}", event.label(), public_note.trim()) };
-    db::application::insert_event(&mut tx, row.application_id, &event.date().to_string(), &kind, &actor.username, &public, internal_note.trim(), &data.to_string()).await?;
+    let kind = serde_json::to_value(&event)
+        .ok()
+        .and_then(|v| v.get("event").and_then(|e| e.as_str().map(str::to_string)))
+        .unwrap_or_default();
+    let public = if public_note.trim().is_empty() {
+        event.label().to_string()
+    } else {
+        format!("{}：{}", event.label(), public_note.trim())
+    };
+    db::application::insert_event(
+        &mut tx,
+        row.application_id,
+        &event.date().to_string(),
+        &kind,
+        &actor.username,
+        &public,
+        internal_note.trim(),
+        &data.to_string(),
+    )
+    .await?;
     db::audit::record(
         &mut tx,
         actor,
@@ -583,7 +705,8 @@ pub async fn step_row(
         Some(&serde_json::json!({"status": updated.status, "due_on": updated.due_on, "outcome": updated.outcome})),
     )
     .await?;
-    db::audit::feed(&mut tx, "application.updated", "application", &row.application_id.to_string(), row.unit_id).await?;
+    db::audit::feed(&mut tx, "application.updated", "application", &row.application_id.to_string(), row.unit_id)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -650,7 +773,8 @@ pub struct QueueLine {
 
 pub async fn queue(state: &AppState, scope: db::application::QueueScope, limit: i64) -> Result<Vec<QueueLine>> {
     let rows = db::application::queue(&state.db, scope, limit).await?;
-    let units: BTreeMap<i64, String> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
+    let units: BTreeMap<i64, String> =
+        db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
     let cal = state.calendar();
     let today = today();
     let mut out = Vec::with_capacity(rows.len());
@@ -698,7 +822,11 @@ pub async fn dashboard(state: &AppState, unit: Option<i64>, today: NaiveDate) ->
 }
 
 /// Open, overdue, due within 5 working days, unassigned — counted by the database.
-pub async fn counts(state: &AppState, scope: db::application::QueueScope, today: NaiveDate) -> Result<db::application::QueueCounts> {
+pub async fn counts(
+    state: &AppState,
+    scope: db::application::QueueScope,
+    today: NaiveDate,
+) -> Result<db::application::QueueCounts> {
     let soon = state.calendar().add_working_days(today, 5).unwrap_or(today + Duration::days(7));
     Ok(db::application::queue_counts(&state.db, scope, &today.to_string(), &soon.to_string()).await?)
 }
@@ -709,7 +837,8 @@ pub async fn counts(state: &AppState, scope: db::application::QueueScope, today:
 pub async fn send_reminders(state: &AppState, today: NaiveDate) -> Result<usize> {
     let cal = state.calendar();
     let rows = db::application::open_all(&state.db).await?;
-    let units: BTreeMap<i64, db::org::UnitRow> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u)).collect();
+    let units: BTreeMap<i64, db::org::UnitRow> =
+        db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u)).collect();
     let mut made = 0;
     for r in rows {
         let (status, clock) = parse_state(&r)?;
@@ -720,18 +849,35 @@ pub async fn send_reminders(state: &AppState, today: NaiveDate) -> Result<usize>
         let overdue = clock.is_overdue(today, &cal).unwrap_or(false);
         let due = r.due_on.clone().unwrap_or_default();
         let (key, message) = if overdue {
-            (format!("app:{}:overdue:{due}", r.application_id), format!("申请 {} 已超过答复期限（{due}）", r.tracking_code))
+            (
+                format!("app:{}:overdue:{due}", r.application_id),
+                format!("申请 {} 已超过答复期限（{due}）", r.tracking_code),
+            )
         } else if [5, 3, 1].contains(&left) {
-            (format!("app:{}:left{left}:{due}", r.application_id), format!("申请 {} 还有{left}个工作日到期（{due}）", r.tracking_code))
+            (
+                format!("app:{}:left{left}:{due}", r.application_id),
+                format!("申请 {} 还有{left}个工作日到期（{due}）", r.tracking_code),
+            )
         } else {
             continue;
         };
         let link = format!("/staff/applications/{}", r.application_id);
         let mut tx = state.db.begin().await?;
-        let new = db::application::notify_once(&mut tx, r.unit_id, r.unit_id.is_none() || overdue, &message, &link, &key).await?;
+        let new =
+            db::application::notify_once(&mut tx, r.unit_id, r.unit_id.is_none() || overdue, &message, &link, &key)
+                .await?;
         if new {
-            if let Some(email) = r.unit_id.and_then(|u| units.get(&u)).map(|u| u.email.clone()).filter(|e| !e.is_empty()) {
-                db::application::enqueue_mail(&mut tx, &email, &message, &format!("{message}\n请登录政务公开平台办理：{link}"), &key).await?;
+            if let Some(email) =
+                r.unit_id.and_then(|u| units.get(&u)).map(|u| u.email.clone()).filter(|e| !e.is_empty())
+            {
+                db::application::enqueue_mail(
+                    &mut tx,
+                    &email,
+                    &message,
+                    &format!("{message}\n请登录政务公开平台办理：{link}"),
+                    &key,
+                )
+                .await?;
             }
             made += 1;
         }
@@ -776,7 +922,10 @@ pub async fn background(state: AppState) {
 pub async fn reply_letter(state: &AppState, actor: &Actor, id: i64) -> Result<app::letter::Letter> {
     let row = load_for_staff(&state.db, actor, id).await?;
     let (status, _) = parse_state(&row)?;
-    let outcome = status.outcome().filter(|_| status.is_finished()).ok_or_else(|| AppError::BadRequest("该申请尚未答复，不能生成告知书".into()))?;
+    let outcome = status
+        .outcome()
+        .filter(|_| status.is_finished())
+        .ok_or_else(|| AppError::BadRequest("该申请尚未答复，不能生成告知书".into()))?;
     let events = db::application::events(&state.db, id).await?;
     let detail = events
         .iter()
@@ -791,21 +940,35 @@ pub async fn reply_letter(state: &AppState, actor: &Actor, id: i64) -> Result<ap
     let gov = state.setting("gov_name");
     let input = app::letter::LetterInput {
         applicant_name: row.applicant_name.clone(),
-        received_on: NaiveDate::parse_from_str(&row.received_on, "%Y-%m-%d").map_err(|e| AppError::Internal(e.into()))?,
+        received_on: NaiveDate::parse_from_str(&row.received_on, "%Y-%m-%d")
+            .map_err(|e| AppError::Internal(e.into()))?,
         request: if row.subject.is_empty() { row.description.clone() } else { row.subject.clone() },
         outcome,
         detail,
         issuer,
         reconsideration_body: format!("{gov}人民政府"),
         court: format!("{gov}人民法院"),
-        date: row.finished_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or_else(today),
+        date: row
+            .finished_on
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or_else(today),
     };
     Ok(app::letter::reply_letter(&input))
 }
 
 /// Record a 行政复议 or 行政诉讼 about an application (table 四).
 #[allow(clippy::too_many_arguments)]
-pub async fn add_review_case(state: &AppState, actor: &Actor, id: i64, kind: &str, result: &str, filed_on: &str, decided_on: &str, note: &str) -> Result<i64> {
+pub async fn add_review_case(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    kind: &str,
+    result: &str,
+    filed_on: &str,
+    decided_on: &str,
+    note: &str,
+) -> Result<i64> {
     let row = load_for_staff(&state.db, actor, id).await?;
     let mut errors = vec![];
     if !["reconsideration", "litigation_direct", "litigation_after_reconsideration"].contains(&kind) {
@@ -839,8 +1002,16 @@ pub async fn add_review_case(state: &AppState, actor: &Actor, id: i64, kind: &st
         note.trim(),
     )
     .await?;
-    db::audit::record(&mut tx, actor, "review_case.create", "review_case", &case_id.to_string(), None, Some(&serde_json::json!({"application_id": id, "kind": kind, "result": result})))
-        .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "review_case.create",
+        "review_case",
+        &case_id.to_string(),
+        None,
+        Some(&serde_json::json!({"application_id": id, "kind": kind, "result": result})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "review_case.created", "review_case", &case_id.to_string(), row.unit_id).await?;
     tx.commit().await?;
     Ok(case_id)
@@ -850,13 +1021,20 @@ pub async fn add_review_case(state: &AppState, actor: &Actor, id: i64, kind: &st
 /// database: each group is one representative record with its count (the report over hundreds
 /// of thousands of applications reads a few dozen rows). `statistics` gives the records too,
 /// for drill-down.
-pub async fn table3_fast(db: &Db, unit_id: Option<i64>, year: i32, format: gongkai_domain::format::FormatVersion) -> Result<app::stats::Table3Counts> {
+pub async fn table3_fast(
+    db: &Db,
+    unit_id: Option<i64>,
+    year: i32,
+    format: gongkai_domain::format::FormatVersion,
+) -> Result<app::stats::Table3Counts> {
     let groups = db::application::stat_groups(db, unit_id, year).await?;
     let d = |m: u32, day: u32, y: i32| NaiveDate::from_ymd_opt(y, m, day).expect("valid date");
     let mut reps = Vec::with_capacity(groups.len());
     for g in &groups {
         let column = ApplicantKind::from_code(&g.applicant_kind)
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("an application has an invalid applicant kind {}", g.applicant_kind)))?
+            .map_err(|_| {
+                AppError::Internal(anyhow::anyhow!("an application has an invalid applicant kind {}", g.applicant_kind))
+            })?
             .column();
         let received_on = if g.received_in == 1 { d(1, 1, year) } else { d(12, 31, year - 1) };
         let finished_on = match g.finished_when {
@@ -866,7 +1044,10 @@ pub async fn table3_fast(db: &Db, unit_id: Option<i64>, year: i32, format: gongk
             _ => None,
         };
         let finished = match (finished_on, &g.outcome) {
-            (Some(f), Some(o)) => Some((f, Outcome::from_code(o).map_err(|_| AppError::Internal(anyhow::anyhow!("invalid outcome {o}")))?)),
+            (Some(f), Some(o)) => Some((
+                f,
+                Outcome::from_code(o).map_err(|_| AppError::Internal(anyhow::anyhow!("invalid outcome {o}")))?,
+            )),
             _ => None,
         };
         reps.push((app::stats::ApplicationRecord { id: 0, received_on, column, finished }, g.n as u64));
@@ -918,7 +1099,8 @@ pub async fn table4_for(db: &Db, unit_id: Option<i64>, year: i32) -> Result<[u64
 }
 
 pub fn record_of(r: &db::application::StatRow) -> Result<app::stats::ApplicationRecord> {
-    let bad = |what: &str| AppError::Internal(anyhow::anyhow!("application {} has an invalid {what}", r.application_id));
+    let bad =
+        |what: &str| AppError::Internal(anyhow::anyhow!("application {} has an invalid {what}", r.application_id));
     let received_on = NaiveDate::parse_from_str(&r.received_on, "%Y-%m-%d").map_err(|_| bad("received_on"))?;
     let column = ApplicantKind::from_code(&r.applicant_kind).map_err(|_| bad("applicant_kind"))?.column();
     let finished = match (&r.finished_on, &r.outcome) {
@@ -949,7 +1131,9 @@ pub enum BulkAction {
 pub async fn bulk_preview(state: &AppState, actor: &Actor, ids: &[i64], action: &BulkAction) -> Result<Vec<BulkLine>> {
     let mut out = vec![];
     let target = match action {
-        BulkAction::Assign(u) => Some(db::org::get_unit(&state.db, *u).await?.ok_or_else(|| AppError::BadRequest("单位不存在".into()))?.name),
+        BulkAction::Assign(u) => {
+            Some(db::org::get_unit(&state.db, *u).await?.ok_or_else(|| AppError::BadRequest("单位不存在".into()))?.name)
+        }
         BulkAction::Remind => None,
     };
     let cal = state.calendar();
@@ -963,7 +1147,10 @@ pub async fn bulk_preview(state: &AppState, actor: &Actor, ids: &[i64], action: 
             (BulkAction::Remind, _) => match row.unit_id {
                 Some(_) => {
                     let (_, clock) = parse_state(&row)?;
-                    let left = clock.working_days_left(today(), &cal).map(|d| format!("剩余{d}个工作日")).unwrap_or_else(|_| "暂停计时".into());
+                    let left = clock
+                        .working_days_left(today(), &cal)
+                        .map(|d| format!("剩余{d}个工作日"))
+                        .unwrap_or_else(|_| "暂停计时".into());
                     (format!("向办理单位发送提醒（{left}）"), true)
                 }
                 None => ("尚未分办，无法提醒单位".to_string(), false),
@@ -985,9 +1172,30 @@ pub async fn bulk_apply(state: &AppState, actor: &Actor, ids: &[i64], action: &B
                 let row = load_for_staff(&state.db, actor, line.application_id).await?;
                 let mut tx = state.db.begin().await?;
                 let key = format!("app:{}:manual:{}", row.application_id, db::now_text());
-                let message = format!("政务公开办提醒：申请 {} 请按期办理（答复期限 {}）", row.tracking_code, row.due_on.clone().unwrap_or_default());
-                db::application::notify_once(&mut tx, row.unit_id, false, &message, &format!("/staff/applications/{}", row.application_id), &key).await?;
-                db::audit::record(&mut tx, actor, "application.remind", "application", &row.application_id.to_string(), None, None).await?;
+                let message = format!(
+                    "政务公开办提醒：申请 {} 请按期办理（答复期限 {}）",
+                    row.tracking_code,
+                    row.due_on.clone().unwrap_or_default()
+                );
+                db::application::notify_once(
+                    &mut tx,
+                    row.unit_id,
+                    false,
+                    &message,
+                    &format!("/staff/applications/{}", row.application_id),
+                    &key,
+                )
+                .await?;
+                db::audit::record(
+                    &mut tx,
+                    actor,
+                    "application.remind",
+                    "application",
+                    &row.application_id.to_string(),
+                    None,
+                    None,
+                )
+                .await?;
                 tx.commit().await?;
             }
         }

@@ -19,7 +19,8 @@ pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 pub const SESSION_HOURS: i64 = 12;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let hash = Argon2::default().hash_password(password.as_bytes()).map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+    let hash =
+        Argon2::default().hash_password(password.as_bytes()).map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
     Ok(hash.to_string())
 }
 
@@ -62,7 +63,10 @@ pub async fn add_user(
 ) -> Result<i64> {
     let mut errors = vec![];
     let username = username.trim();
-    if username.is_empty() || username.len() > 64 || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+    if username.is_empty()
+        || username.len() > 64
+        || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
         errors.push(FieldError::new("username", "用户名只能由字母、数字和 . _ - 组成，1–64 位"));
     }
     if display_name.trim().is_empty() {
@@ -86,9 +90,15 @@ pub async fn add_user(
     let hash = hash_password(password)?;
     let mut tx = db.begin().await?;
     let unit_id = if role == Role::Admin { None } else { unit_id };
-    let id = db::user::insert_user(&mut tx, username, display_name.trim(), &hash, role.code(), unit_id).await.map_err(|e| {
-        if db::is_unique_violation(&e) { AppError::Conflict(format!("用户名 {username} 已存在")) } else { e.into() }
-    })?;
+    let id = db::user::insert_user(&mut tx, username, display_name.trim(), &hash, role.code(), unit_id).await.map_err(
+        |e| {
+            if db::is_unique_violation(&e) {
+                AppError::Conflict(format!("用户名 {username} 已存在"))
+            } else {
+                e.into()
+            }
+        },
+    )?;
     let after = serde_json::json!({"username": username, "display_name": display_name, "role": role.code(), "unit_id": unit_id});
     db::audit::record(&mut tx, actor, "user.create", "user", &id.to_string(), None, Some(&after)).await?;
     tx.commit().await?;
@@ -123,7 +133,10 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> Result<
         Some(u) if u.active == 1 => verify_password(password, &u.password_hash),
         // Hash anyway so that timing does not tell which usernames exist.
         _ => {
-            let _ = verify_password(password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000");
+            let _ = verify_password(
+                password,
+                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000",
+            );
             false
         }
     };
@@ -151,12 +164,22 @@ pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> Result<
 
 /// Create an API token for automation; the token is shown once, only its hash is kept.
 pub async fn create_token(db: &Db, actor: &Actor, username: &str, name: &str) -> Result<String> {
-    let user = db::user::find_by_username(db, username).await?.ok_or_else(|| AppError::BadRequest(format!("用户 {username} 不存在")))?;
+    let user = db::user::find_by_username(db, username)
+        .await?
+        .ok_or_else(|| AppError::BadRequest(format!("用户 {username} 不存在")))?;
     let token = format!("gk_{}", random_token());
     let mut tx = db.begin().await?;
     let id = db::user::insert_token(&mut tx, user.user_id, &digest(&token), name).await?;
-    db::audit::record(&mut tx, actor, "token.create", "api_token", &id.to_string(), None, Some(&serde_json::json!({"user": username, "name": name})))
-        .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "token.create",
+        "api_token",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"user": username, "name": name})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(token)
 }

@@ -8,14 +8,14 @@
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::disclosure::{
-    Art20Category, Channel, Genre, IndexNumber, ItemEvent, ItemMetadata, ItemStatus, PublicationMode, SecrecyReview, Subject,
-    Title, Validity, apply, count_by_channel, is_late, standard_catalog,
+    Art20Category, Channel, Genre, IndexNumber, ItemEvent, ItemMetadata, ItemStatus, PublicationMode, SecrecyReview,
+    Subject, Title, Validity, apply, count_by_channel, is_late, standard_catalog,
 };
 use gongkai_domain::privacy::{self, Finding};
 use serde::{Deserialize, Serialize};
 
 use super::Actor;
-use crate::db::{self, Db, Tx, item::NewItem, item::ItemRow};
+use crate::db::{self, Db, Tx, item::ItemRow, item::NewItem};
 use crate::error::{AppError, FieldError, Result};
 
 /// The item form as typed (raw strings; converted with checks in [`validate`]).
@@ -151,7 +151,8 @@ pub fn html_to_text(html: &str) -> String {
         };
         let tag = rest[lt + 1..lt + gt].trim_start_matches('/').to_ascii_lowercase();
         let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        if matches!(name.as_str(), "p" | "br" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table") {
+        if matches!(name.as_str(), "p" | "br" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table")
+        {
             out.push('\n');
         } else if matches!(name.as_str(), "td" | "th") {
             out.push(' ');
@@ -159,7 +160,12 @@ pub fn html_to_text(html: &str) -> String {
         rest = &rest[lt + gt + 1..];
     }
     out.push_str(rest);
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&nbsp;", " ").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
 }
 
 /// 条例第二十六条: 20 working days from the day the information was formed. Without calendar
@@ -173,7 +179,11 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// The form, checked: the domain's metadata and the row to store.
-pub fn validate(form: &ItemForm, unit_id: i64, calendar: &Calendar) -> std::result::Result<(ItemMetadata, NewItem), Vec<FieldError>> {
+pub fn validate(
+    form: &ItemForm,
+    unit_id: i64,
+    calendar: &Calendar,
+) -> std::result::Result<(ItemMetadata, NewItem), Vec<FieldError>> {
     let mut errors = vec![];
     let title = Title::parse(&form.title).map_err(|e| errors.push(FieldError::new("title", e.to_string()))).ok();
     let formed_on = parse_date(&form.formed_on);
@@ -315,7 +325,10 @@ pub async fn ensure_catalog(tx: &mut Tx<'_>, unit_id: i64) -> Result<()> {
         stack.push((None, s, i as i64));
     }
     while let Some((parent, spec, order)) = stack.pop() {
-        let class = serde_json::to_value(spec.update_class).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let class = serde_json::to_value(spec.update_class)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
         let id = db::item::insert_node(tx, unit_id, parent, &spec.code, &spec.title, &class, order).await?;
         for (i, c) in spec.children.iter().enumerate().rev() {
             stack.push((Some(id), c, i as i64));
@@ -340,7 +353,12 @@ pub async fn catalog(db: &Db, unit_id: i64) -> Result<Vec<(db::item::CatalogNode
 /// Nodes in depth-first order with their depth (children after their parent, by sort order).
 pub fn tree_order(nodes: Vec<db::item::CatalogNodeRow>) -> Vec<(db::item::CatalogNodeRow, usize)> {
     let mut out = Vec::with_capacity(nodes.len());
-    fn walk(nodes: &[db::item::CatalogNodeRow], parent: Option<i64>, depth: usize, out: &mut Vec<(db::item::CatalogNodeRow, usize)>) {
+    fn walk(
+        nodes: &[db::item::CatalogNodeRow],
+        parent: Option<i64>,
+        depth: usize,
+        out: &mut Vec<(db::item::CatalogNodeRow, usize)>,
+    ) {
         let mut kids: Vec<&db::item::CatalogNodeRow> = nodes.iter().filter(|n| n.parent_id == parent).collect();
         kids.sort_by_key(|n| (n.sort_order, n.catalog_node_id));
         for k in kids {
@@ -364,7 +382,16 @@ pub async fn rename_node(db: &Db, actor: &Actor, node_id: i64, title: &str) -> R
         return Err(AppError::Forbidden);
     }
     db::item::update_node_title(&mut tx, node_id, title).await?;
-    db::audit::record(&mut tx, actor, "catalog.rename", "catalog_node", &node_id.to_string(), Some(&serde_json::json!({"title": node.title})), Some(&serde_json::json!({"title": title}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "catalog.rename",
+        "catalog_node",
+        &node_id.to_string(),
+        Some(&serde_json::json!({"title": node.title})),
+        Some(&serde_json::json!({"title": title})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "catalog.changed", "catalog_node", &node_id.to_string(), Some(node.unit_id)).await?;
     tx.commit().await?;
     Ok(())
@@ -380,7 +407,8 @@ pub async fn add_node(db: &Db, actor: &Actor, parent_id: i64, title: &str, updat
     }
     let chosen = update_class.map(str::trim).filter(|c| !c.is_empty());
     if let Some(c) = chosen
-        && serde_json::from_value::<gongkai_domain::disclosure::UpdateClass>(serde_json::Value::String(c.to_string())).is_err()
+        && serde_json::from_value::<gongkai_domain::disclosure::UpdateClass>(serde_json::Value::String(c.to_string()))
+            .is_err()
     {
         return Err(AppError::Invalid(vec![FieldError::new("update_class", "请选择栏目的更新要求")]));
     }
@@ -392,7 +420,16 @@ pub async fn add_node(db: &Db, actor: &Actor, parent_id: i64, title: &str, updat
     let code = format!("custom_{}", &super::auth::random_token()[..10]);
     let class = chosen.unwrap_or(&parent.update_class).to_string();
     let id = db::item::insert_node(&mut tx, parent.unit_id, Some(parent_id), &code, title, &class, 1000).await?;
-    db::audit::record(&mut tx, actor, "catalog.add", "catalog_node", &id.to_string(), None, Some(&serde_json::json!({"parent": parent_id, "title": title, "code": code, "update_class": class}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "catalog.add",
+        "catalog_node",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"parent": parent_id, "title": title, "code": code, "update_class": class})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "catalog.changed", "catalog_node", &id.to_string(), Some(parent.unit_id)).await?;
     tx.commit().await?;
     Ok(id)
@@ -421,7 +458,11 @@ fn unit_for(actor: &Actor, form: &ItemForm) -> Result<i64> {
     }
     match actor.unit_id {
         Some(u) => Ok(u),
-        None => form.unit_id.trim().parse::<i64>().map_err(|_| AppError::Invalid(vec![FieldError::new("unit_id", "请选择发布机构")])),
+        None => form
+            .unit_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::Invalid(vec![FieldError::new("unit_id", "请选择发布机构")])),
     }
 }
 
@@ -443,7 +484,9 @@ pub async fn draft(db: &Db, actor: &Actor, calendar: &Calendar, form: &ItemForm)
     }
     let (_meta, row) = validate(form, unit_id, calendar).map_err(AppError::Invalid)?;
     let mut tx = db.begin().await?;
-    db::org::get_unit_tx(&mut tx, unit_id).await?.ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "发布机构不存在")]))?;
+    db::org::get_unit_tx(&mut tx, unit_id)
+        .await?
+        .ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "发布机构不存在")]))?;
     ensure_catalog(&mut tx, unit_id).await?;
     check_node(&mut tx, unit_id, row.catalog_node_id).await?;
     let id = db::item::insert_item(&mut tx, &row, "draft", &actor.username).await?;
@@ -501,7 +544,9 @@ fn audit_view(row: &NewItem) -> serde_json::Value {
     if let Some(o) = v.as_object_mut() {
         o.remove("body_html");
         o.remove("summary");
-        let digest = super::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(format!("{}\n{}", row.summary, row.body_html).as_bytes()));
+        let digest = super::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(
+            format!("{}\n{}", row.summary, row.body_html).as_bytes(),
+        ));
         o.insert("text_sha256".into(), digest.into());
         o.insert("title".into(), privacy::mask_all(&row.title).0.into());
     }
@@ -531,7 +576,14 @@ fn to_new_item(r: &ItemRow) -> NewItem {
 }
 
 /// A simple transition with an optional reason: submit, return, withdraw.
-async fn step(db: &Db, actor: &Actor, item_id: i64, event: ItemEvent, action: &str, needs_approver: bool) -> Result<()> {
+async fn step(
+    db: &Db,
+    actor: &Actor,
+    item_id: i64,
+    event: ItemEvent,
+    action: &str,
+    needs_approver: bool,
+) -> Result<()> {
     let mut tx = db.begin().await?;
     let r = load_tx(&mut tx, actor, item_id).await?;
     if needs_approver && !actor.may_approve_for(r.unit_id) {
@@ -573,8 +625,18 @@ pub async fn expire(db: &Db, actor: &Actor, item_id: i64, reason: &str, on: Naiv
     let t = apply(status_of(&r.status), ItemEvent::Expire { reason: reason.into(), on }).map_err(domain_err)?;
     let validity = if repealed { "repealed" } else { "lapsed" };
     db::item::set_expired(&mut tx, item_id, validity, &on.to_string(), reason.trim()).await?;
-    let after = serde_json::json!({"status": status_code(t.to), "validity": validity, "on": on, "reason": reason.trim()});
-    db::audit::record(&mut tx, actor, "item.expire", "item", &item_id.to_string(), Some(&serde_json::json!({"status": r.status})), Some(&after)).await?;
+    let after =
+        serde_json::json!({"status": status_code(t.to), "validity": validity, "on": on, "reason": reason.trim()});
+    db::audit::record(
+        &mut tx,
+        actor,
+        "item.expire",
+        "item",
+        &item_id.to_string(),
+        Some(&serde_json::json!({"status": r.status})),
+        Some(&after),
+    )
+    .await?;
     db::audit::feed(&mut tx, "item.changed", "item", &item_id.to_string(), Some(r.unit_id)).await?;
     tx.commit().await?;
     Ok(())
@@ -603,7 +665,14 @@ impl SyncDecision<'_> {
     pub const NONE: SyncDecision<'static> = SyncDecision { requires: &|_| false, deferral: None };
 }
 
-pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Option<&str>, today: NaiveDate, sync: &SyncDecision<'_>) -> Result<Approved> {
+pub async fn approve(
+    db: &Db,
+    actor: &Actor,
+    item_id: i64,
+    override_reason: Option<&str>,
+    today: NaiveDate,
+    sync: &SyncDecision<'_>,
+) -> Result<Approved> {
     let mut tx = db.begin().await?;
     let r = load_tx(&mut tx, actor, item_id).await?;
     if !actor.may_approve_for(r.unit_id) {
@@ -634,7 +703,18 @@ pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Opti
     {
         return Err(AppError::Invalid(vec![FieldError::new("deferral_by", "政策解读的发布期限应晚于今天")]));
     }
-    super::interaction::check_three_sync_for_item(&mut tx, actor, item_id, &index_no, &r.title, required, sync.deferral, Some(r.unit_id), today).await?;
+    super::interaction::check_three_sync_for_item(
+        &mut tx,
+        actor,
+        item_id,
+        &index_no,
+        &r.title,
+        required,
+        sync.deferral,
+        Some(r.unit_id),
+        today,
+    )
+    .await?;
     let due = parse_date(&r.due_on).unwrap_or(today);
     let late = is_late(due, today);
     let p = db::item::Publication {
@@ -655,7 +735,16 @@ pub async fn approve(db: &Db, actor: &Actor, item_id: i64, override_reason: Opti
     }
     let id = item_id.to_string();
     let after = serde_json::json!({"status": status_code(t.to), "index_no": index_no, "published_on": today, "late": late, "effects": t.effects});
-    db::audit::record(&mut tx, actor, "item.approve", "item", &id, Some(&serde_json::json!({"status": r.status})), Some(&after)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "item.approve",
+        "item",
+        &id,
+        Some(&serde_json::json!({"status": r.status})),
+        Some(&after),
+    )
+    .await?;
     if let Some(reason) = &review.override_reason {
         let o = serde_json::json!({"reason": reason, "findings": findings.iter().map(|f| serde_json::json!({"kind": f.kind.code(), "excerpt": f.excerpt_masked})).collect::<Vec<_>>()});
         db::audit::record(&mut tx, actor, "item.override", "item", &id, None, Some(&o)).await?;
@@ -687,13 +776,24 @@ pub struct DirectItem {
     pub published_on: NaiveDate,
 }
 
-pub async fn insert_published(tx: &mut Tx<'_>, actor: &Actor, credit_code: &str, it: &DirectItem) -> Result<(i64, String)> {
+pub async fn insert_published(
+    tx: &mut Tx<'_>,
+    actor: &Actor,
+    credit_code: &str,
+    it: &DirectItem,
+) -> Result<(i64, String)> {
     let index_no = match &it.index_no {
         Some(n) => {
             if let Ok(parsed) = IndexNumber::parse(n)
                 && parsed.unit().as_str() == credit_code
             {
-                db::item::reserve_serial(tx, it.row.unit_id, i64::from(parsed.period().year()), i64::from(parsed.serial())).await?;
+                db::item::reserve_serial(
+                    tx,
+                    it.row.unit_id,
+                    i64::from(parsed.period().year()),
+                    i64::from(parsed.serial()),
+                )
+                .await?;
             }
             n.clone()
         }
@@ -749,17 +849,31 @@ pub async fn add_attachment(db: &Db, actor: &Actor, item_id: i64, filename: &str
 pub fn extract_text(content_type: &str, bytes: &[u8]) -> Option<String> {
     let text = match content_type {
         "application/pdf" => {
-            let dir = std::env::temp_dir().join(format!("gongkai-pdf-{}-{}", std::process::id(), &super::auth::random_token()[..12]));
+            let dir = std::env::temp_dir().join(format!(
+                "gongkai-pdf-{}-{}",
+                std::process::id(),
+                &super::auth::random_token()[..12]
+            ));
             std::fs::create_dir_all(&dir).ok()?;
             let (input, output) = (dir.join("in.pdf"), dir.join("out.txt"));
             let text = std::fs::write(&input, bytes).ok().and_then(|_| {
-                let status = std::process::Command::new("pdftotext").arg("-layout").arg("-enc").arg("UTF-8").arg(&input).arg(&output).stderr(std::process::Stdio::null()).status().ok()?;
+                let status = std::process::Command::new("pdftotext")
+                    .arg("-layout")
+                    .arg("-enc")
+                    .arg("UTF-8")
+                    .arg(&input)
+                    .arg(&output)
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .ok()?;
                 if status.success() { std::fs::read_to_string(&output).ok() } else { None }
             });
             let _ = std::fs::remove_dir_all(&dir);
             text?
         }
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => crate::export::docx_text(bytes).ok()?,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
+            crate::export::docx_text(bytes).ok()?
+        }
         _ => return None,
     };
     let text = text.replace('\u{c}', "\n");
@@ -783,7 +897,9 @@ pub fn text_docx(title: &str, text: &str) -> Result<Vec<u8>> {
 /// with the masked text is attached to the item; the original becomes staff-only.
 pub async fn mask_attachment(db: &Db, actor: &Actor, attachment_id: i64) -> Result<i64> {
     let mut tx = db.begin().await?;
-    let t = db::item::attachment_text_tx(&mut tx, attachment_id).await?.ok_or_else(|| AppError::BadRequest("该附件没有可提取的文字，无法生成遮盖版".into()))?;
+    let t = db::item::attachment_text_tx(&mut tx, attachment_id)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("该附件没有可提取的文字，无法生成遮盖版".into()))?;
     let r = load_tx(&mut tx, actor, t.item_id).await?;
     if !matches!(r.status.as_str(), "draft" | "pending_review" | "published") {
         return Err(AppError::BadRequest("该信息当前状态下不能处理附件".into()));
@@ -798,10 +914,12 @@ pub async fn mask_attachment(db: &Db, actor: &Actor, attachment_id: i64) -> Resu
     let kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
     let id = db::application::insert_attachment(&mut tx, "item", t.item_id, &name, kind, &sha, &bytes).await?;
     let left = privacy::scan(&t.masked_text).len() as i64;
-    db::item::insert_attachment_text(&mut tx, id, t.item_id, &t.masked_text, &t.masked_text, left, Some(attachment_id)).await?;
+    db::item::insert_attachment_text(&mut tx, id, t.item_id, &t.masked_text, &t.masked_text, left, Some(attachment_id))
+        .await?;
     db::item::set_attachment_staff_only(&mut tx, attachment_id).await?;
     let after = serde_json::json!({"original": attachment_id, "masked_copy": id, "filename": name, "sha256": sha});
-    db::audit::record(&mut tx, actor, "item.attachment_mask", "item", &t.item_id.to_string(), None, Some(&after)).await?;
+    db::audit::record(&mut tx, actor, "item.attachment_mask", "item", &t.item_id.to_string(), None, Some(&after))
+        .await?;
     db::audit::feed(&mut tx, "item.changed", "item", &t.item_id.to_string(), Some(r.unit_id)).await?;
     tx.commit().await?;
     Ok(id)
@@ -871,7 +989,9 @@ pub async fn table2_counts(db: &Db, unit_id: Option<i64>, year: i32) -> Result<T
     let groups = db::item::channel_groups(db, unit_id, &format!("{year}-01-01"), &end.to_string()).await?;
     out.channels = Channel::ALL
         .iter()
-        .map(|&c| (c, groups.iter().filter(|(list, _)| parse_channels(list).contains(&c)).map(|(_, n)| *n).sum::<i64>()))
+        .map(|&c| {
+            (c, groups.iter().filter(|(list, _)| parse_channels(list).contains(&c)).map(|(_, n)| *n).sum::<i64>())
+        })
         .collect();
     Ok(out)
 }
@@ -900,7 +1020,8 @@ pub fn fold_table2(rows: &[db::item::CountRow], year: i32) -> Table2Counts {
         let v = validity_of(&r.validity, r.validity_since.as_deref(), r.validity_end.as_deref());
         counts.in_force += i64::from(v.in_force_on(end));
     }
-    out.channels = count_by_channel(channel_lists.iter().map(Vec::as_slice)).into_iter().map(|(c, n)| (c, n as i64)).collect();
+    out.channels =
+        count_by_channel(channel_lists.iter().map(Vec::as_slice)).into_iter().map(|(c, n)| (c, n as i64)).collect();
     out
 }
 
@@ -936,7 +1057,14 @@ mod tests {
         assert!(privacy::scan(&html_to_text(&masked)).is_empty());
     }
 
-    fn row(art20: &str, written: Option<&str>, published: &str, validity: &str, end: Option<&str>, channels: &str) -> db::item::CountRow {
+    fn row(
+        art20: &str,
+        written: Option<&str>,
+        published: &str,
+        validity: &str,
+        end: Option<&str>,
+        channels: &str,
+    ) -> db::item::CountRow {
         db::item::CountRow {
             art20: art20.into(),
             published_on: Some(published.into()),

@@ -6,7 +6,8 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::interaction::{
-    self as ia, DeadlineConfig, Deferral, InterpretationForm, Message, MessageEvent, MessageKind, MessageStatus, PrivateReason, Recipient, Section,
+    self as ia, DeadlineConfig, Deferral, InterpretationForm, Message, MessageEvent, MessageKind, MessageStatus,
+    PrivateReason, Recipient, Section,
 };
 use gongkai_domain::supervision::UnitId;
 use serde::{Deserialize, Serialize};
@@ -25,8 +26,11 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10).unwrap_or(s).trim(), "%Y-%m-%d").ok()
 }
 
-pub const KINDS: [(&str, MessageKind); 3] =
-    [("consultation", MessageKind::Consultation), ("suggestion", MessageKind::Suggestion), ("complaint", MessageKind::Complaint)];
+pub const KINDS: [(&str, MessageKind); 3] = [
+    ("consultation", MessageKind::Consultation),
+    ("suggestion", MessageKind::Suggestion),
+    ("complaint", MessageKind::Complaint),
+];
 
 pub fn kind(code: &str) -> Option<MessageKind> {
     KINDS.iter().find(|(c, _)| *c == code).map(|(_, k)| *k)
@@ -176,7 +180,9 @@ pub async fn submit(state: &AppState, actor: &Actor, f: &MessageForm, today: Nai
     }
     let k = k.expect("checked");
     if let Some(u) = unit_id {
-        db::org::get_unit(&state.db, u).await?.ok_or_else(|| AppError::Invalid(vec![FieldError::new("to", "单位不存在")]))?;
+        db::org::get_unit(&state.db, u)
+            .await?
+            .ok_or_else(|| AppError::Invalid(vec![FieldError::new("to", "单位不存在")]))?;
     }
     let cal = state.calendar();
     let recipient = match unit_id {
@@ -187,7 +193,8 @@ pub async fn submit(state: &AppState, actor: &Actor, f: &MessageForm, today: Nai
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     // Addressed to a unit: it goes straight to that unit (the office may re-route it).
     if unit_id.is_some() {
-        msg.status = ia::message::apply(msg.status, &MessageEvent::Route(recipient)).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        msg.status = ia::message::apply(msg.status, &MessageEvent::Route(recipient))
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
     }
     let (public_subject, f1) = gongkai_domain::privacy::mask_all(&subject);
     let (public_body, f2) = gongkai_domain::privacy::mask_all(&body);
@@ -196,7 +203,14 @@ pub async fn submit(state: &AppState, actor: &Actor, f: &MessageForm, today: Nai
     masked_kinds.dedup();
     let code = tracking_code(today);
     let secret = crate::flows::auth::random_token()[..16].to_string();
-    let out = SubmittedMessage { tracking_code: code.clone(), secret: secret.clone(), due_on: msg.due.to_string(), masked: !masked_kinds.is_empty(), masked_kinds, repeated: false };
+    let out = SubmittedMessage {
+        tracking_code: code.clone(),
+        secret: secret.clone(),
+        due_on: msg.due.to_string(),
+        masked: !masked_kinds.is_empty(),
+        masked_kinds,
+        repeated: false,
+    };
     let mut tx = state.db.begin().await?;
     let id = db::interaction::insert_message(
         &mut tx,
@@ -229,7 +243,15 @@ pub async fn submit(state: &AppState, actor: &Actor, f: &MessageForm, today: Nai
     db::audit::record(&mut tx, actor, "message.submit", "message", &id.to_string(), None, Some(&after)).await?;
     db::audit::feed(&mut tx, "message.changed", "message", &id.to_string(), unit_id).await?;
     let note = format!("新{}：{}（{}前答复）", k.label(), public_subject, msg.due);
-    db::application::notify_once(&mut tx, unit_id, unit_id.is_none(), &note, &format!("/staff/messages/{id}"), &format!("message:{id}:new")).await?;
+    db::application::notify_once(
+        &mut tx,
+        unit_id,
+        unit_id.is_none(),
+        &note,
+        &format!("/staff/messages/{id}"),
+        &format!("message:{id}:new"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -258,7 +280,9 @@ pub fn message_view(row: MessageRow, today: NaiveDate) -> MessageView {
         kind_label: k.label(),
         status_label: status.label(),
         overdue: awaiting && due.is_some_and(|d| today > d),
-        over_three_months: awaiting && k.counts_for_veto() && submitted.is_some_and(|s| ia::unanswered_over_three_months(s, today)),
+        over_three_months: awaiting
+            && k.counts_for_veto()
+            && submitted.is_some_and(|s| ia::unanswered_over_three_months(s, today)),
         public_writer: if row.writer_name.is_empty() { "匿名网友".into() } else { "网友".into() },
         public_answer: gongkai_domain::privacy::mask_all(&row.answer).0,
         row,
@@ -281,7 +305,16 @@ pub async fn load_for_staff(db: &Db, actor: &Actor, id: i64) -> Result<MessageRo
 
 /// A step on a message: route (office), answer (the unit), publish / keep private (a reviewer of
 /// the unit or the office), reopen. The domain's table decides what is allowed.
-pub async fn step(state: &AppState, actor: &Actor, id: i64, action: &str, to_unit: Option<i64>, text: &str, reason: &str, today: NaiveDate) -> Result<()> {
+pub async fn step(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    action: &str,
+    to_unit: Option<i64>,
+    text: &str,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<()> {
     let mut tx = state.db.begin().await?;
     let row = db::interaction::message_tx(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let ok = actor.is_office() || row.unit_id.is_some_and(|u| actor.may_access_unit(u));
@@ -304,7 +337,10 @@ pub async fn step(state: &AppState, actor: &Actor, id: i64, action: &str, to_uni
         "answer" => {
             let t = plain_text(text);
             if t.is_empty() || t.chars().count() > MAX_BODY {
-                return Err(AppError::Invalid(vec![FieldError::new("answer", format!("请填写答复内容（{MAX_BODY}字以内）"))]));
+                return Err(AppError::Invalid(vec![FieldError::new(
+                    "answer",
+                    format!("请填写答复内容（{MAX_BODY}字以内）"),
+                )]));
             }
             answer = t;
             answered_on = Some(today.to_string());
@@ -333,16 +369,45 @@ pub async fn step(state: &AppState, actor: &Actor, id: i64, action: &str, to_uni
         _ => return Err(AppError::BadRequest("未知操作".into())),
     };
     let next = ia::message::apply(status_of(&row.status), &event).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    if !db::interaction::update_message(&mut tx, id, &row.status, status_code(next), unit_id, to_leader, &answer, answered_on.as_deref(), private_reason.as_deref()).await? {
+    if !db::interaction::update_message(
+        &mut tx,
+        id,
+        &row.status,
+        status_code(next),
+        unit_id,
+        to_leader,
+        &answer,
+        answered_on.as_deref(),
+        private_reason.as_deref(),
+    )
+    .await?
+    {
         return Err(AppError::Conflict("该留言已被他人处理，请刷新后重试".into()));
     }
     let before = serde_json::json!({"status": row.status, "unit_id": row.unit_id});
     let after = serde_json::json!({"status": status_code(next), "unit_id": unit_id, "private_reason": private_reason, "answer_len": answer.chars().count()});
-    db::audit::record(&mut tx, actor, &format!("message.{action}"), "message", &id.to_string(), Some(&before), Some(&after)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        &format!("message.{action}"),
+        "message",
+        &id.to_string(),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     db::audit::feed(&mut tx, "message.changed", "message", &id.to_string(), unit_id).await?;
     if action == "route" {
         if let Some(u) = unit_id {
-            db::application::notify_once(&mut tx, Some(u), false, &format!("转办留言：{}（{}前答复）", row.public_subject, row.due_on), &format!("/staff/messages/{id}"), &format!("message:{id}:route:{u}:{}", db::now_text())).await?;
+            db::application::notify_once(
+                &mut tx,
+                Some(u),
+                false,
+                &format!("转办留言：{}（{}前答复）", row.public_subject, row.due_on),
+                &format!("/staff/messages/{id}"),
+                &format!("message:{id}:route:{u}:{}", db::now_text()),
+            )
+            .await?;
         }
     }
     tx.commit().await?;
@@ -359,7 +424,15 @@ pub async fn track(state: &AppState, code: &str, secret: &str, today: NaiveDate)
 }
 
 /// The writer rates the answer (1–5) or asks again (reopen), proving it is theirs with the secret.
-pub async fn writer_action(state: &AppState, actor: &Actor, code: &str, secret: &str, action: &str, rating: &str, today: NaiveDate) -> Result<()> {
+pub async fn writer_action(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+    secret: &str,
+    action: &str,
+    rating: &str,
+    today: NaiveDate,
+) -> Result<()> {
     let v = track(state, code, secret, today).await?;
     let id = v.row.message_id;
     match action {
@@ -367,21 +440,51 @@ pub async fn writer_action(state: &AppState, actor: &Actor, code: &str, secret: 
             if !matches!(status_of(&v.row.status), MessageStatus::Published | MessageStatus::Private) {
                 return Err(AppError::BadRequest("留言答复后才能评价".into()));
             }
-            let r: i64 = rating.trim().parse().ok().filter(|r| (1..=5).contains(r)).ok_or_else(|| AppError::Invalid(vec![FieldError::new("rating", "评价应为1至5分")]))?;
+            let r: i64 = rating
+                .trim()
+                .parse()
+                .ok()
+                .filter(|r| (1..=5).contains(r))
+                .ok_or_else(|| AppError::Invalid(vec![FieldError::new("rating", "评价应为1至5分")]))?;
             let mut tx = state.db.begin().await?;
             db::interaction::rate_message(&mut tx, id, r).await?;
-            db::audit::record(&mut tx, actor, "message.rate", "message", &id.to_string(), None, Some(&serde_json::json!({"rating": r}))).await?;
+            db::audit::record(
+                &mut tx,
+                actor,
+                "message.rate",
+                "message",
+                &id.to_string(),
+                None,
+                Some(&serde_json::json!({"rating": r})),
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         }
-        "reopen" => step(state, &Actor { role: Some(gongkai_domain::org::Role::Admin), ..actor.clone() }, id, "reopen", None, "", "", today).await,
+        "reopen" => {
+            step(
+                state,
+                &Actor { role: Some(gongkai_domain::org::Role::Admin), ..actor.clone() },
+                id,
+                "reopen",
+                None,
+                "",
+                "",
+                today,
+            )
+            .await
+        }
         _ => Err(AppError::BadRequest("未知操作".into())),
     }
 }
 
 /// Published questions and answers, searchable (public: masked text only).
 pub async fn public_list(state: &AppState, q: &str, today: NaiveDate) -> Result<Vec<MessageView>> {
-    Ok(db::interaction::published(&state.db, q.trim(), 200).await?.into_iter().map(|r| message_view(r, today)).collect())
+    Ok(db::interaction::published(&state.db, q.trim(), 200)
+        .await?
+        .into_iter()
+        .map(|r| message_view(r, today))
+        .collect())
 }
 
 /// (overdue, unanswered over three months for the veto) for a unit or all.
@@ -420,7 +523,16 @@ pub async fn add_faq(db: &Db, actor: &Actor, question: &str, answer: &str, messa
     let (a, _) = gongkai_domain::privacy::mask_all(&a);
     let mut tx = db.begin().await?;
     let id = db::interaction::insert_faq(&mut tx, &q, &a, message_id, 0).await?;
-    db::audit::record(&mut tx, actor, "faq.create", "faq", &id.to_string(), None, Some(&serde_json::json!({"question": q, "message_id": message_id}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "faq.create",
+        "faq",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"question": q, "message_id": message_id})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -438,7 +550,8 @@ pub async fn delete_faq(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     Ok(())
 }
 
-pub const CONCERN_KINDS: [(&str, &str); 3] = [("press_conference", "新闻发布会"), ("opinion_response", "舆情回应"), ("press_qa", "答记者问")];
+pub const CONCERN_KINDS: [(&str, &str); 3] =
+    [("press_conference", "新闻发布会"), ("opinion_response", "舆情回应"), ("press_qa", "答记者问")];
 
 pub fn concern_label(code: &str) -> &'static str {
     CONCERN_KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).unwrap_or("其他")
@@ -489,8 +602,26 @@ pub async fn add_concern(db: &Db, actor: &Actor, f: &ConcernForm) -> Result<i64>
         }
     }
     let mut tx = db.begin().await?;
-    let id = db::interaction::insert_concern(&mut tx, &f.kind, &d.map(|d| d.to_string()).unwrap_or_default(), &plain_text(&f.title), link, unit_id, &plain_text(&f.summary)).await?;
-    db::audit::record(&mut tx, actor, "concern.create", "concern_response", &id.to_string(), None, serde_json::to_value(f).ok().as_ref()).await?;
+    let id = db::interaction::insert_concern(
+        &mut tx,
+        &f.kind,
+        &d.map(|d| d.to_string()).unwrap_or_default(),
+        &plain_text(&f.title),
+        link,
+        unit_id,
+        &plain_text(&f.summary),
+    )
+    .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "concern.create",
+        "concern_response",
+        &id.to_string(),
+        None,
+        serde_json::to_value(f).ok().as_ref(),
+    )
+    .await?;
     db::audit::feed(&mut tx, "concern.changed", "concern_response", &id.to_string(), unit_id).await?;
     tx.commit().await?;
     Ok(id)
@@ -627,7 +758,8 @@ pub async fn create_interpretation(db: &Db, actor: &Actor, f: &InterpretationInp
     )
     .await?;
     let after = serde_json::json!({"policy_ref": policy_ref, "policy_item_id": policy_item.as_ref().map(|it| it.item_id), "form": f.form});
-    db::audit::record(&mut tx, actor, "interpretation.create", "interpretation", &id.to_string(), None, Some(&after)).await?;
+    db::audit::record(&mut tx, actor, "interpretation.create", "interpretation", &id.to_string(), None, Some(&after))
+        .await?;
     db::audit::feed(&mut tx, "interpretation.changed", "interpretation", &id.to_string(), unit_id).await?;
     tx.commit().await?;
     Ok(id)
@@ -647,7 +779,16 @@ pub async fn set_interpretation(db: &Db, actor: &Actor, id: i64, action: &str, t
     };
     let mut tx = db.begin().await?;
     db::interaction::set_interpretation_status(&mut tx, id, status, published.as_deref()).await?;
-    db::audit::record(&mut tx, actor, &format!("interpretation.{action}"), "interpretation", &id.to_string(), Some(&serde_json::json!({"status": row.status})), Some(&serde_json::json!({"status": status}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        &format!("interpretation.{action}"),
+        "interpretation",
+        &id.to_string(),
+        Some(&serde_json::json!({"status": row.status})),
+        Some(&serde_json::json!({"status": status})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "interpretation.changed", "interpretation", &id.to_string(), row.unit_id).await?;
     tx.commit().await?;
     Ok(())
@@ -693,7 +834,8 @@ pub async fn check_three_sync_for_item(
     unit_id: Option<i64>,
     today: NaiveDate,
 ) -> Result<()> {
-    three_sync(tx, actor, Some(item_id), index_no, policy_title, requires_interpretation, deferral, unit_id, today).await
+    three_sync(tx, actor, Some(item_id), index_no, policy_title, requires_interpretation, deferral, unit_id, today)
+        .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -719,19 +861,53 @@ async fn three_sync(
     }
     let approved: Vec<_> = existing.iter().filter(|i| i.status == "approved" || i.status == "published").collect();
     let deferral = match deferral {
-        Some((reason, by)) => Some(Deferral::new(reason, by).map_err(|e| AppError::Invalid(vec![FieldError::new("deferral_reason", e.to_string())]))?),
+        Some((reason, by)) => Some(
+            Deferral::new(reason, by)
+                .map_err(|e| AppError::Invalid(vec![FieldError::new("deferral_reason", e.to_string())]))?,
+        ),
         None => None,
     };
-    ia::may_publish_policy(requires_interpretation, !approved.is_empty(), deferral.as_ref()).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    ia::may_publish_policy(requires_interpretation, !approved.is_empty(), deferral.as_ref())
+        .map_err(|e| AppError::BadRequest(e.to_string()))?;
     for i in approved.iter().filter(|i| i.status == "approved") {
-        db::interaction::set_interpretation_status(tx, i.interpretation_id, "published", Some(&today.to_string())).await?;
-        db::audit::record(tx, actor, "interpretation.publish", "interpretation", &i.interpretation_id.to_string(), None, Some(&serde_json::json!({"with_policy": policy_ref}))).await?;
-        db::audit::feed(tx, "interpretation.changed", "interpretation", &i.interpretation_id.to_string(), i.unit_id).await?;
+        db::interaction::set_interpretation_status(tx, i.interpretation_id, "published", Some(&today.to_string()))
+            .await?;
+        db::audit::record(
+            tx,
+            actor,
+            "interpretation.publish",
+            "interpretation",
+            &i.interpretation_id.to_string(),
+            None,
+            Some(&serde_json::json!({"with_policy": policy_ref})),
+        )
+        .await?;
+        db::audit::feed(tx, "interpretation.changed", "interpretation", &i.interpretation_id.to_string(), i.unit_id)
+            .await?;
     }
     if approved.is_empty() {
         if let Some(d) = deferral.filter(|_| requires_interpretation) {
-            let id = db::interaction::record_deferral(tx, policy_ref, policy_title, d.reason(), &d.by().to_string(), &today.to_string(), unit_id, item_id).await?;
-            db::audit::record(tx, actor, "interpretation.defer", "interpretation", &id.to_string(), None, Some(&serde_json::json!({"policy_ref": policy_ref, "reason": d.reason(), "by": d.by().to_string()}))).await?;
+            let id = db::interaction::record_deferral(
+                tx,
+                policy_ref,
+                policy_title,
+                d.reason(),
+                &d.by().to_string(),
+                &today.to_string(),
+                unit_id,
+                item_id,
+            )
+            .await?;
+            db::audit::record(
+                tx,
+                actor,
+                "interpretation.defer",
+                "interpretation",
+                &id.to_string(),
+                None,
+                Some(&serde_json::json!({"policy_ref": policy_ref, "reason": d.reason(), "by": d.by().to_string()})),
+            )
+            .await?;
         }
     }
     Ok(())
@@ -755,29 +931,43 @@ pub async fn interpretations(db: &Db, policy_ref: Option<&str>, today: NaiveDate
 
 /// A policy item's interpretations (linked by id, or legacy ones naming its 索引号), approved and
 /// published first, with deferrals and their lateness.
-pub async fn interpretations_of_item(db: &Db, item_id: i64, index_no: Option<&str>, today: NaiveDate) -> Result<Vec<InterpretationView>> {
+pub async fn interpretations_of_item(
+    db: &Db,
+    item_id: i64,
+    index_no: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<InterpretationView>> {
     let rows = db::interaction::interpretations_for_item(db, item_id, index_no).await?;
     Ok(views(rows, today))
 }
 
 fn views(rows: Vec<db::interaction::InterpretationRow>, today: NaiveDate) -> Vec<InterpretationView> {
     let published_on = |p: &str| -> Option<NaiveDate> {
-        rows.iter().filter(|r| policy_key(r) == p && r.status == "published").filter_map(|r| r.published_on.as_deref().and_then(date)).min()
+        rows.iter()
+            .filter(|r| policy_key(r) == p && r.status == "published")
+            .filter_map(|r| r.published_on.as_deref().and_then(date))
+            .min()
     };
     fn policy_key(r: &db::interaction::InterpretationRow) -> String {
         r.policy_item_id.map(|i| format!("item:{i}")).unwrap_or_else(|| r.policy_ref.clone())
     }
-    rows
-        .iter()
+    rows.iter()
         .map(|r| {
-            let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&r.sections_json).unwrap_or_default();
+            let map: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(&r.sections_json).unwrap_or_default();
             let sections = Section::ALL
                 .iter()
-                .filter_map(|s| map.get(&section_code(*s)).and_then(|v| v.as_str()).map(|t| (s.label().to_string(), t.lines().map(str::to_string).collect())))
+                .filter_map(|s| {
+                    map.get(&section_code(*s))
+                        .and_then(|v| v.as_str())
+                        .map(|t| (s.label().to_string(), t.lines().map(str::to_string).collect()))
+                })
                 .collect();
             let late = r.status == "deferred"
                 && match (r.deferral_reason.as_deref(), r.deferral_by.as_deref().and_then(date)) {
-                    (Some(reason), Some(by)) => Deferral::new(reason, by).is_ok_and(|d| ia::is_late(&d, published_on(&policy_key(r)), today)),
+                    (Some(reason), Some(by)) => {
+                        Deferral::new(reason, by).is_ok_and(|d| ia::is_late(&d, published_on(&policy_key(r)), today))
+                    }
                     _ => false,
                 };
             InterpretationView { form_label: form_label(&r.form), sections, late, row: r.clone() }

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::livelihood::{
-    self as lh, Basis, ComplaintEvent, ComplaintStatus, Fen, FundFinding, MaskedId, MaskedName, Period, Program, PublicRow, RawRow, Rating,
-    RedirectKind, RowError,
+    self as lh, Basis, ComplaintEvent, ComplaintStatus, Fen, FundFinding, MaskedId, MaskedName, Period, Program,
+    PublicRow, Rating, RawRow, RedirectKind, RowError,
 };
 use gongkai_domain::org::IdNumber;
 use serde::{Deserialize, Serialize};
@@ -65,7 +65,11 @@ pub fn normalize_period_key(text: &str) -> Option<String> {
     let t = text.trim().replace('年', "-").replace('月', "");
     let t = t.trim_end_matches('-');
     let p = parse_period(t)?;
-    Some(if t.contains('-') { format!("{}-{:02}", p.first_day().year(), p.first_day().month()) } else { p.first_day().year().to_string() })
+    Some(if t.contains('-') {
+        format!("{}-{:02}", p.first_day().year(), p.first_day().month())
+    } else {
+        p.first_day().year().to_string()
+    })
 }
 
 // --- reading a spreadsheet ---
@@ -82,18 +86,24 @@ pub fn read_sheet(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<RawRo
         return Err("文件超过10MB".into());
     }
     let lower = filename.to_lowercase();
-    let grid: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx") || lower.ends_with(".xls") || bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    let grid: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx")
+        || lower.ends_with(".xls")
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    {
         use calamine::Reader;
-        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| format!("无法读取 Excel 文件：{e}"))?;
-        let range = wb.worksheet_range_at(0).ok_or("Excel 文件中没有工作表")?.map_err(|e| format!("无法读取第一个工作表：{e}"))?;
+        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .map_err(|e| format!("无法读取 Excel 文件：{e}"))?;
+        let range = wb
+            .worksheet_range_at(0)
+            .ok_or("Excel 文件中没有工作表")?
+            .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
         let first = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        range
-            .rows()
-            .enumerate()
-            .map(|(i, cells)| (first + i + 1, cells.iter().map(cell_text).collect()))
-            .collect()
+        range.rows().enumerate().map(|(i, cells)| (first + i + 1, cells.iter().map(cell_text).collect())).collect()
     } else {
-        let text = std::str::from_utf8(bytes).map_err(|_| "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”，或直接上传 .xlsx 文件".to_string())?;
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”，或直接上传 .xlsx 文件".to_string()
+        })?;
         parse_csv(text.trim_start_matches('\u{feff}'))
     };
     let mut it = grid.into_iter().skip_while(|(_, cells)| cells.iter().all(|c| c.trim().is_empty()));
@@ -103,7 +113,12 @@ pub fn read_sheet(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<RawRo
         .filter(|(_, cells)| !cells.iter().all(|c| c.trim().is_empty()))
         .map(|(line, cells)| RawRow {
             line,
-            cells: header.iter().cloned().zip(cells.into_iter().chain(std::iter::repeat(String::new()))).filter(|(h, _)| !h.is_empty()).collect(),
+            cells: header
+                .iter()
+                .cloned()
+                .zip(cells.into_iter().chain(std::iter::repeat(String::new())))
+                .filter(|(h, _)| !h.is_empty())
+                .collect(),
         })
         .collect())
 }
@@ -207,7 +222,15 @@ fn may_work_on_township(actor: &Actor, township: i64) -> bool {
 /// Validate an uploaded list and keep it (file, errors, findings) as a batch. Nothing reaches the
 /// published rows here: a clean batch waits as `pending` for the office to accept it; a batch
 /// with errors is `rejected` and a corrected file is uploaded as a new batch.
-pub async fn upload_batch(state: &AppState, actor: &Actor, program_id: i64, township: i64, period_text: &str, filename: &str, bytes: &[u8]) -> Result<BatchResult> {
+pub async fn upload_batch(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    township: i64,
+    period_text: &str,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<BatchResult> {
     if !may_work_on_township(actor, township) {
         return Err(AppError::Forbidden);
     }
@@ -233,7 +256,8 @@ pub async fn upload_batch(state: &AppState, actor: &Actor, program_id: i64, town
     let (program_row, period_key) = (program_row.expect("checked"), period_key.expect("checked"));
     let period = parse_period(&period_key).expect("normalized");
     let program = program_of(&program_row);
-    let villages: Vec<ldb::VillageRow> = ldb::villages(&state.db).await?.into_iter().filter(|v| v.township_unit_id == township).collect();
+    let villages: Vec<ldb::VillageRow> =
+        ldb::villages(&state.db).await?.into_iter().filter(|v| v.township_unit_id == township).collect();
     let names: Vec<String> = villages.iter().map(|v| v.name.clone()).collect();
 
     let mut errors: Vec<RowError> = vec![];
@@ -251,17 +275,38 @@ pub async fn upload_batch(state: &AppState, actor: &Actor, program_id: i64, town
                     Ok(rows) => {
                         count = rows.len() as i64;
                         total = rows.iter().map(|r| r.amount.0).sum();
-                        findings.extend(cross_batch_findings(state, &program_row, &program, period, &period_key, &rows).await?);
+                        findings.extend(
+                            cross_batch_findings(state, &program_row, &program, period, &period_key, &rows).await?,
+                        );
                     }
                 }
             }
         },
     }
     let status = if errors.is_empty() { "pending" } else { "rejected" };
-    let clean_name = filename.rsplit(['/', '\\']).next().unwrap_or("名册").chars().filter(|c| !c.is_control()).take(100).collect::<String>();
+    let clean_name = filename
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("名册")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect::<String>();
     let mut tx = state.db.begin().await?;
     let errors_json = serde_json::to_string(&errors).map_err(|e| AppError::Internal(e.into()))?;
-    let id = ldb::insert_batch(&mut tx, program_id, township, &period_key, status, &clean_name, count, total, &errors_json, &actor.username).await?;
+    let id = ldb::insert_batch(
+        &mut tx,
+        program_id,
+        township,
+        &period_key,
+        status,
+        &clean_name,
+        count,
+        total,
+        &errors_json,
+        &actor.username,
+    )
+    .await?;
     let sha = hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
     let kind = if clean_name.to_lowercase().ends_with(".csv") { "text/csv" } else { "application/vnd.ms-excel" };
     db::application::insert_attachment(&mut tx, "disbursement_batch", id, &clean_name, kind, &sha, bytes).await?;
@@ -270,33 +315,69 @@ pub async fn upload_batch(state: &AppState, actor: &Actor, program_id: i64, town
         ldb::insert_finding(&mut tx, id, program_id, &period_key, finding_kind(f), &f.to_string(), &detail).await?;
     }
     let after = serde_json::json!({"program_id": program_id, "township": township, "period": period_key, "status": status, "rows": count, "errors": errors.len(), "findings": findings.len()});
-    db::audit::record(&mut tx, actor, "disbursement_batch.upload", "disbursement_batch", &id.to_string(), None, Some(&after)).await?;
-    db::audit::feed(&mut tx, "disbursement_batch.uploaded", "disbursement_batch", &id.to_string(), Some(township)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "disbursement_batch.upload",
+        "disbursement_batch",
+        &id.to_string(),
+        None,
+        Some(&after),
+    )
+    .await?;
+    db::audit::feed(&mut tx, "disbursement_batch.uploaded", "disbursement_batch", &id.to_string(), Some(township))
+        .await?;
     tx.commit().await?;
-    Ok(BatchResult { batch_id: id, status: status.into(), errors, findings: findings.iter().map(ToString::to_string).collect() })
+    Ok(BatchResult {
+        batch_id: id,
+        status: status.into(),
+        errors,
+        findings: findings.iter().map(ToString::to_string).collect(),
+    })
 }
 
 /// Findings only visible against what is already stored: the year's budget, payments to the same
 /// person in other batches of the program and period, death records.
-async fn cross_batch_findings(state: &AppState, program_row: &ldb::ProgramRow, program: &Program, period: Period, period_key: &str, rows: &[lh::Row]) -> Result<Vec<FundFinding>> {
+async fn cross_batch_findings(
+    state: &AppState,
+    program_row: &ldb::ProgramRow,
+    program: &Program,
+    period: Period,
+    period_key: &str,
+    rows: &[lh::Row],
+) -> Result<Vec<FundFinding>> {
     let mut out = vec![];
     let year = period.first_day().year();
-    if let Some(b) = ldb::budgets(&state.db).await?.into_iter().find(|b| b.program_id == program_row.program_id && b.year == i64::from(year)) {
+    if let Some(b) = ldb::budgets(&state.db)
+        .await?
+        .into_iter()
+        .find(|b| b.program_id == program_row.program_id && b.year == i64::from(year))
+    {
         let before = ldb::program_year_total(&state.db, program_row.program_id, i64::from(year)).await?;
         let total = before + rows.iter().map(|r| r.amount.0).sum::<i64>();
         if total > b.budget_fen {
-            out.push(FundFinding::OverBudget { program: program.name.clone(), period: Period::year(year).expect("year"), total: Fen(total), budget: Fen(b.budget_fen) });
+            out.push(FundFinding::OverBudget {
+                program: program.name.clone(),
+                period: Period::year(year).expect("year"),
+                total: Fen(total),
+                budget: Fen(b.budget_fen),
+            });
         }
     }
     let stored = ldb::disbursements_for(&state.db, program_row.program_id, period_key).await?;
-    let stored_ids: HashSet<&str> = stored.iter().filter(|d| d.period_key == period_key).map(|d| d.id_number.as_str()).collect();
+    let stored_ids: HashSet<&str> =
+        stored.iter().filter(|d| d.period_key == period_key).map(|d| d.id_number.as_str()).collect();
     for r in rows {
         if stored_ids.contains(r.id.as_str()) {
             out.push(FundFinding::DuplicatePayment { id: r.id.clone(), lines: vec![r.line] });
         }
     }
     let deaths = death_map(state).await?;
-    out.extend(lh::reconcile(program, period, rows, None, &deaths).into_iter().filter(|f| matches!(f, FundFinding::Deceased { .. })));
+    out.extend(
+        lh::reconcile(program, period, rows, None, &deaths)
+            .into_iter()
+            .filter(|f| matches!(f, FundFinding::Deceased { .. })),
+    );
     Ok(out)
 }
 
@@ -320,18 +401,28 @@ pub async fn accept_batch(state: &AppState, actor: &Actor, id: i64) -> Result<us
     }
     let files = db::application::attachments(&state.db, "disbursement_batch", id).await?;
     let file = files.first().ok_or_else(|| AppError::Internal(anyhow::anyhow!("batch {id} has no file")))?;
-    let (_, bytes) = db::application::attachment_content(&state.db, file.attachment_id).await?.ok_or(AppError::NotFound)?;
+    let (_, bytes) =
+        db::application::attachment_content(&state.db, file.attachment_id).await?.ok_or(AppError::NotFound)?;
     let program_row = ldb::program(&state.db, b.program_id).await?.ok_or(AppError::NotFound)?;
     let program = program_of(&program_row);
     let period = parse_period(&b.period_key).ok_or_else(|| AppError::Internal(anyhow::anyhow!("bad period")))?;
-    let villages: BTreeMap<String, i64> =
-        ldb::villages(&state.db).await?.into_iter().filter(|v| v.township_unit_id == b.township_unit_id).map(|v| (v.name, v.village_id)).collect();
+    let villages: BTreeMap<String, i64> = ldb::villages(&state.db)
+        .await?
+        .into_iter()
+        .filter(|v| v.township_unit_id == b.township_unit_id)
+        .map(|v| (v.name, v.village_id))
+        .collect();
     let names: Vec<String> = villages.keys().cloned().collect();
     let raw = read_sheet(&b.filename, &bytes).map_err(AppError::BadRequest)?;
     let rows = lh::validate_rows(&raw, &program, &names, period)
         .map_err(|e| AppError::BadRequest(e.to_string()))?
         .into_rows()
-        .map_err(|errs| AppError::BadRequest(format!("名册已不能通过校验：{}", errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("；"))))?;
+        .map_err(|errs| {
+            AppError::BadRequest(format!(
+                "名册已不能通过校验：{}",
+                errs.iter().map(ToString::to_string).collect::<Vec<_>>().join("；")
+            ))
+        })?;
     let mut tx = state.db.begin().await?;
     if !ldb::set_batch_status(&mut tx, id, "pending", "imported").await? {
         return Err(AppError::Conflict("该名册已被他人处理".into()));
@@ -352,8 +443,24 @@ pub async fn accept_batch(state: &AppState, actor: &Actor, id: i64) -> Result<us
         ldb::insert_disbursement(&mut tx, id, &d, &now).await?;
     }
     let after = serde_json::json!({"status": "imported", "rows": rows.len()});
-    db::audit::record(&mut tx, actor, "disbursement_batch.accept", "disbursement_batch", &id.to_string(), Some(&serde_json::json!({"status": "pending"})), Some(&after)).await?;
-    db::audit::feed(&mut tx, "disbursement_batch.imported", "disbursement_batch", &id.to_string(), Some(b.township_unit_id)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "disbursement_batch.accept",
+        "disbursement_batch",
+        &id.to_string(),
+        Some(&serde_json::json!({"status": "pending"})),
+        Some(&after),
+    )
+    .await?;
+    db::audit::feed(
+        &mut tx,
+        "disbursement_batch.imported",
+        "disbursement_batch",
+        &id.to_string(),
+        Some(b.township_unit_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(rows.len())
 }
@@ -367,8 +474,24 @@ pub async fn discard_batch(state: &AppState, actor: &Actor, id: i64) -> Result<(
     if !ldb::set_batch_status(&mut tx, id, &b.status, "discarded").await? {
         return Err(AppError::Conflict("该名册已被他人处理".into()));
     }
-    db::audit::record(&mut tx, actor, "disbursement_batch.discard", "disbursement_batch", &id.to_string(), Some(&serde_json::json!({"status": b.status})), Some(&serde_json::json!({"status": "discarded"}))).await?;
-    db::audit::feed(&mut tx, "disbursement_batch.discarded", "disbursement_batch", &id.to_string(), Some(b.township_unit_id)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "disbursement_batch.discard",
+        "disbursement_batch",
+        &id.to_string(),
+        Some(&serde_json::json!({"status": b.status})),
+        Some(&serde_json::json!({"status": "discarded"})),
+    )
+    .await?;
+    db::audit::feed(
+        &mut tx,
+        "disbursement_batch.discarded",
+        "disbursement_batch",
+        &id.to_string(),
+        Some(b.township_unit_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -381,7 +504,16 @@ pub async fn resolve_finding(state: &AppState, actor: &Actor, id: i64) -> Result
     if ldb::resolve_finding(&mut tx, id).await? == 0 {
         return Err(AppError::NotFound);
     }
-    db::audit::record(&mut tx, actor, "fund_finding.resolve", "fund_finding", &id.to_string(), None, Some(&serde_json::json!({"resolved": true}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "fund_finding.resolve",
+        "fund_finding",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"resolved": true})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -454,9 +586,14 @@ fn id_param(s: &Option<String>) -> Option<i64> {
 pub async fn public_funds(state: &AppState, q: &FundQuery, limit: i64) -> Result<FundView> {
     let program = id_param(&q.program);
     let village = id_param(&q.village);
-    let period = q.period.as_deref().map(str::trim).filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '-'));
+    let period = q
+        .period
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '-'));
     let page = q.page.unwrap_or(1).max(1);
-    let programs: BTreeMap<i64, String> = ldb::programs(&state.db).await?.into_iter().map(|p| (p.program_id, p.name)).collect();
+    let programs: BTreeMap<i64, String> =
+        ldb::programs(&state.db).await?.into_iter().map(|p| (p.program_id, p.name)).collect();
     let totals = ldb::totals(&state.db, program, village, period).await?;
     let rows = ldb::disbursements(&state.db, program, village, period, limit + 1, (page - 1) * limit).await?;
     let has_more = rows.len() as i64 > limit;
@@ -490,16 +627,26 @@ pub struct SelfQuery {
 /// The query is logged with the number's SHA-256, never the number.
 pub async fn self_query(state: &AppState, ip: &str, id_text: &str, name: &str) -> Result<SelfQuery> {
     let mut errs = vec![];
-    let id = IdNumber::parse(id_text.trim().to_uppercase().as_str()).map_err(|e| errs.push(FieldError::new("id_number", e.to_string()))).ok();
+    let id = IdNumber::parse(id_text.trim().to_uppercase().as_str())
+        .map_err(|e| errs.push(FieldError::new("id_number", e.to_string())))
+        .ok();
     if name.trim().is_empty() {
         errs.push(FieldError::new("name", "请填写姓名"));
     }
     let Some(id) = id.filter(|_| errs.is_empty()) else { return Err(AppError::Invalid(errs)) };
     let hash = digest(id.as_str());
-    let programs: BTreeMap<i64, String> = ldb::programs(&state.db).await?.into_iter().map(|p| (p.program_id, p.name)).collect();
-    let rows: Vec<ldb::DisbursementRow> = ldb::disbursements_by_id_hash(&state.db, &hash).await?.into_iter().filter(|d| d.name.trim() == name.trim()).collect();
+    let programs: BTreeMap<i64, String> =
+        ldb::programs(&state.db).await?.into_iter().map(|p| (p.program_id, p.name)).collect();
+    let rows: Vec<ldb::DisbursementRow> = ldb::disbursements_by_id_hash(&state.db, &hash)
+        .await?
+        .into_iter()
+        .filter(|d| d.name.trim() == name.trim())
+        .collect();
     ldb::log_self_query(&state.db, &hash, ip, rows.len() as i64).await?;
-    Ok(SelfQuery { total: Fen(rows.iter().map(|d| d.amount_fen).sum()).yuan(), lines: rows.iter().filter_map(|d| public_line(d, &programs)).collect() })
+    Ok(SelfQuery {
+        total: Fen(rows.iter().map(|d| d.amount_fen).sum()).yuan(),
+        lines: rows.iter().filter_map(|d| public_line(d, &programs)).collect(),
+    })
 }
 
 // --- complaints ---
@@ -556,7 +703,13 @@ pub fn parse_redirect(code: &str) -> Option<RedirectKind> {
     }
 }
 
-pub const SUBJECT_KINDS: [(&str, &str); 5] = [("fund", "民生资金"), ("project", "民生项目"), ("village", "村（社区）事务"), ("unit", "单位或工作人员"), ("other", "其他")];
+pub const SUBJECT_KINDS: [(&str, &str); 5] = [
+    ("fund", "民生资金"),
+    ("project", "民生项目"),
+    ("village", "村（社区）事务"),
+    ("unit", "单位或工作人员"),
+    ("other", "其他"),
+];
 
 /// The reply deadline in working days (setting `livelihood.complaint_days`, default 15).
 pub fn complaint_days(state: &AppState) -> u32 {
@@ -565,12 +718,15 @@ pub fn complaint_days(state: &AppState) -> u32 {
 
 fn due_from(state: &AppState, from: NaiveDate) -> Result<NaiveDate> {
     let cal = state.calendar();
-    lh::due_date(from, complaint_days(state), &|d, n| cal.add_working_days(d, n).ok()).ok_or_else(|| AppError::BadRequest("无法计算办理期限：工作日历未覆盖该年度".into()))
+    lh::due_date(from, complaint_days(state), &|d, n| cal.add_working_days(d, n).ok())
+        .ok_or_else(|| AppError::BadRequest("无法计算办理期限：工作日历未覆盖该年度".into()))
 }
 
 /// Words that mark a request for government information rather than a complaint (条例第三十九条).
 pub fn looks_like_information_request(text: &str) -> bool {
-    ["申请公开", "依申请", "政府信息公开申请", "请公开", "提供文件", "索取", "获取政府信息"].iter().any(|w| text.contains(w))
+    ["申请公开", "依申请", "政府信息公开申请", "请公开", "提供文件", "索取", "获取政府信息"]
+        .iter()
+        .any(|w| text.contains(w))
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -617,7 +773,11 @@ fn complaint_code(day: NaiveDate) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut b = [0u8; 6];
     getrandom::fill(&mut b).expect("random");
-    format!("TS{}-{}", day.format("%Y%m%d"), b.iter().map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char).collect::<String>())
+    format!(
+        "TS{}-{}",
+        day.format("%Y%m%d"),
+        b.iter().map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char).collect::<String>()
+    )
 }
 
 pub fn validate_complaint(f: &ComplaintForm) -> std::result::Result<(), Vec<FieldError>> {
@@ -627,7 +787,8 @@ pub fn validate_complaint(f: &ComplaintForm) -> std::result::Result<(), Vec<Fiel
         e.push(FieldError::new("name", "实名投诉请填写姓名，或选择匿名投诉"));
     }
     let phone = f.phone.trim();
-    if !phone.is_empty() && !(phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit())) {
+    if !phone.is_empty() && !(phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit()))
+    {
         e.push(FieldError::new("phone", "手机号码应为11位数字"));
     }
     if !SUBJECT_KINDS.iter().any(|(c, _)| *c == f.subject_kind) {
@@ -639,14 +800,21 @@ pub fn validate_complaint(f: &ComplaintForm) -> std::result::Result<(), Vec<Fiel
     if f.content.trim().chars().count() < 10 || f.content.chars().count() > 5000 {
         e.push(FieldError::new("content", "请具体说明投诉举报的事项（10至5000字）"));
     }
-    if !f.idempotency_key.is_empty() && (f.idempotency_key.len() > 100 || !f.idempotency_key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+    if !f.idempotency_key.is_empty()
+        && (f.idempotency_key.len() > 100 || !f.idempotency_key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    {
         e.push(FieldError::new("idempotency_key", "请求标识无效"));
     }
     if e.is_empty() { Ok(()) } else { Err(e) }
 }
 
 /// Take in a complaint. A repeat with the same idempotency key returns the first answer.
-pub async fn submit_complaint(state: &AppState, actor: &Actor, f: &ComplaintForm, submitted_on: Option<NaiveDate>) -> Result<ComplaintSubmitted> {
+pub async fn submit_complaint(
+    state: &AppState,
+    actor: &Actor,
+    f: &ComplaintForm,
+    submitted_on: Option<NaiveDate>,
+) -> Result<ComplaintSubmitted> {
     let idem = (!f.idempotency_key.trim().is_empty()).then(|| format!("complaint:{}", f.idempotency_key.trim()));
     if let Some(key) = &idem
         && let Some(resp) = db::application::idempotent_response(&state.db, key).await?
@@ -697,7 +865,8 @@ pub async fn submit_complaint(state: &AppState, actor: &Actor, f: &ComplaintForm
                 if let Some(key) = &idem
                     && let Some(resp) = db::application::idempotent_response(&state.db, key).await?
                 {
-                    let mut s: ComplaintSubmitted = serde_json::from_str(&resp).map_err(|e| AppError::Internal(e.into()))?;
+                    let mut s: ComplaintSubmitted =
+                        serde_json::from_str(&resp).map_err(|e| AppError::Internal(e.into()))?;
                     s.repeated = true;
                     return Ok(s);
                 }
@@ -708,8 +877,23 @@ pub async fn submit_complaint(state: &AppState, actor: &Actor, f: &ComplaintForm
             }
             Err(e) => return Err(e.into()),
         };
-        ldb::insert_complaint_event(&mut tx, id, &day.to_string(), "submitted", &actor.username, &format!("收到投诉举报，办理期限为{due}")).await?;
-        let s = ComplaintSubmitted { complaint_id: id, tracking_code: code.clone(), secret: secret.clone(), submitted_on: day.to_string(), due_on: due.to_string(), repeated: false };
+        ldb::insert_complaint_event(
+            &mut tx,
+            id,
+            &day.to_string(),
+            "submitted",
+            &actor.username,
+            &format!("收到投诉举报，办理期限为{due}"),
+        )
+        .await?;
+        let s = ComplaintSubmitted {
+            complaint_id: id,
+            tracking_code: code.clone(),
+            secret: secret.clone(),
+            submitted_on: day.to_string(),
+            due_on: due.to_string(),
+            repeated: false,
+        };
         if let Some(key) = &idem {
             let resp = serde_json::to_string(&s).map_err(|e| AppError::Internal(e.into()))?;
             db::application::put_idempotent(&mut tx, key, "complaint", &id.to_string(), &resp).await?;
@@ -731,22 +915,39 @@ pub async fn complaint_for_staff(state: &AppState, actor: &Actor, id: i64) -> Re
 
 /// One step of a complaint's life, decided by `complaint::apply`. `unit_id` for Assign; `note`
 /// is the reply text for Reply, the reason otherwise.
-pub async fn complaint_step(state: &AppState, actor: &Actor, mut c: ldb::ComplaintRow, event: ComplaintEvent, unit_id: Option<i64>, note: &str, day: Option<NaiveDate>) -> Result<()> {
+pub async fn complaint_step(
+    state: &AppState,
+    actor: &Actor,
+    mut c: ldb::ComplaintRow,
+    event: ComplaintEvent,
+    unit_id: Option<i64>,
+    note: &str,
+    day: Option<NaiveDate>,
+) -> Result<()> {
     let day = day.unwrap_or_else(today);
     let before_status = c.status.clone();
-    let next = lh::complaint::apply(complaint_status(&c.status), &event).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let next =
+        lh::complaint::apply(complaint_status(&c.status), &event).map_err(|e| AppError::Conflict(e.to_string()))?;
     let public_actor = actor.staff().is_none();
     match &event {
-        ComplaintEvent::Assign | ComplaintEvent::Redirect(_) | ComplaintEvent::CloseUnrated if !actor.is_office() => return Err(AppError::Forbidden),
-        ComplaintEvent::Reply if !(actor.is_office() || c.unit_id.is_some_and(|u| actor.may_access_unit(u))) => return Err(AppError::Forbidden),
-        ComplaintEvent::Rate(_) | ComplaintEvent::Reopen if !public_actor && !actor.is_office() => return Err(AppError::Forbidden),
+        ComplaintEvent::Assign | ComplaintEvent::Redirect(_) | ComplaintEvent::CloseUnrated if !actor.is_office() => {
+            return Err(AppError::Forbidden);
+        }
+        ComplaintEvent::Reply if !(actor.is_office() || c.unit_id.is_some_and(|u| actor.may_access_unit(u))) => {
+            return Err(AppError::Forbidden);
+        }
+        ComplaintEvent::Rate(_) | ComplaintEvent::Reopen if !public_actor && !actor.is_office() => {
+            return Err(AppError::Forbidden);
+        }
         _ => {}
     }
     let public_note: String;
     match &event {
         ComplaintEvent::Assign => {
             let u = unit_id.ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "请选择承办单位")]))?;
-            let unit = db::org::get_unit(&state.db, u).await?.ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "承办单位不存在")]))?;
+            let unit = db::org::get_unit(&state.db, u)
+                .await?
+                .ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "承办单位不存在")]))?;
             c.unit_id = Some(u);
             public_note = format!("转交{}办理", unit.name);
         }
@@ -792,8 +993,20 @@ pub async fn complaint_step(state: &AppState, actor: &Actor, mut c: ldb::Complai
     if !ldb::update_complaint(&mut tx, &c, &before_status).await? {
         return Err(AppError::Conflict("该投诉已被他人处理，请刷新后重试".into()));
     }
-    let internal = if note.trim().is_empty() || matches!(event, ComplaintEvent::Reply) { public_note.clone() } else { format!("{public_note}（{}）", gongkai_domain::privacy::mask_all(note.trim()).0) };
-    ldb::insert_complaint_event(&mut tx, c.complaint_id, &day.to_string(), status_code(next), &actor.display_name, &internal).await?;
+    let internal = if note.trim().is_empty() || matches!(event, ComplaintEvent::Reply) {
+        public_note.clone()
+    } else {
+        format!("{public_note}（{}）", gongkai_domain::privacy::mask_all(note.trim()).0)
+    };
+    ldb::insert_complaint_event(
+        &mut tx,
+        c.complaint_id,
+        &day.to_string(),
+        status_code(next),
+        &actor.display_name,
+        &internal,
+    )
+    .await?;
     db::audit::record(
         &mut tx,
         actor,
@@ -826,8 +1039,15 @@ pub struct PublicComplaint {
     pub events: Vec<ldb::ComplaintEventRow>,
 }
 
-pub async fn public_complaint(state: &AppState, code: &str, secret: &str) -> Result<(ldb::ComplaintRow, PublicComplaint)> {
-    let c = ldb::complaint_by_code(&state.db, code.trim()).await?.filter(|c| digest(secret.trim()) == c.secret_hash).ok_or(AppError::NotFound)?;
+pub async fn public_complaint(
+    state: &AppState,
+    code: &str,
+    secret: &str,
+) -> Result<(ldb::ComplaintRow, PublicComplaint)> {
+    let c = ldb::complaint_by_code(&state.db, code.trim())
+        .await?
+        .filter(|c| digest(secret.trim()) == c.secret_hash)
+        .ok_or(AppError::NotFound)?;
     let status = complaint_status(&c.status);
     let events = ldb::complaint_events(&state.db, c.complaint_id).await?;
     let p = PublicComplaint {
@@ -871,7 +1091,8 @@ pub struct ComplaintLine {
 
 /// Complaint lines; `public` masks personal data in titles and replies (the public board).
 pub async fn complaint_lines(state: &AppState, unit: Option<i64>, public: bool) -> Result<Vec<ComplaintLine>> {
-    let units: BTreeMap<i64, String> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
+    let units: BTreeMap<i64, String> =
+        db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
     let today = today();
     let mask = |s: &str| if public { gongkai_domain::privacy::mask_all(s).0 } else { s.to_string() };
     Ok(ldb::complaints(&state.db, unit)
@@ -881,7 +1102,11 @@ pub async fn complaint_lines(state: &AppState, unit: Option<i64>, public: bool) 
             complaint_id: c.complaint_id,
             tracking_code: if public { String::new() } else { c.tracking_code.clone() },
             title: mask(&c.title),
-            subject: format!("{}{}", SUBJECT_KINDS.iter().find(|(k, _)| *k == c.subject_kind).map(|(_, l)| *l).unwrap_or(""), if c.subject_label.is_empty() { String::new() } else { format!("·{}", c.subject_label) }),
+            subject: format!(
+                "{}{}",
+                SUBJECT_KINDS.iter().find(|(k, _)| *k == c.subject_kind).map(|(_, l)| *l).unwrap_or(""),
+                if c.subject_label.is_empty() { String::new() } else { format!("·{}", c.subject_label) }
+            ),
             unit_name: c.unit_id.and_then(|u| units.get(&u).cloned()).unwrap_or_else(|| "待转办".into()),
             status_label: complaint_status(&c.status).label().into(),
             overdue: is_overdue(&c, today),
@@ -961,7 +1186,8 @@ pub async fn create_project(state: &AppState, actor: &Actor, f: &ProjectForm) ->
     if f.name.trim().is_empty() {
         e.push(FieldError::new("name", "请填写项目名称"));
     }
-    let budget = Fen::parse_yuan(&f.budget).map_err(|err| e.push(FieldError::new("budget", format!("预算：{err}")))).ok();
+    let budget =
+        Fen::parse_yuan(&f.budget).map_err(|err| e.push(FieldError::new("budget", format!("预算：{err}")))).ok();
     let d = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let (ps, pe) = (d(&f.planned_start), d(&f.planned_end));
     if ps.is_none() || pe.is_none() || ps > pe {
@@ -992,15 +1218,34 @@ pub async fn create_project(state: &AppState, actor: &Actor, f: &ProjectForm) ->
         },
     )
     .await?;
-    db::audit::record(&mut tx, actor, "project.create", "livelihood_project", &id.to_string(), None, Some(&serde_json::json!({"name": f.name, "village_id": village.village_id}))).await?;
-    db::audit::feed(&mut tx, "project.changed", "livelihood_project", &id.to_string(), Some(village.township_unit_id)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "project.create",
+        "livelihood_project",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"name": f.name, "village_id": village.village_id})),
+    )
+    .await?;
+    db::audit::feed(&mut tx, "project.changed", "livelihood_project", &id.to_string(), Some(village.township_unit_id))
+        .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// A progress update (with an optional photo). 100% sets the actual completion date; `accept`
 /// records 验收 (office only, after completion).
-pub async fn project_progress(state: &AppState, actor: &Actor, id: i64, progress: i64, note: &str, photo: Option<Upload>, accept: bool, day: Option<NaiveDate>) -> Result<()> {
+pub async fn project_progress(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    progress: i64,
+    note: &str,
+    photo: Option<Upload>,
+    accept: bool,
+    day: Option<NaiveDate>,
+) -> Result<()> {
     let p = ldb::project(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let village = ldb::village(&state.db, p.village_id).await?.ok_or(AppError::NotFound)?;
     if !may_work_on_village(actor, &village) {
@@ -1010,7 +1255,10 @@ pub async fn project_progress(state: &AppState, actor: &Actor, id: i64, progress
         return Err(AppError::Forbidden);
     }
     if !(0..=100).contains(&progress) || progress < p.progress {
-        return Err(AppError::Invalid(vec![FieldError::new("progress", format!("进度应为{}至100之间的整数", p.progress))]));
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "progress",
+            format!("进度应为{}至100之间的整数", p.progress),
+        )]));
     }
     if accept && p.actual_end.is_none() && progress < 100 {
         return Err(AppError::Conflict("项目完工后才能验收".into()));
@@ -1020,7 +1268,8 @@ pub async fn project_progress(state: &AppState, actor: &Actor, id: i64, progress
     }
     let photo = match photo {
         Some(u) => {
-            let (name, kind) = check_upload(&u.filename, &u.bytes).map_err(|m| AppError::Invalid(vec![FieldError::new("photo", m)]))?;
+            let (name, kind) = check_upload(&u.filename, &u.bytes)
+                .map_err(|m| AppError::Invalid(vec![FieldError::new("photo", m)]))?;
             Some((name, kind, u.bytes))
         }
         None => None,
@@ -1032,12 +1281,23 @@ pub async fn project_progress(state: &AppState, actor: &Actor, id: i64, progress
     let accepted = accept.then_some(day.as_str());
     ldb::update_project_progress(&mut tx, id, progress, start, end, accepted).await?;
     let note = gongkai_domain::privacy::mask_all(note.trim()).0;
-    let uid = ldb::insert_project_update(&mut tx, id, &day, progress, &if accept { format!("验收：{note}") } else { note }).await?;
+    let uid =
+        ldb::insert_project_update(&mut tx, id, &day, progress, &if accept { format!("验收：{note}") } else { note })
+            .await?;
     if let Some((name, kind, bytes)) = &photo {
         let sha = hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
         db::application::insert_attachment(&mut tx, "project_update", uid, name, kind, &sha, bytes).await?;
     }
-    db::audit::record(&mut tx, actor, if accept { "project.accept" } else { "project.progress" }, "livelihood_project", &id.to_string(), Some(&serde_json::json!({"progress": p.progress})), Some(&serde_json::json!({"progress": progress}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        if accept { "project.accept" } else { "project.progress" },
+        "livelihood_project",
+        &id.to_string(),
+        Some(&serde_json::json!({"progress": p.progress})),
+        Some(&serde_json::json!({"progress": progress})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "project.changed", "livelihood_project", &id.to_string(), p.unit_id).await?;
     tx.commit().await?;
     Ok(())
@@ -1045,8 +1305,10 @@ pub async fn project_progress(state: &AppState, actor: &Actor, id: i64, progress
 
 // --- village disclosures (三资公开, 三务公开) ---
 
-pub const SANZI_CATEGORIES: [(&str, &str); 3] = [("funds", "集体资金"), ("assets", "集体资产"), ("resources", "集体资源")];
-pub const SANWU_CATEGORIES: [(&str, &str); 3] = [("party", "党务公开"), ("village", "村务公开"), ("finance", "财务公开")];
+pub const SANZI_CATEGORIES: [(&str, &str); 3] =
+    [("funds", "集体资金"), ("assets", "集体资产"), ("resources", "集体资源")];
+pub const SANWU_CATEGORIES: [(&str, &str); 3] =
+    [("party", "党务公开"), ("village", "村务公开"), ("finance", "财务公开")];
 
 pub fn categories(board: &str) -> &'static [(&'static str, &'static str)] {
     if board == "sanzi" { &SANZI_CATEGORIES } else { &SANWU_CATEGORIES }
@@ -1085,7 +1347,12 @@ pub struct LateVillage {
 /// Villages without a disclosure on `board` for the due period, for their 乡镇 and the office.
 pub async fn late_villages(state: &AppState, board: &str, township: Option<i64>) -> Result<Vec<LateVillage>> {
     let period = due_period(today(), quarterly(state));
-    let done: HashSet<i64> = ldb::disclosures(&state.db, board, None).await?.into_iter().filter(|d| d.period_key == period).map(|d| d.village_id).collect();
+    let done: HashSet<i64> = ldb::disclosures(&state.db, board, None)
+        .await?
+        .into_iter()
+        .filter(|d| d.period_key == period)
+        .map(|d| d.village_id)
+        .collect();
     Ok(ldb::villages(&state.db)
         .await?
         .into_iter()
@@ -1146,11 +1413,22 @@ pub async fn add_disclosure(state: &AppState, actor: &Actor, f: &DisclosureForm,
         e.push(FieldError::new("title", "请填写标题"));
     }
     let findings = gongkai_domain::privacy::scan(&format!("{}\n{}", f.title, f.content));
-    if findings.iter().any(|x| matches!(x.kind, gongkai_domain::privacy::FindingKind::IdNumber | gongkai_domain::privacy::FindingKind::Mobile | gongkai_domain::privacy::FindingKind::BankCard)) {
+    if findings.iter().any(|x| {
+        matches!(
+            x.kind,
+            gongkai_domain::privacy::FindingKind::IdNumber
+                | gongkai_domain::privacy::FindingKind::Mobile
+                | gongkai_domain::privacy::FindingKind::BankCard
+        )
+    }) {
         e.push(FieldError::new("content", "内容含有身份证号码、手机号码或银行卡号，请删除或脱敏后再公开"));
     }
     let file = match file {
-        Some(u) => Some(check_upload(&u.filename, &u.bytes).map(|(n, k)| (n, k, u.bytes)).map_err(|m| AppError::Invalid(vec![FieldError::new("file", m)]))?),
+        Some(u) => Some(
+            check_upload(&u.filename, &u.bytes)
+                .map(|(n, k)| (n, k, u.bytes))
+                .map_err(|m| AppError::Invalid(vec![FieldError::new("file", m)]))?,
+        ),
         None => None,
     };
     if !e.is_empty() {
@@ -1161,13 +1439,39 @@ pub async fn add_disclosure(state: &AppState, actor: &Actor, f: &DisclosureForm,
         return Err(AppError::Forbidden);
     }
     let mut tx = state.db.begin().await?;
-    let id = ldb::insert_disclosure(&mut tx, village.village_id, &f.board, &f.category, &period, f.title.trim(), f.content.trim(), &today().to_string()).await?;
+    let id = ldb::insert_disclosure(
+        &mut tx,
+        village.village_id,
+        &f.board,
+        &f.category,
+        &period,
+        f.title.trim(),
+        f.content.trim(),
+        &today().to_string(),
+    )
+    .await?;
     if let Some((name, kind, bytes)) = &file {
         let sha = hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
         db::application::insert_attachment(&mut tx, "village_disclosure", id, name, kind, &sha, bytes).await?;
     }
-    db::audit::record(&mut tx, actor, "village_disclosure.publish", "village_disclosure", &id.to_string(), None, Some(&serde_json::json!({"village_id": village.village_id, "board": f.board, "period": period}))).await?;
-    db::audit::feed(&mut tx, "village_disclosure.published", "village_disclosure", &id.to_string(), Some(village.township_unit_id)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "village_disclosure.publish",
+        "village_disclosure",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"village_id": village.village_id, "board": f.board, "period": period})),
+    )
+    .await?;
+    db::audit::feed(
+        &mut tx,
+        "village_disclosure.published",
+        "village_disclosure",
+        &id.to_string(),
+        Some(village.township_unit_id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -1178,7 +1482,10 @@ pub async fn add_village(state: &AppState, actor: &Actor, township: i64, name: &
     if !may_work_on_township(actor, township) {
         return Err(AppError::Forbidden);
     }
-    db::org::get_unit(&state.db, township).await?.filter(|u| u.kind == "township").ok_or_else(|| AppError::Invalid(vec![FieldError::new("township", "请选择乡镇（街道）")]))?;
+    db::org::get_unit(&state.db, township)
+        .await?
+        .filter(|u| u.kind == "township")
+        .ok_or_else(|| AppError::Invalid(vec![FieldError::new("township", "请选择乡镇（街道）")]))?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 30 {
         return Err(AppError::Invalid(vec![FieldError::new("name", "请填写村（社区）名称")]));
@@ -1186,7 +1493,16 @@ pub async fn add_village(state: &AppState, actor: &Actor, township: i64, name: &
     let kind = if kind == "社区" { "社区" } else { "村" };
     let mut tx = state.db.begin().await?;
     let id = ldb::insert_village(&mut tx, township, name, kind).await?;
-    db::audit::record(&mut tx, actor, "village.create", "village", &id.to_string(), None, Some(&serde_json::json!({"name": name, "township": township}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "village.create",
+        "village",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"name": name, "township": township})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "village.changed", "village", &id.to_string(), Some(township)).await?;
     tx.commit().await?;
     Ok(id)
@@ -1239,7 +1555,8 @@ pub async fn create_program(state: &AppState, actor: &Actor, f: &ProgramForm) ->
             String::new()
         }
     };
-    let standard = Fen::parse_yuan(&f.standard).map_err(|x| e.push(FieldError::new("standard", format!("标准：{x}")))).ok();
+    let standard =
+        Fen::parse_yuan(&f.standard).map_err(|x| e.push(FieldError::new("standard", format!("标准：{x}")))).ok();
     let min_age = match f.min_age.trim() {
         "" => None,
         a => match a.parse::<i64>() {
@@ -1278,24 +1595,50 @@ pub async fn create_program(state: &AppState, actor: &Actor, f: &ProgramForm) ->
     };
     let mut tx = state.db.begin().await?;
     let id = ldb::insert_program(&mut tx, &new).await?;
-    db::audit::record(&mut tx, actor, "fund_program.create", "fund_program", &id.to_string(), None, Some(&serde_json::json!({"code": new.code, "name": new.name, "standard_fen": new.standard_fen}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "fund_program.create",
+        "fund_program",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"code": new.code, "name": new.name, "standard_fen": new.standard_fen})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "fund_program.changed", "fund_program", &id.to_string(), None).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn set_budget(state: &AppState, actor: &Actor, program_id: i64, year: i64, amount: &str, source: &str) -> Result<()> {
+pub async fn set_budget(
+    state: &AppState,
+    actor: &Actor,
+    program_id: i64,
+    year: i64,
+    amount: &str,
+    source: &str,
+) -> Result<()> {
     if !actor.is_office() {
         return Err(AppError::Forbidden);
     }
     ldb::program(&state.db, program_id).await?.ok_or(AppError::NotFound)?;
-    let fen = Fen::parse_yuan(amount).map_err(|e| AppError::Invalid(vec![FieldError::new("budget", format!("预算：{e}"))]))?;
+    let fen = Fen::parse_yuan(amount)
+        .map_err(|e| AppError::Invalid(vec![FieldError::new("budget", format!("预算：{e}"))]))?;
     if !(2000..=2100).contains(&year) {
         return Err(AppError::Invalid(vec![FieldError::new("year", "年度有误")]));
     }
     let mut tx = state.db.begin().await?;
     ldb::put_budget(&mut tx, program_id, year, fen.0, source.trim()).await?;
-    db::audit::record(&mut tx, actor, "fund_budget.set", "fund_program", &program_id.to_string(), None, Some(&serde_json::json!({"year": year, "budget_fen": fen.0}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "fund_budget.set",
+        "fund_program",
+        &program_id.to_string(),
+        None,
+        Some(&serde_json::json!({"year": year, "budget_fen": fen.0})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "fund_program.changed", "fund_program", &program_id.to_string(), None).await?;
     tx.commit().await?;
     Ok(())
@@ -1305,12 +1648,26 @@ pub async fn save_settings(state: &AppState, actor: &Actor, complaint_days: &str
     if !actor.is_office() {
         return Err(AppError::Forbidden);
     }
-    let days: u32 = complaint_days.trim().parse().ok().filter(|d| (1..=60).contains(d)).ok_or_else(|| AppError::Invalid(vec![FieldError::new("complaint_days", "办理期限应为1至60个工作日")]))?;
+    let days: u32 = complaint_days
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| (1..=60).contains(d))
+        .ok_or_else(|| AppError::Invalid(vec![FieldError::new("complaint_days", "办理期限应为1至60个工作日")]))?;
     let cycle = if cycle == "monthly" { "monthly" } else { "quarterly" };
     let mut tx = state.db.begin().await?;
     db::org::put_setting(&mut tx, "livelihood.complaint_days", &days.to_string()).await?;
     db::org::put_setting(&mut tx, "livelihood.disclosure_cycle", cycle).await?;
-    db::audit::record(&mut tx, actor, "setting.livelihood", "setting", "livelihood", None, Some(&serde_json::json!({"complaint_days": days, "disclosure_cycle": cycle}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "setting.livelihood",
+        "setting",
+        "livelihood",
+        None,
+        Some(&serde_json::json!({"complaint_days": days, "disclosure_cycle": cycle})),
+    )
+    .await?;
     tx.commit().await?;
     state.reload_settings().await.map_err(AppError::Internal)?;
     Ok(())
@@ -1331,9 +1688,14 @@ pub struct LivelihoodDashboard {
 /// What the staff dashboard shows of 民生监督 (the office sees all; a unit its own).
 pub async fn dashboard(state: &AppState, unit: Option<i64>) -> Result<LivelihoodDashboard> {
     let lines = complaint_lines(state, unit, false).await?;
-    let open: Vec<&ComplaintLine> = lines.iter().filter(|l| !matches!(l.status_label.as_str(), "已评价" | "已办结" | "已转其他渠道")).collect();
+    let open: Vec<&ComplaintLine> =
+        lines.iter().filter(|l| !matches!(l.status_label.as_str(), "已评价" | "已办结" | "已转其他渠道")).collect();
     let batches = ldb::batches(&state.db, unit).await?;
-    let findings = if unit.is_none() { ldb::findings(&state.db, None).await?.into_iter().filter(|f| f.resolved == 0).count() } else { 0 };
+    let findings = if unit.is_none() {
+        ldb::findings(&state.db, None).await?.into_iter().filter(|f| f.resolved == 0).count()
+    } else {
+        0
+    };
     let late = late_villages(state, "sanzi", unit).await?.len() + late_villages(state, "sanwu", unit).await?.len();
     Ok(LivelihoodDashboard {
         open_complaints: open.len(),

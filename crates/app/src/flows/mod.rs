@@ -3,10 +3,10 @@
 //! touches the database, the search index and the domain together.
 
 pub mod application;
-pub mod interaction;
 pub mod auth;
-pub mod livelihood;
 pub mod disclosure;
+pub mod interaction;
+pub mod livelihood;
 pub mod mail;
 pub mod org;
 pub mod report;
@@ -28,10 +28,24 @@ pub struct Actor {
 
 impl Actor {
     pub fn public(ip: &str) -> Actor {
-        Actor { user_id: None, username: "公众".into(), display_name: "公众".into(), role: None, unit_id: None, ip: ip.into() }
+        Actor {
+            user_id: None,
+            username: "公众".into(),
+            display_name: "公众".into(),
+            role: None,
+            unit_id: None,
+            ip: ip.into(),
+        }
     }
     pub fn system(what: &str) -> Actor {
-        Actor { user_id: None, username: format!("system:{what}"), display_name: "系统".into(), role: Some(Role::Admin), unit_id: None, ip: "local".into() }
+        Actor {
+            user_id: None,
+            username: format!("system:{what}"),
+            display_name: "系统".into(),
+            role: Some(Role::Admin),
+            unit_id: None,
+            ip: "local".into(),
+        }
     }
     /// The staff view of this actor for access rules; the public has none.
     pub fn staff(&self) -> Option<Staff> {

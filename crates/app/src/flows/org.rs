@@ -107,7 +107,8 @@ pub async fn update_unit(db: &Db, actor: &Actor, unit_id: i64, form: &UnitForm) 
     db::org::update_unit(&mut tx, unit_id, &unit).await?;
     let before = serde_json::to_value(&before).ok();
     let after = serde_json::to_value(form).ok();
-    db::audit::record(&mut tx, actor, "unit.update", "unit", &unit_id.to_string(), before.as_ref(), after.as_ref()).await?;
+    db::audit::record(&mut tx, actor, "unit.update", "unit", &unit_id.to_string(), before.as_ref(), after.as_ref())
+        .await?;
     db::audit::feed(&mut tx, "unit.changed", "unit", &unit_id.to_string(), Some(unit_id)).await?;
     tx.commit().await?;
     Ok(())

@@ -57,21 +57,30 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
     lap("table 二 counts");
     for (row, dc) in [("rules", &counts.rules), ("normative_documents", &counts.normative_documents)] {
         let cells = match format {
-            FormatVersion::V2019 => [("new_made", dc.made), ("new_published", dc.published), ("total_published", dc.in_force)],
+            FormatVersion::V2019 => {
+                [("new_made", dc.made), ("new_published", dc.published), ("total_published", dc.in_force)]
+            }
             FormatVersion::V2021 => [("issued", dc.made), ("repealed", dc.repealed), ("in_force", dc.in_force)],
         };
         for (col, v) in cells {
             r.table2.set(row, col, Some(Decimal::from_int(v)));
         }
     }
-    let computed_channels: Vec<ChannelCount> =
-        counts.channels.iter().filter(|(_, n)| *n > 0).map(|(c, n)| ChannelCount { channel: c.label().to_string(), count: *n }).collect();
+    let computed_channels: Vec<ChannelCount> = counts
+        .channels
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(c, n)| ChannelCount { channel: c.label().to_string(), count: *n })
+        .collect();
     let mut channels = vec![];
     for f in db::report::figures(db, unit_id, year).await? {
         match f.figure.split_once('.') {
-            Some(("channel", name)) => channels.push(ChannelCount { channel: name.to_string(), count: f.value.parse().unwrap_or(0) }),
+            Some(("channel", name)) => {
+                channels.push(ChannelCount { channel: name.to_string(), count: f.value.parse().unwrap_or(0) })
+            }
             Some((row, col)) => {
-                if report::layout::table2_row(format, row).is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col)) {
+                if report::layout::table2_row(format, row).is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col))
+                {
                     r.table2.set(row, col, Decimal::parse(&f.value));
                 }
             }
@@ -102,7 +111,11 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
 async fn activity_paragraphs(db: &Db, unit_id: Option<i64>, year: i32) -> Result<String> {
     let in_scope = |u: Option<i64>| unit_id.is_none() || u == unit_id;
     let prefix = format!("{year}-");
-    let messages: Vec<_> = db::interaction::message_dates(db).await?.into_iter().filter(|m| in_scope(m.unit_id) && m.submitted_on.starts_with(&prefix)).collect();
+    let messages: Vec<_> = db::interaction::message_dates(db)
+        .await?
+        .into_iter()
+        .filter(|m| in_scope(m.unit_id) && m.submitted_on.starts_with(&prefix))
+        .collect();
     let answered = messages.iter().filter(|m| m.answered_on.is_some()).count();
     let on_time = messages.iter().filter(|m| m.answered_on.as_deref().is_some_and(|a| a <= m.due_on.as_str())).count();
     let concerns = db::interaction::concerns(db, Some(year)).await?.into_iter().filter(|c| in_scope(c.unit_id)).count();
@@ -116,17 +129,29 @@ async fn activity_paragraphs(db: &Db, unit_id: Option<i64>, year: i32) -> Result
     }
     if !trainings.is_empty() {
         let people: i64 = trainings.iter().map(|t| t.participants).sum();
-        out.push_str(&format!("\n（四）教育培训情况\n{year}年，组织政务公开培训、座谈和实地调研{}次，参加{people}人次。", trainings.len()));
+        out.push_str(&format!(
+            "\n（四）教育培训情况\n{year}年，组织政务公开培训、座谈和实地调研{}次，参加{people}人次。",
+            trainings.len()
+        ));
     }
     Ok(out)
 }
 
 fn channel_order(name: &str) -> usize {
-    ["政府网站", "门户网站", "政务微博", "微博", "政务微信", "微信", "客户端"].iter().position(|n| name.contains(n)).unwrap_or(99)
+    ["政府网站", "门户网站", "政务微博", "微博", "政务微信", "微信", "客户端"]
+        .iter()
+        .position(|n| name.contains(n))
+        .unwrap_or(99)
 }
 
 /// The records behind one cell of table 三 (drill-down: 部分公开 → the one application).
-pub async fn drill_down(db: &Db, unit_id: Option<i64>, year: i32, row: Table3Row, column: ApplicantColumn) -> Result<Vec<db::application::ApplicationRow>> {
+pub async fn drill_down(
+    db: &Db,
+    unit_id: Option<i64>,
+    year: i32,
+    row: Table3Row,
+    column: ApplicantColumn,
+) -> Result<Vec<db::application::ApplicationRow>> {
     let format = FormatVersion::for_year(year);
     let (_, _, records) = super::application::statistics(db, unit_id, year, format).await?;
     let ids = gongkai_domain::application::records_behind(&records, year, format, row, column);
@@ -165,16 +190,26 @@ pub async fn create_draft(db: &Db, actor: &Actor, unit_id: Option<i64>, year: i3
     let body = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.into()))?;
     let mut tx = db.begin().await?;
     let version = db::report::next_version(&mut tx, unit_id, year).await?;
-    let id = db::report::insert(&mut tx, unit_id, year, version, "draft", &report.organ, &body, None, &actor.username).await?;
-    db::audit::record(&mut tx, actor, "report.draft", "annual_report", &id.to_string(), None, Some(&serde_json::json!({"year": year, "unit_id": unit_id, "version": version})))
+    let id = db::report::insert(&mut tx, unit_id, year, version, "draft", &report.organ, &body, None, &actor.username)
         .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "report.draft",
+        "annual_report",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"year": year, "unit_id": unit_id, "version": version})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "report.changed", "annual_report", &id.to_string(), unit_id).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 pub fn body(row: &db::report::ReportRow) -> Result<AnnualReport> {
-    serde_json::from_str(&row.body_json).map_err(|e| AppError::Internal(anyhow::anyhow!("report {} unreadable: {e}", row.report_id)))
+    serde_json::from_str(&row.body_json)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("report {} unreadable: {e}", row.report_id)))
 }
 
 pub async fn load(db: &Db, actor: Option<&Actor>, id: i64) -> Result<db::report::ReportRow> {
@@ -188,7 +223,15 @@ pub async fn load(db: &Db, actor: Option<&Actor>, id: i64) -> Result<db::report:
 }
 
 /// Staff edit a draft: the prose sections, and re-computation from the records.
-pub async fn edit_draft(db: &Db, actor: &Actor, id: i64, overview: &str, problems: &str, other: &str, recompute: bool) -> Result<()> {
+pub async fn edit_draft(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    overview: &str,
+    problems: &str,
+    other: &str,
+    recompute: bool,
+) -> Result<()> {
     let row = load(db, Some(actor), id).await?;
     if !may_edit(actor, row.unit_id) {
         return Err(AppError::Forbidden);
@@ -208,15 +251,30 @@ pub async fn edit_draft(db: &Db, actor: &Actor, id: i64, overview: &str, problem
     if db::report::update_unpublished(&mut tx, id, "draft", &new_body, None).await? != 1 {
         return Err(AppError::Conflict("年报刚被他人修改或已发布，请刷新".into()));
     }
-    db::audit::record(&mut tx, actor, if recompute { "report.recompute" } else { "report.edit" }, "annual_report", &id.to_string(), Some(&serde_json::json!({"status": row.status})), Some(&serde_json::json!({"status": "draft"})))
-        .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        if recompute { "report.recompute" } else { "report.edit" },
+        "annual_report",
+        &id.to_string(),
+        Some(&serde_json::json!({"status": row.status})),
+        Some(&serde_json::json!({"status": "draft"})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "report.changed", "annual_report", &id.to_string(), row.unit_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Enter (or change) a figure that comes from another system; shown as "entered" in the editor.
-pub async fn enter_figure(db: &Db, actor: &Actor, unit_id: Option<i64>, year: i32, key: &str, value: &str) -> Result<()> {
+pub async fn enter_figure(
+    db: &Db,
+    actor: &Actor,
+    unit_id: Option<i64>,
+    year: i32,
+    key: &str,
+    value: &str,
+) -> Result<()> {
     if !may_edit(actor, unit_id) {
         return Err(AppError::Forbidden);
     }
@@ -229,8 +287,16 @@ pub async fn enter_figure(db: &Db, actor: &Actor, unit_id: Option<i64>, year: i3
     }
     let mut tx = db.begin().await?;
     db::report::put_figure(&mut tx, unit_id, year, key, v, &actor.username).await?;
-    db::audit::record(&mut tx, actor, "report.figure", "report_figure", &format!("{}:{year}:{key}", unit_id.unwrap_or(0)), None, Some(&serde_json::json!({"value": v})))
-        .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "report.figure",
+        "report_figure",
+        &format!("{}:{year}:{key}", unit_id.unwrap_or(0)),
+        None,
+        Some(&serde_json::json!({"value": v})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -260,8 +326,16 @@ pub async fn mark_reviewed(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if db::report::update_unpublished(&mut tx, id, "reviewed", &row.body_json, None).await? != 1 {
         return Err(AppError::Conflict("年报刚被他人修改，请刷新".into()));
     }
-    db::audit::record(&mut tx, actor, "report.review", "annual_report", &id.to_string(), Some(&serde_json::json!({"status": "draft"})), Some(&serde_json::json!({"status": "reviewed"})))
-        .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "report.review",
+        "annual_report",
+        &id.to_string(),
+        Some(&serde_json::json!({"status": "draft"})),
+        Some(&serde_json::json!({"status": "reviewed"})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -292,9 +366,18 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64, override_reason: Option<&s
         return Err(AppError::Conflict("年报刚被他人修改，请刷新".into()));
     }
     db::report::supersede_published(&mut tx, row.unit_id, row.year as i32, id).await?;
-    let after = serde_json::json!({"status": "published", "errors_accepted": c.errors.len(), "override_reason": reason});
-    db::audit::record(&mut tx, actor, if reason.is_some() && !c.errors.is_empty() { "report.publish_override" } else { "report.publish" }, "annual_report", &id.to_string(), Some(&serde_json::json!({"status": "reviewed"})), Some(&after))
-        .await?;
+    let after =
+        serde_json::json!({"status": "published", "errors_accepted": c.errors.len(), "override_reason": reason});
+    db::audit::record(
+        &mut tx,
+        actor,
+        if reason.is_some() && !c.errors.is_empty() { "report.publish_override" } else { "report.publish" },
+        "annual_report",
+        &id.to_string(),
+        Some(&serde_json::json!({"status": "reviewed"})),
+        Some(&after),
+    )
+    .await?;
     db::audit::feed(&mut tx, "report.published", "annual_report", &id.to_string(), row.unit_id).await?;
     tx.commit().await?;
     Ok(())
@@ -315,9 +398,28 @@ pub async fn start_correction(db: &Db, actor: &Actor, id: i64, reason: &str) -> 
     }
     let mut tx = db.begin().await?;
     let version = db::report::next_version(&mut tx, row.unit_id, row.year as i32).await?;
-    let new_id = db::report::insert(&mut tx, row.unit_id, row.year as i32, version, "draft", &row.organ, &row.body_json, Some(reason.trim()), &actor.username).await?;
-    db::audit::record(&mut tx, actor, "report.correction", "annual_report", &new_id.to_string(), None, Some(&serde_json::json!({"corrects": id, "reason": reason.trim()})))
-        .await?;
+    let new_id = db::report::insert(
+        &mut tx,
+        row.unit_id,
+        row.year as i32,
+        version,
+        "draft",
+        &row.organ,
+        &row.body_json,
+        Some(reason.trim()),
+        &actor.username,
+    )
+    .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "report.correction",
+        "annual_report",
+        &new_id.to_string(),
+        None,
+        Some(&serde_json::json!({"corrects": id, "reason": reason.trim()})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(new_id)
 }

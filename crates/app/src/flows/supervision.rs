@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::supervision::{
-    self as sup, Account, AccountStatus, AnnualRecord, AssessmentConfig, Indicator, MonthlyReport, Platform, RankedUnit,
-    RectificationEvent, RectificationStatus, Revision, ScoringConfig, UnitId, UnitMonth, YearMonth,
+    self as sup, Account, AccountStatus, AnnualRecord, AssessmentConfig, Indicator, MonthlyReport, Platform,
+    RankedUnit, RectificationEvent, RectificationStatus, Revision, ScoringConfig, UnitId, UnitMonth, YearMonth,
 };
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +55,13 @@ pub fn status_label(s: AccountStatus) -> (&'static str, &'static str) {
 
 /// The office's 僵尸 period in days (setting), the domain's default otherwise.
 pub fn zombie_after_days(state: &AppState) -> u32 {
-    state.setting(ZOMBIE_KEY).trim().parse().ok().filter(|d| *d >= 14).unwrap_or(sup::account::ZOMBIE_AFTER_DAYS_DEFAULT)
+    state
+        .setting(ZOMBIE_KEY)
+        .trim()
+        .parse()
+        .ok()
+        .filter(|d| *d >= 14)
+        .unwrap_or(sup::account::ZOMBIE_AFTER_DAYS_DEFAULT)
 }
 
 pub fn domain_account(r: &AccountRow) -> Option<Account> {
@@ -149,38 +155,84 @@ pub async fn create_account(db: &Db, actor: &Actor, f: &AccountForm) -> Result<i
         return Err(AppError::Forbidden);
     }
     let mut tx = db.begin().await?;
-    db::org::get_unit_tx(&mut tx, unit_id).await?.ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "单位不存在")]))?;
+    db::org::get_unit_tx(&mut tx, unit_id)
+        .await?
+        .ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "单位不存在")]))?;
     let opened_s = opened.map(|d| d.to_string()).unwrap_or_default();
     let id = db::supervision::insert_account(
         &mut tx,
-        &db::supervision::NewAccount { unit_id, platform: &f.platform, name, manager: f.manager.trim(), opened_on: &opened_s },
+        &db::supervision::NewAccount {
+            unit_id,
+            platform: &f.platform,
+            name,
+            manager: f.manager.trim(),
+            opened_on: &opened_s,
+        },
     )
     .await?;
-    db::audit::record(&mut tx, actor, "new_media.create", "new_media_account", &id.to_string(), None, serde_json::to_value(f).ok().as_ref()).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "new_media.create",
+        "new_media_account",
+        &id.to_string(),
+        None,
+        serde_json::to_value(f).ok().as_ref(),
+    )
+    .await?;
     db::audit::feed(&mut tx, "new_media.changed", "new_media_account", &id.to_string(), Some(unit_id)).await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// Change the manager, or close the account (已关停) from a date.
-pub async fn update_account(state: &AppState, actor: &Actor, id: i64, manager: &str, closed_on: &str, today: NaiveDate) -> Result<()> {
+pub async fn update_account(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    manager: &str,
+    closed_on: &str,
+    today: NaiveDate,
+) -> Result<()> {
     let a = account(state, actor, id, today).await?;
     let closed = match closed_on.trim() {
         "" => None,
-        s => Some(date(s).ok_or_else(|| AppError::Invalid(vec![FieldError::new("closed_on", "关停日期应为 YYYY-MM-DD")]))?.to_string()),
+        s => Some(
+            date(s)
+                .ok_or_else(|| AppError::Invalid(vec![FieldError::new("closed_on", "关停日期应为 YYYY-MM-DD")]))?
+                .to_string(),
+        ),
     };
     let mut tx = state.db.begin().await?;
     db::supervision::update_account(&mut tx, id, manager.trim(), closed.as_deref()).await?;
     let before = serde_json::json!({"manager": a.row.manager, "closed_on": a.row.closed_on});
     let after = serde_json::json!({"manager": manager.trim(), "closed_on": closed});
-    db::audit::record(&mut tx, actor, "new_media.update", "new_media_account", &id.to_string(), Some(&before), Some(&after)).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "new_media.update",
+        "new_media_account",
+        &id.to_string(),
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     db::audit::feed(&mut tx, "new_media.changed", "new_media_account", &id.to_string(), Some(a.row.unit_id)).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Log one post (by hand or through the API). Returns false when the same post was logged before.
-pub async fn log_post(state: &AppState, actor: &Actor, account_id: i64, posted_on: &str, title: &str, url: &str, source: &str, today: NaiveDate) -> Result<bool> {
+pub async fn log_post(
+    state: &AppState,
+    actor: &Actor,
+    account_id: i64,
+    posted_on: &str,
+    title: &str,
+    url: &str,
+    source: &str,
+    today: NaiveDate,
+) -> Result<bool> {
     let a = account(state, actor, account_id, today).await?;
     let mut errors = vec![];
     let d = date(posted_on);
@@ -203,8 +255,24 @@ pub async fn log_post(state: &AppState, actor: &Actor, account_id: i64, posted_o
     let new = db::supervision::insert_post(&mut tx, account_id, &d, title.trim(), url.trim(), source).await?;
     if new {
         let after = serde_json::json!({"posted_on": d, "title": title.trim(), "source": source});
-        db::audit::record(&mut tx, actor, "new_media.post", "new_media_account", &account_id.to_string(), None, Some(&after)).await?;
-        db::audit::feed(&mut tx, "new_media.changed", "new_media_account", &account_id.to_string(), Some(a.row.unit_id)).await?;
+        db::audit::record(
+            &mut tx,
+            actor,
+            "new_media.post",
+            "new_media_account",
+            &account_id.to_string(),
+            None,
+            Some(&after),
+        )
+        .await?;
+        db::audit::feed(
+            &mut tx,
+            "new_media.changed",
+            "new_media_account",
+            &account_id.to_string(),
+            Some(a.row.unit_id),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(new)
@@ -267,7 +335,8 @@ pub async fn import_posts(state: &AppState, actor: &Actor, csv: &str, today: Nai
             out.duplicates += 1;
         }
     }
-    let summary = serde_json::json!({"imported": out.imported, "duplicates": out.duplicates, "bad_rows": out.errors.len()});
+    let summary =
+        serde_json::json!({"imported": out.imported, "duplicates": out.duplicates, "bad_rows": out.errors.len()});
     db::audit::record(&mut tx, actor, "new_media.import", "new_media_post", "csv", None, Some(&summary)).await?;
     tx.commit().await?;
     Ok(out)
@@ -281,11 +350,17 @@ pub async fn weekly_reminders(state: &AppState, today: NaiveDate) -> Result<usiz
     let reminders = sup::weekly_reminders(&list, today);
     let week = today.iso_week();
     let wk = format!("{}-W{:02}", week.year(), week.week());
-    let units: BTreeMap<i64, db::org::UnitRow> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u)).collect();
+    let units: BTreeMap<i64, db::org::UnitRow> =
+        db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u)).collect();
     let mut by_unit: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for r in &reminders {
         if let Ok(u) = r.unit.0.parse::<i64>() {
-            by_unit.entry(u).or_default().push(format!("{}“{}”已{}天未更新", r.platform.label(), r.account, r.days_silent));
+            by_unit.entry(u).or_default().push(format!(
+                "{}“{}”已{}天未更新",
+                r.platform.label(),
+                r.account,
+                r.days_silent
+            ));
         }
     }
     let mut made = 0;
@@ -296,13 +371,28 @@ pub async fn weekly_reminders(state: &AppState, today: NaiveDate) -> Result<usiz
         if db::application::notify_once(&mut tx, Some(*unit), false, &message, "/staff/new-media", &key).await? {
             made += 1;
             if let Some(email) = units.get(unit).map(|u| u.email.clone()).filter(|e| !e.is_empty()) {
-                db::application::enqueue_mail(&mut tx, &email, "政务新媒体周提醒", &format!("{message}\n请及时更新，两周未更新即为“休眠”账号。"), &key).await?;
+                db::application::enqueue_mail(
+                    &mut tx,
+                    &email,
+                    "政务新媒体周提醒",
+                    &format!("{message}\n请及时更新，两周未更新即为“休眠”账号。"),
+                    &key,
+                )
+                .await?;
             }
         }
     }
     if !by_unit.is_empty() {
         let message = format!("政务新媒体周提醒：{} 个单位的 {} 个账号10天以上未更新", by_unit.len(), reminders.len());
-        db::application::notify_once(&mut tx, None, true, &message, "/staff/new-media", &format!("newmedia:office:{wk}")).await?;
+        db::application::notify_once(
+            &mut tx,
+            None,
+            true,
+            &message,
+            "/staff/new-media",
+            &format!("newmedia:office:{wk}"),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(made)
@@ -338,7 +428,11 @@ fn supervision_channel(c: gongkai_domain::disclosure::Channel) -> sup::Channel {
 /// Items published in the month per unit (by channel and Art. 20 item), those published later than
 /// 条例第二十六条 allows, those published over a 保密审查 finding, and the unit's stale and blank
 /// columns on the month's last day (or today, for the running month).
-pub async fn disclosure_figures(db: &Db, month: YearMonth, today: NaiveDate) -> Result<BTreeMap<i64, DisclosureFigures>> {
+pub async fn disclosure_figures(
+    db: &Db,
+    month: YearMonth,
+    today: NaiveDate,
+) -> Result<BTreeMap<i64, DisclosureFigures>> {
     let at = month.last_day().min(today);
     let mut out: BTreeMap<i64, DisclosureFigures> = BTreeMap::new();
     for r in db::item::published_between(db, &month.first_day().to_string(), &at.to_string()).await? {
@@ -353,7 +447,10 @@ pub async fn disclosure_figures(db: &Db, month: YearMonth, today: NaiveDate) -> 
     }
     for (unit, cols) in column_checks(db, None, at).await? {
         let f = out.entry(unit).or_default();
-        f.stale_columns = cols.iter().filter(|c| matches!(c.check.state, sup::ColumnState::Stale { .. } | sup::ColumnState::LongStale { .. })).count() as u32;
+        f.stale_columns = cols
+            .iter()
+            .filter(|c| matches!(c.check.state, sup::ColumnState::Stale { .. } | sup::ColumnState::LongStale { .. }))
+            .count() as u32;
         f.blank_columns = cols.iter().filter(|c| c.check.state == sup::ColumnState::Blank).count() as u32;
     }
     Ok(out)
@@ -395,7 +492,10 @@ pub async fn column_checks(db: &Db, unit: Option<i64>, at: NaiveDate) -> Result<
             sup::ColumnState::LongStale { since } => ("long_stale", Some(since.to_string())),
             sup::ColumnState::Blank => ("blank", None),
         };
-        let class_label = serde_json::from_value::<gongkai_domain::disclosure::UpdateClass>(serde_json::Value::String(r.update_class.clone())).map_or("其他栏目（6个月）", |c| c.label());
+        let class_label = serde_json::from_value::<gongkai_domain::disclosure::UpdateClass>(serde_json::Value::String(
+            r.update_class.clone(),
+        ))
+        .map_or("其他栏目（6个月）", |c| c.label());
         out.entry(r.unit_id).or_default().push(ColumnLine {
             catalog_node_id: r.catalog_node_id,
             code: r.code,
@@ -430,7 +530,8 @@ pub struct VetoLine {
 }
 
 pub async fn column_reports(state: &AppState, unit: Option<i64>, at: NaiveDate) -> Result<Vec<ColumnReport>> {
-    let names: BTreeMap<i64, String> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
+    let names: BTreeMap<i64, String> =
+        db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
     let mut out = vec![];
     for (unit_id, cols) in column_checks(&state.db, unit, at).await? {
         let checks: Vec<sup::ColumnCheck> = cols.iter().map(|c| c.check.clone()).collect();
@@ -439,7 +540,10 @@ pub async fn column_reports(state: &AppState, unit: Option<i64>, at: NaiveDate) 
             .into_iter()
             .map(|f| {
                 let count = match &f {
-                    sup::VetoFlag::StaleNewsAndNoticeColumns { count } | sup::VetoFlag::LongStaleColumns { count } | sup::VetoFlag::BlankColumns { count } | sup::VetoFlag::UnansweredConsultations { count } => *count,
+                    sup::VetoFlag::StaleNewsAndNoticeColumns { count }
+                    | sup::VetoFlag::LongStaleColumns { count }
+                    | sup::VetoFlag::BlankColumns { count }
+                    | sup::VetoFlag::UnansweredConsultations { count } => *count,
                     sup::VetoFlag::SilentAccount { .. } => 1,
                 };
                 VetoLine { count, basis: f.basis() }
@@ -508,7 +612,9 @@ pub async fn compute_month(state: &AppState, ym: YearMonth, today: NaiveDate) ->
     let zombie = zombie_after_days(state);
     for r in db::supervision::accounts(db, &end_s).await? {
         if let (Some(a), Some(m)) = (domain_account(&r), map.get_mut(&r.unit_id)) {
-            if date(&r.opened_on).is_some_and(|o| o <= end) && matches!(a.status(end, zombie), AccountStatus::Dormant | AccountStatus::Zombie) {
+            if date(&r.opened_on).is_some_and(|o| o <= end)
+                && matches!(a.status(end, zombie), AccountStatus::Dormant | AccountStatus::Zombie)
+            {
                 m.silent_accounts += 1;
             }
         }
@@ -567,7 +673,12 @@ pub fn scoring_config(state: &AppState) -> ScoringConfig {
 
 /// Save the office's weights (indicator code → weight as typed). Validated by the domain: a
 /// negative or non-numeric weight or all zeros is refused with a clear message; nothing saved.
-pub async fn save_scoring(state: &AppState, actor: &Actor, weights: &[(String, String)], min_count: &str) -> Result<ScoringConfig> {
+pub async fn save_scoring(
+    state: &AppState,
+    actor: &Actor,
+    weights: &[(String, String)],
+    min_count: &str,
+) -> Result<ScoringConfig> {
     if !actor.is_office() {
         return Err(AppError::Forbidden);
     }
@@ -593,12 +704,22 @@ pub async fn save_scoring(state: &AppState, actor: &Actor, weights: &[(String, S
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let config = ScoringConfig::new(map, min).map_err(|e| AppError::Invalid(vec![FieldError::new("weights", e.to_string())]))?;
+    let config =
+        ScoringConfig::new(map, min).map_err(|e| AppError::Invalid(vec![FieldError::new("weights", e.to_string())]))?;
     let json = serde_json::to_string(&config).map_err(|e| AppError::Internal(e.into()))?;
     let before = serde_json::from_str::<serde_json::Value>(&state.setting(SCORING_KEY)).ok();
     let mut tx = state.db.begin().await?;
     db::org::put_setting(&mut tx, SCORING_KEY, &json).await?;
-    db::audit::record(&mut tx, actor, "supervision.scoring", "setting", SCORING_KEY, before.as_ref(), serde_json::to_value(&config).ok().as_ref()).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "supervision.scoring",
+        "setting",
+        SCORING_KEY,
+        before.as_ref(),
+        serde_json::to_value(&config).ok().as_ref(),
+    )
+    .await?;
     db::audit::feed(&mut tx, "settings.changed", "setting", SCORING_KEY, None).await?;
     tx.commit().await?;
     state.reload_settings().await.map_err(AppError::Internal)?;
@@ -620,7 +741,12 @@ pub struct IndicatorInfo {
 pub fn indicators(config: &ScoringConfig) -> Vec<IndicatorInfo> {
     Indicator::ALL
         .iter()
-        .map(|i| IndicatorInfo { code: indicator_code(*i), label: i.label(), definition: i.definition(), weight: config.weight(*i) })
+        .map(|i| IndicatorInfo {
+            code: indicator_code(*i),
+            label: i.label(),
+            definition: i.definition(),
+            weight: config.weight(*i),
+        })
         .collect()
 }
 
@@ -646,24 +772,38 @@ pub struct PartLine {
 
 pub fn rank_month(figures: &MonthFigures, config: &ScoringConfig) -> Vec<RankLine> {
     let input: Vec<(UnitId, UnitMonth)> = figures.iter().map(|(k, f)| (UnitId(k.clone()), f.month.clone())).collect();
-    sup::rank(&input, config).into_iter().filter_map(|r: RankedUnit| {
-        let f = figures.get(&r.unit.0)?;
-        Some(RankLine {
-            unit_id: f.unit_id,
-            unit_name: f.unit_name.clone(),
-            score: r.score.map(|s| (s * 10.0).round() / 10.0),
-            rank: r.rank,
-            small_sample: r.small_sample,
-            parts: r.parts.iter().map(|p| PartLine { label: p.indicator.label(), value: p.value, count: p.count, weighted: (p.weighted * 10.0).round() / 10.0, small_sample: p.small_sample }).collect(),
-            figures: f.month.clone(),
+    sup::rank(&input, config)
+        .into_iter()
+        .filter_map(|r: RankedUnit| {
+            let f = figures.get(&r.unit.0)?;
+            Some(RankLine {
+                unit_id: f.unit_id,
+                unit_name: f.unit_name.clone(),
+                score: r.score.map(|s| (s * 10.0).round() / 10.0),
+                rank: r.rank,
+                small_sample: r.small_sample,
+                parts: r
+                    .parts
+                    .iter()
+                    .map(|p| PartLine {
+                        label: p.indicator.label(),
+                        value: p.value,
+                        count: p.count,
+                        weighted: (p.weighted * 10.0).round() / 10.0,
+                        small_sample: p.small_sample,
+                    })
+                    .collect(),
+                figures: f.month.clone(),
+            })
         })
-    }).collect()
+        .collect()
 }
 
 pub fn parse_month(s: &str) -> Result<YearMonth> {
     let bad = || AppError::BadRequest(format!("月份“{s}”无效，应为 YYYY-MM"));
     let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-    YearMonth::new(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?).map_err(|e| AppError::BadRequest(e.to_string()))
+    YearMonth::new(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?)
+        .map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 pub fn month_key(ym: YearMonth) -> String {
@@ -707,9 +847,14 @@ pub async fn month_view(state: &AppState, ym: YearMonth, version: Option<i64>, t
     };
     let (figures, config, differs, changed) = match chosen {
         Some(row) => {
-            let figures: MonthFigures = serde_json::from_str(&row.figures_json).map_err(|e| AppError::Internal(e.into()))?;
-            let config: ScoringConfig = serde_json::from_str(&row.config_json).unwrap_or_else(|_| scoring_config(state));
-            let changed = sup::changed_paths(&serde_json::to_value(&figures).unwrap_or_default(), &serde_json::to_value(&live).unwrap_or_default());
+            let figures: MonthFigures =
+                serde_json::from_str(&row.figures_json).map_err(|e| AppError::Internal(e.into()))?;
+            let config: ScoringConfig =
+                serde_json::from_str(&row.config_json).unwrap_or_else(|_| scoring_config(state));
+            let changed = sup::changed_paths(
+                &serde_json::to_value(&figures).unwrap_or_default(),
+                &serde_json::to_value(&live).unwrap_or_default(),
+            );
             (figures, config, !changed.is_empty(), changed)
         }
         None => (live, scoring_config(state), false, vec![]),
@@ -747,7 +892,8 @@ pub async fn month_view(state: &AppState, ym: YearMonth, version: Option<i64>, t
     let mut art20: BTreeMap<String, u32> = BTreeMap::new();
     for d in disclosure_figures(&state.db, ym, today).await?.into_values() {
         for (k, n) in d.published_by_art20 {
-            let label = gongkai_domain::disclosure::Art20Category::from_code(&k).map_or_else(|| "其他主动公开信息".to_string(), |c| c.label().to_string());
+            let label = gongkai_domain::disclosure::Art20Category::from_code(&k)
+                .map_or_else(|| "其他主动公开信息".to_string(), |c| c.label().to_string());
             *art20.entry(label).or_default() += n;
         }
     }
@@ -776,7 +922,13 @@ pub async fn month_view(state: &AppState, ym: YearMonth, version: Option<i64>, t
 
 /// Issue the month's 月报: version 1 once the month is over; later, a new version only when the
 /// recomputed figures differ, and then only with a reason (the domain decides).
-pub async fn issue_month(state: &AppState, actor: &Actor, ym: YearMonth, reason: Option<&str>, today: NaiveDate) -> Result<Option<i64>> {
+pub async fn issue_month(
+    state: &AppState,
+    actor: &Actor,
+    ym: YearMonth,
+    reason: Option<&str>,
+    today: NaiveDate,
+) -> Result<Option<i64>> {
     if !actor.is_office() {
         return Err(AppError::Forbidden);
     }
@@ -787,8 +939,10 @@ pub async fn issue_month(state: &AppState, actor: &Actor, ym: YearMonth, reason:
     let report = match versions.first() {
         None => MonthlyReport::first_issue(ym, figures, today).map_err(|e| AppError::BadRequest(e.to_string()))?,
         Some(row) => {
-            let old: MonthFigures = serde_json::from_str(&row.figures_json).map_err(|e| AppError::Internal(e.into()))?;
-            let published = MonthlyReport { month: ym, version: row.version as u32, reason: row.reason.clone(), figures: old };
+            let old: MonthFigures =
+                serde_json::from_str(&row.figures_json).map_err(|e| AppError::Internal(e.into()))?;
+            let published =
+                MonthlyReport { month: ym, version: row.version as u32, reason: row.reason.clone(), figures: old };
             match published.revise(figures, reason).map_err(|e| AppError::BadRequest(e.to_string()))? {
                 Revision::Unchanged => return Ok(None),
                 Revision::NewVersion { report, .. } => report,
@@ -798,9 +952,19 @@ pub async fn issue_month(state: &AppState, actor: &Actor, ym: YearMonth, reason:
     let figures_json = serde_json::to_string(&report.figures).map_err(|e| AppError::Internal(e.into()))?;
     let config_json = serde_json::to_string(&config).map_err(|e| AppError::Internal(e.into()))?;
     let mut tx = state.db.begin().await?;
-    let id = db::supervision::insert_monthly(&mut tx, &key, i64::from(report.version), report.reason.as_deref(), &figures_json, &config_json, &actor.username).await?;
+    let id = db::supervision::insert_monthly(
+        &mut tx,
+        &key,
+        i64::from(report.version),
+        report.reason.as_deref(),
+        &figures_json,
+        &config_json,
+        &actor.username,
+    )
+    .await?;
     let after = serde_json::json!({"month": key, "version": report.version, "reason": report.reason});
-    db::audit::record(&mut tx, actor, "monthly_report.issue", "monthly_report", &id.to_string(), None, Some(&after)).await?;
+    db::audit::record(&mut tx, actor, "monthly_report.issue", "monthly_report", &id.to_string(), None, Some(&after))
+        .await?;
     db::audit::feed(&mut tx, "monthly_report.issued", "monthly_report", &id.to_string(), None).await?;
     tx.commit().await?;
     Ok(Some(id))
@@ -811,9 +975,11 @@ pub async fn trend(state: &AppState, unit_id: Option<i64>) -> Result<Vec<(String
     let mut out = vec![];
     for row in db::supervision::monthly_latest(&state.db).await?.into_iter().rev() {
         let Ok(figures) = serde_json::from_str::<MonthFigures>(&row.figures_json) else { continue };
-        let config: ScoringConfig = serde_json::from_str(&row.config_json).unwrap_or_else(|_| ScoringConfig::equal_weights());
+        let config: ScoringConfig =
+            serde_json::from_str(&row.config_json).unwrap_or_else(|_| ScoringConfig::equal_weights());
         let lines = rank_month(&figures, &config);
-        let scores: Vec<f64> = lines.iter().filter(|l| unit_id.is_none_or(|u| u == l.unit_id)).filter_map(|l| l.score).collect();
+        let scores: Vec<f64> =
+            lines.iter().filter(|l| unit_id.is_none_or(|u| u == l.unit_id)).filter_map(|l| l.score).collect();
         if !scores.is_empty() {
             out.push((row.month.clone(), scores.iter().sum::<f64>() / scores.len() as f64));
         }
@@ -948,11 +1114,14 @@ pub async fn add_finding(state: &AppState, actor: &Actor, check_id: i64, f: &Fin
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let found = date(&check.checked_on).ok_or_else(|| AppError::Internal(anyhow::anyhow!("spot check {check_id} has a bad date")))?;
+    let found = date(&check.checked_on)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("spot check {check_id} has a bad date")))?;
     let due = state.calendar().add_working_days(found, days).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let unit_id = unit_id.unwrap_or_default();
     let mut tx = state.db.begin().await?;
-    db::org::get_unit_tx(&mut tx, unit_id).await?.ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "单位不存在")]))?;
+    db::org::get_unit_tx(&mut tx, unit_id)
+        .await?
+        .ok_or_else(|| AppError::Invalid(vec![FieldError::new("unit_id", "单位不存在")]))?;
     let id = db::supervision::insert_finding(
         &mut tx,
         &db::supervision::NewFinding {
@@ -969,7 +1138,15 @@ pub async fn add_finding(state: &AppState, actor: &Actor, check_id: i64, f: &Fin
     let after = serde_json::json!({"unit_id": unit_id, "rule": f.rule.trim(), "due_on": due.to_string()});
     db::audit::record(&mut tx, actor, "finding.create", "finding", &id.to_string(), None, Some(&after)).await?;
     db::audit::feed(&mut tx, "finding.changed", "finding", &id.to_string(), Some(unit_id)).await?;
-    db::application::notify_once(&mut tx, Some(unit_id), false, &format!("抽查发现问题，请于{due}前整改：{}", f.rule.trim()), &format!("/staff/rectifications/{id}"), &format!("finding:{id}:new")).await?;
+    db::application::notify_once(
+        &mut tx,
+        Some(unit_id),
+        false,
+        &format!("抽查发现问题，请于{due}前整改：{}", f.rule.trim()),
+        &format!("/staff/rectifications/{id}"),
+        &format!("finding:{id}:new"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -1003,31 +1180,52 @@ pub struct FindingView {
 pub fn finding_view(row: db::supervision::FindingRow, today: NaiveDate) -> FindingView {
     let status = rect_status(&row.status);
     let overdue = date(&row.due_on).is_some_and(|due| {
-        sup::Finding { unit: UnitId(row.unit_id.to_string()), description: String::new(), found_on: due, due, status }.is_overdue(today)
+        sup::Finding { unit: UnitId(row.unit_id.to_string()), description: String::new(), found_on: due, due, status }
+            .is_overdue(today)
     });
     FindingView { status_label: status.label(), overdue, row }
 }
 
-pub async fn findings(state: &AppState, actor: &Actor, check_id: Option<i64>, today: NaiveDate) -> Result<Vec<FindingView>> {
+pub async fn findings(
+    state: &AppState,
+    actor: &Actor,
+    check_id: Option<i64>,
+    today: NaiveDate,
+) -> Result<Vec<FindingView>> {
     let scope = if actor.is_office() { None } else { Some(actor.unit_id.ok_or(AppError::Forbidden)?) };
-    Ok(db::supervision::findings(&state.db, check_id, scope).await?.into_iter().map(|r| finding_view(r, today)).collect())
+    Ok(db::supervision::findings(&state.db, check_id, scope)
+        .await?
+        .into_iter()
+        .map(|r| finding_view(r, today))
+        .collect())
 }
 
 /// A step of a rectification: the unit submits evidence; the office accepts or returns it.
-pub async fn rectify(state: &AppState, actor: &Actor, finding_id: i64, event: RectificationEvent, today: NaiveDate) -> Result<()> {
+pub async fn rectify(
+    state: &AppState,
+    actor: &Actor,
+    finding_id: i64,
+    event: RectificationEvent,
+    today: NaiveDate,
+) -> Result<()> {
     let mut tx = state.db.begin().await?;
     let f = db::supervision::finding_tx(&mut tx, finding_id).await?.ok_or(AppError::NotFound)?;
     if !actor.is_office() && !actor.may_access_unit(f.unit_id) {
         return Err(AppError::NotFound);
     }
     match &event {
-        RectificationEvent::Submit(_) if !actor.may_access_unit(f.unit_id) && !actor.is_office() => return Err(AppError::Forbidden),
-        RectificationEvent::Accept | RectificationEvent::Return { .. } if !actor.is_office() => return Err(AppError::Forbidden),
+        RectificationEvent::Submit(_) if !actor.may_access_unit(f.unit_id) && !actor.is_office() => {
+            return Err(AppError::Forbidden);
+        }
+        RectificationEvent::Accept | RectificationEvent::Return { .. } if !actor.is_office() => {
+            return Err(AppError::Forbidden);
+        }
         _ => {}
     }
     let status = rect_status(&f.status);
     let next = sup::spot_check::apply(status, &event).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let (mut evidence, mut submitted_on, mut reason, mut closed_on) = (f.evidence.clone(), f.submitted_on.clone(), f.return_reason.clone(), f.closed_on.clone());
+    let (mut evidence, mut submitted_on, mut reason, mut closed_on) =
+        (f.evidence.clone(), f.submitted_on.clone(), f.return_reason.clone(), f.closed_on.clone());
     let (action, note) = match &event {
         RectificationEvent::Submit(e) => {
             evidence = e.as_str().to_string();
@@ -1043,7 +1241,17 @@ pub async fn rectify(state: &AppState, actor: &Actor, finding_id: i64, event: Re
             ("finding.return", format!("整改被退回：{}（{}）", f.rule, r.trim()))
         }
     };
-    let ok = db::supervision::update_finding(&mut tx, finding_id, &f.status, rect_code(next), &evidence, submitted_on.as_deref(), &reason, closed_on.as_deref()).await?;
+    let ok = db::supervision::update_finding(
+        &mut tx,
+        finding_id,
+        &f.status,
+        rect_code(next),
+        &evidence,
+        submitted_on.as_deref(),
+        &reason,
+        closed_on.as_deref(),
+    )
+    .await?;
     if !ok {
         return Err(AppError::Conflict("该问题已被他人处理，请刷新后重试".into()));
     }
@@ -1053,7 +1261,15 @@ pub async fn rectify(state: &AppState, actor: &Actor, finding_id: i64, event: Re
     db::audit::feed(&mut tx, "finding.changed", "finding", &finding_id.to_string(), Some(f.unit_id)).await?;
     let to_office = matches!(event, RectificationEvent::Submit(_));
     let key = format!("finding:{finding_id}:{action}:{}", crate::db::now_text());
-    db::application::notify_once(&mut tx, Some(f.unit_id), to_office, &note, &format!("/staff/rectifications/{finding_id}"), &key).await?;
+    db::application::notify_once(
+        &mut tx,
+        Some(f.unit_id),
+        to_office,
+        &note,
+        &format!("/staff/rectifications/{finding_id}"),
+        &key,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -1066,7 +1282,16 @@ pub async fn escalate_overdue(state: &AppState, today: NaiveDate) -> Result<usiz
         let v = finding_view(f, today);
         if v.overdue {
             let msg = format!("整改逾期：{}（{}，期限{}）", v.row.rule, v.row.unit_name, v.row.due_on);
-            if db::application::notify_once(&mut tx, Some(v.row.unit_id), true, &msg, &format!("/staff/rectifications/{}", v.row.finding_id), &format!("finding:{}:overdue:{}", v.row.finding_id, v.row.due_on)).await? {
+            if db::application::notify_once(
+                &mut tx,
+                Some(v.row.unit_id),
+                true,
+                &msg,
+                &format!("/staff/rectifications/{}", v.row.finding_id),
+                &format!("finding:{}:overdue:{}", v.row.finding_id, v.row.due_on),
+            )
+            .await?
+            {
                 made += 1;
             }
         }
@@ -1075,7 +1300,13 @@ pub async fn escalate_overdue(state: &AppState, today: NaiveDate) -> Result<usiz
     Ok(made)
 }
 
-pub async fn publish_bulletin(state: &AppState, actor: &Actor, check_id: i64, bulletin: &str, today: NaiveDate) -> Result<()> {
+pub async fn publish_bulletin(
+    state: &AppState,
+    actor: &Actor,
+    check_id: i64,
+    bulletin: &str,
+    today: NaiveDate,
+) -> Result<()> {
     if !actor.is_office() {
         return Err(AppError::Forbidden);
     }
@@ -1087,7 +1318,16 @@ pub async fn publish_bulletin(state: &AppState, actor: &Actor, check_id: i64, bu
     if db::supervision::publish_spot_check(&mut tx, check_id, text, &today.to_string()).await? == 0 {
         return Err(AppError::NotFound);
     }
-    db::audit::record(&mut tx, actor, "spot_check.publish", "spot_check", &check_id.to_string(), None, Some(&serde_json::json!({"bulletin": text}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "spot_check.publish",
+        "spot_check",
+        &check_id.to_string(),
+        None,
+        Some(&serde_json::json!({"bulletin": text})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "spot_check.published", "spot_check", &check_id.to_string(), None).await?;
     tx.commit().await?;
     Ok(())
@@ -1104,7 +1344,10 @@ pub fn draft_bulletin(check: &db::supervision::SpotCheckRow, findings: &[Finding
         s.push_str("本次检查未发现问题。");
     } else {
         s.push_str(&format!("共发现问题{}个：", findings.len()));
-        let items: Vec<String> = findings.iter().map(|f| format!("{}：{}（{}）", f.row.unit_name, f.row.description, f.status_label)).collect();
+        let items: Vec<String> = findings
+            .iter()
+            .map(|f| format!("{}：{}（{}）", f.row.unit_name, f.row.description, f.status_label))
+            .collect();
         s.push_str(&items.join("；"));
         s.push_str("。请有关单位按期整改到位。");
     }
@@ -1155,7 +1398,9 @@ pub async fn card(state: &AppState, unit: Option<i64>, today: NaiveDate) -> Resu
         if let Some(a) = domain_account(&r) {
             match a.status(today, zombie) {
                 AccountStatus::Dormant | AccountStatus::Zombie => c.silent_accounts += 1,
-                AccountStatus::Normal if a.days_silent(today) >= sup::account::REMIND_AFTER_DAYS => c.remind_accounts += 1,
+                AccountStatus::Normal if a.days_silent(today) >= sup::account::REMIND_AFTER_DAYS => {
+                    c.remind_accounts += 1
+                }
                 _ => {}
             }
         }
@@ -1168,7 +1413,8 @@ pub async fn card(state: &AppState, unit: Option<i64>, today: NaiveDate) -> Resu
 
 // ---------------------------------------------------------------- training and annual assessment
 
-pub const TRAINING_KINDS: [(&str, &str); 3] = [("rotation", "轮训"), ("symposium", "座谈会"), ("field_visit", "实地调研")];
+pub const TRAINING_KINDS: [(&str, &str); 3] =
+    [("rotation", "轮训"), ("symposium", "座谈会"), ("field_visit", "实地调研")];
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct TrainingForm {
@@ -1212,8 +1458,26 @@ pub async fn add_training(db: &Db, actor: &Actor, f: &TrainingForm) -> Result<i6
         return Err(AppError::Invalid(errors));
     }
     let mut tx = db.begin().await?;
-    let id = db::supervision::insert_training(&mut tx, &f.kind, &d.map(|d| d.to_string()).unwrap_or_default(), f.topic.trim(), f.units.trim(), participants, f.note.trim()).await?;
-    db::audit::record(&mut tx, actor, "training.create", "training", &id.to_string(), None, serde_json::to_value(f).ok().as_ref()).await?;
+    let id = db::supervision::insert_training(
+        &mut tx,
+        &f.kind,
+        &d.map(|d| d.to_string()).unwrap_or_default(),
+        f.topic.trim(),
+        f.units.trim(),
+        participants,
+        f.note.trim(),
+    )
+    .await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "training.create",
+        "training",
+        &id.to_string(),
+        None,
+        serde_json::to_value(f).ok().as_ref(),
+    )
+    .await?;
     db::audit::feed(&mut tx, "training.changed", "training", &id.to_string(), None).await?;
     tx.commit().await?;
     Ok(id)
@@ -1233,11 +1497,24 @@ pub async fn save_assessment_share(state: &AppState, actor: &Actor, percent: &st
     if !actor.is_office() {
         return Err(AppError::Forbidden);
     }
-    let p: f64 = percent.trim().parse().map_err(|_| AppError::Invalid(vec![FieldError::new("share", "分值占比应为数字（百分比）")]))?;
-    AssessmentConfig::new(0.6, 0.2, 0.2, p / 100.0, 100.0, 10.0).map_err(|e| AppError::Invalid(vec![FieldError::new("share", e.to_string())]))?;
+    let p: f64 = percent
+        .trim()
+        .parse()
+        .map_err(|_| AppError::Invalid(vec![FieldError::new("share", "分值占比应为数字（百分比）")]))?;
+    AssessmentConfig::new(0.6, 0.2, 0.2, p / 100.0, 100.0, 10.0)
+        .map_err(|e| AppError::Invalid(vec![FieldError::new("share", e.to_string())]))?;
     let mut tx = state.db.begin().await?;
     db::org::put_setting(&mut tx, ASSESSMENT_SHARE_KEY, &p.to_string()).await?;
-    db::audit::record(&mut tx, actor, "supervision.assessment_share", "setting", ASSESSMENT_SHARE_KEY, None, Some(&serde_json::json!({"percent": p}))).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "supervision.assessment_share",
+        "setting",
+        ASSESSMENT_SHARE_KEY,
+        None,
+        Some(&serde_json::json!({"percent": p})),
+    )
+    .await?;
     db::audit::feed(&mut tx, "settings.changed", "setting", ASSESSMENT_SHARE_KEY, None).await?;
     tx.commit().await?;
     state.reload_settings().await.map_err(AppError::Internal)?;
@@ -1269,7 +1546,8 @@ pub async fn annual(state: &AppState, year: i32, today: NaiveDate) -> Result<Vec
             continue;
         }
         let Ok(figures) = serde_json::from_str::<MonthFigures>(&row.figures_json) else { continue };
-        let config: ScoringConfig = serde_json::from_str(&row.config_json).unwrap_or_else(|_| ScoringConfig::equal_weights());
+        let config: ScoringConfig =
+            serde_json::from_str(&row.config_json).unwrap_or_else(|_| ScoringConfig::equal_weights());
         for l in rank_month(&figures, &config) {
             if let (Some(s), Some(r)) = (l.score, records.get_mut(&l.unit_id)) {
                 r.monthly_scores.push(s);

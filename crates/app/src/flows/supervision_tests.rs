@@ -43,9 +43,17 @@ fn office() -> Actor {
 }
 
 async fn account(state: &AppState, unit: i64, name: &str, last_post: NaiveDate) -> i64 {
-    let form = flows::supervision::AccountForm { unit_id: unit.to_string(), platform: "wechat".into(), name: name.into(), manager: "王".into(), opened_on: "2019-01-01".into() };
+    let form = flows::supervision::AccountForm {
+        unit_id: unit.to_string(),
+        platform: "wechat".into(),
+        name: name.into(),
+        manager: "王".into(),
+        opened_on: "2019-01-01".into(),
+    };
     let id = flows::supervision::create_account(&state.db, &office(), &form).await.unwrap();
-    flows::supervision::log_post(state, &office(), id, &last_post.to_string(), "一条", "", "manual", last_post).await.unwrap();
+    flows::supervision::log_post(state, &office(), id, &last_post.to_string(), "一条", "", "manual", last_post)
+        .await
+        .unwrap();
     id
 }
 
@@ -58,7 +66,11 @@ async fn an_account_silent_fifteen_days_is_dormant_and_reminded_once_a_week() {
     let a = flows::supervision::account(&state, &office(), id, today).await.unwrap();
     assert_eq!(a.status_label, "休眠");
     assert_eq!(flows::supervision::weekly_reminders(&state, today).await.unwrap(), 1);
-    assert_eq!(flows::supervision::weekly_reminders(&state, today + Duration::days(1)).await.unwrap(), 0, "same week: no second reminder");
+    assert_eq!(
+        flows::supervision::weekly_reminders(&state, today + Duration::days(1)).await.unwrap(),
+        0,
+        "same week: no second reminder"
+    );
     let notes = db::application::notifications(&state.db, Some(units[0]), false, 10).await.unwrap();
     assert!(notes.iter().any(|n| n.message.contains("十五天") && n.message.contains("15天")));
     assert!(db::application::notifications(&state.db, Some(units[1]), false, 10).await.unwrap().is_empty());
@@ -77,7 +89,8 @@ async fn csv_import_reports_bad_rows_and_imports_the_rest() {
 }
 
 async fn application(state: &AppState, unit: i64, n: usize, received: NaiveDate, answered: Option<NaiveDate>) {
-    let id_number = gongkai_domain::org::complete_id_number(&format!("41048219800101{:03}", n)).unwrap().as_str().to_string();
+    let id_number =
+        gongkai_domain::org::complete_id_number(&format!("41048219800101{:03}", n)).unwrap().as_str().to_string();
     let form = flows::application::ApplicationForm {
         applicant_kind: "natural_person".into(),
         applicant_name: "测试".into(),
@@ -97,7 +110,17 @@ async fn application(state: &AppState, unit: i64, n: usize, received: NaiveDate,
     let s = flows::application::submit(state, &office(), &form, vec![], true).await.unwrap();
     if let Some(on) = answered {
         let row = db::application::get(&state.db, s.application_id).await.unwrap().unwrap();
-        flows::application::step_row(state, &office(), row, Event::Answer { on, outcome: Outcome::Disclosed }, "", "", on).await.unwrap();
+        flows::application::step_row(
+            state,
+            &office(),
+            row,
+            Event::Answer { on, outcome: Outcome::Disclosed },
+            "",
+            "",
+            on,
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -112,8 +135,32 @@ async fn the_monthly_report_matches_the_records_and_weights_reorder_the_ranking(
     application(&state, units[0], 4, d(2020, 5, 6), None).await;
     // Unit 1: a silent account at 30 June; unit 2: an overdue rectification.
     account(&state, units[1], "沉默号", d(2020, 6, 1)).await;
-    let check = flows::supervision::create_spot_check(&state, &office(), &flows::supervision::SpotCheckForm { checked_on: "2020-06-01".into(), title: "抽查".into(), scope: "全部".into(), inspectors: "甲".into(), ..Default::default() }).await.unwrap();
-    flows::supervision::add_finding(&state, &office(), check, &flows::supervision::FindingForm { unit_id: units[2].to_string(), rule: "空白栏目".into(), description: "x".into(), working_days: "5".into() }).await.unwrap();
+    let check = flows::supervision::create_spot_check(
+        &state,
+        &office(),
+        &flows::supervision::SpotCheckForm {
+            checked_on: "2020-06-01".into(),
+            title: "抽查".into(),
+            scope: "全部".into(),
+            inspectors: "甲".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    flows::supervision::add_finding(
+        &state,
+        &office(),
+        check,
+        &flows::supervision::FindingForm {
+            unit_id: units[2].to_string(),
+            rule: "空白栏目".into(),
+            description: "x".into(),
+            working_days: "5".into(),
+        },
+    )
+    .await
+    .unwrap();
 
     let ym = YearMonth::new(2020, 6).unwrap();
     let f = flows::supervision::compute_month(&state, ym, today).await.unwrap();
@@ -128,33 +175,77 @@ async fn the_monthly_report_matches_the_records_and_weights_reorder_the_ranking(
     assert!(flows::supervision::issue_month(&state, &office(), ym, None, today).await.unwrap().is_none());
     application(&state, units[1], 5, d(2020, 6, 15), Some(d(2020, 6, 20))).await; // a late correction
     assert!(flows::supervision::issue_month(&state, &office(), ym, None, today).await.is_err());
-    assert!(flows::supervision::issue_month(&state, &office(), ym, Some("补录6月15日申请"), today).await.unwrap().is_some());
+    assert!(
+        flows::supervision::issue_month(&state, &office(), ym, Some("补录6月15日申请"), today).await.unwrap().is_some()
+    );
     let v = flows::supervision::month_view(&state, ym, None, today).await.unwrap();
     assert_eq!((v.version, v.reason.as_deref()), (Some(2), Some("补录6月15日申请")));
 
     // Weights: silent accounts weigh heavily → unit 1 ranks below unit 2; and the other way round.
     let pos = |lines: &[flows::supervision::RankLine], u: i64| lines.iter().position(|l| l.unit_id == u).unwrap();
-    let weights = |silent: &str, rect: &str| vec![("SilentAccounts".to_string(), silent.to_string()), ("OpenRectifications".to_string(), rect.to_string()), ("ApplicationsOverdue".to_string(), "1".to_string())];
+    let weights = |silent: &str, rect: &str| {
+        vec![
+            ("SilentAccounts".to_string(), silent.to_string()),
+            ("OpenRectifications".to_string(), rect.to_string()),
+            ("ApplicationsOverdue".to_string(), "1".to_string()),
+        ]
+    };
     let c = flows::supervision::save_scoring(&state, &office(), &weights("10", "1"), "3").await.unwrap();
     let lines = flows::supervision::rank_month(&f, &c);
     assert!(pos(&lines, units[1]) > pos(&lines, units[2]));
     let c = flows::supervision::save_scoring(&state, &office(), &weights("1", "10"), "3").await.unwrap();
     let lines = flows::supervision::rank_month(&f, &c);
     assert!(pos(&lines, units[1]) < pos(&lines, units[2]));
-    assert!(flows::supervision::save_scoring(&state, &office(), &weights("-1", "1"), "3").await.is_err(), "negative weight refused");
+    assert!(
+        flows::supervision::save_scoring(&state, &office(), &weights("-1", "1"), "3").await.is_err(),
+        "negative weight refused"
+    );
 }
 
 #[tokio::test]
 async fn an_overdue_rectification_shows_on_the_dashboard_and_acceptance_closes_it_audited() {
     let (state, units) = setup("rect").await;
-    let check = flows::supervision::create_spot_check(&state, &office(), &flows::supervision::SpotCheckForm { checked_on: "2020-09-01".into(), title: "抽查".into(), scope: "全部".into(), inspectors: "甲".into(), draw_count: "2".into(), draw_seed: "42".into() }).await.unwrap();
+    let check = flows::supervision::create_spot_check(
+        &state,
+        &office(),
+        &flows::supervision::SpotCheckForm {
+            checked_on: "2020-09-01".into(),
+            title: "抽查".into(),
+            scope: "全部".into(),
+            inspectors: "甲".into(),
+            draw_count: "2".into(),
+            draw_seed: "42".into(),
+        },
+    )
+    .await
+    .unwrap();
     let c = db::supervision::spot_check(&state.db, check).await.unwrap().unwrap();
     assert_eq!(c.draw_seed.as_deref(), Some("42"));
-    let fid = flows::supervision::add_finding(&state, &office(), check, &flows::supervision::FindingForm { unit_id: units[0].to_string(), rule: "空白栏目".into(), description: "x".into(), working_days: "10".into() }).await.unwrap();
+    let fid = flows::supervision::add_finding(
+        &state,
+        &office(),
+        check,
+        &flows::supervision::FindingForm {
+            unit_id: units[0].to_string(),
+            rule: "空白栏目".into(),
+            description: "x".into(),
+            working_days: "10".into(),
+        },
+    )
+    .await
+    .unwrap();
     let late = d(2020, 10, 30);
     assert_eq!(flows::supervision::card(&state, None, late).await.unwrap().overdue_rectifications, 1);
     assert_eq!(flows::supervision::card(&state, Some(units[1]), late).await.unwrap().overdue_rectifications, 0);
-    flows::supervision::rectify(&state, &office(), fid, RectificationEvent::Submit(Evidence::parse("已补充").unwrap()), late).await.unwrap();
+    flows::supervision::rectify(
+        &state,
+        &office(),
+        fid,
+        RectificationEvent::Submit(Evidence::parse("已补充").unwrap()),
+        late,
+    )
+    .await
+    .unwrap();
     flows::supervision::rectify(&state, &office(), fid, RectificationEvent::Accept, late).await.unwrap();
     let card = flows::supervision::card(&state, None, late).await.unwrap();
     assert_eq!((card.overdue_rectifications, card.open_rectifications), (0, 0));
@@ -182,7 +273,9 @@ async fn a_message_goes_submit_route_answer_publish_without_personal_data_and_la
     // Past its 5-working-day deadline and unanswered: overdue; after three months: the veto.
     assert_eq!(flows::interaction::unanswered_counts(&state, None, d(2020, 6, 15)).await.unwrap(), (1, 0));
     assert_eq!(flows::interaction::unanswered_counts(&state, None, d(2020, 9, 2)).await.unwrap(), (1, 1));
-    for (action, unit, text) in [("route", Some(units[0]), ""), ("answer", None, "可以办理，请携带身份证到窗口"), ("publish", None, "")] {
+    for (action, unit, text) in
+        [("route", Some(units[0]), ""), ("answer", None, "可以办理，请携带身份证到窗口"), ("publish", None, "")]
+    {
         flows::interaction::step(&state, &office(), id, action, unit, text, "", on + Duration::days(2)).await.unwrap();
     }
     let public = flows::interaction::public_list(&state, "低保", on).await.unwrap();
@@ -201,9 +294,30 @@ async fn a_policy_without_an_approved_interpretation_is_refused_unless_deferred_
     let (state, units) = setup("sync").await;
     let today = d(2021, 3, 1);
     let mut tx = state.db.begin().await.unwrap();
-    let refused = flows::interaction::check_three_sync(&mut tx, &office(), "410482-2021-001", "某办法", true, None, Some(units[0]), today).await;
+    let refused = flows::interaction::check_three_sync(
+        &mut tx,
+        &office(),
+        "410482-2021-001",
+        "某办法",
+        true,
+        None,
+        Some(units[0]),
+        today,
+    )
+    .await;
     assert!(refused.unwrap_err().to_string().contains("三同步"));
-    flows::interaction::check_three_sync(&mut tx, &office(), "410482-2021-001", "某办法", true, Some(("专家解读待审定", d(2021, 3, 10))), Some(units[0]), today).await.unwrap();
+    flows::interaction::check_three_sync(
+        &mut tx,
+        &office(),
+        "410482-2021-001",
+        "某办法",
+        true,
+        Some(("专家解读待审定", d(2021, 3, 10))),
+        Some(units[0]),
+        today,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let before = flows::interaction::interpretations(&state.db, Some("410482-2021-001"), d(2021, 3, 10)).await.unwrap();
     assert!(!before[0].late);

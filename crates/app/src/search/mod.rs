@@ -51,7 +51,11 @@ struct Fields {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(TOKENIZER).set_index_option(IndexRecordOption::WithFreqsAndPositions))
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
         .set_stored();
     let fields = Fields {
         id: b.add_u64_field("id", INDEXED | STORED | FAST),
@@ -95,7 +99,8 @@ pub fn open(data_dir: &Path) -> anyhow::Result<Arc<SearchIndex>> {
     if let Some(s) = map.get(&dir) {
         return Ok(s.clone());
     }
-    std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("cannot create the search index directory {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the search index directory {}: {e}", dir.display()))?;
     let (schema, f) = schema();
     let mmap = tantivy::directory::MmapDirectory::open(&dir)?;
     let index = match Index::open_or_create(mmap, schema.clone()) {
@@ -187,7 +192,9 @@ fn sub_word_cover(word: &str) -> Vec<(usize, String)> {
     let mut out = vec![];
     let mut at = 0;
     while at < total {
-        let Some((p, len, s)) = subs.iter().filter(|(p, _, _)| *p == at).max_by_key(|(_, l, _)| *l).cloned() else { return vec![] };
+        let Some((p, len, s)) = subs.iter().filter(|(p, _, _)| *p == at).max_by_key(|(_, l, _)| *l).cloned() else {
+            return vec![];
+        };
         out.push((p, s));
         at += len;
     }
@@ -242,7 +249,8 @@ impl SearchIndex {
         let phrase_in = |cover: &[(usize, String)], boost_title: f32| -> Box<dyn Query> {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
             for (field, boost) in [(f.title, boost_title), (f.body, 1.0)] {
-                let terms: Vec<(usize, Term)> = cover.iter().map(|(p, s)| (*p, Term::from_field_text(field, s))).collect();
+                let terms: Vec<(usize, Term)> =
+                    cover.iter().map(|(p, s)| (*p, Term::from_field_text(field, s))).collect();
                 let pq = PhraseQuery::new_with_offset(terms);
                 clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(pq), boost))));
             }
@@ -256,7 +264,8 @@ impl SearchIndex {
                 musts.push((Occur::Must, whole));
             } else {
                 let parts: Vec<(Occur, Box<dyn Query>)> = subs.iter().map(|s| (Occur::Must, term_in(s, 3.0))).collect();
-                let mut either: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, whole), (Occur::Should, Box::new(BooleanQuery::new(parts)))];
+                let mut either: Vec<(Occur, Box<dyn Query>)> =
+                    vec![(Occur::Should, whole), (Occur::Should, Box::new(BooleanQuery::new(parts)))];
                 let cover = sub_word_cover(&w);
                 if cover.len() > 1 {
                     either.push((Occur::Should, Box::new(BoostQuery::new(phrase_in(&cover, 3.0), 10.0))));
@@ -276,7 +285,8 @@ impl SearchIndex {
     fn filters(&self, sq: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.f;
         let mut out: Vec<(Occur, Box<dyn Query>)> = vec![];
-        let mut add = |t: Term| out.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>));
+        let mut add =
+            |t: Term| out.push((Occur::Must, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>));
         if let Some(u) = sq.unit {
             add(Term::from_field_u64(f.unit_id, u));
         }
@@ -317,7 +327,8 @@ impl SearchIndex {
         let by_date = sq.sort.as_deref() == Some("date") || sq.q.trim().is_empty();
         let total = searcher.search(&query, &Count)?;
         let addrs: Vec<tantivy::DocAddress> = if by_date {
-            let top = TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
+            let top =
+                TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
             searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
         } else {
             let top = TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_score();
@@ -404,14 +415,15 @@ impl SearchIndex {
         d
     }
 
-/// A published interpretation as a search document (its sections as the body).
+    /// A published interpretation as a search document (its sections as the body).
     fn interpretation_document(&self, r: &InterpretationRow) -> TantivyDocument {
         let f = self.f;
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, r.interpretation_id as u64);
         d.add_text(f.key, format!("interpretation:{}", r.interpretation_id));
         d.add_text(f.title, gongkai_domain::privacy::mask_all(&r.title).0);
-        let sections: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&r.sections_json).unwrap_or_default();
+        let sections: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&r.sections_json).unwrap_or_default();
         let body: Vec<&str> = sections.values().filter_map(|v| v.as_str()).collect();
         let body = format!("解读《{}》\n{}", r.policy_title, body.join("\n"));
         d.add_text(f.body, gongkai_domain::privacy::mask_all(&body).0);
@@ -438,7 +450,15 @@ impl SearchIndex {
     }
 
     /// (Re)index items and interpretations: delete each named, add back the public ones.
-    pub fn apply_all(&self, ids: &[i64], rows: &[ItemRow], attachments: &[(i64, String)], interp_ids: &[i64], interps: &[InterpretationRow], seq: i64) -> anyhow::Result<()> {
+    pub fn apply_all(
+        &self,
+        ids: &[i64],
+        rows: &[ItemRow],
+        attachments: &[(i64, String)],
+        interp_ids: &[i64],
+        interps: &[InterpretationRow],
+        seq: i64,
+    ) -> anyhow::Result<()> {
         let mut guard = self.writer()?;
         let w = guard.as_mut().expect("writer opened");
         for id in ids {
@@ -560,7 +580,8 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
             continue;
         }
         let of = |kind: &str| -> Vec<i64> {
-            let mut v: Vec<i64> = fresh.iter().filter(|e| e.object_type == kind).filter_map(|e| e.object_id.parse().ok()).collect();
+            let mut v: Vec<i64> =
+                fresh.iter().filter(|e| e.object_type == kind).filter_map(|e| e.object_id.parse().ok()).collect();
             v.sort_unstable();
             v.dedup();
             v
@@ -576,7 +597,10 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
             }
             let index = index.clone();
             let (ids2, interp_ids2) = (ids.clone(), interp_ids.clone());
-            tokio::task::spawn_blocking(move || index.apply_all(&ids2, &rows, &attachments, &interp_ids2, &interps, new_pos)).await??;
+            tokio::task::spawn_blocking(move || {
+                index.apply_all(&ids2, &rows, &attachments, &interp_ids2, &interps, new_pos)
+            })
+            .await??;
             anyhow::Ok(())
         }
         .await;
@@ -652,10 +676,34 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let index = open(&dir).expect("index");
         let rows = vec![
-            item(1, "汝州市教育信息化设备采购项目公开招标公告", "<p>汝州市教育信息化设备政府采购项目现进行公开招标，欢迎合格的供应商参加投标。项目内容：教室多媒体与信息化终端，政府采购，公开招标。</p>", "11410482005557000L/2020-00001", ""),
-            item(2, "汝州市2020年政府信息公开工作要点", "<p>全面做好政府信息公开工作，推进主动公开。</p>", "11410482005557000L/2020-00002", "汝政办〔2020〕7号"),
-            item(3, "关于做好民生资金发放工作的通知", "<p>民生资金实行专账管理。</p>", "11410482005557000L/2020-00003", "汝财〔2020〕5号"),
-            item(4, "汝州市2020年政务公开工作要点", "<p>全面推进信息公开，做好政府信息公开工作。</p>", "11410482005557000L/2020-00004", ""),
+            item(
+                1,
+                "汝州市教育信息化设备采购项目公开招标公告",
+                "<p>汝州市教育信息化设备政府采购项目现进行公开招标，欢迎合格的供应商参加投标。项目内容：教室多媒体与信息化终端，政府采购，公开招标。</p>",
+                "11410482005557000L/2020-00001",
+                "",
+            ),
+            item(
+                2,
+                "汝州市2020年政府信息公开工作要点",
+                "<p>全面做好政府信息公开工作，推进主动公开。</p>",
+                "11410482005557000L/2020-00002",
+                "汝政办〔2020〕7号",
+            ),
+            item(
+                3,
+                "关于做好民生资金发放工作的通知",
+                "<p>民生资金实行专账管理。</p>",
+                "11410482005557000L/2020-00003",
+                "汝财〔2020〕5号",
+            ),
+            item(
+                4,
+                "汝州市2020年政务公开工作要点",
+                "<p>全面推进信息公开，做好政府信息公开工作。</p>",
+                "11410482005557000L/2020-00004",
+                "",
+            ),
         ];
         index.apply(&[1, 2, 3, 4], &rows, 3).expect("indexed");
         let q = |q: &str| index.search(&SearchQuery { q: q.into(), ..Default::default() }).expect("search");
@@ -665,7 +713,11 @@ mod tests {
         assert_eq!(ids(&r)[0], 2, "the item about 信息公开 comes first: {:?}", ids(&r));
         assert_eq!(query_run("信息公开").len(), 2, "jieba cuts the query itself");
         let pos = |id| ids(&r).iter().position(|x| *x == id).expect("found");
-        assert!(pos(4) < pos(1), "信息公开 in the body only still ranks above 信息化 + 公开招标 in the title: {:?}", ids(&r));
+        assert!(
+            pos(4) < pos(1),
+            "信息公开 in the body only still ranks above 信息化 + 公开招标 in the title: {:?}",
+            ids(&r)
+        );
         assert!(query_run("政府采购 公开招标").is_empty());
         assert!(!r.hits[0].snippet.contains("<script"));
         assert_eq!(ids(&q("民生资金")), vec![3]);

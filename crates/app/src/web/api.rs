@@ -31,10 +31,18 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `POST /api/v1/applications`: the form's fields as JSON → 201 with tracking code and secret.
-async fn submit_application(State(state): State<AppState>, ctx: Ctx, body: Result<Json<ApplicationForm>, axum::extract::rejection::JsonRejection>) -> ApiResult<impl IntoResponse> {
+async fn submit_application(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Result<Json<ApplicationForm>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<impl IntoResponse> {
     state.limiter.limit("public-submit", ctx.ip, state.config.public_submissions_per_minute)?;
     let Json(form) = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text())) }
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text()))
+        }
     })?;
     let s = flow::submit(&state, &ctx.actor(), &form, vec![], false).await?;
     let status = if s.repeated { StatusCode::OK } else { StatusCode::CREATED };
@@ -56,14 +64,21 @@ struct SecretQuery {
 }
 
 /// `GET /api/v1/applications/{tracking_code}?secret=…`: status and dates, never personal data.
-async fn track_application(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, Query(q): Query<SecretQuery>) -> ApiResult<Json<flow::PublicStatus>> {
+async fn track_application(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<SecretQuery>,
+) -> ApiResult<Json<flow::PublicStatus>> {
     state.limiter.limit("public-track", ctx.ip, 60)?;
     Ok(Json(flow::public_status(&state, &code, &q.secret).await?))
 }
 
 async fn me(ctx: Ctx) -> ApiResult<Json<serde_json::Value>> {
     let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
-    Ok(Json(serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role.code(), "unit_id": u.unit_id, "csrf": ctx.csrf})))
+    Ok(Json(
+        serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role.code(), "unit_id": u.unit_id, "csrf": ctx.csrf}),
+    ))
 }
 
 async fn units(State(state): State<AppState>) -> ApiResult<Json<Vec<db::org::UnitRow>>> {
@@ -87,7 +102,8 @@ struct DueQuery {
 }
 
 async fn due(State(state): State<AppState>, Query(q): Query<DueQuery>) -> ApiResult<Json<serde_json::Value>> {
-    let d = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d").map_err(|_| AppError::BadRequest("date 应为 YYYY-MM-DD".into()))?;
+    let d = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d")
+        .map_err(|_| AppError::BadRequest("date 应为 YYYY-MM-DD".into()))?;
     let due = state.calendar().add_working_days(d, q.days).map_err(|e| AppError::BadRequest(e.to_string()))?;
     Ok(Json(serde_json::json!({"date": q.date, "days": q.days, "due_on": due.to_string()})))
 }
@@ -102,7 +118,11 @@ struct FeedQuery {
 
 /// `GET /api/v1/feed?after=SEQ`: the change feed, for the office's automation (and the tests that
 /// check it agrees with the data). Entries carry ids, never content.
-async fn feed(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FeedQuery>) -> ApiResult<Json<Vec<db::audit::FeedRow>>> {
+async fn feed(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<FeedQuery>,
+) -> ApiResult<Json<Vec<db::audit::FeedRow>>> {
     let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     if u.role != gongkai_domain::org::Role::Admin {
         return Err(AppError::Forbidden.into());

@@ -41,10 +41,14 @@ pub fn router() -> Router<AppState> {
 
 pub fn choices() -> minijinja::Value {
     use gongkai_domain::application::{ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind};
-    let kinds: Vec<_> = ApplicantKind::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
-    let docs: Vec<_> = IdDocumentKind::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
-    let forms: Vec<_> = DeliveryForm::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
-    let methods: Vec<_> = DeliveryMethod::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let kinds: Vec<_> =
+        ApplicantKind::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let docs: Vec<_> =
+        IdDocumentKind::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let forms: Vec<_> =
+        DeliveryForm::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
+    let methods: Vec<_> =
+        DeliveryMethod::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
     let channels: Vec<_> = Channel::ALL.iter().map(|k| crate::page! { code => k.code(), label => k.label() }).collect();
     crate::page! { kinds => kinds, docs => docs, forms => forms, methods => methods, channels => channels }
 }
@@ -58,14 +62,16 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
         ..Default::default()
     };
-    render(&state, &ctx, "applications/new.html", crate::page! { nav => "apply", form => form, choices => choices() }).await
+    render(&state, &ctx, "applications/new.html", crate::page! { nav => "apply", form => form, choices => choices() })
+        .await
 }
 
 /// Read a multipart form: text fields into the form, files into uploads.
 async fn read_multipart(mut mp: Multipart) -> Result<(ApplicationForm, Vec<Upload>)> {
     let mut pairs: Vec<(String, String)> = vec![];
     let mut uploads = vec![];
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
         let name = field.name().unwrap_or("").to_string();
         if let Some(filename) = field.file_name().map(str::to_string) {
             let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("附件过大或上传中断".into()))?;
@@ -73,12 +79,14 @@ async fn read_multipart(mut mp: Multipart) -> Result<(ApplicationForm, Vec<Uploa
                 uploads.push(Upload { filename, bytes: bytes.to_vec() });
             }
         } else {
-            let text = field.text().await.map_err(|_| AppError::BadRequest("表单内容不是有效的文本（UTF-8）".into()))?;
+            let text =
+                field.text().await.map_err(|_| AppError::BadRequest("表单内容不是有效的文本（UTF-8）".into()))?;
             pairs.push((name, text));
         }
     }
     let encoded = serde_urlencoded::to_string(&pairs).map_err(|e| AppError::Internal(e.into()))?;
-    let form: ApplicationForm = serde_urlencoded::from_str(&encoded).map_err(|_| AppError::BadRequest("表单内容有误".into()))?;
+    let form: ApplicationForm =
+        serde_urlencoded::from_str(&encoded).map_err(|_| AppError::BadRequest("表单内容有误".into()))?;
     Ok((form, uploads))
 }
 
@@ -87,11 +95,18 @@ async fn submit_form(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> 
     let (form, uploads) = read_multipart(mp).await?;
     match flow::submit(&state, &ctx.actor(), &form, uploads, false).await {
         Ok(s) => {
-            let page = render(&state, &ctx, "applications/submitted.html", crate::page! { nav => "apply", s => s }).await?;
+            let page =
+                render(&state, &ctx, "applications/submitted.html", crate::page! { nav => "apply", s => s }).await?;
             Ok((StatusCode::CREATED, page).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            let page = render(&state, &ctx, "applications/new.html", crate::page! { nav => "apply", form => form, errors => errors, choices => choices() }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "applications/new.html",
+                crate::page! { nav => "apply", form => form, errors => errors, choices => choices() },
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -106,13 +121,25 @@ struct TrackQuery {
 
 async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
     let (Some(code), Some(secret)) = (q.code.filter(|c| !c.trim().is_empty()), q.secret) else {
-        return Ok(render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply" }).await?.into_response());
+        return Ok(render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply" })
+            .await?
+            .into_response());
     };
     state.limiter.limit("public-track", ctx.ip, 60)?;
     match flow::public_status(&state, &code, &secret).await {
-        Ok(s) => Ok(render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply", s => s, code => code }).await?.into_response()),
+        Ok(s) => {
+            Ok(render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply", s => s, code => code })
+                .await?
+                .into_response())
+        }
         Err(AppError::NotFound) => {
-            let page = render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply", code => code, error => "查询码或查询密码不正确" }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "applications/track.html",
+                crate::page! { nav => "apply", code => code, error => "查询码或查询密码不正确" },
+            )
+            .await?;
             Ok((StatusCode::NOT_FOUND, page).into_response())
         }
         Err(e) => Err(e),
@@ -139,7 +166,13 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
     let lines = flow::queue(&state, scope, QUEUE_PAGE).await?;
     let counts = flow::counts(&state, scope, flow::today()).await?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "applications/queue.html", crate::page! { lines => lines, counts => counts, page_size => QUEUE_PAGE, units => units, scope => q.scope }).await
+    render(
+        &state,
+        &ctx,
+        "applications/queue.html",
+        crate::page! { lines => lines, counts => counts, page_size => QUEUE_PAGE, units => units, scope => q.scope },
+    )
+    .await
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
@@ -153,7 +186,8 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     let attachments = db::application::attachments(&state.db, "application", id).await?;
     let units = db::org::list_units(&state.db).await?;
     let cases = db::application::review_cases_for(&state.db, id).await?;
-    let outcomes: Vec<_> = Outcome::all().iter().map(|o| crate::page! { code => o.code(), label => o.label() }).collect();
+    let outcomes: Vec<_> =
+        Outcome::all().iter().map(|o| crate::page! { code => o.code(), label => o.label() }).collect();
     let may_approve = actor.is_office() || row.unit_id.is_some_and(|u| actor.may_approve_for(u));
     render(
         &state,
@@ -188,11 +222,20 @@ struct RouteForm {
     reason: String,
 }
 
-async fn route(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<RouteForm>) -> Result<Response> {
+async fn route(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RouteForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let to = f.unit_id.trim().parse::<i64>().ok();
     flow::route(&state, &ctx.actor(), id, to, &f.reason).await?;
-    let back = if ctx.actor().is_office() || to.is_some_and(|u| ctx.actor().may_access_unit(u)) { format!("/staff/applications/{id}") } else { "/staff/applications".into() };
+    let back = if ctx.actor().is_office() || to.is_some_and(|u| ctx.actor().may_access_unit(u)) {
+        format!("/staff/applications/{id}")
+    } else {
+        "/staff/applications".into()
+    };
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -223,7 +266,8 @@ struct StepForm {
 }
 
 fn date_field(s: &str, what: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| AppError::Invalid(vec![FieldError::new("date", format!("请填写{what}（YYYY-MM-DD）"))]))
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::Invalid(vec![FieldError::new("date", format!("请填写{what}（YYYY-MM-DD）"))]))
 }
 
 fn step_event(f: &StepForm) -> Result<Event> {
@@ -239,26 +283,40 @@ fn step_event(f: &StepForm) -> Result<Event> {
         "consultation_ended" => Event::ConsultationEnded { on: on()? },
         "extend" => Event::Extend {
             approved_on: on()?,
-            days: f.days.trim().parse().map_err(|_| AppError::Invalid(vec![FieldError::new("days", "请填写延长的工作日数")]))?,
+            days: f
+                .days
+                .trim()
+                .parse()
+                .map_err(|_| AppError::Invalid(vec![FieldError::new("days", "请填写延长的工作日数")]))?,
             approver: f.approver.trim().to_string(),
         },
         "fee_notice" => Event::SendFeeNotice {
             sent_on: on()?,
-            amount_yuan: f.amount.trim().parse().map_err(|_| AppError::Invalid(vec![FieldError::new("amount", "请填写收费金额（元）")]))?,
+            amount_yuan: f
+                .amount
+                .trim()
+                .parse()
+                .map_err(|_| AppError::Invalid(vec![FieldError::new("amount", "请填写收费金额（元）")]))?,
             deadline: date_field(&f.deadline, "缴费期限")?,
         },
         "fee_paid" => Event::FeePaid { on: on()? },
         "fee_lapsed" => Event::FeeLapsed { on: on()? },
         "answer" => Event::Answer {
             on: on()?,
-            outcome: Outcome::from_code(&f.outcome).map_err(|_| AppError::Invalid(vec![FieldError::new("outcome", "请选择答复结果")]))?,
+            outcome: Outcome::from_code(&f.outcome)
+                .map_err(|_| AppError::Invalid(vec![FieldError::new("outcome", "请选择答复结果")]))?,
         },
         "withdraw" => Event::Withdraw { on: on()? },
         _ => return Err(AppError::BadRequest("未知的办理操作".into())),
     })
 }
 
-async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(mut f): Form<StepForm>) -> Result<Response> {
+async fn step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(mut f): Form<StepForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let mut note = f.public_note.clone();
     if f.action == "fee_notice" && f.amount.trim().is_empty() {
@@ -269,7 +327,11 @@ async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form
             return Err(AppError::BadRequest(format!("按规定不收费：{}", fee.explain().join("；"))));
         }
         f.amount = fee.total_yuan.to_string();
-        note = format!("{}{}", fee.explain().join("；"), if note.trim().is_empty() { String::new() } else { format!("。{note}") });
+        note = format!(
+            "{}{}",
+            fee.explain().join("；"),
+            if note.trim().is_empty() { String::new() } else { format!("。{note}") }
+        );
     }
     let event = step_event(&f)?;
     flow::step(&state, &ctx.actor(), id, event, &note, &f.internal_note).await?;
@@ -288,7 +350,10 @@ async fn letter_docx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
     let bytes = crate::export::letter_docx(&letter)?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"reply-{id}.docx\"")),
         ],
         bytes,
@@ -307,9 +372,24 @@ struct ReviewCaseForm {
     note: String,
 }
 
-async fn add_review_case(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReviewCaseForm>) -> Result<Response> {
+async fn add_review_case(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReviewCaseForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
-    crate::flows::application::add_review_case(&state, &ctx.actor(), id, &f.kind, &f.result, &f.filed_on, &f.decided_on, &f.note).await?;
+    crate::flows::application::add_review_case(
+        &state,
+        &ctx.actor(),
+        id,
+        &f.kind,
+        &f.result,
+        &f.filed_on,
+        &f.decided_on,
+        &f.note,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response())
 }
 
@@ -326,7 +406,13 @@ async fn attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -342,7 +428,13 @@ async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
         ..Default::default()
     };
-    render(&state, &ctx, "applications/register.html", crate::page! { form => form, units => units, choices => choices() }).await
+    render(
+        &state,
+        &ctx,
+        "applications/register.html",
+        crate::page! { form => form, units => units, choices => choices() },
+    )
+    .await
 }
 
 async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
@@ -352,7 +444,13 @@ async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Res
         Ok(s) => Ok(Redirect::to(&format!("/staff/applications/{}", s.application_id)).into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "applications/register.html", crate::page! { form => form, units => units, errors => errors, choices => choices() }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "applications/register.html",
+                crate::page! { form => form, units => units, errors => errors, choices => choices() },
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -369,7 +467,9 @@ async fn bulk(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(St
     }
     let action = match get("bulk_action").as_str() {
         "remind" => flow::BulkAction::Remind,
-        "assign" => flow::BulkAction::Assign(get("unit_id").parse().map_err(|_| AppError::BadRequest("请选择分办单位".into()))?),
+        "assign" => {
+            flow::BulkAction::Assign(get("unit_id").parse().map_err(|_| AppError::BadRequest("请选择分办单位".into()))?)
+        }
         _ => return Err(AppError::BadRequest("请选择批量操作".into())),
     };
     if get("confirm") == "1" {
@@ -378,6 +478,12 @@ async fn bulk(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(St
         return Ok(page.into_response());
     }
     let lines = flow::bulk_preview(&state, &ctx.actor(), &ids, &action).await?;
-    let page = render(&state, &ctx, "applications/bulk.html", crate::page! { lines => lines, bulk_action => get("bulk_action"), unit_id => get("unit_id") }).await?;
+    let page = render(
+        &state,
+        &ctx,
+        "applications/bulk.html",
+        crate::page! { lines => lines, bulk_action => get("bulk_action"), unit_id => get("unit_id") },
+    )
+    .await?;
     Ok(page.into_response())
 }

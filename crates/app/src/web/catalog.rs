@@ -15,7 +15,11 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::context::Ctx;
 use super::templates::render;
-use crate::db::{self, application::AttachmentMeta, item::{ItemBrief, ItemRow, PublicFilter}};
+use crate::db::{
+    self,
+    application::AttachmentMeta,
+    item::{ItemBrief, ItemRow, PublicFilter},
+};
 use crate::error::{AppError, Result};
 use crate::flows::disclosure as flow;
 
@@ -88,7 +92,9 @@ impl PublicItem {
             .to_string(),
             validity_since: r.validity_since.clone().unwrap_or_default(),
             validity_end: r.validity_end.clone().unwrap_or_default(),
-            art20: Art20Category::from_code(&r.art20).map(|c| format!("{}（{}）", c.item_caption(), c.label())).unwrap_or_default(),
+            art20: Art20Category::from_code(&r.art20)
+                .map(|c| format!("{}（{}）", c.item_caption(), c.label()))
+                .unwrap_or_default(),
             channels: flow::parse_channels(&r.channels).iter().map(|c| c.label()).collect(),
             expired: r.status == "expired",
         }
@@ -111,7 +117,13 @@ async fn item_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     let r = load_public(&state, id).await?;
     let attachments = public_attachments(&state, id).await?;
     // A policy's interpretations come first on its page (三同步); a deferred one says by when.
-    let all = crate::flows::interaction::interpretations_of_item(&state.db, id, r.index_no.as_deref(), crate::flows::application::today()).await?;
+    let all = crate::flows::interaction::interpretations_of_item(
+        &state.db,
+        id,
+        r.index_no.as_deref(),
+        crate::flows::application::today(),
+    )
+    .await?;
     let has_published = all.iter().any(|i| i.row.status == "published");
     let deferred: Vec<_> = all.iter().filter(|i| i.row.status == "deferred" && !has_published).cloned().collect();
     let interpretations: Vec<_> = all.into_iter().filter(|i| i.row.status == "published").collect();
@@ -128,13 +140,23 @@ async fn item_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 /// masked copies are listed instead).
 async fn public_attachments(state: &AppState, id: i64) -> Result<Vec<db::application::AttachmentMeta>> {
     let hidden = db::item::staff_only_attachments(&state.db, id).await?;
-    Ok(db::application::attachments(&state.db, "item", id).await?.into_iter().filter(|a| !hidden.contains(&a.attachment_id)).collect())
+    Ok(db::application::attachments(&state.db, "item", id)
+        .await?
+        .into_iter()
+        .filter(|a| !hidden.contains(&a.attachment_id))
+        .collect())
 }
 
 async fn item_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
     let attachments = public_attachments(&state, id).await?;
-    render(&state, &ctx, "portal/item_print.html", crate::page! { it => PublicItem::from_row(&r), attachments => attachments }).await
+    render(
+        &state,
+        &ctx,
+        "portal/item_print.html",
+        crate::page! { it => PublicItem::from_row(&r), attachments => attachments },
+    )
+    .await
 }
 
 /// A stored file with its type, as a download (never sniffed, never inline HTML).
@@ -142,17 +164,34 @@ pub fn file_response(meta: AttachmentMeta, bytes: Vec<u8>) -> Response {
     let encoded: String = meta
         .filename
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     let inline = meta.content_type.starts_with("image/") || meta.content_type == "application/pdf";
     let disposition = format!("{}; filename*=UTF-8''{encoded}", if inline { "inline" } else { "attachment" });
-    ([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition), (header::ETAG, format!("\"{}\"", meta.sha256))], bytes).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, meta.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::ETAG, format!("\"{}\"", meta.sha256)),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 async fn public_attachment(State(state): State<AppState>, Path((id, aid)): Path<(i64, i64)>) -> Result<Response> {
     load_public(&state, id).await?;
     let (meta, bytes) = db::application::attachment_content(&state.db, aid).await?.ok_or(AppError::NotFound)?;
-    if meta.owner_type != "item" || meta.owner_id != id || db::item::staff_only_attachments(&state.db, id).await?.contains(&aid) {
+    if meta.owner_type != "item"
+        || meta.owner_id != id
+        || db::item::staff_only_attachments(&state.db, id).await?.contains(&aid)
+    {
         return Err(AppError::NotFound);
     }
     Ok(file_response(meta, bytes))
@@ -184,7 +223,10 @@ async fn catalog_index(State(state): State<AppState>, ctx: Ctx, Query(q): Query<
         }
         None => (vec![], None, None),
     };
-    let tree: Vec<_> = tree.into_iter().map(|(code, title, depth)| crate::page! { code => code, title => title, indent => "　".repeat(depth) }).collect();
+    let tree: Vec<_> = tree
+        .into_iter()
+        .map(|(code, title, depth)| crate::page! { code => code, title => title, indent => "　".repeat(depth) })
+        .collect();
     render(
         &state,
         &ctx,
@@ -203,7 +245,12 @@ fn flatten_spec(specs: &[gongkai_domain::disclosure::CatalogNodeSpec], depth: us
     out
 }
 
-async fn node_page(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Query(q): Query<PageQuery>) -> Result<Html<String>> {
+async fn node_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(node): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>> {
     let n = db::item::get_node(&state.db, node).await?.ok_or(AppError::NotFound)?;
     let unit = db::org::get_unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
     let all = flow::tree_order(db::item::nodes_of_unit(&state.db, n.unit_id).await?);
@@ -227,9 +274,15 @@ async fn node_page(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64
     .await
 }
 
-async fn unit_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<PageQuery>) -> Result<Html<String>> {
+async fn unit_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>> {
     let unit = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let counts: std::collections::HashMap<i64, i64> = db::item::public_counts_by_node(&state.db, id).await?.into_iter().collect();
+    let counts: std::collections::HashMap<i64, i64> =
+        db::item::public_counts_by_node(&state.db, id).await?.into_iter().collect();
     let nodes: Vec<_> = flow::catalog(&state.db, id)
         .await?
         .into_iter()
@@ -239,7 +292,13 @@ async fn unit_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
     let f = PublicFilter { unit_id: Some(id), ..Default::default() };
     let total = db::item::count_public_filtered(&state.db, &f).await?;
     let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
-    render(&state, &ctx, "portal/unit.html", crate::page! { nav => "catalog", unit => unit, nodes => nodes, items => items, paging => pages(total, page) }).await
+    render(
+        &state,
+        &ctx,
+        "portal/unit.html",
+        crate::page! { nav => "catalog", unit => unit, nodes => nodes, items => items, paging => pages(total, page) },
+    )
+    .await
 }
 
 /// The 基层政务公开标准化规范化 special column, across all units: its sub-columns and the 26 areas.
@@ -262,7 +321,9 @@ async fn special_column(State(state): State<AppState>, ctx: Ctx, Query(q): Query
         items.truncate(PAGE_SIZE as usize);
     }
     let sections = special_sections();
-    let title = code.as_ref().and_then(|c| sections.iter().chain(area_sections().iter()).find(|(k, _)| k == c).map(|(_, t)| t.clone()));
+    let title = code
+        .as_ref()
+        .and_then(|c| sections.iter().chain(area_sections().iter()).find(|(k, _)| k == c).map(|(_, t)| t.clone()));
     render(
         &state,
         &ctx,
@@ -287,8 +348,22 @@ fn area_sections() -> Vec<(String, String)> {
 /// What the home page shows of 主动公开: the latest items and the special column.
 pub async fn home_extras(state: &AppState) -> Result<minijinja::Value> {
     let latest = db::item::list_public(&state.db, &PublicFilter::default(), 12, 0).await?;
-    let mut special = db::item::list_public(&state.db, &PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() }, 8, 0).await?;
-    special.extend(db::item::list_public(&state.db, &PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() }, 8, 0).await?);
+    let mut special = db::item::list_public(
+        &state.db,
+        &PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },
+        8,
+        0,
+    )
+    .await?;
+    special.extend(
+        db::item::list_public(
+            &state.db,
+            &PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() },
+            8,
+            0,
+        )
+        .await?,
+    );
     special.sort_by(|a, b| b.published_on.cmp(&a.published_on));
     special.truncate(8);
     Ok(crate::page! { latest => latest, special => special, special_sections => special_sections() })
@@ -342,7 +417,8 @@ fn xml_response(content_type: &'static str, body: String) -> Response {
 async fn node_feed(State(state): State<AppState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
     let n = db::item::get_node(&state.db, node).await?.ok_or(AppError::NotFound)?;
     let unit = db::org::get_unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
-    let items = db::item::list_public(&state.db, &PublicFilter { node_id: Some(node), ..Default::default() }, 50, 0).await?;
+    let items =
+        db::item::list_public(&state.db, &PublicFilter { node_id: Some(node), ..Default::default() }, 50, 0).await?;
     let base = base_url(&state, &headers);
     let body = atom(&format!("{} · {}", unit.name, n.title), &format!("{base}/catalog/{node}/feed.xml"), &base, &items);
     Ok(xml_response("application/atom+xml; charset=utf-8", body))
@@ -350,7 +426,8 @@ async fn node_feed(State(state): State<AppState>, headers: HeaderMap, Path(node)
 
 async fn unit_feed(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response> {
     let unit = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let items = db::item::list_public(&state.db, &PublicFilter { unit_id: Some(id), ..Default::default() }, 50, 0).await?;
+    let items =
+        db::item::list_public(&state.db, &PublicFilter { unit_id: Some(id), ..Default::default() }, 50, 0).await?;
     let base = base_url(&state, &headers);
     let body = atom(&format!("{} 政府信息公开", unit.name), &format!("{base}/units/{id}/feed.xml"), &base, &items);
     Ok(xml_response("application/atom+xml; charset=utf-8", body))
@@ -358,7 +435,9 @@ async fn unit_feed(State(state): State<AppState>, headers: HeaderMap, Path(id): 
 
 async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     let base = base_url(&state, &headers);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in ["/", "/catalog", "/special", "/units", "/guide", "/reports", "/applications/new"] {
         out.push_str(&format!("<url><loc>{}</loc></url>\n", xml_escape(&format!("{base}{path}"))));
     }
@@ -380,7 +459,8 @@ async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
 // --- QR-code table signs ---
 
 fn qr(url: &str) -> Result<QrCode> {
-    QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))
+    QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))
 }
 
 pub fn qr_svg(url: &str) -> Result<String> {
@@ -390,7 +470,8 @@ pub fn qr_svg(url: &str) -> Result<String> {
 /// The code as a grayscale PNG: `scale` pixels per module, a 4-module quiet zone.
 pub fn qr_png(url: &str, scale: u32) -> Result<Vec<u8>> {
     let code = qr(url)?;
-    png_of_modules(code.width() as u32, &code.to_colors(), scale).map_err(|e| AppError::Internal(anyhow::anyhow!("PNG: {e}")))
+    png_of_modules(code.width() as u32, &code.to_colors(), scale)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("PNG: {e}")))
 }
 
 pub fn png_of_modules(width: u32, modules: &[Color], scale: u32) -> std::result::Result<Vec<u8>, png::EncodingError> {
@@ -433,7 +514,12 @@ async fn node_qr_png(State(state): State<AppState>, headers: HeaderMap, Path(nod
     Ok(([(header::CONTENT_TYPE, "image/png")], qr_png(&url, 10)?).into_response())
 }
 
-async fn node_sign(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(node): Path<i64>) -> Result<Html<String>> {
+async fn node_sign(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(node): Path<i64>,
+) -> Result<Html<String>> {
     let (url, n) = node_url(&state, &headers, node).await?;
     let unit = db::org::get_unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
     render(&state, &ctx, "portal/sign.html", crate::page! { node => n, unit => unit, url => url }).await

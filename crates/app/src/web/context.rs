@@ -68,7 +68,11 @@ impl Ctx {
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::Internal(anyhow::anyhow!("context layer missing")))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("context layer missing")))
     }
 }
 
@@ -111,7 +115,11 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
     match resolve(&state, req, next).await {
         Ok(r) => r,
         Err(e) => {
-            if e.0 { crate::error::ApiError(e.1).into_response() } else { e.1.into_response() }
+            if e.0 {
+                crate::error::ApiError(e.1).into_response()
+            } else {
+                e.1.into_response()
+            }
         }
     }
 }
@@ -137,7 +145,12 @@ async fn resolve(state: &AppState, req: Request, next: Next) -> Result<Response,
         }
     }
     if user.is_none() {
-        if let Some(bearer) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+        if let Some(bearer) = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+        {
             match db::user::token_user(&state.db, &digest(bearer.trim())).await.map_err(|e| fail(e.into()))? {
                 Some(row) => {
                     user = Some(CurrentUser {
@@ -191,9 +204,8 @@ async fn resolve(state: &AppState, req: Request, next: Next) -> Result<Response,
                     .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
                 if is_form {
                     let (parts, body) = req.into_parts();
-                    let bytes = to_bytes(body, state.config.max_body_bytes)
-                        .await
-                        .map_err(|_| fail(AppError::TooLarge))?;
+                    let bytes =
+                        to_bytes(body, state.config.max_body_bytes).await.map_err(|_| fail(AppError::TooLarge))?;
                     given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                         .ok()
                         .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
@@ -221,7 +233,10 @@ async fn resolve(state: &AppState, req: Request, next: Next) -> Result<Response,
 /// The Set-Cookie value of a new session.
 pub fn session_cookie(token: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", crate::flows::auth::SESSION_HOURS * 3600)
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        crate::flows::auth::SESSION_HOURS * 3600
+    )
 }
 
 pub fn clear_session_cookie() -> String {

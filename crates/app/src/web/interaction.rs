@@ -47,7 +47,13 @@ async fn public_list(State(state): State<AppState>, ctx: Ctx, Query(s): Query<Se
     let q = s.q.unwrap_or_default();
     let list = flow::public_list(&state, &q, today()).await?;
     let faqs = db::interaction::faqs(&state.db).await?;
-    render(&state, &ctx, "interaction/list.html", crate::page! { nav => "interaction", list => list, faqs => faqs, mq => q }).await
+    render(
+        &state,
+        &ctx,
+        "interaction/list.html",
+        crate::page! { nav => "interaction", list => list, faqs => faqs, mq => q },
+    )
+    .await
 }
 
 async fn ask_page(state: &AppState, ctx: &Ctx, form: MessageForm, errors: Vec<FieldError>) -> Result<Html<String>> {
@@ -62,7 +68,11 @@ async fn ask_page(state: &AppState, ctx: &Ctx, form: MessageForm, errors: Vec<Fi
 }
 
 async fn ask_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
-    let form = MessageForm { kind: "consultation".into(), idempotency_key: crate::flows::auth::random_token()[..32].to_string(), ..Default::default() };
+    let form = MessageForm {
+        kind: "consultation".into(),
+        idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
+        ..Default::default()
+    };
     ask_page(&state, &ctx, form, vec![]).await
 }
 
@@ -70,10 +80,14 @@ async fn ask(State(state): State<AppState>, ctx: Ctx, Form(form): Form<MessageFo
     state.limiter.limit("public-message", ctx.ip, state.config.public_submissions_per_minute)?;
     match flow::submit(&state, &ctx.actor(), &form, today()).await {
         Ok(s) => {
-            let page = render(&state, &ctx, "interaction/submitted.html", crate::page! { nav => "interaction", s => s }).await?;
+            let page =
+                render(&state, &ctx, "interaction/submitted.html", crate::page! { nav => "interaction", s => s })
+                    .await?;
             Ok((if s.repeated { StatusCode::OK } else { StatusCode::CREATED }, page).into_response())
         }
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, ask_page(&state, &ctx, form, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, ask_page(&state, &ctx, form, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
@@ -86,13 +100,28 @@ struct TrackQuery {
 
 async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
     let (Some(code), Some(secret)) = (q.code.filter(|c| !c.trim().is_empty()), q.secret) else {
-        return Ok(render(&state, &ctx, "interaction/track.html", crate::page! { nav => "interaction" }).await?.into_response());
+        return Ok(render(&state, &ctx, "interaction/track.html", crate::page! { nav => "interaction" })
+            .await?
+            .into_response());
     };
     state.limiter.limit("public-track", ctx.ip, 60)?;
     match flow::track(&state, &code, &secret, today()).await {
-        Ok(m) => Ok(render(&state, &ctx, "interaction/track.html", crate::page! { nav => "interaction", m => m, code => code, secret => secret }).await?.into_response()),
+        Ok(m) => Ok(render(
+            &state,
+            &ctx,
+            "interaction/track.html",
+            crate::page! { nav => "interaction", m => m, code => code, secret => secret },
+        )
+        .await?
+        .into_response()),
         Err(AppError::NotFound) => {
-            let page = render(&state, &ctx, "interaction/track.html", crate::page! { nav => "interaction", code => code, error => "查询码或查询密码不正确" }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "interaction/track.html",
+                crate::page! { nav => "interaction", code => code, error => "查询码或查询密码不正确" },
+            )
+            .await?;
             Ok((StatusCode::NOT_FOUND, page).into_response())
         }
         Err(e) => Err(e),
@@ -116,26 +145,47 @@ async fn writer_action(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Wr
 }
 
 async fn public_message(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    let row = db::interaction::message(&state.db, id).await?.filter(|m| m.status == "published").ok_or(AppError::NotFound)?;
+    let row =
+        db::interaction::message(&state.db, id).await?.filter(|m| m.status == "published").ok_or(AppError::NotFound)?;
     let m = flow::message_view(row, today());
     render(&state, &ctx, "interaction/message.html", crate::page! { nav => "interaction", m => m }).await
 }
 
 async fn public_interpretations(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
-    let list: Vec<_> = flow::interpretations(&state.db, None, today()).await?.into_iter().filter(|i| i.row.status == "published").collect();
+    let list: Vec<_> = flow::interpretations(&state.db, None, today())
+        .await?
+        .into_iter()
+        .filter(|i| i.row.status == "published")
+        .collect();
     render(&state, &ctx, "interaction/interpretations.html", crate::page! { nav => "interaction", list => list }).await
 }
 
 async fn public_interpretation(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let all = flow::interpretations(&state.db, None, today()).await?;
-    let i = all.iter().find(|i| i.row.interpretation_id == id && i.row.status == "published").cloned().ok_or(AppError::NotFound)?;
-    let siblings: Vec<_> = all.into_iter().filter(|x| x.row.policy_ref == i.row.policy_ref && x.row.interpretation_id != id && x.row.status == "published").collect();
-    render(&state, &ctx, "interaction/interpretation.html", crate::page! { nav => "interaction", i => i, siblings => siblings }).await
+    let i = all
+        .iter()
+        .find(|i| i.row.interpretation_id == id && i.row.status == "published")
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let siblings: Vec<_> = all
+        .into_iter()
+        .filter(|x| {
+            x.row.policy_ref == i.row.policy_ref && x.row.interpretation_id != id && x.row.status == "published"
+        })
+        .collect();
+    render(
+        &state,
+        &ctx,
+        "interaction/interpretation.html",
+        crate::page! { nav => "interaction", i => i, siblings => siblings },
+    )
+    .await
 }
 
 async fn public_concerns(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let rows = db::interaction::concerns(&state.db, None).await?;
-    let list: Vec<_> = rows.into_iter().map(|r| crate::page! { kind_label => flow::concern_label(&r.kind), r => r }).collect();
+    let list: Vec<_> =
+        rows.into_iter().map(|r| crate::page! { kind_label => flow::concern_label(&r.kind), r => r }).collect();
     render(&state, &ctx, "interaction/concerns.html", crate::page! { nav => "interaction", list => list }).await
 }
 
@@ -146,16 +196,24 @@ async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> 
     let list = flow::queue(&state, &ctx.actor(), today()).await?;
     let overdue = list.iter().filter(|m| m.overdue).count();
     let veto = list.iter().filter(|m| m.over_three_months).count();
-    render(&state, &ctx, "interaction/queue.html", crate::page! { list => list, overdue => overdue, veto => veto }).await
+    render(&state, &ctx, "interaction/queue.html", crate::page! { list => list, overdue => overdue, veto => veto })
+        .await
 }
 
 async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) -> Result<Html<String>> {
     let row = flow::load_for_staff(&state.db, &ctx.actor(), id).await?;
     let m = flow::message_view(row, today());
     let units = db::org::list_units(&state.db).await?;
-    let reasons: Vec<_> = flow::PRIVATE_REASONS.iter().map(|(c, _, l)| crate::page! { code => c, label => l }).collect();
+    let reasons: Vec<_> =
+        flow::PRIVATE_REASONS.iter().map(|(c, _, l)| crate::page! { code => c, label => l }).collect();
     let may_review = ctx.actor().is_office() || m.row.unit_id.is_some_and(|u| ctx.actor().may_approve_for(u));
-    render(state, ctx, "interaction/detail.html", crate::page! { m => m, units => units, reasons => reasons, error => error, may_review => may_review }).await
+    render(
+        state,
+        ctx,
+        "interaction/detail.html",
+        crate::page! { m => m, units => units, reasons => reasons, error => error, may_review => may_review },
+    )
+    .await
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
@@ -174,11 +232,20 @@ struct StepForm {
     reason: String,
 }
 
-async fn step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StepForm>) -> Result<Response> {
+async fn step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
-    match flow::step(&state, &ctx.actor(), id, &f.action, f.unit_id.trim().parse().ok(), &f.text, &f.reason, today()).await {
+    match flow::step(&state, &ctx.actor(), id, &f.action, f.unit_id.trim().parse().ok(), &f.text, &f.reason, today())
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/staff/messages/{id}")).into_response()),
-        Err(AppError::BadRequest(msg)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &ctx, id, Some(msg)).await?).into_response()),
+        Err(AppError::BadRequest(msg)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &ctx, id, Some(msg)).await?).into_response())
+        }
         Err(AppError::Invalid(errs)) => {
             let msg = errs.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；");
             Ok((StatusCode::UNPROCESSABLE_ENTITY, detail_page(&state, &ctx, id, Some(msg)).await?).into_response())
@@ -209,7 +276,10 @@ async fn add_faq(State(state): State<AppState>, ctx: Ctx, Form(f): Form<FaqForm>
     let message_id: Option<i64> = f.message_id.trim().parse().ok();
     let (q, a) = match message_id {
         Some(id) if f.question.trim().is_empty() => {
-            let m = db::interaction::message(&state.db, id).await?.filter(|m| m.status == "published").ok_or(AppError::NotFound)?;
+            let m = db::interaction::message(&state.db, id)
+                .await?
+                .filter(|m| m.status == "published")
+                .ok_or(AppError::NotFound)?;
             (m.public_subject, m.answer)
         }
         _ => (f.question, f.answer),
@@ -224,12 +294,24 @@ async fn delete_faq(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     Ok(Redirect::to("/staff/faq").into_response())
 }
 
-async fn concerns_page(state: &AppState, ctx: &Ctx, form: ConcernForm, errors: Vec<FieldError>) -> Result<Html<String>> {
+async fn concerns_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: ConcernForm,
+    errors: Vec<FieldError>,
+) -> Result<Html<String>> {
     let rows = db::interaction::concerns(&state.db, None).await?;
-    let list: Vec<_> = rows.into_iter().map(|r| crate::page! { kind_label => flow::concern_label(&r.kind), r => r }).collect();
+    let list: Vec<_> =
+        rows.into_iter().map(|r| crate::page! { kind_label => flow::concern_label(&r.kind), r => r }).collect();
     let kinds: Vec<_> = flow::CONCERN_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
     let units = db::org::list_units(&state.db).await?;
-    render(state, ctx, "interaction/staff_concerns.html", crate::page! { list => list, kinds => kinds, units => units, form => form, errors => errors }).await
+    render(
+        state,
+        ctx,
+        "interaction/staff_concerns.html",
+        crate::page! { list => list, kinds => kinds, units => units, form => form, errors => errors },
+    )
+    .await
 }
 
 async fn concerns(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -241,14 +323,24 @@ async fn add_concern(State(state): State<AppState>, ctx: Ctx, Form(form): Form<C
     ctx.require_staff()?;
     match flow::add_concern(&state.db, &ctx.actor(), &form).await {
         Ok(_) => Ok(Redirect::to("/staff/concerns").into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, concerns_page(&state, &ctx, form, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, concerns_page(&state, &ctx, form, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
 
-async fn interpretations_page(state: &AppState, ctx: &Ctx, form: InterpretationInput, errors: Vec<FieldError>) -> Result<Html<String>> {
+async fn interpretations_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: InterpretationInput,
+    errors: Vec<FieldError>,
+) -> Result<Html<String>> {
     let list = flow::interpretations(&state.db, None, today()).await?;
-    let list: Vec<_> = list.into_iter().filter(|i| ctx.actor().is_office() || i.row.unit_id.is_some_and(|u| ctx.actor().may_access_unit(u))).collect();
+    let list: Vec<_> = list
+        .into_iter()
+        .filter(|i| ctx.actor().is_office() || i.row.unit_id.is_some_and(|u| ctx.actor().may_access_unit(u)))
+        .collect();
     let units = db::org::list_units(&state.db).await?;
     render(state, ctx, "interaction/staff_interpretations.html", crate::page! {
         list => list, units => units, forms => flow::form_choices(), sections => flow::section_choices(), form => form, errors => errors,
@@ -261,17 +353,34 @@ struct NewInterpretationQuery {
     policy_item_id: Option<String>,
 }
 
-async fn interpretations(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NewInterpretationQuery>) -> Result<Html<String>> {
+async fn interpretations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NewInterpretationQuery>,
+) -> Result<Html<String>> {
     ctx.require_staff()?;
     let policy_item_id = q.policy_item_id.unwrap_or_default();
-    interpretations_page(&state, &ctx, InterpretationInput { form: "text".into(), policy_item_id, ..Default::default() }, vec![]).await
+    interpretations_page(
+        &state,
+        &ctx,
+        InterpretationInput { form: "text".into(), policy_item_id, ..Default::default() },
+        vec![],
+    )
+    .await
 }
 
-async fn create_interpretation(State(state): State<AppState>, ctx: Ctx, Form(form): Form<InterpretationInput>) -> Result<Response> {
+async fn create_interpretation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<InterpretationInput>,
+) -> Result<Response> {
     ctx.require_staff()?;
     match flow::create_interpretation(&state.db, &ctx.actor(), &form).await {
         Ok(_) => Ok(Redirect::to("/staff/interpretations").into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, interpretations_page(&state, &ctx, form, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, interpretations_page(&state, &ctx, form, errors).await?)
+                .into_response())
+        }
         Err(e) => Err(e),
     }
 }
@@ -281,7 +390,12 @@ struct SetForm {
     action: String,
 }
 
-async fn set_interpretation(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<SetForm>) -> Result<Response> {
+async fn set_interpretation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<SetForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     flow::set_interpretation(&state.db, &ctx.actor(), id, &f.action, today()).await?;
     Ok(Redirect::to("/staff/interpretations").into_response())
@@ -303,7 +417,13 @@ struct SyncForm {
 
 async fn sync_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
-    render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => SyncForm { category: "规范性文件".into(), ..Default::default() } }).await
+    render(
+        &state,
+        &ctx,
+        "interaction/sync_check.html",
+        crate::page! { form => SyncForm { category: "规范性文件".into(), ..Default::default() } },
+    )
+    .await
 }
 
 /// Try the 三同步 rule for a policy about to be published (what the disclosure capability runs when
@@ -315,21 +435,56 @@ async fn sync_check(State(state): State<AppState>, ctx: Ctx, Form(f): Form<SyncF
     let deferral = match (f.deferral_reason.trim(), by) {
         ("", _) => None,
         (r, Some(d)) => Some((r, d)),
-        (_, None) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => f, error => "延期发布须填写解读的发布期限（YYYY-MM-DD）" }).await?).into_response()),
+        (_, None) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(
+                    &state,
+                    &ctx,
+                    "interaction/sync_check.html",
+                    crate::page! { form => f, error => "延期发布须填写解读的发布期限（YYYY-MM-DD）" },
+                )
+                .await?,
+            )
+                .into_response());
+        }
     };
     let mut tx = state.db.begin().await?;
-    let result = flow::check_three_sync(&mut tx, &ctx.actor(), f.policy_ref.trim(), f.policy_title.trim(), required, deferral, ctx.actor().unit_id, today()).await;
+    let result = flow::check_three_sync(
+        &mut tx,
+        &ctx.actor(),
+        f.policy_ref.trim(),
+        f.policy_title.trim(),
+        required,
+        deferral,
+        ctx.actor().unit_id,
+        today(),
+    )
+    .await;
     match result {
         Ok(()) => {
             tx.commit().await?;
-            Ok(render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => f, ok => true, required => required }).await?.into_response())
+            Ok(render(
+                &state,
+                &ctx,
+                "interaction/sync_check.html",
+                crate::page! { form => f, ok => true, required => required },
+            )
+            .await?
+            .into_response())
         }
-        Err(AppError::BadRequest(msg)) | Err(AppError::Conflict(msg)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => f, error => msg }).await?).into_response())
-        }
+        Err(AppError::BadRequest(msg)) | Err(AppError::Conflict(msg)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => f, error => msg }).await?,
+        )
+            .into_response()),
         Err(AppError::Invalid(errs)) => {
             let msg = errs.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；");
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => f, error => msg }).await?).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => f, error => msg }).await?,
+            )
+                .into_response())
         }
         Err(e) => Err(e),
     }

@@ -41,7 +41,10 @@ pub fn router() -> Router<AppState> {
 
 /// The choices of the item form.
 pub fn choices() -> minijinja::Value {
-    let art20: Vec<_> = Art20Category::ALL.iter().map(|c| crate::page! { code => c.code(), label => format!("{} {}", c.item_caption(), c.label()) }).collect();
+    let art20: Vec<_> = Art20Category::ALL
+        .iter()
+        .map(|c| crate::page! { code => c.code(), label => format!("{} {}", c.item_caption(), c.label()) })
+        .collect();
     let genres: Vec<_> = Genre::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
     let subjects: Vec<_> = Subject::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
     let channels: Vec<_> = Channel::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
@@ -68,7 +71,13 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         })
         .collect();
     let units = if user.unit_id.is_none() { db::org::list_units(&state.db).await? } else { vec![] };
-    render(&state, &ctx, "staff/items.html", crate::page! { rows => rows, status => status, unit => unit, units => units }).await
+    render(
+        &state,
+        &ctx,
+        "staff/items.html",
+        crate::page! { rows => rows, status => status, unit => unit, units => units },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -76,9 +85,20 @@ struct NewQuery {
     unit: Option<i64>,
 }
 
-async fn form_page(state: &AppState, ctx: &Ctx, unit_id: Option<i64>, form: &ItemForm, item_id: Option<i64>, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
+async fn form_page(
+    state: &AppState,
+    ctx: &Ctx,
+    unit_id: Option<i64>,
+    form: &ItemForm,
+    item_id: Option<i64>,
+    errors: Vec<crate::error::FieldError>,
+) -> Result<Html<String>> {
     let nodes = match unit_id {
-        Some(u) => flow::catalog(&state.db, u).await?.into_iter().map(|(n, d)| crate::page! { n => n, indent => "　".repeat(d) }).collect(),
+        Some(u) => flow::catalog(&state.db, u)
+            .await?
+            .into_iter()
+            .map(|(n, d)| crate::page! { n => n, indent => "　".repeat(d) })
+            .collect(),
         None => vec![],
     };
     let units = db::org::list_units(&state.db).await?;
@@ -132,7 +152,10 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         .iter()
         .map(|t| crate::page! { id => t.attachment_id, findings => t.findings, staff_only => t.staff_only == 1, masked_from => t.masked_from, chars => t.text.chars().count() })
         .collect();
-    let findings: Vec<_> = findings.iter().map(|f| crate::page! { kind => f.kind.label(), excerpt_masked => f.excerpt_masked, severity => f.severity }).collect();
+    let findings: Vec<_> = findings
+        .iter()
+        .map(|f| crate::page! { kind => f.kind.label(), excerpt_masked => f.excerpt_masked, severity => f.severity })
+        .collect();
     let attachments = db::application::attachments(&state.db, "item", id).await?;
     let due = NaiveDate::parse_from_str(&item.due_on, "%Y-%m-%d").unwrap_or_else(|_| today());
     let published = item.published_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
@@ -140,8 +163,10 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     let channels: Vec<&str> = flow::parse_channels(&item.channels).iter().map(|c| c.label()).collect();
     let art20 = Art20Category::from_code(&item.art20).map(|c| c.label()).unwrap_or("");
     let may_approve = actor.may_approve_for(item.unit_id);
-    let interpretations = crate::flows::interaction::interpretations_of_item(&state.db, id, item.index_no.as_deref(), today()).await?;
-    let needs_interpretation = Art20Category::from_code(&item.art20).is_some_and(|c| crate::flows::interaction::requires_interpretation(&state, c.label()));
+    let interpretations =
+        crate::flows::interaction::interpretations_of_item(&state.db, id, item.index_no.as_deref(), today()).await?;
+    let needs_interpretation = Art20Category::from_code(&item.art20)
+        .is_some_and(|c| crate::flows::interaction::requires_interpretation(&state, c.label()));
     let has_approved = interpretations.iter().any(|i| matches!(i.row.status.as_str(), "approved" | "published"));
     let interpretation_late = interpretations.iter().any(|i| i.late);
     render(
@@ -167,7 +192,12 @@ async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     form_page(&state, &ctx, Some(item.unit_id), &ItemForm::from_row(&item), Some(id), vec![]).await
 }
 
-async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<ItemForm>) -> Result<Response> {
+async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<ItemForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     match flow::edit(&state.db, &ctx.actor(), &state.calendar(), id, &form).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/items/{id}")).into_response()),
@@ -200,7 +230,12 @@ async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     Ok(back(id))
 }
 
-async fn return_item(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReasonForm>) -> Result<Response> {
+async fn return_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     flow::return_item(&state.db, &ctx.actor(), id, &f.reason).await?;
     Ok(back(id))
@@ -216,7 +251,12 @@ struct ApproveForm {
     deferral_by: String,
 }
 
-async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ApproveForm>) -> Result<Response> {
+async fn approve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ApproveForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let reason = Some(f.override_reason.as_str()).filter(|s| !s.trim().is_empty());
     let deferral = match (f.deferral_reason.trim(), f.deferral_by.trim()) {
@@ -224,7 +264,9 @@ async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, F
         ("", _) => return Err(AppError::BadRequest("延期发布政策解读须说明理由".into())),
         (r, by) => match NaiveDate::parse_from_str(by, "%Y-%m-%d") {
             Ok(d) => Some((r, d)),
-            Err(_) => return Err(AppError::BadRequest("延期发布政策解读须填写解读的发布期限，格式如 2020-09-28".into())),
+            Err(_) => {
+                return Err(AppError::BadRequest("延期发布政策解读须填写解读的发布期限，格式如 2020-09-28".into()));
+            }
         },
     };
     let requires = |category: &str| crate::flows::interaction::requires_interpretation(&state, category);
@@ -233,13 +275,23 @@ async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, F
     Ok(back(id))
 }
 
-async fn withdraw(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReasonForm>) -> Result<Response> {
+async fn withdraw(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     flow::withdraw(&state.db, &ctx.actor(), id, &f.reason).await?;
     Ok(back(id))
 }
 
-async fn expire(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<ReasonForm>) -> Result<Response> {
+async fn expire(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ReasonForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let on = NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d").unwrap_or_else(|_| today());
     flow::expire(&state.db, &ctx.actor(), id, &f.reason, on, f.kind == "repealed").await?;
@@ -255,7 +307,8 @@ async fn mask(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
 async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let mut any = false;
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
         let Some(filename) = field.file_name().map(str::to_string) else { continue };
         let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("附件过大或上传中断".into()))?;
         if filename.is_empty() || bytes.is_empty() {
@@ -299,11 +352,16 @@ async fn catalog_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<C
     let user = ctx.require_staff()?;
     let unit_id = user.unit_id.or(q.unit);
     let nodes = match unit_id {
-        Some(u) => flow::catalog(&state.db, u).await?.into_iter().map(|(n, d)| crate::page! { n => n, indent => "　".repeat(d) }).collect(),
+        Some(u) => flow::catalog(&state.db, u)
+            .await?
+            .into_iter()
+            .map(|(n, d)| crate::page! { n => n, indent => "　".repeat(d) })
+            .collect(),
         None => vec![],
     };
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "staff/catalog.html", crate::page! { nodes => nodes, units => units, unit_id => unit_id }).await
+    render(&state, &ctx, "staff/catalog.html", crate::page! { nodes => nodes, units => units, unit_id => unit_id })
+        .await
 }
 
 #[derive(Deserialize)]
@@ -311,7 +369,12 @@ struct RenameForm {
     title: String,
 }
 
-async fn rename_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<RenameForm>) -> Result<Response> {
+async fn rename_node(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(node): Path<i64>,
+    Form(f): Form<RenameForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     flow::rename_node(&state.db, &ctx.actor(), node, &f.title).await?;
     let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
@@ -325,7 +388,12 @@ struct AddNodeForm {
     update_class: Option<String>,
 }
 
-async fn add_node(State(state): State<AppState>, ctx: Ctx, Path(node): Path<i64>, Form(f): Form<AddNodeForm>) -> Result<Response> {
+async fn add_node(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(node): Path<i64>,
+    Form(f): Form<AddNodeForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     flow::add_node(&state.db, &ctx.actor(), node, &f.title, f.update_class.as_deref()).await?;
     let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();

@@ -103,7 +103,8 @@ struct PolicyView {
 }
 
 async fn policy_views(state: &AppState, poverty_only: bool) -> Result<Vec<PolicyView>> {
-    let units: BTreeMap<i64, String> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
+    let units: BTreeMap<i64, String> =
+        db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
     let budgets = ldb::budgets(&state.db).await?;
     Ok(ldb::programs(&state.db)
         .await?
@@ -115,7 +116,11 @@ async fn policy_views(state: &AppState, poverty_only: bool) -> Result<Vec<Policy
                 standard: prog.standard.yuan(),
                 basis_label: prog.basis.unit_label(),
                 unit_name: p.unit_id.and_then(|u| units.get(&u).cloned()).unwrap_or_default(),
-                budgets: budgets.iter().filter(|b| b.program_id == p.program_id).map(|b| (b.year, Fen(b.budget_fen).yuan(), b.source.clone())).collect(),
+                budgets: budgets
+                    .iter()
+                    .filter(|b| b.program_id == p.program_id)
+                    .map(|b| (b.year, Fen(b.budget_fen).yuan(), b.source.clone()))
+                    .collect(),
                 program: p,
             }
         })
@@ -129,8 +134,19 @@ async fn policies(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
 
 async fn funds(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FundQuery>) -> Result<Html<String>> {
     let v = flow::public_funds(&state, &q, flow::PAGE_SIZE).await?;
-    let export = serde_urlencoded::to_string([("program", q.program.clone().unwrap_or_default()), ("village", q.village.clone().unwrap_or_default()), ("period", q.period.clone().unwrap_or_default())]).unwrap_or_default();
-    render(&state, &ctx, "livelihood/funds.html", crate::page! { nav => nav(), v => v, q => q, choices => choices(&state).await?, export => export }).await
+    let export = serde_urlencoded::to_string([
+        ("program", q.program.clone().unwrap_or_default()),
+        ("village", q.village.clone().unwrap_or_default()),
+        ("period", q.period.clone().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    render(
+        &state,
+        &ctx,
+        "livelihood/funds.html",
+        crate::page! { nav => nav(), v => v, q => q, choices => choices(&state).await?, export => export },
+    )
+    .await
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -162,8 +178,25 @@ fn write_sheet(title: &str, head: &[&str], rows: &[Vec<String>]) -> Result<Vec<u
 /// The masked list as Excel (at most 50 000 rows; narrow the query for more).
 async fn funds_xlsx(State(state): State<AppState>, Query(q): Query<FundQuery>) -> Result<Response> {
     let v = flow::public_funds(&state, &FundQuery { page: Some(1), ..q }, 50_000).await?;
-    let rows: Vec<Vec<String>> = v.lines.iter().map(|l| vec![l.program.clone(), l.period.clone(), l.village.clone(), l.name_masked.clone(), l.id_masked.clone(), l.amount.clone()]).collect();
-    let bytes = write_sheet("民生资金发放公示", &["资金项目", "发放期间", "村（社区）", "姓名", "身份证号码", "发放金额（元）"], &rows)?;
+    let rows: Vec<Vec<String>> = v
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.program.clone(),
+                l.period.clone(),
+                l.village.clone(),
+                l.name_masked.clone(),
+                l.id_masked.clone(),
+                l.amount.clone(),
+            ]
+        })
+        .collect();
+    let bytes = write_sheet(
+        "民生资金发放公示",
+        &["资金项目", "发放期间", "村（社区）", "姓名", "身份证号码", "发放金额（元）"],
+        &rows,
+    )?;
     Ok(xlsx_response("livelihood-funds.xlsx", bytes))
 }
 
@@ -185,11 +218,18 @@ async fn mine(State(state): State<AppState>, ctx: Ctx, Form(f): Form<MineForm>) 
     match flow::self_query(&state, &ctx.ip.to_string(), &f.id_number, &f.name).await {
         Ok(r) => {
             let found = !r.lines.is_empty();
-            let page = render(&state, &ctx, "livelihood/mine.html", crate::page! { nav => nav(), r => r, asked => true, found => found }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "livelihood/mine.html",
+                crate::page! { nav => nav(), r => r, asked => true, found => found },
+            )
+            .await?;
             Ok((if found { StatusCode::OK } else { StatusCode::NOT_FOUND }, page).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            let page = render(&state, &ctx, "livelihood/mine.html", crate::page! { nav => nav(), errors => errors }).await?;
+            let page =
+                render(&state, &ctx, "livelihood/mine.html", crate::page! { nav => nav(), errors => errors }).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -209,7 +249,13 @@ fn village_param(q: &VillageQuery) -> Option<i64> {
 async fn projects(State(state): State<AppState>, ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Html<String>> {
     let list = flow::project_views(&state, village_param(&q), false).await?;
     let villages = ldb::villages(&state.db).await?;
-    render(&state, &ctx, "livelihood/projects.html", crate::page! { nav => nav(), projects => list, villages => villages, village => village_param(&q) }).await
+    render(
+        &state,
+        &ctx,
+        "livelihood/projects.html",
+        crate::page! { nav => nav(), projects => list, villages => villages, village => village_param(&q) },
+    )
+    .await
 }
 
 async fn projects_xlsx(State(state): State<AppState>, Query(q): Query<VillageQuery>) -> Result<Response> {
@@ -233,7 +279,23 @@ async fn projects_xlsx(State(state): State<AppState>, Query(q): Query<VillageQue
             ]
         })
         .collect();
-    let bytes = write_sheet("民生项目", &["项目名称", "地点", "预算（元）", "资金来源", "承建单位", "计划工期", "实际开工", "实际完工", "进度", "阶段", "是否逾期"], &rows)?;
+    let bytes = write_sheet(
+        "民生项目",
+        &[
+            "项目名称",
+            "地点",
+            "预算（元）",
+            "资金来源",
+            "承建单位",
+            "计划工期",
+            "实际开工",
+            "实际完工",
+            "进度",
+            "阶段",
+            "是否逾期",
+        ],
+        &rows,
+    )?;
     Ok(xlsx_response("livelihood-projects.xlsx", bytes))
 }
 
@@ -246,7 +308,13 @@ async fn project(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
         updates.push(crate::page! { u => u, files => files });
     }
     let staff = ctx.user.is_some();
-    render(&state, &ctx, "livelihood/project.html", crate::page! { nav => nav(), p => view, updates => updates, staff => staff, today => today().to_string() }).await
+    render(
+        &state,
+        &ctx,
+        "livelihood/project.html",
+        crate::page! { nav => nav(), p => view, updates => updates, staff => staff, today => today().to_string() },
+    )
+    .await
 }
 
 async fn disclosure_board(state: &AppState, ctx: &Ctx, board: &str, q: &VillageQuery) -> Result<Html<String>> {
@@ -284,10 +352,21 @@ async fn poverty(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>
     let projects = flow::project_views(&state, None, true).await?;
     let mut totals = vec![];
     for p in &policies {
-        let v = flow::public_funds(&state, &FundQuery { program: Some(p.program.program_id.to_string()), ..Default::default() }, 0).await?;
+        let v = flow::public_funds(
+            &state,
+            &FundQuery { program: Some(p.program.program_id.to_string()), ..Default::default() },
+            0,
+        )
+        .await?;
         totals.push(crate::page! { program_id => p.program.program_id, name => p.program.name.clone(), total => v.grand_total, recipients => v.grand_recipients });
     }
-    render(&state, &ctx, "livelihood/poverty.html", crate::page! { nav => nav(), policies => policies, projects => projects, totals => totals }).await
+    render(
+        &state,
+        &ctx,
+        "livelihood/poverty.html",
+        crate::page! { nav => nav(), policies => policies, projects => projects, totals => totals },
+    )
+    .await
 }
 
 async fn complaints(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -298,7 +377,13 @@ async fn complaints(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Stri
     }
     let overdue = lines.iter().filter(|l| l.overdue).count();
     let days = flow::complaint_days(&state);
-    render(&state, &ctx, "livelihood/complaints.html", crate::page! { nav => nav(), lines => lines, by_status => by_status, overdue => overdue, days => days }).await
+    render(
+        &state,
+        &ctx,
+        "livelihood/complaints.html",
+        crate::page! { nav => nav(), lines => lines, by_status => by_status, overdue => overdue, days => days },
+    )
+    .await
 }
 
 async fn complaint_choices(state: &AppState) -> Result<minijinja::Value> {
@@ -310,12 +395,26 @@ async fn complaint_choices(state: &AppState) -> Result<minijinja::Value> {
 }
 
 async fn new_complaint(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
-    let form = ComplaintForm { subject_kind: "fund".into(), idempotency_key: crate::flows::auth::random_token()[..32].to_string(), ..Default::default() };
+    let form = ComplaintForm {
+        subject_kind: "fund".into(),
+        idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
+        ..Default::default()
+    };
     let days = flow::complaint_days(&state);
-    render(&state, &ctx, "livelihood/complaint_new.html", crate::page! { nav => nav(), form => form, choices => complaint_choices(&state).await?, days => days }).await
+    render(
+        &state,
+        &ctx,
+        "livelihood/complaint_new.html",
+        crate::page! { nav => nav(), form => form, choices => complaint_choices(&state).await?, days => days },
+    )
+    .await
 }
 
-async fn submit_complaint(State(state): State<AppState>, ctx: Ctx, Form(form): Form<ComplaintForm>) -> Result<Response> {
+async fn submit_complaint(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<ComplaintForm>,
+) -> Result<Response> {
     state.limiter.limit("public-submit", ctx.ip, state.config.public_submissions_per_minute)?;
     // 条例第三十九条 in reverse: a request for information belongs to 依申请公开; say so first.
     if form.confirmed != "1" && flow::looks_like_information_request(&format!("{}{}", form.title, form.content)) {
@@ -325,7 +424,9 @@ async fn submit_complaint(State(state): State<AppState>, ctx: Ctx, Form(form): F
     }
     match flow::submit_complaint(&state, &ctx.actor(), &form, None).await {
         Ok(s) => {
-            let page = render(&state, &ctx, "livelihood/complaint_submitted.html", crate::page! { nav => nav(), s => s }).await?;
+            let page =
+                render(&state, &ctx, "livelihood/complaint_submitted.html", crate::page! { nav => nav(), s => s })
+                    .await?;
             Ok((StatusCode::CREATED, page).into_response())
         }
         Err(AppError::Invalid(errors)) => {
@@ -351,13 +452,28 @@ struct TrackForm {
 
 async fn track_complaint(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackForm>) -> Result<Response> {
     if q.code.trim().is_empty() {
-        return Ok(render(&state, &ctx, "livelihood/complaint_track.html", crate::page! { nav => nav() }).await?.into_response());
+        return Ok(render(&state, &ctx, "livelihood/complaint_track.html", crate::page! { nav => nav() })
+            .await?
+            .into_response());
     }
     state.limiter.limit("public-track", ctx.ip, 60)?;
     match flow::public_complaint(&state, &q.code, &q.secret).await {
-        Ok((_, c)) => Ok(render(&state, &ctx, "livelihood/complaint_track.html", crate::page! { nav => nav(), c => c, code => q.code, secret => q.secret }).await?.into_response()),
+        Ok((_, c)) => Ok(render(
+            &state,
+            &ctx,
+            "livelihood/complaint_track.html",
+            crate::page! { nav => nav(), c => c, code => q.code, secret => q.secret },
+        )
+        .await?
+        .into_response()),
         Err(AppError::NotFound) => {
-            let page = render(&state, &ctx, "livelihood/complaint_track.html", crate::page! { nav => nav(), code => q.code, error => "查询码或查询密码不正确" }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "livelihood/complaint_track.html",
+                crate::page! { nav => nav(), code => q.code, error => "查询码或查询密码不正确" },
+            )
+            .await?;
             Ok((StatusCode::NOT_FOUND, page).into_response())
         }
         Err(e) => Err(e),
@@ -369,7 +485,10 @@ async fn act_on_complaint(State(state): State<AppState>, ctx: Ctx, Form(f): Form
     state.limiter.limit("public-track", ctx.ip, 60)?;
     let (row, _) = flow::public_complaint(&state, &f.code, &f.secret).await?;
     let event = match f.action.as_str() {
-        "rate" => ComplaintEvent::Rate(flow::parse_rating(&f.rating).ok_or_else(|| AppError::Invalid(vec![FieldError::new("rating", "请选择评价")]))?),
+        "rate" => ComplaintEvent::Rate(
+            flow::parse_rating(&f.rating)
+                .ok_or_else(|| AppError::Invalid(vec![FieldError::new("rating", "请选择评价")]))?,
+        ),
         "reopen" => ComplaintEvent::Reopen,
         _ => return Err(AppError::BadRequest("未知操作".into())),
     };
@@ -384,15 +503,25 @@ async fn public_file(State(state): State<AppState>, Path(id): Path<i64>) -> Resu
     if meta.owner_type != "village_disclosure" && meta.owner_type != "project_update" {
         return Err(AppError::NotFound);
     }
-    let disposition = if meta.content_type.starts_with("image/") { "inline".to_string() } else { format!("attachment; filename=\"file-{id}\"") };
+    let disposition = if meta.content_type.starts_with("image/") {
+        "inline".to_string()
+    } else {
+        format!("attachment; filename=\"file-{id}\"")
+    };
     Ok(([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
-async fn api_funds(State(state): State<AppState>, Query(q): Query<FundQuery>) -> std::result::Result<Json<flow::FundView>, ApiError> {
+async fn api_funds(
+    State(state): State<AppState>,
+    Query(q): Query<FundQuery>,
+) -> std::result::Result<Json<flow::FundView>, ApiError> {
     Ok(Json(flow::public_funds(&state, &q, flow::PAGE_SIZE).await?))
 }
 
-async fn api_projects(State(state): State<AppState>, Query(q): Query<VillageQuery>) -> std::result::Result<Json<Vec<flow::ProjectView>>, ApiError> {
+async fn api_projects(
+    State(state): State<AppState>,
+    Query(q): Query<VillageQuery>,
+) -> std::result::Result<Json<Vec<flow::ProjectView>>, ApiError> {
     Ok(Json(flow::project_views(&state, village_param(&q), false).await?))
 }
 
@@ -405,11 +534,24 @@ async fn staff_index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Str
     let summary = flow::dashboard(&state, scope).await?;
     let batches = ldb::batches(&state.db, scope).await?;
     let findings: Vec<_> = if actor.is_office() {
-        ldb::findings(&state.db, None).await?.into_iter().filter(|f| f.resolved == 0).take(100).map(|f| { let k = flow::finding_kind_label(&f.kind); crate::page! { f => f, kind => k } }).collect()
+        ldb::findings(&state.db, None)
+            .await?
+            .into_iter()
+            .filter(|f| f.resolved == 0)
+            .take(100)
+            .map(|f| {
+                let k = flow::finding_kind_label(&f.kind);
+                crate::page! { f => f, kind => k }
+            })
+            .collect()
     } else {
         vec![]
     };
-    let townships: Vec<_> = db::org::list_units(&state.db).await?.into_iter().filter(|u| u.kind == "township" && (scope.is_none() || Some(u.unit_id) == scope)).collect();
+    let townships: Vec<_> = db::org::list_units(&state.db)
+        .await?
+        .into_iter()
+        .filter(|u| u.kind == "township" && (scope.is_none() || Some(u.unit_id) == scope))
+        .collect();
     let mut late = flow::late_villages(&state, "sanzi", scope).await?;
     late.extend(flow::late_villages(&state, "sanwu", scope).await?);
     let township_ids: Vec<i64> = townships.iter().map(|t| t.unit_id).collect();
@@ -418,7 +560,8 @@ async fn staff_index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Str
     let boards: Vec<_> = ["sanzi", "sanwu"]
         .iter()
         .map(|b| {
-            let cats: Vec<_> = flow::categories(b).iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
+            let cats: Vec<_> =
+                flow::categories(b).iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
             crate::page! { code => b, label => if *b == "sanzi" { "三资公开" } else { "三务公开" }, categories => cats }
         })
         .collect();
@@ -440,7 +583,8 @@ async fn staff_index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Str
 async fn read_multipart(mut mp: Multipart) -> Result<(BTreeMap<String, String>, Option<Upload>)> {
     let mut fields = BTreeMap::new();
     let mut upload = None;
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
         let name = field.name().unwrap_or("").to_string();
         if let Some(filename) = field.file_name().map(str::to_string) {
             let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
@@ -448,7 +592,8 @@ async fn read_multipart(mut mp: Multipart) -> Result<(BTreeMap<String, String>, 
                 upload = Some(Upload { filename, bytes: bytes.to_vec() });
             }
         } else {
-            let text = field.text().await.map_err(|_| AppError::BadRequest("表单内容不是有效的文本（UTF-8）".into()))?;
+            let text =
+                field.text().await.map_err(|_| AppError::BadRequest("表单内容不是有效的文本（UTF-8）".into()))?;
             fields.insert(name, text);
         }
     }
@@ -460,7 +605,16 @@ async fn upload_batch(State(state): State<AppState>, ctx: Ctx, mp: Multipart) ->
     let (fields, file) = read_multipart(mp).await?;
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let (filename, bytes) = file.map(|u| (u.filename, u.bytes)).unwrap_or_default();
-    let r = flow::upload_batch(&state, &ctx.actor(), get("program_id").parse().unwrap_or(0), get("township").parse().unwrap_or(0), &get("period"), &filename, &bytes).await?;
+    let r = flow::upload_batch(
+        &state,
+        &ctx.actor(),
+        get("program_id").parse().unwrap_or(0),
+        get("township").parse().unwrap_or(0),
+        &get("period"),
+        &filename,
+        &bytes,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/staff/livelihood/batches/{}", r.batch_id)).into_response())
 }
 
@@ -468,7 +622,14 @@ async fn batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
     ctx.require_staff()?;
     let b = flow::batch_for_staff(&state, &ctx.actor(), id).await?;
     let errors: Vec<gongkai_domain::livelihood::RowError> = serde_json::from_str(&b.errors_json).unwrap_or_default();
-    let findings: Vec<_> = ldb::findings(&state.db, Some(id)).await?.into_iter().map(|f| { let k = flow::finding_kind_label(&f.kind); crate::page! { f => f, kind => k } }).collect();
+    let findings: Vec<_> = ldb::findings(&state.db, Some(id))
+        .await?
+        .into_iter()
+        .map(|f| {
+            let k = flow::finding_kind_label(&f.kind);
+            crate::page! { f => f, kind => k }
+        })
+        .collect();
     let files = db::application::attachments(&state.db, "disbursement_batch", id).await?;
     let total = Fen(b.total_fen).yuan();
     let period = flow::period_label(&b.period_key);
@@ -507,7 +668,11 @@ async fn add_village(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Vill
     Ok(Redirect::to("/staff/livelihood#villages").into_response())
 }
 
-async fn create_program_form(State(state): State<AppState>, ctx: Ctx, Form(f): Form<flow::ProgramForm>) -> Result<Response> {
+async fn create_program_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(f): Form<flow::ProgramForm>,
+) -> Result<Response> {
     ctx.require_office()?;
     flow::create_program(&state, &ctx.actor(), &f).await?;
     Ok(Redirect::to("/staff/livelihood#programs").into_response())
@@ -555,10 +720,15 @@ async fn staff_complaint(State(state): State<AppState>, ctx: Ctx, Path(id): Path
     let units = db::org::list_units(&state.db).await?;
     let status = flow::complaint_status(&c.status);
     let overdue = flow::is_overdue(&c, today());
-    let redirects: Vec<_> = [("information_request", "转为政府信息公开申请办理"), ("petition", "告知通过信访渠道提出"), ("out_of_scope", "告知向有权机关提出"), ("duplicate", "与已受理投诉重复，合并办理")]
-        .iter()
-        .map(|(c, l)| crate::page! { code => c, label => l })
-        .collect();
+    let redirects: Vec<_> = [
+        ("information_request", "转为政府信息公开申请办理"),
+        ("petition", "告知通过信访渠道提出"),
+        ("out_of_scope", "告知向有权机关提出"),
+        ("duplicate", "与已受理投诉重复，合并办理"),
+    ]
+    .iter()
+    .map(|(c, l)| crate::page! { code => c, label => l })
+    .collect();
     let rating = c.rating.as_deref().map(flow::rating_label).unwrap_or("");
     render(
         &state,
@@ -580,7 +750,12 @@ struct StepForm {
     redirect: String,
 }
 
-async fn complaint_step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<StepForm>) -> Result<Response> {
+async fn complaint_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let actor = ctx.actor();
     let c = flow::complaint_for_staff(&state, &actor, id).await?;
@@ -589,7 +764,10 @@ async fn complaint_step(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
         "reply" => ComplaintEvent::Reply,
         "reopen" => ComplaintEvent::Reopen,
         "close" => ComplaintEvent::CloseUnrated,
-        "redirect" => ComplaintEvent::Redirect(flow::parse_redirect(&f.redirect).ok_or_else(|| AppError::Invalid(vec![FieldError::new("redirect", "请选择转办渠道")]))?),
+        "redirect" => ComplaintEvent::Redirect(
+            flow::parse_redirect(&f.redirect)
+                .ok_or_else(|| AppError::Invalid(vec![FieldError::new("redirect", "请选择转办渠道")]))?,
+        ),
         _ => return Err(AppError::BadRequest("未知操作".into())),
     };
     flow::complaint_step(&state, &actor, c, event, f.unit_id.trim().parse().ok(), &f.note, None).await?;
@@ -602,12 +780,27 @@ async fn create_project(State(state): State<AppState>, ctx: Ctx, Form(f): Form<P
     Ok(Redirect::to(&format!("/livelihood/projects/{id}")).into_response())
 }
 
-async fn project_progress(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mp: Multipart) -> Result<Response> {
+async fn project_progress(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Result<Response> {
     ctx.require_staff()?;
     let (fields, photo) = read_multipart(mp).await?;
     let progress = fields.get("progress").and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(-1);
     let accept = fields.get("accept").is_some_and(|a| a == "1");
-    flow::project_progress(&state, &ctx.actor(), id, progress, fields.get("note").map(String::as_str).unwrap_or(""), photo, accept, None).await?;
+    flow::project_progress(
+        &state,
+        &ctx.actor(),
+        id,
+        progress,
+        fields.get("note").map(String::as_str).unwrap_or(""),
+        photo,
+        accept,
+        None,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/livelihood/projects/{id}")).into_response())
 }
 
@@ -619,7 +812,19 @@ async fn add_disclosure(State(state): State<AppState>, ctx: Ctx, mp: Multipart) 
         Some((b, c)) => (b.to_string(), c.to_string()),
         None => (get("board"), get("category")),
     };
-    let f = DisclosureForm { village_id: get("village_id"), board, category, period: get("period"), title: get("title"), content: get("content") };
+    let f = DisclosureForm {
+        village_id: get("village_id"),
+        board,
+        category,
+        period: get("period"),
+        title: get("title"),
+        content: get("content"),
+    };
     flow::add_disclosure(&state, &ctx.actor(), &f, file).await?;
-    Ok(Redirect::to(&format!("/livelihood/{}?village={}", if f.board == "sanzi" { "sanzi" } else { "sanwu" }, f.village_id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/livelihood/{}?village={}",
+        if f.board == "sanzi" { "sanzi" } else { "sanwu" },
+        f.village_id
+    ))
+    .into_response())
 }

@@ -6,7 +6,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
-
 use super::AppState;
 use super::context::Ctx;
 use super::templates::render;
@@ -25,7 +24,13 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     let reports = db::report::list_published(&state.db).await?;
     let disclosure = super::catalog::home_extras(&state).await?;
-    render(&state, &ctx, "portal/home.html", crate::page! { nav => "home", units => units, reports => reports, disclosure => disclosure }).await
+    render(
+        &state,
+        &ctx,
+        "portal/home.html",
+        crate::page! { nav => "home", units => units, reports => reports, disclosure => disclosure },
+    )
+    .await
 }
 
 async fn guide(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -35,7 +40,8 @@ async fn guide(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> 
 
 async fn units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
-    let kinds: Vec<_> = gongkai_domain::org::UNIT_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
+    let kinds: Vec<_> =
+        gongkai_domain::org::UNIT_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
     render(&state, &ctx, "portal/units.html", crate::page! { nav => "units", units => units, kinds => kinds }).await
 }
 
@@ -50,7 +56,10 @@ async fn toggle_large(ctx: Ctx, headers: HeaderMap) -> Response {
         .unwrap_or_else(|| "/".into());
     (
         StatusCode::SEE_OTHER,
-        [(header::LOCATION, back), (header::SET_COOKIE, format!("gk_large={value}; Path=/; Max-Age=31536000; SameSite=Lax"))],
+        [
+            (header::LOCATION, back),
+            (header::SET_COOKIE, format!("gk_large={value}; Path=/; Max-Age=31536000; SameSite=Lax")),
+        ],
     )
         .into_response()
 }

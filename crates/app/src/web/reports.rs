@@ -68,11 +68,22 @@ async fn download(State(state): State<AppState>, ctx: Ctx, Path((id, fmt)): Path
         "txt" => ("text/plain; charset=utf-8", report::render_text(&r).into_bytes()),
         "md" => ("text/markdown; charset=utf-8", report::render_markdown(&r).into_bytes()),
         "json" => ("application/json", report::render_json(&r).into_bytes()),
-        "docx" => ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", crate::export::report_docx(&r)?),
-        "xlsx" => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", crate::export::report_xlsx(&r)?),
+        "docx" => {
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", crate::export::report_docx(&r)?)
+        }
+        "xlsx" => {
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", crate::export::report_xlsx(&r)?)
+        }
         _ => return Err(AppError::NotFound),
     };
-    Ok(([(header::CONTENT_TYPE, ctype.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{fmt}\""))], bytes).into_response())
+    Ok((
+        [
+            (header::CONTENT_TYPE, ctype.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{fmt}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn staff_list(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -127,7 +138,10 @@ async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
     let t3: Vec<_> = report::layout::table3_rows(r.format)
         .into_iter()
         .map(|row3| {
-            let values: Vec<_> = ApplicantColumn::ALL.iter().map(|c| crate::page! { col => c.code(), value => r.table3.row(row3).and_then(|v| v[c.index()]) }).collect();
+            let values: Vec<_> = ApplicantColumn::ALL
+                .iter()
+                .map(|c| crate::page! { col => c.code(), value => r.table3.row(row3).and_then(|v| v[c.index()]) })
+                .collect();
             crate::page! { code => row3.code(), label => row3.label(), group => row3.group_label(), values => values }
         })
         .collect();
@@ -159,7 +173,12 @@ struct SaveForm {
     recompute: String,
 }
 
-async fn save(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<SaveForm>) -> Result<Response> {
+async fn save(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<SaveForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     flow::edit_draft(&state.db, &ctx.actor(), id, &f.overview, &f.problems, &f.other, f.recompute == "1").await?;
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
@@ -171,13 +190,27 @@ struct FigureForm {
     value: String,
 }
 
-async fn save_figure(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<FigureForm>) -> Result<Response> {
+async fn save_figure(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<FigureForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let actor = ctx.actor();
     let row = flow::load(&state.db, Some(&actor), id).await?;
     flow::enter_figure(&state.db, &actor, row.unit_id, row.year as i32, &f.figure, &f.value).await?;
     // The draft takes the new figure at once (a recomputation from records and entries).
-    flow::edit_draft(&state.db, &actor, id, "", &flow::body(&row)?.sections.problems, &flow::body(&row)?.sections.other, true).await?;
+    flow::edit_draft(
+        &state.db,
+        &actor,
+        id,
+        "",
+        &flow::body(&row)?.sections.problems,
+        &flow::body(&row)?.sections.other,
+        true,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }
 
@@ -187,7 +220,12 @@ struct CellQuery {
     col: String,
 }
 
-async fn drill_down(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Query(q): Query<CellQuery>) -> Result<Html<String>> {
+async fn drill_down(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<CellQuery>,
+) -> Result<Html<String>> {
     ctx.require_staff()?;
     let actor = ctx.actor();
     let row = flow::load(&state.db, Some(&actor), id).await?;
@@ -214,7 +252,12 @@ struct PublishForm {
     override_reason: String,
 }
 
-async fn publish(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<PublishForm>) -> Result<Response> {
+async fn publish(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PublishForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     flow::publish(&state.db, &ctx.actor(), id, Some(&f.override_reason)).await?;
     Ok(Redirect::to(&format!("/reports/{id}")).into_response())
@@ -225,7 +268,12 @@ struct CorrectForm {
     reason: String,
 }
 
-async fn correct(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<CorrectForm>) -> Result<Response> {
+async fn correct(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<CorrectForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let new_id = flow::start_correction(&state.db, &ctx.actor(), id, &f.reason).await?;
     Ok(Redirect::to(&format!("/staff/reports/{new_id}")).into_response())
@@ -240,7 +288,8 @@ async fn check_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Stri
 async fn check_upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let mut results = vec![];
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
         let Some(name) = field.file_name().map(str::to_string) else { continue };
         let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
         if bytes.is_empty() {

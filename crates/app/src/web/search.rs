@@ -1,10 +1,10 @@
 //! Search: the HTML page /search and `GET /api/v1/search?q=…&unit=…&page=…`.
 
+use axum::Json;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use axum::Json;
 use gongkai_domain::disclosure::Art20Category;
 
 use super::AppState;
@@ -69,7 +69,8 @@ async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<
     let result = run(&state, &sq)?;
     let last = result.total.div_ceil(search::PER_PAGE).max(1);
     let units = crate::db::org::list_units(&state.db).await?;
-    let art20: Vec<_> = Art20Category::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
+    let art20: Vec<_> =
+        Art20Category::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
     render(
         &state,
         &ctx,
@@ -80,7 +81,11 @@ async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<
 }
 
 /// `GET /api/v1/search`: {total, page, per_page, hits: [{id, title, index_no, publisher, published, snippet}]}.
-pub async fn api_search(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<RawQuery>) -> std::result::Result<Json<SearchResult>, ApiError> {
+pub async fn api_search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(raw): Query<RawQuery>,
+) -> std::result::Result<Json<SearchResult>, ApiError> {
     state.limiter.limit("search", ctx.ip, 600)?;
     Ok(Json(run(&state, &SearchQuery::from(raw))?))
 }

@@ -12,7 +12,7 @@ use gongkai_domain::org::{Role, UNIT_KINDS};
 use serde::Deserialize;
 
 use super::AppState;
-use super::context::{Ctx, clear_session_cookie, cookie, session_cookie, SESSION_COOKIE};
+use super::context::{Ctx, SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use super::templates::render;
 use crate::db;
 use crate::error::{AppError, Result};
@@ -47,11 +47,16 @@ async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginFo
     match flows::auth::login(&state.db, form.username.trim(), &form.password, &ctx.ip.to_string()).await {
         Ok(session) => Ok((
             StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/staff".to_string()), (header::SET_COOKIE, session_cookie(&session.token, state.config.secure_cookies))],
+            [
+                (header::LOCATION, "/staff".to_string()),
+                (header::SET_COOKIE, session_cookie(&session.token, state.config.secure_cookies)),
+            ],
         )
             .into_response()),
         Err(AppError::BadRequest(msg)) => {
-            let page = render(&state, &ctx, "staff/login.html", crate::page! { error => msg, username => form.username }).await?;
+            let page =
+                render(&state, &ctx, "staff/login.html", crate::page! { error => msg, username => form.username })
+                    .await?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
         Err(e) => Err(e),
@@ -64,11 +69,21 @@ async fn logout(State(state): State<AppState>, ctx: Ctx, headers: axum::http::He
         if ctx.user.is_some() {
             let actor = ctx.actor();
             let mut tx = state.db.begin().await?;
-            db::audit::record(&mut tx, &actor, "session.logout", "user", &actor.user_id.unwrap_or(0).to_string(), None, None).await?;
+            db::audit::record(
+                &mut tx,
+                &actor,
+                "session.logout",
+                "user",
+                &actor.user_id.unwrap_or(0).to_string(),
+                None,
+                None,
+            )
+            .await?;
             tx.commit().await?;
         }
     }
-    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/".to_string()), (header::SET_COOKIE, clear_session_cookie())]).into_response())
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/".to_string()), (header::SET_COOKIE, clear_session_cookie())])
+        .into_response())
 }
 
 async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -103,16 +118,32 @@ fn kinds() -> Vec<minijinja::Value> {
 async fn new_unit(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "staff/unit_form.html", crate::page! { form => flows::org::UnitForm::default(), units => units, kinds => kinds() }).await
+    render(
+        &state,
+        &ctx,
+        "staff/unit_form.html",
+        crate::page! { form => flows::org::UnitForm::default(), units => units, kinds => kinds() },
+    )
+    .await
 }
 
-async fn create_unit(State(state): State<AppState>, ctx: Ctx, Form(form): Form<flows::org::UnitForm>) -> Result<Response> {
+async fn create_unit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<flows::org::UnitForm>,
+) -> Result<Response> {
     ctx.require_office()?;
     match flows::org::create_unit(&state.db, &ctx.actor(), &form).await {
         Ok(_) => Ok(Redirect::to("/staff/units").into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "staff/unit_form.html", crate::page! { form => form, errors => errors, units => units, kinds => kinds() }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "staff/unit_form.html",
+                crate::page! { form => form, errors => errors, units => units, kinds => kinds() },
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -135,16 +166,33 @@ async fn edit_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
         office_hours: u.office_hours,
     };
     let units = db::org::list_units(&state.db).await?;
-    render(&state, &ctx, "staff/unit_form.html", crate::page! { form => form, unit_id => id, units => units, kinds => kinds() }).await
+    render(
+        &state,
+        &ctx,
+        "staff/unit_form.html",
+        crate::page! { form => form, unit_id => id, units => units, kinds => kinds() },
+    )
+    .await
 }
 
-async fn update_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<flows::org::UnitForm>) -> Result<Response> {
+async fn update_unit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<flows::org::UnitForm>,
+) -> Result<Response> {
     ctx.require_office()?;
     match flows::org::update_unit(&state.db, &ctx.actor(), id, &form).await {
         Ok(()) => Ok(Redirect::to("/staff/units").into_response()),
         Err(AppError::Invalid(errors)) => {
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "staff/unit_form.html", crate::page! { form => form, unit_id => id, errors => errors, units => units, kinds => kinds() }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "staff/unit_form.html",
+                crate::page! { form => form, unit_id => id, errors => errors, units => units, kinds => kinds() },
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
@@ -172,22 +220,48 @@ async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<U
     ctx.require_office()?;
     let role = Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("请选择角色".into()))?;
     let unit_id = form.unit_id.trim().parse::<i64>().ok();
-    match flows::auth::add_user(&state.db, &ctx.actor(), &form.username, &form.display_name, &form.password, role, unit_id).await {
+    match flows::auth::add_user(
+        &state.db,
+        &ctx.actor(),
+        &form.username,
+        &form.display_name,
+        &form.password,
+        role,
+        unit_id,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/staff/users").into_response()),
         Err(AppError::Invalid(errors)) => {
             let users = db::user::list(&state.db).await?;
             let units = db::org::list_units(&state.db).await?;
-            let page = render(&state, &ctx, "staff/users.html", crate::page! { users => users, units => units, errors => errors }).await?;
+            let page = render(
+                &state,
+                &ctx,
+                "staff/users.html",
+                crate::page! { users => users, units => units, errors => errors },
+            )
+            .await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(e),
     }
 }
 
-async fn audit(State(state): State<AppState>, ctx: Ctx, Query(filter): Query<db::audit::AuditFilter>) -> Result<Html<String>> {
+async fn audit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(filter): Query<db::audit::AuditFilter>,
+) -> Result<Html<String>> {
     ctx.require_office()?;
     let rows = db::audit::list(&state.db, &filter).await?;
-    render(&state, &ctx, "staff/audit.html", crate::page! { rows => rows, filter => serde_json::to_value(&AuditFilterView::from(&filter)).ok() }).await
+    render(
+        &state,
+        &ctx,
+        "staff/audit.html",
+        crate::page! { rows => rows, filter => serde_json::to_value(&AuditFilterView::from(&filter)).ok() },
+    )
+    .await
 }
 
 #[derive(serde::Serialize)]
@@ -214,11 +288,16 @@ impl From<&db::audit::AuditFilter> for AuditFilterView {
 }
 
 /// The audit trail as CSV (UTF-8 with BOM so that Excel reads the Chinese).
-async fn audit_csv(State(state): State<AppState>, ctx: Ctx, Query(mut filter): Query<db::audit::AuditFilter>) -> Result<Response> {
+async fn audit_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(mut filter): Query<db::audit::AuditFilter>,
+) -> Result<Response> {
     ctx.require_office()?;
     filter.limit = Some(filter.limit.unwrap_or(100_000));
     let rows = db::audit::list(&state.db, &filter).await?;
-    let mut out = String::from("\u{feff}audit_id,created_at,username,unit_id,ip,action,object_type,object_id,before,after\n");
+    let mut out =
+        String::from("\u{feff}audit_id,created_at,username,unit_id,ip,action,object_type,object_id,before,after\n");
     for r in rows {
         let cells = [
             r.audit_id.to_string(),
@@ -237,7 +316,10 @@ async fn audit_csv(State(state): State<AppState>, ctx: Ctx, Query(mut filter): Q
         out.push('\n');
     }
     Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"")],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\""),
+        ],
         out,
     )
         .into_response())
@@ -245,11 +327,18 @@ async fn audit_csv(State(state): State<AppState>, ctx: Ctx, Query(mut filter): Q
 
 async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
-    let keys: Vec<_> = flows::org::SETTING_KEYS.iter().map(|(k, l)| crate::page! { key => k, label => l, value => state.setting(k) }).collect();
+    let keys: Vec<_> = flows::org::SETTING_KEYS
+        .iter()
+        .map(|(k, l)| crate::page! { key => k, label => l, value => state.setting(k) })
+        .collect();
     render(&state, &ctx, "staff/settings.html", crate::page! { keys => keys }).await
 }
 
-async fn save_settings(State(state): State<AppState>, ctx: Ctx, Form(form): Form<Vec<(String, String)>>) -> Result<Response> {
+async fn save_settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response> {
     ctx.require_office()?;
     let values: Vec<(String, String)> = form.into_iter().filter(|(k, _)| k != "_csrf").collect();
     flows::org::save_settings(&state.db, &ctx.actor(), &values).await?;
@@ -262,7 +351,11 @@ struct CalendarQuery {
     year: Option<i32>,
 }
 
-async fn calendar_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<CalendarQuery>) -> Result<Html<String>> {
+async fn calendar_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<CalendarQuery>,
+) -> Result<Html<String>> {
     ctx.require_staff()?;
     let cal = state.calendar();
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&flows::application::today()));
@@ -271,7 +364,13 @@ async fn calendar_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<
         .into_iter()
         .map(|d| crate::page! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
         .collect();
-    render(&state, &ctx, "staff/calendar.html", crate::page! { year => year, days => days, first => cal.first_year(), last => cal.last_year() }).await
+    render(
+        &state,
+        &ctx,
+        "staff/calendar.html",
+        crate::page! { year => year, days => days, first => cal.first_year(), last => cal.last_year() },
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -2,12 +2,12 @@
 //! charts, spot checks and rectification, training records, the annual assessment, and the public
 //! 通报 of spot checks. Charts are SVG drawn here on the server, so they need no JavaScript.
 
-use chrono::Datelike;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
+use chrono::Datelike;
 use gongkai_domain::supervision::{Evidence, RectificationEvent};
 use serde::Deserialize;
 
@@ -49,7 +49,13 @@ pub fn router() -> Router<AppState> {
 
 // ------------------------------------------------------------ 政务新媒体
 
-async fn accounts_page(state: &AppState, ctx: &Ctx, form: AccountForm, errors: Vec<crate::error::FieldError>, import: Option<flow::PostImport>) -> Result<Html<String>> {
+async fn accounts_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: AccountForm,
+    errors: Vec<crate::error::FieldError>,
+    import: Option<flow::PostImport>,
+) -> Result<Html<String>> {
     let t = today();
     let list = flow::accounts(state, &ctx.actor(), t).await?;
     let units = db::org::list_units(&state.db).await?;
@@ -60,16 +66,25 @@ async fn accounts_page(state: &AppState, ctx: &Ctx, form: AccountForm, errors: V
         zombie => list.iter().filter(|a| a.status == "zombie").count(),
         closed => list.iter().filter(|a| a.status == "closed").count(),
     };
-    render(state, ctx, "supervision/new_media.html", crate::page! {
-        accounts => list, units => units, platforms => flow::platform_choices(), form => form, errors => errors,
-        import => import, counts => counts, today => t.to_string(), zombie_days => flow::zombie_after_days(state),
-    })
+    render(
+        state,
+        ctx,
+        "supervision/new_media.html",
+        crate::page! {
+            accounts => list, units => units, platforms => flow::platform_choices(), form => form, errors => errors,
+            import => import, counts => counts, today => t.to_string(), zombie_days => flow::zombie_after_days(state),
+        },
+    )
     .await
 }
 
 async fn accounts(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
-    let form = AccountForm { opened_on: today().to_string(), unit_id: ctx.actor().unit_id.map(|u| u.to_string()).unwrap_or_default(), ..Default::default() };
+    let form = AccountForm {
+        opened_on: today().to_string(),
+        unit_id: ctx.actor().unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        ..Default::default()
+    };
     accounts_page(&state, &ctx, form, vec![], None).await
 }
 
@@ -77,7 +92,10 @@ async fn create_account(State(state): State<AppState>, ctx: Ctx, Form(form): For
     ctx.require_staff()?;
     match flow::create_account(&state.db, &ctx.actor(), &form).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/new-media/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, accounts_page(&state, &ctx, form, errors, None).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, accounts_page(&state, &ctx, form, errors, None).await?)
+                .into_response())
+        }
         Err(e) => Err(e),
     }
 }
@@ -85,10 +103,12 @@ async fn create_account(State(state): State<AppState>, ctx: Ctx, Form(form): For
 async fn import_posts(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let mut csv = String::new();
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))? {
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
         if field.name() == Some("file") || field.name() == Some("csv") {
             let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
-            let text = String::from_utf8(bytes.to_vec()).map_err(|_| AppError::BadRequest("CSV 文件应为 UTF-8 编码".into()))?;
+            let text = String::from_utf8(bytes.to_vec())
+                .map_err(|_| AppError::BadRequest("CSV 文件应为 UTF-8 编码".into()))?;
             csv.push_str(&text);
             csv.push('\n');
         }
@@ -103,11 +123,22 @@ async fn remind(State(state): State<AppState>, ctx: Ctx) -> Result<Response> {
     Ok(Redirect::to("/staff/new-media").into_response())
 }
 
-async fn account_page(state: &AppState, ctx: &Ctx, id: i64, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
+async fn account_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    errors: Vec<crate::error::FieldError>,
+) -> Result<Html<String>> {
     let t = today();
     let a = flow::account(state, &ctx.actor(), id, t).await?;
     let posts = db::supervision::posts(&state.db, id, 200).await?;
-    render(state, ctx, "supervision/account.html", crate::page! { a => a, posts => posts, errors => errors, today => t.to_string() }).await
+    render(
+        state,
+        ctx,
+        "supervision/account.html",
+        crate::page! { a => a, posts => posts, errors => errors, today => t.to_string() },
+    )
+    .await
 }
 
 async fn account(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
@@ -123,11 +154,18 @@ struct AccountUpdate {
     closed_on: String,
 }
 
-async fn update_account(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<AccountUpdate>) -> Result<Response> {
+async fn update_account(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AccountUpdate>,
+) -> Result<Response> {
     ctx.require_staff()?;
     match flow::update_account(&state, &ctx.actor(), id, &f.manager, &f.closed_on, today()).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/new-media/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, account_page(&state, &ctx, id, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, account_page(&state, &ctx, id, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
@@ -142,18 +180,30 @@ struct PostForm {
     url: String,
 }
 
-async fn log_post(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<PostForm>) -> Result<Response> {
+async fn log_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PostForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     match flow::log_post(&state, &ctx.actor(), id, &f.posted_on, &f.title, &f.url, "manual", today()).await {
         Ok(_) => Ok(Redirect::to(&format!("/staff/new-media/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, account_page(&state, &ctx, id, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, account_page(&state, &ctx, id, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
 
 /// `POST /api/v1/new-media/{id}/posts` with `Authorization: Bearer …` and `{"posted_on", "title", "url"}`:
 /// 201 when logged, 200 when the same post was already logged.
-async fn api_log_post(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: std::result::Result<Json<PostForm>, axum::extract::rejection::JsonRejection>) -> std::result::Result<Response, ApiError> {
+async fn api_log_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: std::result::Result<Json<PostForm>, axum::extract::rejection::JsonRejection>,
+) -> std::result::Result<Response, ApiError> {
     ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     let Json(f) = body.map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text())))?;
     let t = today();
@@ -185,7 +235,8 @@ async fn monthly(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQ
     let view = flow::month_view(&state, ym, q.version, today()).await?;
     let issued = db::supervision::monthly_latest(&state.db).await?;
     let own = ctx.actor().unit_id.filter(|_| !ctx.actor().is_office());
-    render(&state, &ctx, "supervision/monthly.html", crate::page! { v => view, issued => issued, own_unit => own }).await
+    render(&state, &ctx, "supervision/monthly.html", crate::page! { v => view, issued => issued, own_unit => own })
+        .await
 }
 
 #[derive(Deserialize)]
@@ -204,14 +255,16 @@ async fn issue_monthly(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Is
 }
 
 fn svg_response(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body).into_response()
+    ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+        .into_response()
 }
 
 async fn scores_svg(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Response> {
     ctx.require_staff()?;
     let ym = flow::parse_month(&q.month.unwrap_or_else(default_month))?;
     let view = flow::month_view(&state, ym, q.version, today()).await?;
-    let bars: Vec<(String, f64)> = view.lines.iter().filter_map(|l| l.score.map(|s| (short_name(&l.unit_name), s))).take(30).collect();
+    let bars: Vec<(String, f64)> =
+        view.lines.iter().filter_map(|l| l.score.map(|s| (short_name(&l.unit_name), s))).take(30).collect();
     Ok(svg_response(svg::bar_chart(&format!("{}各单位得分（前30名）", view.label), &bars, 100.0)))
 }
 
@@ -219,7 +272,11 @@ async fn trend_svg(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Mont
     let user = ctx.require_staff()?;
     let unit = if user.role == gongkai_domain::org::Role::Admin { q.unit } else { user.unit_id };
     let points = flow::trend(&state, unit).await?;
-    Ok(svg_response(svg::line_chart(if unit.is_some() { "本单位月度得分趋势" } else { "全市平均月度得分趋势" }, &points, 100.0)))
+    Ok(svg_response(svg::line_chart(
+        if unit.is_some() { "本单位月度得分趋势" } else { "全市平均月度得分趋势" },
+        &points,
+        100.0,
+    )))
 }
 
 fn short_name(s: &str) -> String {
@@ -235,7 +292,10 @@ async fn monthly_docx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<M
     let name = format!("monthly-{}-v{}.docx", view.month, view.version.unwrap_or(0));
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string(),
+            ),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
         bytes,
@@ -253,21 +313,38 @@ async fn scoring(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>
     scoring_page(&state, &ctx, vec![]).await
 }
 
-async fn save_scoring(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response> {
+async fn save_scoring(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response> {
     ctx.require_office()?;
     let min = pairs.iter().find(|(k, _)| k == "min_count").map(|(_, v)| v.clone()).unwrap_or_default();
     match flow::save_scoring(&state, &ctx.actor(), &pairs, &min).await {
         Ok(_) => Ok(Redirect::to("/staff/monthly").into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, scoring_page(&state, &ctx, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, scoring_page(&state, &ctx, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
 
 // ------------------------------------------------------------ spot checks and rectification
 
-async fn checks_page(state: &AppState, ctx: &Ctx, form: SpotCheckForm, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
+async fn checks_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: SpotCheckForm,
+    errors: Vec<crate::error::FieldError>,
+) -> Result<Html<String>> {
     let checks = db::supervision::spot_checks(&state.db).await?;
-    render(state, ctx, "supervision/spot_checks.html", crate::page! { checks => checks, form => form, errors => errors }).await
+    render(
+        state,
+        ctx,
+        "supervision/spot_checks.html",
+        crate::page! { checks => checks, form => form, errors => errors },
+    )
+    .await
 }
 
 async fn spot_checks(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -275,16 +352,28 @@ async fn spot_checks(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Str
     checks_page(&state, &ctx, SpotCheckForm { checked_on: today().to_string(), ..Default::default() }, vec![]).await
 }
 
-async fn create_spot_check(State(state): State<AppState>, ctx: Ctx, Form(form): Form<SpotCheckForm>) -> Result<Response> {
+async fn create_spot_check(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<SpotCheckForm>,
+) -> Result<Response> {
     ctx.require_office()?;
     match flow::create_spot_check(&state, &ctx.actor(), &form).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/spot-checks/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, checks_page(&state, &ctx, form, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, checks_page(&state, &ctx, form, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
 
-async fn check_page(state: &AppState, ctx: &Ctx, id: i64, form: FindingForm, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
+async fn check_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    form: FindingForm,
+    errors: Vec<crate::error::FieldError>,
+) -> Result<Html<String>> {
     let t = today();
     let check = db::supervision::spot_check(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let findings = flow::findings(state, &ctx.actor(), Some(id), t).await?;
@@ -298,7 +387,8 @@ async fn check_page(state: &AppState, ctx: &Ctx, id: i64, form: FindingForm, err
         .into_iter()
         .map(|u| names.get(&u).cloned().unwrap_or_else(|| u.to_string()))
         .collect();
-    let draft = if check.bulletin.is_empty() { flow::draft_bulletin(&check, &findings) } else { check.bulletin.clone() };
+    let draft =
+        if check.bulletin.is_empty() { flow::draft_bulletin(&check, &findings) } else { check.bulletin.clone() };
     render(state, ctx, "supervision/spot_check.html", crate::page! {
         c => check, findings => findings, units => units, drawn => drawn, form => form, errors => errors, draft => draft,
     })
@@ -310,11 +400,18 @@ async fn spot_check(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     check_page(&state, &ctx, id, FindingForm { working_days: "10".into(), ..Default::default() }, vec![]).await
 }
 
-async fn add_finding(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(form): Form<FindingForm>) -> Result<Response> {
+async fn add_finding(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<FindingForm>,
+) -> Result<Response> {
     ctx.require_office()?;
     match flow::add_finding(&state, &ctx.actor(), id, &form).await {
         Ok(_) => Ok(Redirect::to(&format!("/staff/spot-checks/{id}")).into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, check_page(&state, &ctx, id, form, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, check_page(&state, &ctx, id, form, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
@@ -325,7 +422,12 @@ struct BulletinForm {
     bulletin: String,
 }
 
-async fn publish_bulletin(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<BulletinForm>) -> Result<Response> {
+async fn publish_bulletin(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<BulletinForm>,
+) -> Result<Response> {
     ctx.require_office()?;
     flow::publish_bulletin(&state, &ctx.actor(), id, &f.bulletin, today()).await?;
     Ok(Redirect::to(&format!("/supervision/bulletins/{id}")).into_response())
@@ -339,7 +441,11 @@ async fn rectifications(State(state): State<AppState>, ctx: Ctx) -> Result<Html<
 
 async fn rectification_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) -> Result<Html<String>> {
     let t = today();
-    let f = flow::findings(state, &ctx.actor(), None, t).await?.into_iter().find(|f| f.row.finding_id == id).ok_or(AppError::NotFound)?;
+    let f = flow::findings(state, &ctx.actor(), None, t)
+        .await?
+        .into_iter()
+        .find(|f| f.row.finding_id == id)
+        .ok_or(AppError::NotFound)?;
     render(state, ctx, "supervision/rectification.html", crate::page! { f => f, error => error }).await
 }
 
@@ -355,12 +461,23 @@ struct RectifyForm {
     text: String,
 }
 
-async fn rectify(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, Form(f): Form<RectifyForm>) -> Result<Response> {
+async fn rectify(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RectifyForm>,
+) -> Result<Response> {
     ctx.require_staff()?;
     let event = match f.action.as_str() {
         "submit" => match Evidence::parse(&f.text) {
             Ok(e) => RectificationEvent::Submit(e),
-            Err(e) => return Ok((StatusCode::UNPROCESSABLE_ENTITY, rectification_page(&state, &ctx, id, Some(e.to_string())).await?).into_response()),
+            Err(e) => {
+                return Ok((
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    rectification_page(&state, &ctx, id, Some(e.to_string())).await?,
+                )
+                    .into_response());
+            }
         },
         "accept" => RectificationEvent::Accept,
         "return" => RectificationEvent::Return { reason: f.text.clone() },
@@ -368,32 +485,70 @@ async fn rectify(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, F
     };
     match flow::rectify(&state, &ctx.actor(), id, event, today()).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/rectifications/{id}")).into_response()),
-        Err(AppError::BadRequest(msg)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, rectification_page(&state, &ctx, id, Some(msg)).await?).into_response()),
+        Err(AppError::BadRequest(msg)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, rectification_page(&state, &ctx, id, Some(msg)).await?)
+                .into_response())
+        }
         Err(e) => Err(e),
     }
 }
 
 async fn bulletins(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
-    let checks: Vec<_> = db::supervision::spot_checks(&state.db).await?.into_iter().filter(|c| c.published_on.is_some()).collect();
+    let checks: Vec<_> =
+        db::supervision::spot_checks(&state.db).await?.into_iter().filter(|c| c.published_on.is_some()).collect();
     render(&state, &ctx, "supervision/bulletins.html", crate::page! { nav => "supervision", checks => checks }).await
 }
 
 async fn bulletin(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    let c = db::supervision::spot_check(&state.db, id).await?.filter(|c| c.published_on.is_some()).ok_or(AppError::NotFound)?;
-    let findings: Vec<_> = db::supervision::findings(&state.db, Some(id), None).await?.into_iter().map(|f| flow::finding_view(f, today())).collect();
-    let names: std::collections::BTreeMap<i64, String> = db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
-    let population: Vec<String> = c.draw_population_json.as_deref().and_then(|j| serde_json::from_str::<Vec<i64>>(j).ok()).unwrap_or_default().into_iter().map(|u| format!("{u}")).collect();
-    let drawn: Vec<String> = c.draw_result_json.as_deref().and_then(|j| serde_json::from_str::<Vec<i64>>(j).ok()).unwrap_or_default().into_iter().map(|u| names.get(&u).cloned().unwrap_or_default()).collect();
+    let c = db::supervision::spot_check(&state.db, id)
+        .await?
+        .filter(|c| c.published_on.is_some())
+        .ok_or(AppError::NotFound)?;
+    let findings: Vec<_> = db::supervision::findings(&state.db, Some(id), None)
+        .await?
+        .into_iter()
+        .map(|f| flow::finding_view(f, today()))
+        .collect();
+    let names: std::collections::BTreeMap<i64, String> =
+        db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
+    let population: Vec<String> = c
+        .draw_population_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<Vec<i64>>(j).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| format!("{u}"))
+        .collect();
+    let drawn: Vec<String> = c
+        .draw_result_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<Vec<i64>>(j).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| names.get(&u).cloned().unwrap_or_default())
+        .collect();
     render(&state, &ctx, "supervision/bulletin.html", crate::page! { nav => "supervision", paras => c.bulletin.lines().collect::<Vec<_>>(), c => c, findings => findings, drawn => drawn, population => population.join(",") }).await
 }
 
 // ------------------------------------------------------------ training and assessment
 
-async fn trainings_page(state: &AppState, ctx: &Ctx, form: TrainingForm, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
+async fn trainings_page(
+    state: &AppState,
+    ctx: &Ctx,
+    form: TrainingForm,
+    errors: Vec<crate::error::FieldError>,
+) -> Result<Html<String>> {
     let rows = db::supervision::trainings(&state.db, None).await?;
-    let list: Vec<_> = rows.into_iter().map(|r| crate::page! { kind_label => flow::training_label(&r.kind), r => r }).collect();
+    let list: Vec<_> =
+        rows.into_iter().map(|r| crate::page! { kind_label => flow::training_label(&r.kind), r => r }).collect();
     let kinds: Vec<_> = flow::TRAINING_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
-    render(state, ctx, "supervision/trainings.html", crate::page! { list => list, kinds => kinds, form => form, errors => errors }).await
+    render(
+        state,
+        ctx,
+        "supervision/trainings.html",
+        crate::page! { list => list, kinds => kinds, form => form, errors => errors },
+    )
+    .await
 }
 
 async fn trainings(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
@@ -405,7 +560,9 @@ async fn add_training(State(state): State<AppState>, ctx: Ctx, Form(form): Form<
     ctx.require_office()?;
     match flow::add_training(&state.db, &ctx.actor(), &form).await {
         Ok(_) => Ok(Redirect::to("/staff/trainings").into_response()),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, trainings_page(&state, &ctx, form, errors).await?).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, trainings_page(&state, &ctx, form, errors).await?).into_response())
+        }
         Err(e) => Err(e),
     }
 }
@@ -420,7 +577,13 @@ async fn assessment(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Yea
     let year = q.year.unwrap_or_else(|| today().year());
     let lines = flow::annual(&state, year, today()).await?;
     let share = state.setting(flow::ASSESSMENT_SHARE_KEY);
-    render(&state, &ctx, "supervision/assessment.html", crate::page! { lines => lines, year => year, share => if share.is_empty() { "4".to_string() } else { share } }).await
+    render(
+        &state,
+        &ctx,
+        "supervision/assessment.html",
+        crate::page! { lines => lines, year => year, share => if share.is_empty() { "4".to_string() } else { share } },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -493,16 +656,27 @@ pub mod svg {
         s.push_str(&format!(r##"<line x1="{left}" y1="{b}" x2="{r}" y2="{b}" stroke="#999"/><line x1="{left}" y1="{top}" x2="{left}" y2="{b}" stroke="#999"/>"##, b = top + h, r = left + w));
         for tick in [0.0, 50.0, 100.0] {
             let y = top + h - tick / max * h;
-            s.push_str(&format!(r#"<text x="{x}" y="{y:.1}" text-anchor="end">{tick}</text>"#, x = left - 4.0, y = y + 4.0));
+            s.push_str(&format!(
+                r#"<text x="{x}" y="{y:.1}" text-anchor="end">{tick}</text>"#,
+                x = left - 4.0,
+                y = y + 4.0
+            ));
         }
         if points.is_empty() {
             s.push_str(r#"<text x="60" y="100">尚未发布月报</text></svg>"#);
             return s;
         }
         let step = if points.len() > 1 { w / (points.len() - 1) as f64 } else { 0.0 };
-        let coords: Vec<(f64, f64)> = points.iter().enumerate().map(|(i, (_, v))| (left + step * i as f64, top + h - (v / max).clamp(0.0, 1.0) * h)).collect();
+        let coords: Vec<(f64, f64)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| (left + step * i as f64, top + h - (v / max).clamp(0.0, 1.0) * h))
+            .collect();
         let path: Vec<String> = coords.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
-        s.push_str(&format!(r##"<polyline fill="none" stroke="#c0392b" stroke-width="2" points="{}"/>"##, path.join(" ")));
+        s.push_str(&format!(
+            r##"<polyline fill="none" stroke="#c0392b" stroke-width="2" points="{}"/>"##,
+            path.join(" ")
+        ));
         for ((x, y), (label, v)) in coords.iter().zip(points) {
             s.push_str(&format!(
                 r##"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="#c0392b"/><text x="{x:.1}" y="{ly:.1}" text-anchor="middle">{v:.1}</text><text x="{x:.1}" y="{by}" text-anchor="middle">{l}</text>"##,
@@ -528,11 +702,13 @@ pub mod export {
     use crate::flows::supervision::{AssessmentLine, MonthView};
 
     fn p(text: &str) -> Paragraph {
-        Paragraph::new().add_run(Run::new().add_text(text).fonts(RunFonts::new().east_asia("仿宋").ascii("仿宋")).size(24))
+        Paragraph::new()
+            .add_run(Run::new().add_text(text).fonts(RunFonts::new().east_asia("仿宋").ascii("仿宋")).size(24))
     }
 
     fn cell(text: &str) -> TableCell {
-        TableCell::new().add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(text).size(20)))
+        TableCell::new()
+            .add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(text).size(20)))
     }
 
     fn score(s: Option<f64>) -> String {
@@ -543,7 +719,9 @@ pub mod export {
     pub fn monthly_docx(gov: &str, v: &MonthView) -> Result<Vec<u8>> {
         let title = format!("{gov}政务公开工作月报（{}）", v.label);
         let mut doc = Docx::new().add_paragraph(
-            Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(&title).bold().size(36).fonts(RunFonts::new().east_asia("宋体"))),
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(&title).bold().size(36).fonts(RunFonts::new().east_asia("宋体"))),
         );
         let version = match (v.version, &v.reason) {
             (Some(n), Some(r)) => format!("第{n}版（修订原因：{r}）"),
@@ -582,7 +760,10 @@ pub mod export {
             ));
         }
         doc = doc.add_table(Table::new(rows));
-        doc = doc.add_paragraph(p(&format!("注：带*的得分中，有比率类指标因样本少于{}件未计入。各指标定义及权重如下：", v.min_count)));
+        doc = doc.add_paragraph(p(&format!(
+            "注：带*的得分中，有比率类指标因样本少于{}件未计入。各指标定义及权重如下：",
+            v.min_count
+        )));
         for i in &v.indicators {
             doc = doc.add_paragraph(p(&format!("{}（权重{}）：{}", i.label, i.weight, i.definition)));
         }
@@ -594,11 +775,23 @@ pub mod export {
     pub fn assessment_xlsx(gov: &str, year: i32, lines: &[AssessmentLine]) -> Result<Vec<u8>> {
         let xerr = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("writing .xlsx failed: {e}"));
         let mut wb = Workbook::new();
-        let head = Format::new().set_bold().set_align(FormatAlign::Center).set_border(FormatBorder::Thin).set_text_wrap();
+        let head =
+            Format::new().set_bold().set_align(FormatAlign::Center).set_border(FormatBorder::Thin).set_text_wrap();
         let body = Format::new().set_border(FormatBorder::Thin);
         let ws = wb.add_worksheet().set_name("年度考核").map_err(xerr)?;
         ws.merge_range(0, 0, 0, 9, &format!("{gov}{year}年度政务公开工作考核"), &head).map_err(xerr)?;
-        let cols = ["名次", "单位", "月度得分", "计分月数", "抽查得分", "发现问题", "逾期整改", "新媒体得分", "年度得分", "目标考评分值"];
+        let cols = [
+            "名次",
+            "单位",
+            "月度得分",
+            "计分月数",
+            "抽查得分",
+            "发现问题",
+            "逾期整改",
+            "新媒体得分",
+            "年度得分",
+            "目标考评分值",
+        ];
         for (i, c) in cols.iter().enumerate() {
             ws.write_string_with_format(1, i as u16, *c, &head).map_err(xerr)?;
         }

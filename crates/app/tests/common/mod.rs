@@ -98,7 +98,14 @@ impl Drop for Store {
 
 /// Run one SQL statement against the cluster (creating and dropping test databases).
 fn psql(admin_url: &str, sql: &str) {
-    let out = Command::new("psql").arg(admin_url).arg("-v").arg("ON_ERROR_STOP=1").arg("-c").arg(sql).output().expect("psql is installed with PostgreSQL");
+    let out = Command::new("psql")
+        .arg(admin_url)
+        .arg("-v")
+        .arg("ON_ERROR_STOP=1")
+        .arg("-c")
+        .arg(sql)
+        .output()
+        .expect("psql is installed with PostgreSQL");
     assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -169,13 +176,22 @@ impl Server {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(60)).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap()
 }
 
 /// The `_csrf` value in a page's forms.
 pub fn csrf_in(html: &str) -> String {
     let key = "_csrf";
-    let i = html.find(&format!("name=\"{key}\" value=\"")).map(|i| i + key.len() + 15).or_else(|| html.find("_csrf=").map(|i| i + 6)).expect("page has a CSRF token");
+    let i = html
+        .find(&format!("name=\"{key}\" value=\""))
+        .map(|i| i + key.len() + 15)
+        .or_else(|| html.find("_csrf=").map(|i| i + 6))
+        .expect("page has a CSRF token");
     html[i..].chars().take_while(|c| c.is_ascii_hexdigit()).collect()
 }
 
@@ -213,7 +229,10 @@ impl Staff {
 
 /// A valid 统一社会信用代码 for test unit `n`.
 pub fn credit_code(n: usize) -> String {
-    gongkai_domain::org::complete_credit_code(&format!("114104829{:08}", 10_000_000 + n)[..17]).unwrap().as_str().to_string()
+    gongkai_domain::org::complete_credit_code(&format!("114104829{:08}", 10_000_000 + n)[..17])
+        .unwrap()
+        .as_str()
+        .to_string()
 }
 
 /// A valid 身份证号 for test applicant `n`.
@@ -234,9 +253,16 @@ pub async fn setup(backend: Backend) -> (Store, Server, Staff) {
 /// Create a unit through the admin page; returns its id.
 pub async fn create_unit(server: &Server, admin: &Staff, name: &str, n: usize) -> i64 {
     let cc = credit_code(n);
-    let resp = admin.post_form(server, "/staff/units", &[("name", name), ("kind", "department"), ("credit_code", &cc), ("phone", "0375-6800000")]).await;
+    let resp = admin
+        .post_form(
+            server,
+            "/staff/units",
+            &[("name", name), ("kind", "department"), ("credit_code", &cc), ("phone", "0375-6800000")],
+        )
+        .await;
     assert_eq!(resp.status().as_u16(), 303, "unit {name} created");
-    let units: serde_json::Value = admin.client.get(server.url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
+    let units: serde_json::Value =
+        admin.client.get(server.url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
     units.as_array().unwrap().iter().find(|u| u["name"] == name).unwrap()["unit_id"].as_i64().unwrap()
 }
 
@@ -244,7 +270,17 @@ pub async fn create_unit(server: &Server, admin: &Staff, name: &str, n: usize) -
 pub async fn create_user(server: &Server, admin: &Staff, username: &str, role: &str, unit_id: i64) {
     let unit = unit_id.to_string();
     let resp = admin
-        .post_form(server, "/staff/users", &[("username", username), ("display_name", username), ("password", STAFF_PASSWORD), ("role", role), ("unit_id", &unit)])
+        .post_form(
+            server,
+            "/staff/users",
+            &[
+                ("username", username),
+                ("display_name", username),
+                ("password", STAFF_PASSWORD),
+                ("role", role),
+                ("unit_id", &unit),
+            ],
+        )
         .await;
     assert_eq!(resp.status().as_u16(), 303, "user {username} created");
 }
@@ -266,7 +302,9 @@ pub fn application_json(n: usize, key: Option<&str>) -> serde_json::Value {
 
 /// Is LibreOffice here? Tests that need it skip, saying so, where it is absent.
 pub fn libreoffice() -> Option<&'static str> {
-    ["libreoffice", "soffice"].into_iter().find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+    ["libreoffice", "soffice"]
+        .into_iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
 }
 
 /// Convert an office file to PDF with LibreOffice; true if it produced a non-empty PDF.

@@ -47,7 +47,15 @@ impl Browser {
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--disable-dev-shm-usage", format!("--user-data-dir={}", profile.display()), "--window-size=1280,900"]
         }}}});
-        let resp: Value = http.post(format!("{base}/session")).json(&caps).send().await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+        let resp: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
         let session = resp["value"]["sessionId"].as_str().ok_or_else(|| format!("no session: {resp}"))?.to_string();
         Ok(Browser { driver, base, session, http })
     }
@@ -98,7 +106,16 @@ impl Browser {
     pub async fn wait_for(&self, css: &str) {
         for _ in 0..150 {
             let url = format!("{}/session/{}/element", self.base, self.session);
-            let v: Value = self.http.post(url).json(&json!({"using": "css selector", "value": css})).send().await.unwrap().json().await.unwrap();
+            let v: Value = self
+                .http
+                .post(url)
+                .json(&json!({"using": "css selector", "value": css}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             if v["value"].get(ELEMENT).is_some() {
                 return;
             }

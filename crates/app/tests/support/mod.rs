@@ -22,9 +22,16 @@ pub fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 /// A 乡镇/街道 unit, created through the admin page; returns its id.
 pub async fn create_township(server: &Server, admin: &Staff, name: &str, n: usize) -> i64 {
     let cc = credit_code(n);
-    let resp = admin.post_form(server, "/staff/units", &[("name", name), ("kind", "township"), ("credit_code", &cc), ("phone", "0375-6800000")]).await;
+    let resp = admin
+        .post_form(
+            server,
+            "/staff/units",
+            &[("name", name), ("kind", "township"), ("credit_code", &cc), ("phone", "0375-6800000")],
+        )
+        .await;
     assert_eq!(resp.status().as_u16(), 303, "township {name} created");
-    let units: serde_json::Value = admin.client.get(server.url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
+    let units: serde_json::Value =
+        admin.client.get(server.url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
     units.as_array().unwrap().iter().find(|u| u["name"] == name).unwrap()["unit_id"].as_i64().unwrap()
 }
 

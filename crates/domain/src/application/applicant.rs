@@ -156,19 +156,13 @@ coded_enum!(
 /// confirm an unsigned letter on the very day it arrives, so the two are the same day. A
 /// confirmation recorded before the event date is a data-entry slip and the later date wins,
 /// since the office cannot have received an application before it arrived.
-pub fn received_on(
-    channel: Channel,
-    event_date: NaiveDate,
-    signed_date: Option<NaiveDate>,
-) -> NaiveDate {
+pub fn received_on(channel: Channel, event_date: NaiveDate, signed_date: Option<NaiveDate>) -> NaiveDate {
     match channel {
         // （一）当面提交申请的，以提交之日为收到申请之日
         Channel::InPerson => event_date,
         // （二）以邮寄方式提交申请的，以行政机关签收之日为收到申请之日
         // （三）通过互联网渠道或者政府信息公开工作机构的传真提交申请的，以双方确认之日为收到申请之日
-        Channel::Letter | Channel::Online | Channel::Fax => {
-            signed_date.map_or(event_date, |s| s.max(event_date))
-        }
+        Channel::Letter | Channel::Online | Channel::Fax => signed_date.map_or(event_date, |s| s.max(event_date)),
     }
 }
 
@@ -184,10 +178,7 @@ mod tests {
     fn each_applicant_kind_lands_in_its_own_table_three_column() {
         let cols: Vec<_> = ApplicantKind::ALL.iter().map(|k| k.column()).collect();
         assert_eq!(cols, ApplicantColumn::APPLICANTS);
-        assert_eq!(
-            ApplicantKind::Organisation(OrgKind::LegalService).label(),
-            "法人或其他组织（法律服务机构）"
-        );
+        assert_eq!(ApplicantKind::Organisation(OrgKind::LegalService).label(), "法人或其他组织（法律服务机构）");
     }
 
     #[test]
@@ -207,46 +198,25 @@ mod tests {
         for k in Channel::ALL {
             assert_eq!(Channel::from_code(k.code()), Ok(*k));
         }
-        assert!(
-            ApplicantKind::from_code("total").is_err(),
-            "总计 is a column, not an applicant"
-        );
-        assert_eq!(
-            Channel::from_code("pigeon").unwrap_err().to_string(),
-            "未知的申请渠道代码“pigeon”"
-        );
+        assert!(ApplicantKind::from_code("total").is_err(), "总计 is a column, not an applicant");
+        assert_eq!(Channel::from_code("pigeon").unwrap_err().to_string(), "未知的申请渠道代码“pigeon”");
     }
 
     #[test]
     fn a_letter_is_received_on_the_day_it_is_signed_for() {
-        assert_eq!(
-            received_on(Channel::Letter, d(9, 25), Some(d(9, 28))),
-            d(9, 28)
-        );
+        assert_eq!(received_on(Channel::Letter, d(9, 25), Some(d(9, 28))), d(9, 28));
         assert_eq!(received_on(Channel::Letter, d(9, 28), None), d(9, 28));
     }
 
     #[test]
     fn an_online_or_fax_application_is_received_on_the_day_both_sides_confirm() {
-        assert_eq!(
-            received_on(Channel::Online, d(9, 26), Some(d(9, 28))),
-            d(9, 28)
-        );
-        assert_eq!(
-            received_on(Channel::Fax, d(9, 26), Some(d(9, 28))),
-            d(9, 28)
-        );
-        assert_eq!(
-            received_on(Channel::Online, d(9, 28), Some(d(9, 20))),
-            d(9, 28)
-        );
+        assert_eq!(received_on(Channel::Online, d(9, 26), Some(d(9, 28))), d(9, 28));
+        assert_eq!(received_on(Channel::Fax, d(9, 26), Some(d(9, 28))), d(9, 28));
+        assert_eq!(received_on(Channel::Online, d(9, 28), Some(d(9, 20))), d(9, 28));
     }
 
     #[test]
     fn an_application_handed_in_is_received_on_the_day_it_is_handed_in() {
-        assert_eq!(
-            received_on(Channel::InPerson, d(9, 28), Some(d(9, 30))),
-            d(9, 28)
-        );
+        assert_eq!(received_on(Channel::InPerson, d(9, 28), Some(d(9, 30))), d(9, 28));
     }
 }

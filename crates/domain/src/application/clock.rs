@@ -31,10 +31,7 @@ pub enum ClockError {
     #[error(transparent)]
     Calendar(#[from] CalendarError),
     #[error("计时自{since}起暂停（{reason}），恢复计时后才能确定答复期限届满日")]
-    Paused {
-        since: NaiveDate,
-        reason: &'static str,
-    },
+    Paused { since: NaiveDate, reason: &'static str },
     #[error("尚未登记收到申请之日，无法计时")]
     NotStarted,
 }
@@ -137,9 +134,7 @@ struct Run<'a> {
 impl Clock {
     /// A clock started on the day of receipt.
     pub fn received(on: NaiveDate) -> Clock {
-        Clock {
-            entries: vec![ClockEntry::Started { on }],
-        }
+        Clock { entries: vec![ClockEntry::Started { on }] }
     }
     pub fn from_entries(entries: Vec<ClockEntry>) -> Clock {
         Clock { entries }
@@ -169,15 +164,7 @@ impl Clock {
         })
     }
     pub fn clarification_requested(&self) -> bool {
-        self.entries.iter().any(|e| {
-            matches!(
-                e,
-                ClockEntry::Paused {
-                    reason: PauseReason::Clarification { .. },
-                    ..
-                }
-            )
-        })
+        self.entries.iter().any(|e| matches!(e, ClockEntry::Paused { reason: PauseReason::Clarification { .. }, .. }))
     }
     /// The last day a clarification notice may go out: the 7th working day after receipt.
     pub fn clarification_notice_by(&self, cal: &Calendar) -> Result<NaiveDate, ClockError> {
@@ -187,10 +174,7 @@ impl Clock {
     /// The open pause, if the clock is paused now.
     pub fn paused(&self) -> Option<(NaiveDate, PauseReason)> {
         let run = self.run().ok()?;
-        run.pauses
-            .iter()
-            .find(|p| p.1.is_none())
-            .map(|p| (p.0, *p.2))
+        run.pauses.iter().find(|p| p.1.is_none()).map(|p| (p.0, *p.2))
     }
     /// 20 working days plus the extension.
     pub fn limit(&self) -> u32 {
@@ -203,11 +187,7 @@ impl Clock {
             .iter()
             .rposition(|e| matches!(e, ClockEntry::Started { .. } | ClockEntry::Restarted { .. }))
             .ok_or(ClockError::NotStarted)?;
-        let mut run = Run {
-            start: self.entries[begin].date(),
-            pauses: Vec::new(),
-            stopped: None,
-        };
+        let mut run = Run { start: self.entries[begin].date(), pauses: Vec::new(), stopped: None };
         for e in &self.entries[begin + 1..] {
             match e {
                 ClockEntry::Paused { on, reason } => run.pauses.push((*on, None, reason)),
@@ -250,16 +230,9 @@ impl Clock {
     pub fn due_on(&self, cal: &Calendar) -> Result<NaiveDate, ClockError> {
         let run = self.run()?;
         if let Some((since, _, reason)) = run.pauses.iter().find(|p| p.1.is_none()) {
-            return Err(ClockError::Paused {
-                since: *since,
-                reason: reason.label(),
-            });
+            return Err(ClockError::Paused { since: *since, reason: reason.label() });
         }
-        let in_pause = |d: NaiveDate| {
-            run.pauses
-                .iter()
-                .any(|(from, to, _)| *from < d && to.is_some_and(|t| d <= t))
-        };
+        let in_pause = |d: NaiveDate| run.pauses.iter().any(|(from, to, _)| *from < d && to.is_some_and(|t| d <= t));
         let mut d = run.start;
         let mut left = self.limit();
         while left > 0 {
@@ -327,16 +300,10 @@ impl Clock {
                     let paused = open_pause
                         .take()
                         .and_then(|(from, _)| cal.working_days_between(from, *on).ok())
-                        .map_or(String::new(), |n| {
-                            format!("，此前暂停的{n}个工作日不计入答复期限")
-                        });
+                        .map_or(String::new(), |n| format!("，此前暂停的{n}个工作日不计入答复期限"));
                     format!("{}恢复计时{paused}。", chinese_date(*on))
                 }
-                ClockEntry::Extended {
-                    approved_on,
-                    days,
-                    approver,
-                } => format!(
+                ClockEntry::Extended { approved_on, days, approver } => format!(
                     "{}经政府信息公开工作机构负责人{approver}同意，答复期限延长{days}个工作日（条例第三十三条第二款）。",
                     chinese_date(*approved_on)
                 ),
@@ -346,31 +313,20 @@ impl Clock {
         }
         match self.due_on(cal) {
             Ok(due) => {
-                let mut s = format!(
-                    "据此，答复期限届满日为{}（共{}个工作日）",
-                    chinese_date(due),
-                    self.limit()
-                );
+                let mut s = format!("据此，答复期限届满日为{}（共{}个工作日）", chinese_date(due), self.limit());
                 if let Ok(run) = self.run()
                     && let Some(stopped) = run.stopped
                 {
-                    s.push_str(if stopped <= due {
-                        "，在期限内办结"
-                    } else {
-                        "，逾期办结"
-                    });
+                    s.push_str(if stopped <= due { "，在期限内办结" } else { "，逾期办结" });
                 }
                 s.push('。');
                 out.push(s);
             }
             Err(ClockError::Paused { .. }) => {
-                let used = self.paused().and_then(|(since, _)| {
-                    self.run().ok().and_then(|r| self.used(&r, since, cal).ok())
-                });
+                let used =
+                    self.paused().and_then(|(since, _)| self.run().ok().and_then(|r| self.used(&r, since, cal).ok()));
                 out.push(match used {
-                    Some(n) => format!(
-                        "目前暂停计时，此前已计{n}个工作日；恢复计时后再确定答复期限届满日。"
-                    ),
+                    Some(n) => format!("目前暂停计时，此前已计{n}个工作日；恢复计时后再确定答复期限届满日。"),
                     None => "目前暂停计时，恢复计时后再确定答复期限届满日。".into(),
                 });
             }
@@ -382,11 +338,7 @@ impl Clock {
     /// Whether a new calendar (e.g. a corrected or newly imported holiday notice) moves the due date.
     pub fn recompute(&self, old: &Calendar, new: &Calendar) -> DueDateChange {
         let (from, to) = (self.due_on(old).ok(), self.due_on(new).ok());
-        if from == to {
-            DueDateChange::Unchanged
-        } else {
-            DueDateChange::Changed { from, to }
-        }
+        if from == to { DueDateChange::Unchanged } else { DueDateChange::Changed { from, to } }
     }
 }
 
@@ -414,12 +366,7 @@ mod tests {
     fn clarification_restarts_the_clock_from_the_supplement() {
         let cal = Calendar::builtin();
         let mut clock = Clock::received(d(9, 28));
-        clock.record(ClockEntry::Paused {
-            on: d(9, 30),
-            reason: PauseReason::Clarification {
-                deadline: d(10, 16),
-            },
-        });
+        clock.record(ClockEntry::Paused { on: d(9, 30), reason: PauseReason::Clarification { deadline: d(10, 16) } });
         assert!(matches!(clock.due_on(&cal), Err(ClockError::Paused { .. })));
         clock.record(ClockEntry::Restarted { on: d(10, 12) });
         // 20 working days after Monday 10/12: Monday 11/9.
@@ -431,10 +378,7 @@ mod tests {
         let cal = Calendar::builtin();
         let mut clock = Clock::received(d(9, 28));
         // Sent Wednesday 10/14 (day 7: Saturday 10/10 was worked), reply arrives Wednesday 10/21: 10/15,16,19,20,21 not counted.
-        clock.record(ClockEntry::Paused {
-            on: d(10, 14),
-            reason: PauseReason::ThirdParty,
-        });
+        clock.record(ClockEntry::Paused { on: d(10, 14), reason: PauseReason::ThirdParty });
         assert_eq!(clock.working_days_left(d(10, 20), &cal).unwrap(), 13);
         clock.record(ClockEntry::Resumed { on: d(10, 21) });
         assert_eq!(clock.due_on(&cal).unwrap(), d(11, 9));
@@ -445,11 +389,7 @@ mod tests {
     fn an_extension_adds_its_days_to_the_limit() {
         let cal = Calendar::builtin();
         let mut clock = Clock::received(d(9, 28));
-        clock.record(ClockEntry::Extended {
-            approved_on: d(10, 30),
-            days: 20,
-            approver: "李明".into(),
-        });
+        clock.record(ClockEntry::Extended { approved_on: d(10, 30), days: 20, approver: "李明".into() });
         assert_eq!(clock.limit(), 40);
         assert_eq!(clock.due_on(&cal).unwrap(), d(11, 30));
     }
@@ -459,10 +399,7 @@ mod tests {
         let cal = Calendar::builtin();
         let mut clock = Clock::received(d(9, 28));
         clock.record(ClockEntry::Stopped { on: d(11, 3) });
-        assert!(
-            clock.is_overdue(d(12, 31), &cal).unwrap(),
-            "answered one day late"
-        );
+        assert!(clock.is_overdue(d(12, 31), &cal).unwrap(), "answered one day late");
         assert_eq!(clock.working_days_left(d(12, 31), &cal).unwrap(), -1);
     }
 
@@ -470,41 +407,22 @@ mod tests {
     fn the_explanation_walks_through_every_step_in_chinese() {
         let cal = Calendar::builtin();
         let mut clock = Clock::received(d(9, 28));
-        clock.record(ClockEntry::Paused {
-            on: d(10, 14),
-            reason: PauseReason::ThirdParty,
-        });
+        clock.record(ClockEntry::Paused { on: d(10, 14), reason: PauseReason::ThirdParty });
         clock.record(ClockEntry::Resumed { on: d(10, 21) });
-        clock.record(ClockEntry::Extended {
-            approved_on: d(11, 2),
-            days: 10,
-            approver: "李明".into(),
-        });
+        clock.record(ClockEntry::Extended { approved_on: d(11, 2), days: 10, approver: "李明".into() });
         let text = clock.explain(&cal);
-        assert_eq!(
-            text[0],
-            "2020年9月28日收到申请，自次日起算20个工作日内予以答复（条例第三十三条第二款）。"
-        );
+        assert_eq!(text[0], "2020年9月28日收到申请，自次日起算20个工作日内予以答复（条例第三十三条第二款）。");
         assert!(text[1].contains("第三十二条") && text[1].contains("不计入答复期限"));
-        assert_eq!(
-            text[2],
-            "2020年10月21日恢复计时，此前暂停的5个工作日不计入答复期限。"
-        );
+        assert_eq!(text[2], "2020年10月21日恢复计时，此前暂停的5个工作日不计入答复期限。");
         assert!(text[3].contains("李明同意") && text[3].contains("延长10个工作日"));
-        assert_eq!(
-            text[4],
-            "据此，答复期限届满日为2020年11月23日（共30个工作日）。"
-        );
+        assert_eq!(text[4], "据此，答复期限届满日为2020年11月23日（共30个工作日）。");
     }
 
     #[test]
     fn a_paused_clock_explains_how_much_was_used() {
         let cal = Calendar::builtin();
         let mut clock = Clock::received(d(9, 28));
-        clock.record(ClockEntry::Paused {
-            on: d(10, 14),
-            reason: PauseReason::OtherOrgan,
-        });
+        clock.record(ClockEntry::Paused { on: d(10, 14), reason: PauseReason::OtherOrgan });
         assert_eq!(
             clock.explain(&cal).last().unwrap(),
             "目前暂停计时，此前已计7个工作日；恢复计时后再确定答复期限届满日。"
@@ -517,13 +435,7 @@ mod tests {
         let mut new = old.clone();
         new.merge(Calendar::from_csv("date,kind,name\n2020-10-30,holiday,临时放假\n").unwrap());
         let clock = Clock::received(d(9, 28));
-        assert_eq!(
-            clock.recompute(&old, &new),
-            DueDateChange::Changed {
-                from: Some(d(11, 2)),
-                to: Some(d(11, 3))
-            }
-        );
+        assert_eq!(clock.recompute(&old, &new), DueDateChange::Changed { from: Some(d(11, 2)), to: Some(d(11, 3)) });
         assert_eq!(clock.recompute(&old, &old), DueDateChange::Unchanged);
     }
 
@@ -563,16 +475,7 @@ mod tests {
     fn a_clock_running_past_the_calendar_says_so() {
         let cal = Calendar::builtin();
         let clock = Clock::received(NaiveDate::from_ymd_opt(2026, 12, 20).unwrap());
-        assert!(matches!(
-            clock.due_on(&cal),
-            Err(ClockError::Calendar(CalendarError::OutOfRange { .. }))
-        ));
-        assert!(
-            clock
-                .explain(&cal)
-                .last()
-                .unwrap()
-                .starts_with("无法计算答复期限届满日")
-        );
+        assert!(matches!(clock.due_on(&cal), Err(ClockError::Calendar(CalendarError::OutOfRange { .. }))));
+        assert!(clock.explain(&cal).last().unwrap().starts_with("无法计算答复期限届满日"));
     }
 }

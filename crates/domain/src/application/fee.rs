@@ -85,14 +85,9 @@ fn band_end(k: u32, by_pages: bool) -> u32 {
 /// The fee for one application. Walks band by band, so a large page count costs nothing to compute.
 pub fn fee(basis: FeeBasis) -> Fee {
     let (first, last, by_pages) = match basis {
-        FeeBasis::ByCount {
-            earlier_this_month,
-            items,
-        } => (
-            earlier_this_month.saturating_add(1),
-            earlier_this_month.saturating_add(items),
-            false,
-        ),
+        FeeBasis::ByCount { earlier_this_month, items } => {
+            (earlier_this_month.saturating_add(1), earlier_this_month.saturating_add(items), false)
+        }
         FeeBasis::ByPages { pages } => (1, pages, true),
     };
     let rate = if by_pages { page_rate } else { item_rate };
@@ -100,24 +95,14 @@ pub fn fee(basis: FeeBasis) -> Fee {
     let mut k = first;
     while k <= last && k != 0 {
         let end = band_end(k, by_pages).min(last);
-        bands.push(FeeBand {
-            first: k,
-            last: end,
-            unit_yuan: rate(k),
-        });
+        bands.push(FeeBand { first: k, last: end, unit_yuan: rate(k) });
         if end == u32::MAX {
             break;
         }
         k = end + 1;
     }
-    let total_yuan = bands
-        .iter()
-        .fold(0u64, |sum, b| sum.saturating_add(b.amount_yuan()));
-    Fee {
-        basis,
-        bands,
-        total_yuan,
-    }
+    let total_yuan = bands.iter().fold(0u64, |sum, b| sum.saturating_add(b.amount_yuan()));
+    Fee { basis, bands, total_yuan }
 }
 
 impl Fee {
@@ -139,26 +124,17 @@ impl Fee {
                 if b.unit_yuan == 0 {
                     format!("{range}：不收费")
                 } else {
-                    format!(
-                        "{range}：{}{unit}×{}元/{unit}＝{}元",
-                        b.count(),
-                        b.unit_yuan,
-                        b.amount_yuan()
-                    )
+                    format!("{range}：{}{unit}×{}元/{unit}＝{}元", b.count(), b.unit_yuan, b.amount_yuan())
                 }
             })
             .collect();
         let rule = match self.basis {
-            FeeBasis::ByCount {
-                earlier_this_month, ..
-            } => {
+            FeeBasis::ByCount { earlier_this_month, .. } => {
                 format!(
                     "按件计收，本自然月此前已申请{earlier_this_month}件（《政府信息公开信息处理费管理办法》第四条）"
                 )
             }
-            FeeBasis::ByPages { .. } => {
-                "按量计收（《政府信息公开信息处理费管理办法》第五条）".to_string()
-            }
+            FeeBasis::ByPages { .. } => "按量计收（《政府信息公开信息处理费管理办法》第五条）".to_string(),
         };
         out.insert(0, rule);
         out.push(format!("合计：{}元", self.total_yuan));
@@ -171,11 +147,7 @@ mod tests {
     use super::*;
 
     fn by_count(earlier: u32, items: u32) -> u64 {
-        fee(FeeBasis::ByCount {
-            earlier_this_month: earlier,
-            items,
-        })
-        .total_yuan
+        fee(FeeBasis::ByCount { earlier_this_month: earlier, items }).total_yuan
     }
     fn by_pages(pages: u32) -> u64 {
         fee(FeeBasis::ByPages { pages }).total_yuan
@@ -202,10 +174,7 @@ mod tests {
         assert_eq!(by_count(0, 40), 2000 + 10 * 200);
         assert_eq!(by_count(40, 1), 300); // the 41st
         assert_eq!(by_count(0, 51), 2000 + 2000 + 3000 + 400);
-        assert_eq!(
-            (item_rate(50), item_rate(51), item_rate(60), item_rate(61)),
-            (300, 400, 400, 500)
-        );
+        assert_eq!((item_rate(50), item_rate(51), item_rate(60), item_rate(61)), (300, 400, 400, 500));
     }
 
     #[test]
@@ -228,19 +197,9 @@ mod tests {
 
     #[test]
     fn bands_change_exactly_where_the_rate_changes() {
-        let f = fee(FeeBasis::ByCount {
-            earlier_this_month: 5,
-            items: 40,
-        });
-        let bands: Vec<(u32, u32, u64)> = f
-            .bands
-            .iter()
-            .map(|b| (b.first, b.last, b.unit_yuan))
-            .collect();
-        assert_eq!(
-            bands,
-            [(6, 10, 0), (11, 30, 100), (31, 40, 200), (41, 45, 300)]
-        );
+        let f = fee(FeeBasis::ByCount { earlier_this_month: 5, items: 40 });
+        let bands: Vec<(u32, u32, u64)> = f.bands.iter().map(|b| (b.first, b.last, b.unit_yuan)).collect();
+        assert_eq!(bands, [(6, 10, 0), (11, 30, 100), (31, 40, 200), (41, 45, 300)]);
         assert_eq!(f.total_yuan, 2000 + 2000 + 1500);
         assert_eq!(fee(FeeBasis::ByPages { pages: u32::MAX }).bands.len(), 4);
     }

@@ -58,16 +58,12 @@ fn title(outcome: &Outcome) -> &'static str {
 /// The finding: why the office decided as it did, in the words of the 条例.
 fn finding(outcome: &Outcome) -> &'static str {
     match outcome {
-        Outcome::Disclosed => {
-            "经审查，您申请获取的政府信息属于可以公开的政府信息，本机关决定予以公开。"
-        }
+        Outcome::Disclosed => "经审查，您申请获取的政府信息属于可以公开的政府信息，本机关决定予以公开。",
         Outcome::PartiallyDisclosed => {
             "经审查，您申请获取的政府信息中含有不应当公开的内容，但能够作区分处理，本机关向您提供可以公开的部分，并对不予公开的部分说明理由。"
         }
         Outcome::Withheld(r) => match r {
-            WithheldReason::StateSecret => {
-                "经审查，您申请获取的政府信息属于国家秘密，本机关决定不予公开。"
-            }
+            WithheldReason::StateSecret => "经审查，您申请获取的政府信息属于国家秘密，本机关决定不予公开。",
             WithheldReason::ForbiddenByLaw => {
                 "经审查，您申请获取的政府信息属于法律、行政法规禁止公开的政府信息，本机关决定不予公开。"
             }
@@ -83,17 +79,13 @@ fn finding(outcome: &Outcome) -> &'static str {
             WithheldReason::ProcessInformation => {
                 "经审查，您申请获取的政府信息属于本机关在履行行政管理职能过程中形成的讨论记录、过程稿、磋商信函、请示报告等过程性信息，本机关决定不予公开。"
             }
-            WithheldReason::EnforcementFile => {
-                "经审查，您申请获取的政府信息属于行政执法案卷信息，本机关决定不予公开。"
-            }
+            WithheldReason::EnforcementFile => "经审查，您申请获取的政府信息属于行政执法案卷信息，本机关决定不予公开。",
             WithheldReason::AdministrativeQuery => {
                 "经审查，您申请获取的信息属于有关法律、行政法规对信息的获取有特别规定的查询事项，请依照有关法律、行政法规的规定办理。"
             }
         },
         Outcome::Unable(r) => match r {
-            UnableReason::NotHeld => {
-                "经检索，本机关未制作或者获取您申请公开的政府信息，该政府信息不存在。"
-            }
+            UnableReason::NotHeld => "经检索，本机关未制作或者获取您申请公开的政府信息，该政府信息不存在。",
             UnableReason::WouldNeedCreating => {
                 "经审查，本机关没有您所申请的现成信息，提供该信息需要对现有政府信息进行加工、分析，本机关不予提供。"
             }
@@ -122,9 +114,7 @@ fn finding(outcome: &Outcome) -> &'static str {
             OtherReason::OverdueClarification => {
                 "本机关已一次性告知您补正申请内容，您无正当理由逾期未补正，视为放弃申请，本机关不再处理该政府信息公开申请。"
             }
-            OtherReason::UnpaidFee => {
-                "您未在收费通知要求的期限内缴纳信息处理费，本机关不再处理该政府信息公开申请。"
-            }
+            OtherReason::UnpaidFee => "您未在收费通知要求的期限内缴纳信息处理费，本机关不再处理该政府信息公开申请。",
             OtherReason::Other => "本机关对您的申请办理情况告知如下。",
         },
     }
@@ -184,13 +174,8 @@ mod tests {
             let l = reply_letter(&input(o));
             assert!(l.title.ends_with("告知书"));
             assert_eq!(l.addressee, "张三：");
-            assert!(
-                l.paragraphs[0].starts_with("本机关于2020年9月28日收到您提出的政府信息公开申请")
-            );
-            assert!(
-                l.paragraphs.last().unwrap().contains(o.legal_basis()),
-                "{o:?}"
-            );
+            assert!(l.paragraphs[0].starts_with("本机关于2020年9月28日收到您提出的政府信息公开申请"));
+            assert!(l.paragraphs.last().unwrap().contains(o.legal_basis()), "{o:?}");
             assert!(l.remedies.contains("60日内向汝州市人民政府申请行政复议"));
             assert!(l.remedies.contains("6个月内向汝州市人民法院提起行政诉讼"));
             assert!(l.remedies.contains("第五十一条"));

@@ -15,15 +15,12 @@ pub mod stats;
 pub mod status;
 
 pub use applicant::{
-    ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind,
-    received_on,
+    ApplicantError, ApplicantKind, Channel, DeliveryForm, DeliveryMethod, IdDocumentKind, OrgKind, received_on,
 };
 pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
 pub use fee::{Fee, FeeBand, FeeBasis, fee};
 pub use letter::{Letter, LetterInput, reply_letter};
-pub use outcome::{
-    NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason,
-};
+pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
 pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
 pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3, table3_weighted};
 pub use status::{

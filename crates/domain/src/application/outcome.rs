@@ -5,8 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::format::{
-    FormatVersion, NOT_PROCESSED_REASONS, OTHER_HANDLING_2021, Table3Row, UNABLE_REASONS,
-    WITHHELD_REASONS,
+    FormatVersion, NOT_PROCESSED_REASONS, OTHER_HANDLING_2021, Table3Row, UNABLE_REASONS, WITHHELD_REASONS,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -85,21 +84,9 @@ numbered!(
         AdministrativeQuery
     ]
 );
-numbered!(
-    UnableReason,
-    UNABLE_REASONS,
-    [NotHeld, WouldNeedCreating, StillUnclear]
-);
-numbered!(
-    NotProcessedReason,
-    NOT_PROCESSED_REASONS,
-    [Petition, Repeated, Publication, Excessive, ConfirmOrReissue]
-);
-numbered!(
-    OtherReason,
-    OTHER_HANDLING_2021,
-    [OverdueClarification, UnpaidFee, Other]
-);
+numbered!(UnableReason, UNABLE_REASONS, [NotHeld, WouldNeedCreating, StillUnclear]);
+numbered!(NotProcessedReason, NOT_PROCESSED_REASONS, [Petition, Repeated, Publication, Excessive, ConfirmOrReissue]);
+numbered!(OtherReason, OTHER_HANDLING_2021, [OverdueClarification, UnpaidFee, Other]);
 
 /// 办理结果.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -119,11 +106,7 @@ impl Outcome {
         let mut v = vec![Outcome::Disclosed, Outcome::PartiallyDisclosed];
         v.extend(WithheldReason::ALL.iter().map(|r| Outcome::Withheld(*r)));
         v.extend(UnableReason::ALL.iter().map(|r| Outcome::Unable(*r)));
-        v.extend(
-            NotProcessedReason::ALL
-                .iter()
-                .map(|r| Outcome::NotProcessed(*r)),
-        );
+        v.extend(NotProcessedReason::ALL.iter().map(|r| Outcome::NotProcessed(*r)));
         v.extend(OtherReason::ALL.iter().map(|r| Outcome::Other(*r)));
         v
     }
@@ -153,10 +136,7 @@ impl Outcome {
         if code == "other_handling" {
             return Ok(Outcome::Other(OtherReason::Other));
         }
-        Outcome::all()
-            .into_iter()
-            .find(|o| o.code() == code)
-            .ok_or_else(|| OutcomeError::UnknownCode(code.to_string()))
+        Outcome::all().into_iter().find(|o| o.code() == code).ok_or_else(|| OutcomeError::UnknownCode(code.to_string()))
     }
 
     /// The short label: 予以公开, 不予公开（属于国家秘密） …
@@ -174,14 +154,10 @@ impl Outcome {
     /// The article the decision rests on (ogi-facts.md §3.2).
     pub fn legal_basis(&self) -> &'static str {
         match self {
-            Outcome::Disclosed => {
-                "《中华人民共和国政府信息公开条例》第三十六条第（一）项、第（二）项"
-            }
+            Outcome::Disclosed => "《中华人民共和国政府信息公开条例》第三十六条第（一）项、第（二）项",
             Outcome::PartiallyDisclosed => "《中华人民共和国政府信息公开条例》第三十七条",
             Outcome::Withheld(r) => match r {
-                WithheldReason::StateSecret
-                | WithheldReason::ForbiddenByLaw
-                | WithheldReason::Security => {
+                WithheldReason::StateSecret | WithheldReason::ForbiddenByLaw | WithheldReason::Security => {
                     "《中华人民共和国政府信息公开条例》第十四条、第三十六条第（三）项"
                 }
                 WithheldReason::ThirdPartyRights => {
@@ -194,27 +170,17 @@ impl Outcome {
                     "《中华人民共和国政府信息公开条例》第十六条第二款、第三十六条第（三）项"
                 }
                 // 工商、不动产登记资料等查询事项: 有关法律、行政法规对信息的获取有特别规定.
-                WithheldReason::AdministrativeQuery => {
-                    "《中华人民共和国政府信息公开条例》第三十六条第（七）项"
-                }
+                WithheldReason::AdministrativeQuery => "《中华人民共和国政府信息公开条例》第三十六条第（七）项",
             },
             Outcome::Unable(r) => match r {
-                UnableReason::NotHeld => {
-                    "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项"
-                }
+                UnableReason::NotHeld => "《中华人民共和国政府信息公开条例》第三十六条第（四）项、第（五）项",
                 UnableReason::WouldNeedCreating => "《中华人民共和国政府信息公开条例》第三十八条",
                 UnableReason::StillUnclear => "《中华人民共和国政府信息公开条例》第三十条",
             },
             Outcome::NotProcessed(r) => match r {
-                NotProcessedReason::Petition => {
-                    "《中华人民共和国政府信息公开条例》第三十九条第一款"
-                }
-                NotProcessedReason::Repeated => {
-                    "《中华人民共和国政府信息公开条例》第三十六条第（六）项"
-                }
-                NotProcessedReason::Publication => {
-                    "《中华人民共和国政府信息公开条例》第三十九条第二款"
-                }
+                NotProcessedReason::Petition => "《中华人民共和国政府信息公开条例》第三十九条第一款",
+                NotProcessedReason::Repeated => "《中华人民共和国政府信息公开条例》第三十六条第（六）项",
+                NotProcessedReason::Publication => "《中华人民共和国政府信息公开条例》第三十九条第二款",
                 NotProcessedReason::Excessive => "《中华人民共和国政府信息公开条例》第三十五条",
                 // No article names this case; a request to confirm or re-issue what the applicant
                 // already holds is not a request for existing 政府信息 as Art. 2 defines it.
@@ -249,24 +215,15 @@ mod tests {
             assert!(Table3Row::from_code(&o.code()).is_some());
             assert!(o.legal_basis().contains("条例"));
         }
-        assert_eq!(
-            Outcome::Withheld(WithheldReason::Security).code(),
-            "withheld_3"
-        );
-        assert_eq!(
-            Outcome::from_code("other_handling"),
-            Ok(Outcome::Other(OtherReason::Other))
-        );
+        assert_eq!(Outcome::Withheld(WithheldReason::Security).code(), "withheld_3");
+        assert_eq!(Outcome::from_code("other_handling"), Ok(Outcome::Other(OtherReason::Other)));
         assert!(Outcome::from_code("withheld_9").is_err());
     }
 
     #[test]
     fn in_2019_every_other_handling_falls_in_the_single_row() {
         for r in OtherReason::ALL {
-            assert_eq!(
-                Outcome::Other(*r).table3_row(FormatVersion::V2019),
-                Table3Row::OtherHandling
-            );
+            assert_eq!(Outcome::Other(*r).table3_row(FormatVersion::V2019), Table3Row::OtherHandling);
         }
         assert_eq!(
             Outcome::Other(OtherReason::UnpaidFee).table3_row(FormatVersion::V2021),
@@ -290,14 +247,8 @@ mod tests {
 
     #[test]
     fn labels_use_the_official_wording() {
-        assert_eq!(
-            Outcome::Unable(UnableReason::NotHeld).label(),
-            "无法提供（本机关不掌握相关政府信息）"
-        );
-        assert_eq!(
-            WithheldReason::from_number(8),
-            Some(WithheldReason::AdministrativeQuery)
-        );
+        assert_eq!(Outcome::Unable(UnableReason::NotHeld).label(), "无法提供（本机关不掌握相关政府信息）");
+        assert_eq!(WithheldReason::from_number(8), Some(WithheldReason::AdministrativeQuery));
         assert_eq!(WithheldReason::from_number(0), None);
         assert_eq!(NotProcessedReason::from_number(6), None);
     }

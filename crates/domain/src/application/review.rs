@@ -103,27 +103,14 @@ mod tests {
     use ReviewKind::*;
     use ReviewResult::*;
 
-    fn case(
-        kind: ReviewKind,
-        result: ReviewResult,
-        filed: i32,
-        decided: Option<i32>,
-    ) -> ReviewCase {
-        ReviewCase {
-            kind,
-            result,
-            filed_year: filed,
-            decided_year: decided,
-        }
+    fn case(kind: ReviewKind, result: ReviewResult, filed: i32, decided: Option<i32>) -> ReviewCase {
+        ReviewCase { kind, result, filed_year: filed, decided_year: decided }
     }
 
     #[test]
     fn a_case_filed_and_decided_in_the_year_counts_under_its_result() {
         let t = table4(
-            &[
-                case(Reconsideration, Upheld, 2020, Some(2020)),
-                case(LitigationDirect, Corrected, 2020, Some(2020)),
-            ],
+            &[case(Reconsideration, Upheld, 2020, Some(2020)), case(LitigationDirect, Corrected, 2020, Some(2020))],
             2020,
         );
         assert_eq!(t, [1, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]);
@@ -131,20 +118,9 @@ mod tests {
 
     #[test]
     fn a_case_decided_the_next_year_is_pending_then_counted_under_its_result() {
-        let cases = [case(
-            LitigationAfterReconsideration,
-            Other,
-            2020,
-            Some(2021),
-        )];
-        assert_eq!(
-            table4(&cases, 2020),
-            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]
-        );
-        assert_eq!(
-            table4(&cases, 2021),
-            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]
-        );
+        let cases = [case(LitigationAfterReconsideration, Other, 2020, Some(2021))];
+        assert_eq!(table4(&cases, 2020), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+        assert_eq!(table4(&cases, 2021), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1]);
         assert_eq!(table4(&cases, 2022), [0; 15]);
     }
 
@@ -161,12 +137,8 @@ mod tests {
         let cases: Vec<ReviewCase> = [Upheld, Corrected, Other, Pending]
             .into_iter()
             .flat_map(|r| {
-                [
-                    Reconsideration,
-                    LitigationDirect,
-                    LitigationAfterReconsideration,
-                ]
-                .map(|k| case(k, r, 2021, (r != Pending).then_some(2021)))
+                [Reconsideration, LitigationDirect, LitigationAfterReconsideration]
+                    .map(|k| case(k, r, 2021, (r != Pending).then_some(2021)))
             })
             .collect();
         let t = table4(&cases, 2021);

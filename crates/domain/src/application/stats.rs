@@ -87,10 +87,7 @@ pub fn table3_weighted<'a>(
     year: i32,
     format: FormatVersion,
 ) -> Table3Counts {
-    let mut cells: BTreeMap<Table3Row, [u64; 7]> = Table3Row::rows(format)
-        .into_iter()
-        .map(|r| (r, [0; 7]))
-        .collect();
+    let mut cells: BTreeMap<Table3Row, [u64; 7]> = Table3Row::rows(format).into_iter().map(|r| (r, [0; 7])).collect();
     for (r, weight) in records {
         for row in rows_of(r, year, format) {
             let cell = cells.entry(row).or_insert([0; 7]);
@@ -131,14 +128,8 @@ mod tests {
     fn ruzhou_2020() -> Vec<ApplicationRecord> {
         let outcomes = std::iter::repeat_n(Outcome::Disclosed, 12)
             .chain([Outcome::PartiallyDisclosed])
-            .chain(std::iter::repeat_n(
-                Outcome::Unable(UnableReason::NotHeld),
-                5,
-            ))
-            .chain(std::iter::repeat_n(
-                Outcome::NotProcessed(NotProcessedReason::Repeated),
-                2,
-            ))
+            .chain(std::iter::repeat_n(Outcome::Unable(UnableReason::NotHeld), 5))
+            .chain(std::iter::repeat_n(Outcome::NotProcessed(NotProcessedReason::Repeated), 2))
             .chain(std::iter::repeat_n(Outcome::Other(OtherReason::Other), 9));
         outcomes
             .enumerate()
@@ -179,10 +170,7 @@ mod tests {
     #[test]
     fn the_same_records_in_the_2021_format_split_other_handling() {
         let t = table3(&ruzhou_2020(), 2020, FormatVersion::V2021);
-        assert_eq!(
-            t.get(Table3Row::OtherHandlingSub(3), ApplicantColumn::Total),
-            9
-        );
+        assert_eq!(t.get(Table3Row::OtherHandlingSub(3), ApplicantColumn::Total), 9);
         assert!(!t.cells.contains_key(&Table3Row::OtherHandling));
     }
 
@@ -195,30 +183,14 @@ mod tests {
             finished: Some((d(2021, 1, 15), Outcome::Disclosed)),
         };
         let t2020 = table3(&[r], 2020, FormatVersion::V2019);
-        assert_eq!(
-            t2020.get(Table3Row::NewThisYear, ApplicantColumn::LegalService),
-            1
-        );
-        assert_eq!(
-            t2020.get(Table3Row::CarriedForward, ApplicantColumn::Total),
-            1
-        );
+        assert_eq!(t2020.get(Table3Row::NewThisYear, ApplicantColumn::LegalService), 1);
+        assert_eq!(t2020.get(Table3Row::CarriedForward, ApplicantColumn::Total), 1);
         assert_eq!(t2020.get(Table3Row::Total, ApplicantColumn::Total), 0);
         let t2021 = table3(&[r], 2021, FormatVersion::V2021);
-        assert_eq!(
-            t2021.get(Table3Row::CarriedOver, ApplicantColumn::LegalService),
-            1
-        );
-        assert_eq!(
-            t2021.get(Table3Row::Disclosed, ApplicantColumn::LegalService),
-            1
-        );
+        assert_eq!(t2021.get(Table3Row::CarriedOver, ApplicantColumn::LegalService), 1);
+        assert_eq!(t2021.get(Table3Row::Disclosed, ApplicantColumn::LegalService), 1);
         assert_eq!(t2021.get(Table3Row::NewThisYear, ApplicantColumn::Total), 0);
-        assert_eq!(
-            table3(&[r], 2022, FormatVersion::V2021)
-                .get(Table3Row::CarriedOver, ApplicantColumn::Total),
-            0
-        );
+        assert_eq!(table3(&[r], 2022, FormatVersion::V2021).get(Table3Row::CarriedOver, ApplicantColumn::Total), 0);
     }
 
     #[test]
@@ -232,76 +204,30 @@ mod tests {
         });
         let f = FormatVersion::V2019;
         assert_eq!(
-            records_behind(
-                &records,
-                2020,
-                f,
-                Table3Row::PartiallyDisclosed,
-                ApplicantColumn::NaturalPerson
-            ),
+            records_behind(&records, 2020, f, Table3Row::PartiallyDisclosed, ApplicantColumn::NaturalPerson),
             [13]
         );
+        assert_eq!(records_behind(&records, 2020, f, Table3Row::NotProcessed(2), ApplicantColumn::Total), [19, 20]);
+        assert_eq!(records_behind(&records, 2020, f, Table3Row::CarriedForward, ApplicantColumn::Total), [100]);
         assert_eq!(
-            records_behind(
-                &records,
-                2020,
-                f,
-                Table3Row::NotProcessed(2),
-                ApplicantColumn::Total
-            ),
-            [19, 20]
-        );
-        assert_eq!(
-            records_behind(
-                &records,
-                2020,
-                f,
-                Table3Row::CarriedForward,
-                ApplicantColumn::Total
-            ),
-            [100]
-        );
-        assert_eq!(
-            records_behind(
-                &records,
-                2020,
-                f,
-                Table3Row::CarriedForward,
-                ApplicantColumn::NaturalPerson
-            ),
+            records_behind(&records, 2020, f, Table3Row::CarriedForward, ApplicantColumn::NaturalPerson),
             Vec::<i64>::new()
         );
-        assert_eq!(
-            records_behind(
-                &records,
-                2020,
-                f,
-                Table3Row::NewThisYear,
-                ApplicantColumn::Total
-            )
-            .len(),
-            30
-        );
+        assert_eq!(records_behind(&records, 2020, f, Table3Row::NewThisYear, ApplicantColumn::Total).len(), 30);
     }
 
     fn record() -> impl Strategy<Value = ApplicationRecord> {
-        (
-            0i64..1000,
-            0u64..1500,
-            0usize..6,
-            proptest::option::of((0u64..400, 0usize..21)),
-        )
-            .prop_map(|(id, received, col, finished)| {
+        (0i64..1000, 0u64..1500, 0usize..6, proptest::option::of((0u64..400, 0usize..21))).prop_map(
+            |(id, received, col, finished)| {
                 let received_on = d(2019, 1, 1) + chrono::Days::new(received);
                 ApplicationRecord {
                     id,
                     received_on,
                     column: ApplicantColumn::APPLICANTS[col],
-                    finished: finished.map(|(after, o)| {
-                        (received_on + chrono::Days::new(after), Outcome::all()[o])
-                    }),
+                    finished: finished.map(|(after, o)| (received_on + chrono::Days::new(after), Outcome::all()[o])),
                 }
-            })
+            },
+        )
     }
 
     proptest! {

@@ -20,9 +20,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::clock::{
-    CONSULTATION_REPLY_DAYS, Clock, ClockEntry, ClockError, MAX_EXTENSION_DAYS, PauseReason,
-};
+use super::clock::{CONSULTATION_REPLY_DAYS, Clock, ClockEntry, ClockError, MAX_EXTENSION_DAYS, PauseReason};
 use super::outcome::{OtherReason, Outcome, UnableReason};
 use crate::calendar::{Calendar, chinese_date};
 
@@ -92,10 +90,7 @@ impl Status {
         }
     }
     pub fn is_finished(&self) -> bool {
-        matches!(
-            self,
-            Status::Answered { .. } | Status::Closed { .. } | Status::Withdrawn
-        )
+        matches!(self, Status::Answered { .. } | Status::Closed { .. } | Status::Withdrawn)
     }
     /// The outcome for table 三, once finished. A withdrawal counts as 其他处理·其他.
     pub fn outcome(&self) -> Option<Outcome> {
@@ -199,23 +194,11 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "notice")]
 pub enum Notice {
-    ClarificationRequested {
-        deadline: NaiveDate,
-    },
-    Extended {
-        days: u32,
-        new_due: NaiveDate,
-    },
-    FeeNotice {
-        amount_yuan: u64,
-        deadline: NaiveDate,
-    },
-    Reply {
-        outcome: Outcome,
-    },
-    Closed {
-        outcome: Outcome,
-    },
+    ClarificationRequested { deadline: NaiveDate },
+    Extended { days: u32, new_due: NaiveDate },
+    FeeNotice { amount_yuan: u64, deadline: NaiveDate },
+    Reply { outcome: Outcome },
+    Closed { outcome: Outcome },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,7 +206,9 @@ pub enum Notice {
 pub enum Effect {
     /// Append to the application's clock ledger.
     ClockEntry(ClockEntry),
-    SetDueDate { on: NaiveDate },
+    SetDueDate {
+        on: NaiveDate,
+    },
     /// The clock is paused or stopped: there is no due date to watch.
     ClearDueDate,
     NotifyApplicant(Notice),
@@ -258,41 +243,28 @@ pub enum TransitionError {
     #[error("该申请已撤回，不能再{event}")]
     Withdrawn { event: &'static str },
     #[error("该申请已办结（{status}），不能再{event}")]
-    Finished {
-        status: &'static str,
-        event: &'static str,
-    },
+    Finished { status: &'static str, event: &'static str },
     #[error("申请处于“{status}”状态，不能{event}")]
-    NotAllowed {
-        status: &'static str,
-        event: &'static str,
-    },
+    NotAllowed { status: &'static str, event: &'static str },
     #[error("{date}晚于今天，不能登记尚未发生的事")]
     DateInFuture { date: NaiveDate },
     #[error("{date}早于上一办理环节的日期{last}")]
     DateBeforeLastStep { date: NaiveDate, last: NaiveDate },
     #[error("补正通知只能一次性发出，本申请已告知过补正（条例第三十条）")]
     SecondClarification,
-    #[error(
-        "补正通知应当自收到申请之日起7个工作日内发出，最晚为{last_day}，现已超过（条例第三十条）"
-    )]
+    #[error("补正通知应当自收到申请之日起7个工作日内发出，最晚为{last_day}，现已超过（条例第三十条）")]
     ClarificationTooLate { last_day: NaiveDate },
     #[error("{what}应晚于通知发出之日")]
     DeadlineNotAfterNotice { what: &'static str },
     #[error("{what}{deadline}尚未届满，不能以逾期为由终止")]
-    NotYetLapsed {
-        what: &'static str,
-        deadline: NaiveDate,
-    },
+    NotYetLapsed { what: &'static str, deadline: NaiveDate },
     #[error("答复期限只能延长一次，本申请已经延长过（条例第三十三条第二款）")]
     SecondExtension,
     #[error("延长的期限最长不得超过20个工作日，现申请延长{days}个工作日（条例第三十三条第二款）")]
     ExtensionTooLong { days: u32 },
     #[error("延长的天数至少为1个工作日")]
     ExtensionZero,
-    #[error(
-        "延长答复期限须经政府信息公开工作机构负责人同意，请填写批准人姓名（条例第三十三条第二款）"
-    )]
+    #[error("延长答复期限须经政府信息公开工作机构负责人同意，请填写批准人姓名（条例第三十三条第二款）")]
     NoApprover,
     #[error("答复期限已于{due}届满，不能再延长")]
     ExtensionAfterDue { due: NaiveDate },
@@ -323,10 +295,7 @@ pub fn apply(
     match status {
         S::Withdrawn => return Err(TransitionError::Withdrawn { event: ev }),
         S::Answered { .. } | S::Closed { .. } => {
-            return Err(TransitionError::Finished {
-                status: status.label(),
-                event: ev,
-            });
+            return Err(TransitionError::Finished { status: status.label(), event: ev });
         }
         _ => {}
     }
@@ -339,10 +308,7 @@ pub fn apply(
     {
         return Err(TransitionError::DateBeforeLastStep { date, last });
     }
-    let not_allowed = || TransitionError::NotAllowed {
-        status: status.label(),
-        event: ev,
-    };
+    let not_allowed = || TransitionError::NotAllowed { status: status.label(), event: ev };
     let entry = Effect::ClockEntry;
     // The due date once `entries` are on the ledger.
     let due_after = |entries: &[ClockEntry]| -> Result<NaiveDate, TransitionError> {
@@ -362,26 +328,15 @@ pub fn apply(
                 return Err(TransitionError::ClarificationTooLate { last_day });
             }
             if deadline <= sent_on {
-                return Err(TransitionError::DeadlineNotAfterNotice {
-                    what: "补正期限"
-                });
+                return Err(TransitionError::DeadlineNotAfterNotice { what: "补正期限" });
             }
-            let reason = PauseReason::Clarification {
-                deadline: *deadline,
-            };
+            let reason = PauseReason::Clarification { deadline: *deadline };
             (
-                S::ClarificationRequested {
-                    deadline: *deadline,
-                },
+                S::ClarificationRequested { deadline: *deadline },
                 vec![
-                    entry(ClockEntry::Paused {
-                        on: *sent_on,
-                        reason,
-                    }),
+                    entry(ClockEntry::Paused { on: *sent_on, reason }),
                     ClearDueDate,
-                    NotifyApplicant(Notice::ClarificationRequested {
-                        deadline: *deadline,
-                    }),
+                    NotifyApplicant(Notice::ClarificationRequested { deadline: *deadline }),
                 ],
             )
         }
@@ -394,38 +349,23 @@ pub fn apply(
         // 申请人无正当理由逾期不补正的，视为放弃申请.
         (S::ClarificationRequested { deadline }, E::ClarificationLapsed { on }) => {
             if on <= deadline {
-                return Err(TransitionError::NotYetLapsed {
-                    what: "补正期限",
-                    deadline: *deadline,
-                });
+                return Err(TransitionError::NotYetLapsed { what: "补正期限", deadline: *deadline });
             }
             let outcome = Outcome::Other(OtherReason::OverdueClarification);
             (
                 S::Closed { outcome },
-                vec![
-                    entry(ClockEntry::Stopped { on: *on }),
-                    ClearDueDate,
-                    NotifyApplicant(Notice::Closed { outcome }),
-                ],
+                vec![entry(ClockEntry::Stopped { on: *on }), ClearDueDate, NotifyApplicant(Notice::Closed { outcome })],
             )
         }
         // 条例第三十二条、第三十四条; the time is not counted (第三十三条第三款).
         (S::Received, E::Consult { party, sent_on }) => {
-            let reply_by = cal
-                .add_working_days(*sent_on, CONSULTATION_REPLY_DAYS)
-                .map_err(ClockError::from)?;
+            let reply_by = cal.add_working_days(*sent_on, CONSULTATION_REPLY_DAYS).map_err(ClockError::from)?;
             (
                 S::Consulting { party: *party },
                 vec![
-                    entry(ClockEntry::Paused {
-                        on: *sent_on,
-                        reason: party.pause_reason(),
-                    }),
+                    entry(ClockEntry::Paused { on: *sent_on, reason: party.pause_reason() }),
                     ClearDueDate,
-                    NotifyConsultee {
-                        party: *party,
-                        reply_by,
-                    },
+                    NotifyConsultee { party: *party, reply_by },
                 ],
             )
         }
@@ -436,14 +376,7 @@ pub fn apply(
         }
         // 条例第三十三条第二款: once, at most 20 working days, approved by the head of the office,
         // and only while the original period still runs.
-        (
-            S::Received,
-            E::Extend {
-                approved_on,
-                days,
-                approver,
-            },
-        ) => {
+        (S::Received, E::Extend { approved_on, days, approver }) => {
             if clock.extension().is_some() {
                 return Err(TransitionError::SecondExtension);
             }
@@ -460,57 +393,28 @@ pub fn apply(
             if *approved_on > due {
                 return Err(TransitionError::ExtensionAfterDue { due });
             }
-            let e = ClockEntry::Extended {
-                approved_on: *approved_on,
-                days: *days,
-                approver: approver.trim().to_string(),
-            };
+            let e =
+                ClockEntry::Extended { approved_on: *approved_on, days: *days, approver: approver.trim().to_string() };
             let new_due = due_after(std::slice::from_ref(&e))?;
             (
                 S::Received,
-                vec![
-                    entry(e),
-                    SetDueDate { on: new_due },
-                    NotifyApplicant(Notice::Extended {
-                        days: *days,
-                        new_due,
-                    }),
-                ],
+                vec![entry(e), SetDueDate { on: new_due }, NotifyApplicant(Notice::Extended { days: *days, new_due })],
             )
         }
         // 条例第四十二条, 国办函〔2020〕109号.
-        (
-            S::Received,
-            E::SendFeeNotice {
-                sent_on,
-                amount_yuan,
-                deadline,
-            },
-        ) => {
+        (S::Received, E::SendFeeNotice { sent_on, amount_yuan, deadline }) => {
             if *amount_yuan == 0 {
                 return Err(TransitionError::ZeroFee);
             }
             if deadline <= sent_on {
-                return Err(TransitionError::DeadlineNotAfterNotice {
-                    what: "缴费期限"
-                });
+                return Err(TransitionError::DeadlineNotAfterNotice { what: "缴费期限" });
             }
             (
-                S::FeePending {
-                    deadline: *deadline,
-                },
+                S::FeePending { deadline: *deadline },
                 vec![
-                    entry(ClockEntry::Paused {
-                        on: *sent_on,
-                        reason: PauseReason::Fee {
-                            deadline: *deadline,
-                        },
-                    }),
+                    entry(ClockEntry::Paused { on: *sent_on, reason: PauseReason::Fee { deadline: *deadline } }),
                     ClearDueDate,
-                    NotifyApplicant(Notice::FeeNotice {
-                        amount_yuan: *amount_yuan,
-                        deadline: *deadline,
-                    }),
+                    NotifyApplicant(Notice::FeeNotice { amount_yuan: *amount_yuan, deadline: *deadline }),
                 ],
             )
         }
@@ -521,19 +425,12 @@ pub fn apply(
         }
         (S::FeePending { deadline }, E::FeeLapsed { on }) => {
             if on <= deadline {
-                return Err(TransitionError::NotYetLapsed {
-                    what: "缴费期限",
-                    deadline: *deadline,
-                });
+                return Err(TransitionError::NotYetLapsed { what: "缴费期限", deadline: *deadline });
             }
             let outcome = Outcome::Other(OtherReason::UnpaidFee);
             (
                 S::Closed { outcome },
-                vec![
-                    entry(ClockEntry::Stopped { on: *on }),
-                    ClearDueDate,
-                    NotifyApplicant(Notice::Closed { outcome }),
-                ],
+                vec![entry(ClockEntry::Stopped { on: *on }), ClearDueDate, NotifyApplicant(Notice::Closed { outcome })],
             )
         }
         // 条例第三十三条、第三十六条: the reply (also on the spot, or once a consultation is over).
@@ -560,15 +457,9 @@ pub fn apply(
             )
         }
         (
-            S::Received
-            | S::ClarificationRequested { .. }
-            | S::Consulting { .. }
-            | S::FeePending { .. },
+            S::Received | S::ClarificationRequested { .. } | S::Consulting { .. } | S::FeePending { .. },
             E::Withdraw { on },
-        ) => (
-            S::Withdrawn,
-            vec![entry(ClockEntry::Stopped { on: *on }), ClearDueDate],
-        ),
+        ) => (S::Withdrawn, vec![entry(ClockEntry::Stopped { on: *on }), ClearDueDate]),
         _ => return Err(not_allowed()),
     };
     Ok(Transition { status, effects })
@@ -576,10 +467,7 @@ pub fn apply(
 
 /// The clarification deadline a clerk is offered by default: 15 working days after the notice.
 /// The 条例 asks only for a 合理的补正期限; this is a suggestion, not a rule.
-pub fn suggested_clarification_deadline(
-    sent_on: NaiveDate,
-    cal: &Calendar,
-) -> Result<NaiveDate, ClockError> {
+pub fn suggested_clarification_deadline(sent_on: NaiveDate, cal: &Calendar) -> Result<NaiveDate, ClockError> {
     Ok(cal.add_working_days(sent_on, 15)?)
 }
 
@@ -587,15 +475,10 @@ pub fn suggested_clarification_deadline(
 pub fn status_line(status: &Status, clock: &Clock, today: NaiveDate, cal: &Calendar) -> String {
     match status {
         Status::Received => match (clock.due_on(cal), clock.working_days_left(today, cal)) {
-            (Ok(due), Ok(left)) if left >= 0 => format!(
-                "办理中，答复期限至{}，剩余{left}个工作日。",
-                chinese_date(due)
-            ),
-            (Ok(due), Ok(left)) => format!(
-                "办理中，答复期限{}已届满，已超期{}个工作日。",
-                chinese_date(due),
-                -left
-            ),
+            (Ok(due), Ok(left)) if left >= 0 => {
+                format!("办理中，答复期限至{}，剩余{left}个工作日。", chinese_date(due))
+            }
+            (Ok(due), Ok(left)) => format!("办理中，答复期限{}已届满，已超期{}个工作日。", chinese_date(due), -left),
             _ => "办理中。".into(),
         },
         Status::ClarificationRequested { deadline } => {
@@ -633,55 +516,19 @@ mod tests {
             entries.into_iter().for_each(|e| c.record(e));
             c
         };
-        let paused = |reason| {
-            with(vec![ClockEntry::Paused {
-                on: d(9, 30),
-                reason,
-            }])
-        };
+        let paused = |reason| with(vec![ClockEntry::Paused { on: d(9, 30), reason }]);
         let stopped = with(vec![ClockEntry::Stopped { on: d(9, 30) }]);
         vec![
             (Status::Received, received.clone()),
             (
-                Status::ClarificationRequested {
-                    deadline: d(10, 20),
-                },
-                paused(PauseReason::Clarification {
-                    deadline: d(10, 20),
-                }),
+                Status::ClarificationRequested { deadline: d(10, 20) },
+                paused(PauseReason::Clarification { deadline: d(10, 20) }),
             ),
-            (
-                Status::Consulting {
-                    party: Consultee::ThirdParty,
-                },
-                paused(PauseReason::ThirdParty),
-            ),
-            (
-                Status::Consulting {
-                    party: Consultee::OtherOrgan,
-                },
-                paused(PauseReason::OtherOrgan),
-            ),
-            (
-                Status::FeePending {
-                    deadline: d(10, 20),
-                },
-                paused(PauseReason::Fee {
-                    deadline: d(10, 20),
-                }),
-            ),
-            (
-                Status::Answered {
-                    outcome: Outcome::Disclosed,
-                },
-                stopped.clone(),
-            ),
-            (
-                Status::Closed {
-                    outcome: Outcome::Other(OtherReason::OverdueClarification),
-                },
-                stopped.clone(),
-            ),
+            (Status::Consulting { party: Consultee::ThirdParty }, paused(PauseReason::ThirdParty)),
+            (Status::Consulting { party: Consultee::OtherOrgan }, paused(PauseReason::OtherOrgan)),
+            (Status::FeePending { deadline: d(10, 20) }, paused(PauseReason::Fee { deadline: d(10, 20) })),
+            (Status::Answered { outcome: Outcome::Disclosed }, stopped.clone()),
+            (Status::Closed { outcome: Outcome::Other(OtherReason::OverdueClarification) }, stopped.clone()),
             (Status::Withdrawn, stopped),
         ]
     }
@@ -689,35 +536,16 @@ mod tests {
     /// One of every event, dated so that the date rules pass where the pair is allowed.
     fn events() -> Vec<Event> {
         vec![
-            Event::RequestClarification {
-                sent_on: d(10, 9),
-                deadline: d(10, 23),
-            },
-            Event::Supplement {
-                received_on: d(10, 12),
-            },
+            Event::RequestClarification { sent_on: d(10, 9), deadline: d(10, 23) },
+            Event::Supplement { received_on: d(10, 12) },
             Event::ClarificationLapsed { on: d(10, 21) },
-            Event::Consult {
-                party: Consultee::ThirdParty,
-                sent_on: d(10, 9),
-            },
+            Event::Consult { party: Consultee::ThirdParty, sent_on: d(10, 9) },
             Event::ConsultationEnded { on: d(10, 12) },
-            Event::Extend {
-                approved_on: d(10, 12),
-                days: 20,
-                approver: "李明".into(),
-            },
-            Event::SendFeeNotice {
-                sent_on: d(10, 9),
-                amount_yuan: 100,
-                deadline: d(11, 6),
-            },
+            Event::Extend { approved_on: d(10, 12), days: 20, approver: "李明".into() },
+            Event::SendFeeNotice { sent_on: d(10, 9), amount_yuan: 100, deadline: d(11, 6) },
             Event::FeePaid { on: d(10, 12) },
             Event::FeeLapsed { on: d(10, 21) },
-            Event::Answer {
-                on: d(10, 12),
-                outcome: Outcome::Disclosed,
-            },
+            Event::Answer { on: d(10, 12), outcome: Outcome::Disclosed },
             Event::Withdraw { on: d(10, 12) },
         ]
     }
@@ -743,70 +571,10 @@ mod tests {
                     "withdrawn",
                 ],
             ),
-            (
-                "clarification_requested",
-                [
-                    "-",
-                    "received",
-                    "closed",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "withdrawn",
-                ],
-            ),
-            (
-                "consulting",
-                [
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "received",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "answered",
-                    "withdrawn",
-                ],
-            ),
-            (
-                "consulting",
-                [
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "received",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "answered",
-                    "withdrawn",
-                ],
-            ),
-            (
-                "fee_pending",
-                [
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "-",
-                    "received",
-                    "closed",
-                    "-",
-                    "withdrawn",
-                ],
-            ),
+            ("clarification_requested", ["-", "received", "closed", "-", "-", "-", "-", "-", "-", "-", "withdrawn"]),
+            ("consulting", ["-", "-", "-", "-", "received", "-", "-", "-", "-", "answered", "withdrawn"]),
+            ("consulting", ["-", "-", "-", "-", "received", "-", "-", "-", "-", "answered", "withdrawn"]),
+            ("fee_pending", ["-", "-", "-", "-", "-", "-", "-", "received", "closed", "-", "withdrawn"]),
             ("answered", ["F"; 11]),
             ("closed", ["F"; 11]),
             ("withdrawn", ["W"; 11]),
@@ -829,10 +597,7 @@ mod tests {
                             "{code} × {event:?} leaves no trace on the clock"
                         );
                     }
-                    _ => panic!(
-                        "{code} × {}: expected {expected}, got {got:?}",
-                        event.label()
-                    ),
+                    _ => panic!("{code} × {}: expected {expected}, got {got:?}", event.label()),
                 }
                 pairs += 1;
             }
@@ -847,37 +612,16 @@ mod tests {
         let t = apply(
             &status,
             &clock,
-            &Event::RequestClarification {
-                sent_on: d(9, 30),
-                deadline: d(10, 16),
-            },
+            &Event::RequestClarification { sent_on: d(9, 30), deadline: d(10, 16) },
             today(),
             &cal,
         )
         .unwrap();
-        assert!(
-            t.effects
-                .contains(&Effect::NotifyApplicant(Notice::ClarificationRequested {
-                    deadline: d(10, 16)
-                }))
-        );
+        assert!(t.effects.contains(&Effect::NotifyApplicant(Notice::ClarificationRequested { deadline: d(10, 16) })));
         let clock = t.clock_after(&clock);
-        let t = apply(
-            &t.status,
-            &clock,
-            &Event::Supplement {
-                received_on: d(10, 12),
-            },
-            today(),
-            &cal,
-        )
-        .unwrap();
+        let t = apply(&t.status, &clock, &Event::Supplement { received_on: d(10, 12) }, today(), &cal).unwrap();
         assert_eq!(t.status, Status::Received);
-        assert!(
-            t.effects.contains(&Effect::SetDueDate { on: d(11, 9) }),
-            "{:?}",
-            t.effects
-        );
+        assert!(t.effects.contains(&Effect::SetDueDate { on: d(11, 9) }), "{:?}", t.effects);
     }
 
     #[test]
@@ -885,22 +629,11 @@ mod tests {
         let cal = Calendar::builtin();
         let clock = Clock::received(d(9, 28));
         // 7th working day after 9/28: 9/29, 9/30, 10/9, 10/10 (Sat, worked), 10/12, 10/13, 10/14.
-        let ok = Event::RequestClarification {
-            sent_on: d(10, 14),
-            deadline: d(10, 28),
-        };
+        let ok = Event::RequestClarification { sent_on: d(10, 14), deadline: d(10, 28) };
         assert!(apply(&Status::Received, &clock, &ok, today(), &cal).is_ok());
-        let late = Event::RequestClarification {
-            sent_on: d(10, 15),
-            deadline: d(10, 28),
-        };
+        let late = Event::RequestClarification { sent_on: d(10, 15), deadline: d(10, 28) };
         let err = apply(&Status::Received, &clock, &late, today(), &cal).unwrap_err();
-        assert_eq!(
-            err,
-            TransitionError::ClarificationTooLate {
-                last_day: d(10, 14)
-            }
-        );
+        assert_eq!(err, TransitionError::ClarificationTooLate { last_day: d(10, 14) });
         assert!(err.to_string().contains("7个工作日内"));
     }
 
@@ -908,107 +641,48 @@ mod tests {
     fn clarification_is_told_only_once() {
         let cal = Calendar::builtin();
         let mut clock = Clock::received(d(9, 28));
-        clock.record(ClockEntry::Paused {
-            on: d(9, 29),
-            reason: PauseReason::Clarification { deadline: d(10, 9) },
-        });
+        clock.record(ClockEntry::Paused { on: d(9, 29), reason: PauseReason::Clarification { deadline: d(10, 9) } });
         clock.record(ClockEntry::Restarted { on: d(9, 30) });
-        let again = Event::RequestClarification {
-            sent_on: d(10, 9),
-            deadline: d(10, 20),
-        };
-        assert_eq!(
-            apply(&Status::Received, &clock, &again, today(), &cal),
-            Err(TransitionError::SecondClarification)
-        );
+        let again = Event::RequestClarification { sent_on: d(10, 9), deadline: d(10, 20) };
+        assert_eq!(apply(&Status::Received, &clock, &again, today(), &cal), Err(TransitionError::SecondClarification));
     }
 
     #[test]
     fn an_unanswered_clarification_closes_the_application_as_other_handling() {
         let cal = Calendar::builtin();
         let (status, clock) = statuses().swap_remove(1);
-        let early = apply(
-            &status,
-            &clock,
-            &Event::ClarificationLapsed { on: d(10, 20) },
-            today(),
-            &cal,
-        );
+        let early = apply(&status, &clock, &Event::ClarificationLapsed { on: d(10, 20) }, today(), &cal);
         assert!(matches!(early, Err(TransitionError::NotYetLapsed { .. })));
-        let t = apply(
-            &status,
-            &clock,
-            &Event::ClarificationLapsed { on: d(10, 21) },
-            today(),
-            &cal,
-        )
-        .unwrap();
-        assert_eq!(
-            t.status,
-            Status::Closed {
-                outcome: Outcome::Other(OtherReason::OverdueClarification)
-            }
-        );
+        let t = apply(&status, &clock, &Event::ClarificationLapsed { on: d(10, 21) }, today(), &cal).unwrap();
+        assert_eq!(t.status, Status::Closed { outcome: Outcome::Other(OtherReason::OverdueClarification) });
     }
 
     #[test]
     fn an_unpaid_fee_closes_the_application_as_other_handling() {
         let cal = Calendar::builtin();
         let (status, clock) = statuses().swap_remove(4);
-        let t = apply(
-            &status,
-            &clock,
-            &Event::FeeLapsed { on: d(10, 21) },
-            today(),
-            &cal,
-        )
-        .unwrap();
-        assert_eq!(
-            t.status.outcome(),
-            Some(Outcome::Other(OtherReason::UnpaidFee))
-        );
+        let t = apply(&status, &clock, &Event::FeeLapsed { on: d(10, 21) }, today(), &cal).unwrap();
+        assert_eq!(t.status.outcome(), Some(Outcome::Other(OtherReason::UnpaidFee)));
     }
 
     #[test]
     fn the_deadline_can_be_extended_once_by_at_most_twenty_days_with_an_approver() {
         let cal = Calendar::builtin();
         let clock = Clock::received(d(9, 28));
-        let extend = |days, approver: &str, on| Event::Extend {
-            approved_on: on,
-            days,
-            approver: approver.into(),
-        };
+        let extend = |days, approver: &str, on| Event::Extend { approved_on: on, days, approver: approver.into() };
         let try_ = |c: &Clock, e: Event| apply(&Status::Received, c, &e, today(), &cal);
-        assert_eq!(
-            try_(&clock, extend(21, "李明", d(10, 30))),
-            Err(TransitionError::ExtensionTooLong { days: 21 })
-        );
-        assert_eq!(
-            try_(&clock, extend(0, "李明", d(10, 30))),
-            Err(TransitionError::ExtensionZero)
-        );
-        assert_eq!(
-            try_(&clock, extend(10, " ", d(10, 30))),
-            Err(TransitionError::NoApprover)
-        );
+        assert_eq!(try_(&clock, extend(21, "李明", d(10, 30))), Err(TransitionError::ExtensionTooLong { days: 21 }));
+        assert_eq!(try_(&clock, extend(0, "李明", d(10, 30))), Err(TransitionError::ExtensionZero));
+        assert_eq!(try_(&clock, extend(10, " ", d(10, 30))), Err(TransitionError::NoApprover));
         assert_eq!(
             try_(&clock, extend(10, "李明", d(11, 3))),
             Err(TransitionError::ExtensionAfterDue { due: d(11, 2) })
         );
         let t = try_(&clock, extend(20, "李明", d(11, 2))).unwrap();
         assert!(t.effects.contains(&Effect::SetDueDate { on: d(11, 30) }));
-        assert!(
-            t.effects
-                .contains(&Effect::NotifyApplicant(Notice::Extended {
-                    days: 20,
-                    new_due: d(11, 30)
-                }))
-        );
+        assert!(t.effects.contains(&Effect::NotifyApplicant(Notice::Extended { days: 20, new_due: d(11, 30) })));
         let clock = t.clock_after(&clock);
-        assert_eq!(
-            try_(&clock, extend(5, "王芳", d(11, 3))),
-            Err(TransitionError::SecondExtension)
-        );
+        assert_eq!(try_(&clock, extend(5, "王芳", d(11, 3))), Err(TransitionError::SecondExtension));
     }
 
     #[test]
@@ -1018,29 +692,16 @@ mod tests {
         let t = apply(
             &Status::Received,
             &clock,
-            &Event::Consult {
-                party: Consultee::ThirdParty,
-                sent_on: d(10, 14),
-            },
+            &Event::Consult { party: Consultee::ThirdParty, sent_on: d(10, 14) },
             today(),
             &cal,
         )
         .unwrap();
         // 15 working days for the third party's reply: 10/15 … 11/4.
-        assert!(t.effects.contains(&Effect::NotifyConsultee {
-            party: Consultee::ThirdParty,
-            reply_by: d(11, 4)
-        }));
+        assert!(t.effects.contains(&Effect::NotifyConsultee { party: Consultee::ThirdParty, reply_by: d(11, 4) }));
         assert!(t.effects.contains(&Effect::ClearDueDate));
         let clock = t.clock_after(&clock);
-        let t = apply(
-            &t.status,
-            &clock,
-            &Event::ConsultationEnded { on: d(10, 21) },
-            today(),
-            &cal,
-        )
-        .unwrap();
+        let t = apply(&t.status, &clock, &Event::ConsultationEnded { on: d(10, 21) }, today(), &cal).unwrap();
         assert!(t.effects.contains(&Effect::SetDueDate { on: d(11, 9) }));
     }
 
@@ -1048,17 +709,8 @@ mod tests {
     fn answering_a_withdrawn_application_is_refused_in_plain_chinese() {
         let cal = Calendar::builtin();
         let (status, clock) = statuses().pop().unwrap();
-        let err = apply(
-            &status,
-            &clock,
-            &Event::Answer {
-                on: d(10, 12),
-                outcome: Outcome::Disclosed,
-            },
-            today(),
-            &cal,
-        )
-        .unwrap_err();
+        let err = apply(&status, &clock, &Event::Answer { on: d(10, 12), outcome: Outcome::Disclosed }, today(), &cal)
+            .unwrap_err();
         assert_eq!(err.to_string(), "该申请已撤回，不能再答复");
     }
 
@@ -1069,20 +721,12 @@ mod tests {
         let t = apply(
             &Status::Received,
             &clock,
-            &Event::Answer {
-                on: d(9, 28),
-                outcome: Outcome::Disclosed,
-            },
+            &Event::Answer { on: d(9, 28), outcome: Outcome::Disclosed },
             d(9, 28),
             &cal,
         )
         .unwrap();
-        assert_eq!(
-            t.status,
-            Status::Answered {
-                outcome: Outcome::Disclosed
-            }
-        );
+        assert_eq!(t.status, Status::Answered { outcome: Outcome::Disclosed });
         assert!(!t.clock_after(&clock).is_overdue(d(12, 31), &cal).unwrap());
     }
 
@@ -1090,18 +734,9 @@ mod tests {
     fn dates_in_the_future_or_before_the_last_step_are_refused() {
         let cal = Calendar::builtin();
         let clock = Clock::received(d(9, 28));
-        let answer = |on| Event::Answer {
-            on,
-            outcome: Outcome::NotProcessed(NotProcessedReason::Repeated),
-        };
+        let answer = |on| Event::Answer { on, outcome: Outcome::NotProcessed(NotProcessedReason::Repeated) };
         assert_eq!(
-            apply(
-                &Status::Received,
-                &clock,
-                &answer(d(10, 12)),
-                d(10, 9),
-                &cal
-            ),
+            apply(&Status::Received, &clock, &answer(d(10, 12)), d(10, 9), &cal),
             Err(TransitionError::DateInFuture { date: d(10, 12) })
         );
         assert!(matches!(
@@ -1121,16 +756,7 @@ mod tests {
             (Outcome::Withheld(WithheldReason::ThirdPartyRights), true),
             (Outcome::Other(OtherReason::Other), true),
         ] {
-            let r = apply(
-                &Status::Received,
-                &clock,
-                &Event::Answer {
-                    on: d(10, 12),
-                    outcome,
-                },
-                today(),
-                &cal,
-            );
+            let r = apply(&Status::Received, &clock, &Event::Answer { on: d(10, 12), outcome }, today(), &cal);
             assert_eq!(r.is_ok(), ok, "{outcome:?}: {r:?}");
         }
     }

@@ -23,14 +23,8 @@ pub enum CalendarError {
     MissingHeader,
     #[error("节假日数据为空，至少需要一年的放假安排")]
     Empty,
-    #[error(
-        "{date}所在年份没有节假日安排数据（现有{first}年至{last}年），请先导入该年的国务院办公厅放假通知"
-    )]
-    OutOfRange {
-        date: NaiveDate,
-        first: i32,
-        last: i32,
-    },
+    #[error("{date}所在年份没有节假日安排数据（现有{first}年至{last}年），请先导入该年的国务院办公厅放假通知")]
+    OutOfRange { date: NaiveDate, first: i32, last: i32 },
 }
 
 /// What a special day is.
@@ -110,19 +104,12 @@ impl Calendar {
             let bad = |reason: String| CalendarError::BadLine { line, reason };
             let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
             if fields.len() != 3 {
-                return Err(bad(format!(
-                    "应有3列（日期,类型,名称），实有{}列",
-                    fields.len()
-                )));
+                return Err(bad(format!("应有3列（日期,类型,名称），实有{}列", fields.len())));
             }
             let date = NaiveDate::parse_from_str(fields[0], "%Y-%m-%d")
                 .map_err(|_| bad(format!("日期“{}”不是YYYY-MM-DD格式的有效日期", fields[0])))?;
-            let kind = DayKind::from_code(fields[1]).ok_or_else(|| {
-                bad(format!(
-                    "类型“{}”应为holiday（放假）或workday（调休上班）",
-                    fields[1]
-                ))
-            })?;
+            let kind = DayKind::from_code(fields[1])
+                .ok_or_else(|| bad(format!("类型“{}”应为holiday（放假）或workday（调休上班）", fields[1])))?;
             if kind == DayKind::MakeUpWorkday && !is_weekend(date) {
                 return Err(bad(format!("{date}不是周六或周日，不能是调休上班日")));
             }
@@ -132,14 +119,7 @@ impl Calendar {
             if days.contains_key(&date) {
                 return Err(bad(format!("日期{date}重复出现")));
             }
-            days.insert(
-                date,
-                SpecialDay {
-                    date,
-                    kind,
-                    name: fields[2].to_string(),
-                },
-            );
+            days.insert(date, SpecialDay { date, kind, name: fields[2].to_string() });
         }
         if days.is_empty() {
             return Err(CalendarError::Empty);
@@ -152,13 +132,7 @@ impl Calendar {
         let mut out = String::from(HEADER);
         out.push('\n');
         for d in self.days.values() {
-            let _ = writeln!(
-                out,
-                "{},{},{}",
-                d.date.format("%Y-%m-%d"),
-                d.kind.code(),
-                d.name
-            );
+            let _ = writeln!(out, "{},{},{}", d.date.format("%Y-%m-%d"), d.kind.code(), d.name);
         }
         out
     }
@@ -184,11 +158,7 @@ impl Calendar {
         if self.covers(d.year()) {
             Ok(())
         } else {
-            Err(CalendarError::OutOfRange {
-                date: d,
-                first: self.first_year(),
-                last: self.last_year(),
-            })
+            Err(CalendarError::OutOfRange { date: d, first: self.first_year(), last: self.last_year() })
         }
     }
 
@@ -217,11 +187,7 @@ impl Calendar {
 
     /// The number of working days after `from` up to and including `to`; negative when `to`
     /// is before `from` (then: minus the working days after `to` up to and including `from`).
-    pub fn working_days_between(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<i64, CalendarError> {
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64, CalendarError> {
         if to < from {
             return Ok(-self.working_days_between(to, from)?);
         }
@@ -238,17 +204,12 @@ impl Calendar {
 
     /// The holidays and make-up working days of `year`, in date order.
     pub fn special_days(&self, year: i32) -> Vec<SpecialDay> {
-        self.days
-            .values()
-            .filter(|d| d.date.year() == year)
-            .cloned()
-            .collect()
+        self.days.values().filter(|d| d.date.year() == year).cloned().collect()
     }
 }
 
 fn next_day(d: NaiveDate) -> NaiveDate {
-    d.checked_add_days(Days::new(1))
-        .expect("dates stay far from chrono's limits")
+    d.checked_add_days(Days::new(1)).expect("dates stay far from chrono's limits")
 }
 
 /// `2020年9月28日`, the way dates are written in letters and explanations.
@@ -276,12 +237,7 @@ mod tests {
     #[test]
     fn twenty_working_days_from_28_september_2020_end_on_2_november() {
         // 国庆 and 中秋 2020: 10/1–10/8 off, Saturday 10/10 worked.
-        assert_eq!(
-            Calendar::builtin()
-                .add_working_days(d(2020, 9, 28), 20)
-                .unwrap(),
-            d(2020, 11, 2)
-        );
+        assert_eq!(Calendar::builtin().add_working_days(d(2020, 9, 28), 20).unwrap(), d(2020, 11, 2));
     }
 
     #[test]
@@ -297,89 +253,43 @@ mod tests {
     fn receipt_on_a_holiday_counts_from_the_next_working_day() {
         let cal = Calendar::builtin();
         // Received on 10/3/2020 (holiday): the first working day counted is 10/9.
-        assert_eq!(
-            cal.add_working_days(d(2020, 10, 3), 1).unwrap(),
-            d(2020, 10, 9)
-        );
-        assert_eq!(
-            cal.add_working_days(d(2020, 10, 3), 2).unwrap(),
-            d(2020, 10, 10)
-        );
+        assert_eq!(cal.add_working_days(d(2020, 10, 3), 1).unwrap(), d(2020, 10, 9));
+        assert_eq!(cal.add_working_days(d(2020, 10, 3), 2).unwrap(), d(2020, 10, 10));
     }
 
     #[test]
     fn receipt_on_a_weekend_counts_from_monday() {
         let cal = Calendar::builtin();
         // Saturday 2021-03-06 → Monday 3/8 is day 1, day 20 is Friday 4/2.
-        assert_eq!(
-            cal.add_working_days(d(2021, 3, 6), 1).unwrap(),
-            d(2021, 3, 8)
-        );
-        assert_eq!(
-            cal.add_working_days(d(2021, 3, 6), 20).unwrap(),
-            d(2021, 4, 2)
-        );
+        assert_eq!(cal.add_working_days(d(2021, 3, 6), 1).unwrap(), d(2021, 3, 8));
+        assert_eq!(cal.add_working_days(d(2021, 3, 6), 20).unwrap(), d(2021, 4, 2));
     }
 
     #[test]
     fn the_extended_spring_festival_2020_stops_the_count_until_3_february() {
         let cal = Calendar::builtin();
         // 1/23 Thursday worked; 1/24–2/2 off (the national extension); 2/3 Monday worked.
-        assert_eq!(
-            cal.add_working_days(d(2020, 1, 23), 1).unwrap(),
-            d(2020, 2, 3)
-        );
-        assert!(
-            !cal.is_working_day(d(2020, 2, 1)).unwrap(),
-            "the planned make-up Saturday was cancelled"
-        );
-        assert!(
-            cal.is_working_day(d(2020, 1, 19)).unwrap(),
-            "Sunday 1/19 was worked"
-        );
-        assert_eq!(
-            cal.add_working_days(d(2020, 1, 17), 1).unwrap(),
-            d(2020, 1, 19)
-        );
+        assert_eq!(cal.add_working_days(d(2020, 1, 23), 1).unwrap(), d(2020, 2, 3));
+        assert!(!cal.is_working_day(d(2020, 2, 1)).unwrap(), "the planned make-up Saturday was cancelled");
+        assert!(cal.is_working_day(d(2020, 1, 19)).unwrap(), "Sunday 1/19 was worked");
+        assert_eq!(cal.add_working_days(d(2020, 1, 17), 1).unwrap(), d(2020, 1, 19));
     }
 
     #[test]
     fn counting_crosses_the_year_end_and_new_year() {
         let cal = Calendar::builtin();
         // 2020-12-31 Thursday; 2021-01-01 元旦 holiday, 1/2–1/3 weekend; 1/4 Monday.
-        assert_eq!(
-            cal.add_working_days(d(2020, 12, 31), 1).unwrap(),
-            d(2021, 1, 4)
-        );
-        assert_eq!(
-            cal.working_days_between(d(2020, 12, 30), d(2021, 1, 4))
-                .unwrap(),
-            2
-        );
-        assert_eq!(
-            cal.working_days_between(d(2021, 1, 4), d(2020, 12, 30))
-                .unwrap(),
-            -2
-        );
-        assert_eq!(
-            cal.working_days_between(d(2021, 1, 4), d(2021, 1, 4))
-                .unwrap(),
-            0
-        );
+        assert_eq!(cal.add_working_days(d(2020, 12, 31), 1).unwrap(), d(2021, 1, 4));
+        assert_eq!(cal.working_days_between(d(2020, 12, 30), d(2021, 1, 4)).unwrap(), 2);
+        assert_eq!(cal.working_days_between(d(2021, 1, 4), d(2020, 12, 30)).unwrap(), -2);
+        assert_eq!(cal.working_days_between(d(2021, 1, 4), d(2021, 1, 4)).unwrap(), 0);
     }
 
     #[test]
     fn a_date_past_the_data_is_an_error_not_a_guess() {
         let cal = Calendar::builtin();
         let err = cal.add_working_days(d(2026, 12, 20), 20).unwrap_err();
-        assert!(matches!(
-            err,
-            CalendarError::OutOfRange {
-                first: 2019,
-                last: 2026,
-                ..
-            }
-        ));
+        assert!(matches!(err, CalendarError::OutOfRange { first: 2019, last: 2026, .. }));
         assert!(err.to_string().contains("2027"));
         assert!(cal.is_working_day(d(2018, 6, 1)).is_err());
     }
@@ -387,57 +297,29 @@ mod tests {
     #[test]
     fn merging_next_years_notice_extends_the_range_and_later_data_wins() {
         let mut cal = Calendar::builtin();
-        let next = Calendar::from_csv(
-            "date,kind,name\n2027-01-01,holiday,元旦\n2026-10-09,holiday,测试\n",
-        )
-        .unwrap();
+        let next = Calendar::from_csv("date,kind,name\n2027-01-01,holiday,元旦\n2026-10-09,holiday,测试\n").unwrap();
         cal.merge(next);
         assert_eq!(cal.last_year(), 2027);
         assert!(!cal.is_working_day(d(2027, 1, 1)).unwrap());
         assert!(!cal.is_working_day(d(2026, 10, 9)).unwrap());
-        assert_eq!(
-            cal.add_working_days(d(2026, 12, 31), 1).unwrap(),
-            d(2027, 1, 4)
-        );
+        assert_eq!(cal.add_working_days(d(2026, 12, 31), 1).unwrap(), d(2027, 1, 4));
     }
 
     #[test]
     fn csv_errors_name_the_line_and_the_fault() {
         let cases = [
-            (
-                "date,kind,name\n2020-02-30,holiday,春节\n",
-                "第2行",
-                "有效日期",
-            ),
-            (
-                "date,kind,name\n2020-01-01,holiday,元旦\n\n2020-01-02,rest,元旦\n",
-                "第4行",
-                "holiday",
-            ),
-            (
-                "date,kind,name\n2020-10-09,workday,国庆节\n",
-                "第2行",
-                "周六或周日",
-            ),
+            ("date,kind,name\n2020-02-30,holiday,春节\n", "第2行", "有效日期"),
+            ("date,kind,name\n2020-01-01,holiday,元旦\n\n2020-01-02,rest,元旦\n", "第4行", "holiday"),
+            ("date,kind,name\n2020-10-09,workday,国庆节\n", "第2行", "周六或周日"),
             ("date,kind,name\n2020-01-01,holiday\n", "第2行", "3列"),
-            (
-                "date,kind,name\n2020-01-01,holiday,元旦\n2020-01-01,holiday,元旦\n",
-                "第3行",
-                "重复",
-            ),
+            ("date,kind,name\n2020-01-01,holiday,元旦\n2020-01-01,holiday,元旦\n", "第3行", "重复"),
         ];
         for (text, line, what) in cases {
             let msg = Calendar::from_csv(text).unwrap_err().to_string();
             assert!(msg.contains(line) && msg.contains(what), "{msg}");
         }
-        assert_eq!(
-            Calendar::from_csv("2020-01-01,holiday,元旦\n"),
-            Err(CalendarError::MissingHeader)
-        );
-        assert_eq!(
-            Calendar::from_csv("date,kind,name\n"),
-            Err(CalendarError::Empty)
-        );
+        assert_eq!(Calendar::from_csv("2020-01-01,holiday,元旦\n"), Err(CalendarError::MissingHeader));
+        assert_eq!(Calendar::from_csv("date,kind,name\n"), Err(CalendarError::Empty));
     }
 
     #[test]

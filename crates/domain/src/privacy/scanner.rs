@@ -67,7 +67,8 @@ pub fn scan(text: &str) -> Vec<Finding> {
             // Any other run glued to a letter is part of an alphanumeric code (9110…002X, a
             // 统一社会信用代码 such as 11410482055570080W, an order number), not a phone or card; a
             // valid ID number is still reported (missing one costs more).
-            let letter_follows = chars.get(j).is_some_and(|&(_, c)| c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c));
+            let letter_follows =
+                chars.get(j).is_some_and(|&(_, c)| c.is_ascii_alphabetic() || ('Ａ'..='Ｚ').contains(&c));
             let glued = (x_follows && !id_candidate) || letter_follows;
             if let Some((kind, masked)) =
                 classify_number(&digits).filter(|(k, _)| !glued || *k == FindingKind::IdNumber)

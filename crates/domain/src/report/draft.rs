@@ -40,14 +40,16 @@ pub fn draft_overview(input: &OverviewInput) -> String {
             let _ = writeln!(o, "{year}年，{organ}通过{}主动公开政府信息{}条。", one.channel, one.count);
         }
         many => {
-            let parts: Vec<String> = many.iter().map(|c| format!("通过{}公开政府信息{}条", c.channel, c.count)).collect();
+            let parts: Vec<String> =
+                many.iter().map(|c| format!("通过{}公开政府信息{}条", c.channel, c.count)).collect();
             let _ = writeln!(o, "{year}年，{organ}共主动公开政府信息{published}条。其中，{}。", parts.join("，"));
         }
     }
 
     let t = &input.table3;
     let total = |r: Table3Row| t.value(r, ApplicantColumn::Total);
-    let group = |f: fn(&Table3Row) -> bool| -> i64 { t.outcome_rows().iter().filter(|r| f(r)).map(|r| total(*r)).sum() };
+    let group =
+        |f: fn(&Table3Row) -> bool| -> i64 { t.outcome_rows().iter().filter(|r| f(r)).map(|r| total(*r)).sum() };
     o.push_str("（二）依申请公开办理情况\n");
     let _ = write!(
         o,
@@ -77,7 +79,8 @@ pub fn draft_overview(input: &OverviewInput) -> String {
     let review = g[0].to_array().map(v);
     let litigation: Vec<i64> = (0..5).map(|i| v(g[1].to_array()[i]) + v(g[2].to_array()[i])).collect();
     if review.iter().chain(&litigation).any(|n| *n != 0) {
-        let detail = |a: &[i64]| format!("其中结果维持{}件，结果纠正{}件，其他结果{}件，尚未审结{}件", a[0], a[1], a[2], a[3]);
+        let detail =
+            |a: &[i64]| format!("其中结果维持{}件，结果纠正{}件，其他结果{}件，尚未审结{}件", a[0], a[1], a[2], a[3]);
         let _ = writeln!(
             o,
             "{year}年，发生政府信息公开行政复议{}件，{}；政府信息公开行政诉讼{}件，{}。",

@@ -79,15 +79,17 @@ static TABLE2_2019: [Block; 5] = [
         columns: &[PREVIOUS, CHANGE, DECISIONS_2019],
         rows: &[LICENSING, row("other_services", "其他对外管理服务事项", &["对外管理服务", "管理服务事项"])],
     },
-    Block { item: "（六）", caption: "第二十条第（六）项", columns: &[PREVIOUS, CHANGE, DECISIONS_2019], rows: &[PENALTY, COERCION] },
+    Block {
+        item: "（六）",
+        caption: "第二十条第（六）项",
+        columns: &[PREVIOUS, CHANGE, DECISIONS_2019],
+        rows: &[PENALTY, COERCION],
+    },
     Block { item: "（八）", caption: "第二十条第（八）项", columns: &[PREVIOUS, CHANGE], rows: &[FEES] },
     Block {
         item: "（九）",
         caption: "第二十条第（九）项",
-        columns: &[
-            col("projects", "采购项目数量", ColumnKind::Count),
-            col("amount", "采购总金额", ColumnKind::Amount),
-        ],
+        columns: &[col("projects", "采购项目数量", ColumnKind::Count), col("amount", "采购总金额", ColumnKind::Amount)],
         rows: &[row("procurement", "政府集中采购", &["集中采购"])],
     },
 ];
@@ -104,7 +106,9 @@ static TABLE2_2021: [Block; 4] = [
         rows: &[RULES, row("normative_documents", "行政规范性文件", &["规范性文件"])],
     },
     Block { item: "（五）", caption: "第二十条第（五）项", columns: &[DECISIONS_2021], rows: &[LICENSING] },
-    Block { item: "（六）", caption: "第二十条第（六）项", columns: &[DECISIONS_2021], rows: &[PENALTY, COERCION] },
+    Block {
+        item: "（六）", caption: "第二十条第（六）项", columns: &[DECISIONS_2021], rows: &[PENALTY, COERCION]
+    },
     Block {
         item: "（八）",
         caption: "第二十条第（八）项",

@@ -30,7 +30,9 @@ pub struct ParsedReport {
 pub enum NotAReport {
     #[error("文本为空")]
     Empty,
-    #[error("没有找到年度报告的章节标题（一、总体情况……六、其他需要报告的事项），也没有找到“收到和处理政府信息公开申请情况”表格，不像一份政府信息公开工作年度报告")]
+    #[error(
+        "没有找到年度报告的章节标题（一、总体情况……六、其他需要报告的事项），也没有找到“收到和处理政府信息公开申请情况”表格，不像一份政府信息公开工作年度报告"
+    )]
     NoStructure,
     #[error("没有找到报告年度：标题和正文中都没有“20××年”")]
     NoYear,
@@ -108,7 +110,11 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
         FormatVersion::for_year(year)
     });
     if format != FormatVersion::for_year(year) {
-        notes.push(format!("{year}年度的报告应使用{}格式，实际使用的是{}格式", FormatVersion::for_year(year).code(), format.code()));
+        notes.push(format!(
+            "{year}年度的报告应使用{}格式，实际使用的是{}格式",
+            FormatVersion::for_year(year).code(),
+            format.code()
+        ));
     }
 
     if headings[1].is_none() {
@@ -180,7 +186,8 @@ pub(super) fn normalize_char(c: char) -> char {
 fn is_page_footer(raw: &str) -> bool {
     let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     let inner = s.trim_matches(|c| matches!(c, '-' | '—' | '–' | '－' | '第' | '页'));
-    let digits_only = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '/' || ('０'..='９').contains(&c));
+    let digits_only =
+        !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c == '/' || ('０'..='９').contains(&c));
     let decorated = |c: Option<char>| c.is_some_and(|c| !c.is_ascii_digit() && !('０'..='９').contains(&c));
     digits_only && inner.chars().count() <= 7 && decorated(s.chars().next()) && decorated(s.chars().last())
 }
@@ -288,7 +295,8 @@ fn organ_from_footer(norm: &str) -> Option<String> {
         Some(i) if i + '省'.len_utf8() < name.len() => &name[i + '省'.len_utf8()..],
         _ => name,
     };
-    let plausible = ["人民政府", "政府", "局", "委员会", "办公室"].iter().any(|s| name.ends_with(s)) && name.chars().count() <= 30;
+    let plausible =
+        ["人民政府", "政府", "局", "委员会", "办公室"].iter().any(|s| name.ends_with(s)) && name.chars().count() <= 30;
     plausible.then(|| name.to_string())
 }
 
@@ -338,7 +346,8 @@ fn tokenize_line(line: &str, out: &mut Vec<Tok>) {
         let Some(first) = cells.iter().position(|c| !c.is_empty()) else { return };
         let last = cells.iter().rposition(|c| !c.is_empty()).unwrap_or(first);
         let filled = &cells[first..=last];
-        let md_rule = filled.iter().all(|c| c.is_empty() || (c.len() >= 3 && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))));
+        let md_rule =
+            filled.iter().all(|c| c.is_empty() || (c.len() >= 3 && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))));
         if md_rule {
             return;
         }
@@ -383,7 +392,9 @@ fn classify(cell: &str) -> Tok {
     }
     let numeric_shape = {
         let b = body.strip_prefix(['-', '+']).unwrap_or(body);
-        !b.is_empty() && b.as_bytes()[0].is_ascii_digit() && b.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+        !b.is_empty()
+            && b.as_bytes()[0].is_ascii_digit()
+            && b.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
     };
     match Decimal::parse(body) {
         Some(d) => Tok::Num(d),
@@ -399,13 +410,23 @@ fn detect_format(t2: &[Tok], t3: &[Tok]) -> Option<FormatVersion> {
     let (mut v2019, mut v2021) = (0, 0);
     for t in t2.iter().chain(t3) {
         let Tok::Text(s) = t else { continue };
-        for k in ["本年新制作", "本年新公开", "对外公开总数", "上一年项目", "本年增", "采购项目", "第二十条第（九）项", "本年新"] {
+        for k in [
+            "本年新制作",
+            "本年新公开",
+            "对外公开总数",
+            "上一年项目",
+            "本年增",
+            "采购项目",
+            "第二十条第（九）项",
+            "本年新",
+        ] {
             if s.contains(k) {
                 v2019 += 1;
                 break;
             }
         }
-        for k in ["本年制发", "本年废止", "现行有效", "本年处理决定", "本年收费金额", "逾期不补", "收费通知"] {
+        for k in ["本年制发", "本年废止", "现行有效", "本年处理决定", "本年收费金额", "逾期不补", "收费通知"]
+        {
             if s.contains(k) {
                 v2021 += 1;
                 break;
@@ -424,7 +445,8 @@ fn detect_format(t2: &[Tok], t3: &[Tok]) -> Option<FormatVersion> {
 
 fn read_table2(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -> Table2 {
     let blocks = table2_blocks(format);
-    let rows: Vec<(&layout::Block, &layout::Row)> = blocks.iter().flat_map(|b| b.rows.iter().map(move |r| (b, r))).collect();
+    let rows: Vec<(&layout::Block, &layout::Row)> =
+        blocks.iter().flat_map(|b| b.rows.iter().map(move |r| (b, r))).collect();
     let mut cells: Vec<Vec<Option<Decimal>>> = vec![Vec::new(); rows.len()];
     let mut seen = vec![false; rows.len()];
     let mut cur: Option<usize> = None;
@@ -606,7 +628,9 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
         match cells.get(&row) {
             None if single_other && matches!(row, Table3Row::OtherHandlingSub(_)) => {}
             None => notes.push(format!("表三没有找到“{}”行，按空白处理", row.label())),
-            Some(v) if v.len() < 7 => notes.push(format!("表三“{}”行只读到{}个数，其余按空白处理", row.label(), v.len())),
+            Some(v) if v.len() < 7 => {
+                notes.push(format!("表三“{}”行只读到{}个数，其余按空白处理", row.label(), v.len()))
+            }
             Some(_) => {}
         }
         table.rows.insert(row.code(), cells.get(&row).map(take).unwrap_or([None; 7]));
@@ -726,7 +750,8 @@ pub fn html_to_text(html: &str) -> String {
             "td" | "th" => in_cell = false,
             // Inside a cell, paragraphs and breaks only wrap the cell's text ("本年新<br/>制作数量").
             "p" | "br" | "div" | "span" if in_cell => pending_space = true,
-            "tr" | "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "caption" | "section" | "article" => {
+            "tr" | "p" | "br" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "caption"
+            | "section" | "article" => {
                 new_line(&mut out);
                 pending_space = false;
                 cells_in_row = 0;

@@ -23,9 +23,11 @@ fn table3_print_rows(report: &AnnualReport) -> Vec<Table3Row> {
     let rows = Table3Row::rows(report.format);
     let single = report.table3.row(Table3Row::OtherHandling).is_some();
     if report.format == FormatVersion::V2021 && single {
-        let subs_blank = (1..=3).all(|n| report.table3.row(Table3Row::OtherHandlingSub(n)).is_none_or(|r| r.iter().all(Option::is_none)));
+        let subs_blank = (1..=3)
+            .all(|n| report.table3.row(Table3Row::OtherHandlingSub(n)).is_none_or(|r| r.iter().all(Option::is_none)));
         if subs_blank {
-            let mut out: Vec<Table3Row> = rows.into_iter().filter(|r| !matches!(r, Table3Row::OtherHandlingSub(_))).collect();
+            let mut out: Vec<Table3Row> =
+                rows.into_iter().filter(|r| !matches!(r, Table3Row::OtherHandlingSub(_))).collect();
             let at = out.iter().position(|r| *r == Table3Row::Total).unwrap_or(out.len());
             out.insert(at, Table3Row::OtherHandling);
             return out;
@@ -40,7 +42,10 @@ fn table3_cells(report: &AnnualReport, row: Table3Row) -> [Count; 7] {
 
 /// Whether `row` is the first of its group (so the group label is printed beside it).
 fn first_in_group(row: Table3Row) -> bool {
-    matches!(row, Table3Row::Withheld(1) | Table3Row::Unable(1) | Table3Row::NotProcessed(1) | Table3Row::OtherHandlingSub(1))
+    matches!(
+        row,
+        Table3Row::Withheld(1) | Table3Row::Unable(1) | Table3Row::NotProcessed(1) | Table3Row::OtherHandlingSub(1)
+    )
 }
 
 fn group_size(row: Table3Row) -> usize {
@@ -193,7 +198,8 @@ pub fn render_markdown(report: &AnnualReport) -> String {
     }
     o.push('\n');
     let _ = write!(o, "## {}\n\n", h[3]);
-    let head: Vec<String> = T4_GROUPS.iter().flat_map(|(_, g)| T4_OUTCOMES.iter().map(move |(_, c)| format!("{g}·{c}"))).collect();
+    let head: Vec<String> =
+        T4_GROUPS.iter().flat_map(|(_, g)| T4_OUTCOMES.iter().map(move |(_, c)| format!("{g}·{c}"))).collect();
     md_row(&mut o, &head);
     md_rule(&mut o, 15);
     md_row(&mut o, &report.table4.to_array().iter().map(|c| count(*c)).collect::<Vec<_>>());
@@ -283,11 +289,16 @@ pub fn render_html(report: &AnnualReport) -> String {
     ApplicantColumn::APPLICANTS[1..].iter().for_each(|c| span(&mut o, "th", 1, 1, c.label()));
     o.push_str("</tr>\n");
     let rows = table3_print_rows(report);
-    let outcome_span = rows.iter().filter(|r| !matches!(r, Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::CarriedForward)).count();
+    let outcome_span = rows
+        .iter()
+        .filter(|r| !matches!(r, Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::CarriedForward))
+        .count();
     for row in rows {
         o.push_str("<tr>");
         match row {
-            Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::CarriedForward => span(&mut o, "td", 1, 3, &row.label()),
+            Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::CarriedForward => {
+                span(&mut o, "td", 1, 3, &row.label())
+            }
             _ => {
                 if row == Table3Row::Disclosed {
                     span(&mut o, "td", outcome_span, 1, layout::T3_OUTCOMES);

@@ -27,9 +27,14 @@ pub enum StatementKind {
     CarriedForward,       // 结转下年度 / 顺延
     /// Table 四: `litigation` false = 行政复议, true = 行政诉讼 (both groups); `outcome` 0..=4 as
     /// 结果维持, 结果纠正, 其他结果, 尚未审结, 总计.
-    Review { litigation: bool, outcome: usize },
+    Review {
+        litigation: bool,
+        outcome: usize,
+    },
     /// "共…N条。其中a条，b条…": a total and the parts listed after 其中.
-    Sum { parts: Vec<i64> },
+    Sum {
+        parts: Vec<i64>,
+    },
 }
 
 /// One figure stated in the prose.
@@ -94,12 +99,16 @@ pub fn extract_statements(text: &str) -> Vec<Statement> {
                         value,
                         approximate,
                         unit,
-                        text: format!("{text}，其中{}", parts.iter().map(|p| format!("{}{}", p.value, p.unit)).collect::<Vec<_>>().join("、")),
+                        text: format!(
+                            "{text}，其中{}",
+                            parts.iter().map(|p| format!("{}{}", p.value, p.unit)).collect::<Vec<_>>().join("、")
+                        ),
                     });
                 }
             }
         }
-        prev_last = counts.last().map(|c| (c.value, c.approximate, c.unit, format!("{}{}{}", c.prefix, c.value, c.unit)));
+        prev_last =
+            counts.last().map(|c| (c.value, c.approximate, c.unit, format!("{}{}{}", c.prefix, c.value, c.unit)));
     }
     out
 }

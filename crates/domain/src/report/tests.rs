@@ -139,7 +139,11 @@ fn the_real_reports_are_read_with_their_year_and_the_2021_format() {
     ] {
         let Some(text) = real_report(name) else { continue };
         let p = parse(&text).unwrap();
-        assert_eq!((p.report.year, p.report.format, p.report.organ.as_str()), (year, FormatVersion::V2021, organ), "{name}");
+        assert_eq!(
+            (p.report.year, p.report.format, p.report.organ.as_str()),
+            (year, FormatVersion::V2021, organ),
+            "{name}"
+        );
     }
 }
 
@@ -153,7 +157,10 @@ fn hongze_2023_has_the_two_table_four_errors_and_no_other() {
     let findings = validate(&report);
     let errs = errors(&findings);
     let got: Vec<(Rule, &str, &str)> = errs.iter().map(|f| (f.rule, f.location.as_str(), f.found.as_str())).collect();
-    assert_eq!(got, vec![(Rule::Table4Total, "表四 行政复议 · 总计", "0"), (Rule::Table4Total, "表四 复议后起诉 · 总计", "0")]);
+    assert_eq!(
+        got,
+        vec![(Rule::Table4Total, "表四 行政复议 · 总计", "0"), (Rule::Table4Total, "表四 复议后起诉 · 总计", "0")]
+    );
     assert!(errs[0].expected.starts_with("11") && errs[1].expected.starts_with('5'));
 }
 
@@ -257,7 +264,10 @@ fn last_years_carried_forward_must_be_this_years_carried_over() {
     assert!(validate_against_previous(&this, &previous).iter().all(|f| f.rule == Rule::PreviousItemCount));
     this.table3.set(Row::CarriedOver, Col::NaturalPerson, Some(2));
     let f = validate_against_previous(&this, &previous);
-    assert!(f.iter().any(|f| f.rule == Rule::PreviousCarryOver && f.severity == Severity::Error && f.found == "2"), "{f:#?}");
+    assert!(
+        f.iter().any(|f| f.rule == Rule::PreviousCarryOver && f.severity == Severity::Error && f.found == "2"),
+        "{f:#?}"
+    );
 }
 
 #[test]
@@ -326,7 +336,8 @@ fn html_cells_become_bar_separated_lines_and_entities_are_decoded() {
 
 #[test]
 fn html_flattened_into_paragraphs_reads_like_the_seed() {
-    let html: String = SEED.lines().map(|l| format!("<p>{}</p>\n", l.trim_end_matches(" |").replace('&', "&amp;"))).collect();
+    let html: String =
+        SEED.lines().map(|l| format!("<p>{}</p>\n", l.trim_end_matches(" |").replace('&', "&amp;"))).collect();
     let report = parse(&html).unwrap().report;
     let seed = seed_report();
     assert_eq!((report.table2, report.table3, report.table4), (seed.table2, seed.table3, seed.table4));
@@ -355,7 +366,10 @@ fn html_cells_with_paragraphs_inside_keep_their_blank_cells() {
     let html = "<p>某县人民政府2022年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p><table>\
         <tr><td><p>一、本年新收</p><p>政府信息公开申请数量</p></td><td><p>2</p></td><td><p></p></td><td><p>1</p></td><td>0</td><td>0</td><td>0</td><td>3</td></tr></table>";
     let p = parse(html).unwrap();
-    assert_eq!(p.report.table3.row(Row::NewThisYear), Some(&[Some(2), None, Some(1), Some(0), Some(0), Some(0), Some(3)]));
+    assert_eq!(
+        p.report.table3.row(Row::NewThisYear),
+        Some(&[Some(2), None, Some(1), Some(0), Some(0), Some(0), Some(3)])
+    );
     assert_eq!(html_to_text("<td>本年新<br/>制作数量</td>"), "本年新 制作数量");
 }
 
@@ -400,8 +414,9 @@ impl Gen {
     }
     fn text(&mut self, max_lines: u64) -> String {
         const ALPHABET: &[char] = &[
-            '政', '务', '公', '开', '工', '作', '推', '进', '情', '况', '良', '好', '我', '市', '加', '强', '管', '理', '平', '台',
-            '建', '设', '信', '息', '发', '布', '，', '。', '“', '”', '&', '<', '0', '1', '7', '件', '条', '（', '）', '《', '》',
+            '政', '务', '公', '开', '工', '作', '推', '进', '情', '况', '良', '好', '我', '市', '加', '强', '管', '理',
+            '平', '台', '建', '设', '信', '息', '发', '布', '，', '。', '“', '”', '&', '<', '0', '1', '7', '件', '条',
+            '（', '）', '《', '》',
         ];
         let n = self.below(max_lines + 1);
         (0..n)
@@ -441,7 +456,9 @@ fn valid_report(seed: u64) -> AnnualReport {
                         Some(Decimal::from_int(previous))
                     }
                     layout::ColumnKind::Count => Some(Decimal::from_int(g.small())),
-                    layout::ColumnKind::Change => Some(Decimal::from_int(g.small() - g.below(previous as u64 + 1) as i64)),
+                    layout::ColumnKind::Change => {
+                        Some(Decimal::from_int(g.small() - g.below(previous as u64 + 1) as i64))
+                    }
                     layout::ColumnKind::Amount => Decimal::new(g.below(10_000_000_000) as i64, g.below(5) as u8),
                 };
                 r.table2.set(row.code, col.code, value);
@@ -496,7 +513,9 @@ fn valid_report(seed: u64) -> AnnualReport {
 #[test]
 fn published_reports_survive_render_then_parse_too() {
     let mut texts = vec![SEED.to_string()];
-    texts.extend(["2023_hongze_qu.txt", "2024_hongze_qu.txt", "2024_huaian_shi.txt"].iter().filter_map(|n| real_report(n)));
+    texts.extend(
+        ["2023_hongze_qu.txt", "2024_hongze_qu.txt", "2024_huaian_shi.txt"].iter().filter_map(|n| real_report(n)),
+    );
     for text in texts {
         let report = parse(&text).unwrap().report;
         for rendered in [render_text(&report), render_markdown(&report), render_html(&report)] {
@@ -583,5 +602,3 @@ proptest! {
 // Speed
 
 // Speed is measured by `gongkai bench checker` (BENCHMARKS.md), never by a timed test.
-
-

@@ -181,7 +181,12 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
             out.push(finding(
                 Rule::Table3Balance,
                 format!("表三 {} 列", col.label()),
-                format!("第一项{}加第二项{}之和{}", t3.value(Table3Row::NewThisYear, col), t3.value(Table3Row::CarriedOver, col), left),
+                format!(
+                    "第一项{}加第二项{}之和{}",
+                    t3.value(Table3Row::NewThisYear, col),
+                    t3.value(Table3Row::CarriedOver, col),
+                    left
+                ),
                 format!("第三项（七）总计{}加第四项{}之和{}", total, t3.value(Table3Row::CarriedForward, col), right),
                 "第一项加第二项之和应等于第三项加第四项之和",
             ));
@@ -195,7 +200,13 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
             if let Some(n) = cells[col.index()]
                 && n < 0
             {
-                out.push(finding(Rule::NegativeFigure, format!("表三 {} · {}", row_name(row), col.label()), "不小于0", n, "申请数不能为负"));
+                out.push(finding(
+                    Rule::NegativeFigure,
+                    format!("表三 {} · {}", row_name(row), col.label()),
+                    "不小于0",
+                    n,
+                    "申请数不能为负",
+                ));
             }
         }
         if !matches!(row, Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::Total) {
@@ -216,7 +227,13 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
     if ApplicantColumn::ALL.iter().any(|c| filled(*c)) {
         for col in ApplicantColumn::ALL {
             if !filled(col) {
-                out.push(finding(Rule::BlankColumn, format!("表三 {} 列", col.label()), "填写数字（没有的填0）", "整列空白", "整列未填"));
+                out.push(finding(
+                    Rule::BlankColumn,
+                    format!("表三 {} 列", col.label()),
+                    "填写数字（没有的填0）",
+                    "整列空白",
+                    "整列未填",
+                ));
             }
         }
     }
@@ -239,7 +256,13 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
             if let Some(n) = c
                 && *n < 0
             {
-                out.push(finding(Rule::NegativeFigure, format!("表四 {} · {}", T4_GROUPS[g].1, T4_OUTCOMES[i].1), "不小于0", n, "案件数不能为负"));
+                out.push(finding(
+                    Rule::NegativeFigure,
+                    format!("表四 {} · {}", T4_GROUPS[g].1, T4_OUTCOMES[i].1),
+                    "不小于0",
+                    n,
+                    "案件数不能为负",
+                ));
             }
         }
     }
@@ -247,7 +270,13 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
     if group_filled.iter().any(|f| *f) {
         for (g, f) in group_filled.iter().enumerate() {
             if !f {
-                out.push(finding(Rule::BlankColumn, format!("表四 {}", T4_GROUPS[g].1), "填写数字（没有的填0）", "整组空白", "整组未填"));
+                out.push(finding(
+                    Rule::BlankColumn,
+                    format!("表四 {}", T4_GROUPS[g].1),
+                    "填写数字（没有的填0）",
+                    "整组空白",
+                    "整组未填",
+                ));
             }
         }
     }
@@ -292,7 +321,12 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
         out.push(finding(
             Rule::FormatMismatch,
             "报告格式".into(),
-            format!("{}年度用{}格式（{}）", report.year, FormatVersion::for_year(report.year).code(), FormatVersion::for_year(report.year).document()),
+            format!(
+                "{}年度用{}格式（{}）",
+                report.year,
+                FormatVersion::for_year(report.year).code(),
+                FormatVersion::for_year(report.year).document()
+            ),
             format!("{}格式", report.format.code()),
             "格式与年度不符",
         ));
@@ -399,7 +433,8 @@ pub fn cross_check(report: &AnnualReport) -> CrossCheck {
     let statements = extract_statements(&report.sections.overview);
     let t3 = &report.table3;
     let total = |row: Table3Row| t3.value(row, ApplicantColumn::Total);
-    let sum = |f: &dyn Fn(&Table3Row) -> bool| -> i64 { t3.outcome_rows().iter().filter(|r| f(r)).map(|r| total(*r)).sum() };
+    let sum =
+        |f: &dyn Fn(&Table3Row) -> bool| -> i64 { t3.outcome_rows().iter().filter(|r| f(r)).map(|r| total(*r)).sum() };
     let mut agreed = 0;
     let mut findings = Vec::new();
     for s in &statements {
@@ -445,7 +480,12 @@ pub fn cross_check(report: &AnnualReport) -> CrossCheck {
                     findings.push(finding(
                         Rule::OverviewSum,
                         format!("第一部分 “{}”", s.text),
-                        format!("{}{}（各项之和{}）", parts_sum, s.unit, parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("+")),
+                        format!(
+                            "{}{}（各项之和{}）",
+                            parts_sum,
+                            s.unit,
+                            parts.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("+")
+                        ),
                         format!("{}{}", s.value, s.unit),
                         "所称总数与其中各项之和不符",
                     ));

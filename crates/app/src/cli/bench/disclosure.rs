@@ -50,46 +50,139 @@ impl Rng {
     }
 }
 
-const CITIES: [(&str, &str); 6] = [("汝州市", "汝"), ("宝丰县", "宝"), ("郏县", "郏"), ("鲁山县", "鲁"), ("叶县", "叶"), ("舞钢市", "舞")];
+const CITIES: [(&str, &str); 6] =
+    [("汝州市", "汝"), ("宝丰县", "宝"), ("郏县", "郏"), ("鲁山县", "鲁"), ("叶县", "叶"), ("舞钢市", "舞")];
 
 /// Departments: name, short form in the 发文字号.
 const DEPARTMENTS: [(&str, &str); 24] = [
-    ("人民政府办公室", "政办"), ("发展和改革委员会", "发改"), ("教育体育局", "教体"), ("民政局", "民"), ("财政局", "财"),
-    ("人力资源和社会保障局", "人社"), ("自然资源和规划局", "自然资源"), ("住房和城乡建设局", "建"), ("交通运输局", "交"),
-    ("农业农村局", "农"), ("水利局", "水"), ("卫生健康委员会", "卫健"), ("市场监督管理局", "市监"), ("应急管理局", "应急"),
-    ("审计局", "审"), ("统计局", "统"), ("生态环境分局", "环"), ("文化广电和旅游局", "文广旅"), ("医疗保障局", "医保"),
-    ("退役军人事务局", "退役军人"), ("城市管理局", "城管"), ("乡村振兴局", "乡振"), ("行政审批和政务信息管理局", "审批"), ("工业和信息化局", "工信"),
+    ("人民政府办公室", "政办"),
+    ("发展和改革委员会", "发改"),
+    ("教育体育局", "教体"),
+    ("民政局", "民"),
+    ("财政局", "财"),
+    ("人力资源和社会保障局", "人社"),
+    ("自然资源和规划局", "自然资源"),
+    ("住房和城乡建设局", "建"),
+    ("交通运输局", "交"),
+    ("农业农村局", "农"),
+    ("水利局", "水"),
+    ("卫生健康委员会", "卫健"),
+    ("市场监督管理局", "市监"),
+    ("应急管理局", "应急"),
+    ("审计局", "审"),
+    ("统计局", "统"),
+    ("生态环境分局", "环"),
+    ("文化广电和旅游局", "文广旅"),
+    ("医疗保障局", "医保"),
+    ("退役军人事务局", "退役军人"),
+    ("城市管理局", "城管"),
+    ("乡村振兴局", "乡振"),
+    ("行政审批和政务信息管理局", "审批"),
+    ("工业和信息化局", "工信"),
 ];
 
 const TOPICS: [&str; 40] = [
-    "城乡居民最低生活保障", "农村危房改造", "政府投资项目", "行政事业性收费", "住房公积金", "城市道路占用挖掘", "建筑垃圾处置", "养老服务",
-    "义务教育学校招生", "就业创业补贴", "耕地地力保护补贴", "城乡居民医疗保险", "安全生产责任", "食品安全监督抽检", "扬尘污染防治", "优化营商环境",
-    "乡村振兴衔接资金", "农村饮水安全", "公共文化服务", "残疾人两项补贴", "特困人员救助供养", "城市供水价格", "政务服务“一网通办”", "高标准农田建设",
-    "老旧小区改造", "河长制", "秸秆禁烧", "森林防火", "疫情防控", "防汛抗旱", "双随机一公开", "政府信息公开", "集体林权制度改革", "退役军人优抚",
-    "学前教育", "职业技能培训", "农村人居环境整治", "中小企业纾困", "消费券发放", "重点项目建设",
+    "城乡居民最低生活保障",
+    "农村危房改造",
+    "政府投资项目",
+    "行政事业性收费",
+    "住房公积金",
+    "城市道路占用挖掘",
+    "建筑垃圾处置",
+    "养老服务",
+    "义务教育学校招生",
+    "就业创业补贴",
+    "耕地地力保护补贴",
+    "城乡居民医疗保险",
+    "安全生产责任",
+    "食品安全监督抽检",
+    "扬尘污染防治",
+    "优化营商环境",
+    "乡村振兴衔接资金",
+    "农村饮水安全",
+    "公共文化服务",
+    "残疾人两项补贴",
+    "特困人员救助供养",
+    "城市供水价格",
+    "政务服务“一网通办”",
+    "高标准农田建设",
+    "老旧小区改造",
+    "河长制",
+    "秸秆禁烧",
+    "森林防火",
+    "疫情防控",
+    "防汛抗旱",
+    "双随机一公开",
+    "政府信息公开",
+    "集体林权制度改革",
+    "退役军人优抚",
+    "学前教育",
+    "职业技能培训",
+    "农村人居环境整治",
+    "中小企业纾困",
+    "消费券发放",
+    "重点项目建设",
 ];
 
 const COMPANIES: [&str; 16] = [
-    "天瑞建材有限公司", "鑫源汝瓷有限公司", "东风农业开发有限公司", "宏达物流有限公司", "金鼎餐饮管理有限公司", "康宁大药房有限公司",
-    "绿源生态农业专业合作社", "城投建设有限公司", "华兴混凝土有限公司", "鼎盛商贸有限公司", "中原水务有限公司", "安康养老服务中心",
-    "恒信建筑工程有限公司", "永顺运输有限公司", "佳美超市有限公司", "福源食品有限公司",
+    "天瑞建材有限公司",
+    "鑫源汝瓷有限公司",
+    "东风农业开发有限公司",
+    "宏达物流有限公司",
+    "金鼎餐饮管理有限公司",
+    "康宁大药房有限公司",
+    "绿源生态农业专业合作社",
+    "城投建设有限公司",
+    "华兴混凝土有限公司",
+    "鼎盛商贸有限公司",
+    "中原水务有限公司",
+    "安康养老服务中心",
+    "恒信建筑工程有限公司",
+    "永顺运输有限公司",
+    "佳美超市有限公司",
+    "福源食品有限公司",
 ];
 
 const PERMITS: [&str; 10] = [
-    "食品经营许可", "建设工程规划许可", "取水许可", "药品零售许可", "道路运输经营许可", "排污许可", "建筑工程施工许可", "公共场所卫生许可",
-    "燃气经营许可", "林木采伐许可",
+    "食品经营许可",
+    "建设工程规划许可",
+    "取水许可",
+    "药品零售许可",
+    "道路运输经营许可",
+    "排污许可",
+    "建筑工程施工许可",
+    "公共场所卫生许可",
+    "燃气经营许可",
+    "林木采伐许可",
 ];
 
 const VIOLATIONS: [&str; 8] = [
-    "未按规定公示营业执照", "销售过期食品", "未取得施工许可擅自施工", "超标排放大气污染物", "未按规定建立安全生产台账", "违规占用城市道路",
-    "销售不合格产品", "擅自改变房屋用途",
+    "未按规定公示营业执照",
+    "销售过期食品",
+    "未取得施工许可擅自施工",
+    "超标排放大气污染物",
+    "未按规定建立安全生产台账",
+    "违规占用城市道路",
+    "销售不合格产品",
+    "擅自改变房屋用途",
 ];
 
 /// Categories (Art. 20 labels, as a legacy site writes them) and their weight.
 const CATEGORIES: [(&str, u32); 14] = [
-    ("规范性文件", 12), ("行政许可", 16), ("行政处罚", 10), ("财政预决算", 6), ("政府集中采购", 8), ("民生政策措施", 10),
-    ("规划信息", 3), ("统计信息", 5), ("重大建设项目", 5), ("监督检查", 6), ("公务员招考", 3), ("突发公共事件", 3),
-    ("行政事业性收费", 3), ("其他应主动公开信息", 10),
+    ("规范性文件", 12),
+    ("行政许可", 16),
+    ("行政处罚", 10),
+    ("财政预决算", 6),
+    ("政府集中采购", 8),
+    ("民生政策措施", 10),
+    ("规划信息", 3),
+    ("统计信息", 5),
+    ("重大建设项目", 5),
+    ("监督检查", 6),
+    ("公务员招考", 3),
+    ("突发公共事件", 3),
+    ("行政事业性收费", 3),
+    ("其他应主动公开信息", 10),
 ];
 
 struct Ctx<'a> {
@@ -109,11 +202,19 @@ fn generic(c: &Ctx) -> Vec<String> {
     let Ctx { city, unit, topic, year, month, amount, count, .. } = c;
     vec![
         format!("为进一步做好{topic}工作，根据国家、省、市有关规定，结合{city}实际，{unit}制定本方案。"),
-        format!("{year}年，{unit}坚持以人民为中心的发展思想，认真贯彻落实党中央、国务院决策部署，扎实推进{topic}各项工作，取得了明显成效。"),
-        "各乡镇人民政府、街道办事处，市直各有关单位要提高政治站位，加强组织领导，明确责任分工，确保各项工作落到实处。".into(),
-        format!("{topic}资金实行专账管理、专款专用，任何单位和个人不得截留、挤占、挪用，资金使用情况接受审计和社会监督。"),
+        format!(
+            "{year}年，{unit}坚持以人民为中心的发展思想，认真贯彻落实党中央、国务院决策部署，扎实推进{topic}各项工作，取得了明显成效。"
+        ),
+        "各乡镇人民政府、街道办事处，市直各有关单位要提高政治站位，加强组织领导，明确责任分工，确保各项工作落到实处。"
+            .into(),
+        format!(
+            "{topic}资金实行专账管理、专款专用，任何单位和个人不得截留、挤占、挪用，资金使用情况接受审计和社会监督。"
+        ),
         "对工作中发现的问题，要建立问题台账，明确整改时限，整改结果向社会公开，接受群众监督。".into(),
-        format!("截至{year}年{month}月底，全{}累计投入资金{amount}万元，惠及群众{count}人次。", &city[city.len() - 3..]),
+        format!(
+            "截至{year}年{month}月底，全{}累计投入资金{amount}万元，惠及群众{count}人次。",
+            &city[city.len() - 3..]
+        ),
         format!("请各单位于每季度末将{topic}工作进展情况以书面形式报送{unit}，同时报送电子版。"),
         "各地各部门要强化宣传引导，通过政府网站、政务新媒体等渠道及时发布政策信息，回应社会关切。".into(),
         "坚持依法行政，严格按照法定权限和程序履行职责，做到公开、公平、公正。".into(),
@@ -132,40 +233,68 @@ fn specific(category: &str, c: &Ctx) -> Vec<String> {
     match category {
         "行政许可" => {
             vec![
-                format!("申请人：{city}{company}。许可事项：{permit}。许可决定：准予许可。有效期自{year}年{month}月起五年。"),
-                format!("经审查，{city}{company}提交的{permit}申请材料齐全、符合法定形式，根据《中华人民共和国行政许可法》第三十八条规定，决定准予行政许可。"),
+                format!(
+                    "申请人：{city}{company}。许可事项：{permit}。许可决定：准予许可。有效期自{year}年{month}月起五年。"
+                ),
+                format!(
+                    "经审查，{city}{company}提交的{permit}申请材料齐全、符合法定形式，根据《中华人民共和国行政许可法》第三十八条规定，决定准予行政许可。"
+                ),
                 format!("许可机关：{unit}。许可决定日期：{year}年{month}月{}日。", 1 + count % 28),
-                "申请人如对本决定不服，可在收到本决定之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。".into(),
+                "申请人如对本决定不服，可在收到本决定之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+                    .into(),
             ]
         }
         "行政处罚" => {
             vec![
                 format!("当事人{city}{company}{v}，违反了相关法律法规规定，{unit}依法立案调查。"),
                 format!("依据有关规定，决定给予当事人警告，并处罚款{}元的行政处罚。", amount * 100),
-                "当事人应当自收到本决定书之日起十五日内缴纳罚款，逾期不缴纳的，每日按罚款数额的百分之三加处罚款。".into(),
+                "当事人应当自收到本决定书之日起十五日内缴纳罚款，逾期不缴纳的，每日按罚款数额的百分之三加处罚款。"
+                    .into(),
                 "行政处罚决定信息公示期限为三年，期满后自动撤下。".into(),
             ]
         }
         "财政预决算" => vec![
-            format!("{unit}{year}年部门预算收入合计{amount}万元，其中一般公共预算财政拨款收入{}万元。", amount * 7 / 10),
-            format!("“三公”经费预算{}万元，比上年减少{}万元，主要原因是严格执行中央八项规定精神，压减公务接待支出。", amount / 50 + 3, amount / 400 + 1),
+            format!(
+                "{unit}{year}年部门预算收入合计{amount}万元，其中一般公共预算财政拨款收入{}万元。",
+                amount * 7 / 10
+            ),
+            format!(
+                "“三公”经费预算{}万元，比上年减少{}万元，主要原因是严格执行中央八项规定精神，压减公务接待支出。",
+                amount / 50 + 3,
+                amount / 400 + 1
+            ),
             "政府采购预算、国有资产占用情况、预算绩效管理情况详见附表，三公经费支出情况说明见附件。".into(),
             "部门预算公开表格包括收支总表、收入总表、支出总表、财政拨款收支总表、一般公共预算支出表等。".into(),
         ],
         "政府集中采购" => vec![
             format!("{city}{topic}设备采购项目采用公开招标方式，项目预算{amount}万元，欢迎符合条件的供应商参加投标。"),
             "投标人应具备《中华人民共和国政府采购法》第二十二条规定的条件，本项目不接受联合体投标。".into(),
-            format!("获取招标文件时间：{year}年{month}月{}日至{}日，地点：{city}公共资源交易中心。", 1 + count % 20, 6 + count % 20),
+            format!(
+                "获取招标文件时间：{year}年{month}月{}日至{}日，地点：{city}公共资源交易中心。",
+                1 + count % 20,
+                6 + count % 20
+            ),
             format!("中标供应商：{city}{company}，中标金额{}万元。", amount * 9 / 10),
         ],
         "民生政策措施" => vec![
-            format!("{year}年{month}月，全{}共发放{topic}资金{amount}万元，保障对象{count}人。", &city[city.len() - 3..]),
-            "保障标准按照城乡居民人均消费支出的一定比例确定，实行动态调整，低保、特困供养等民生资金按时足额发放。".into(),
+            format!(
+                "{year}年{month}月，全{}共发放{topic}资金{amount}万元，保障对象{count}人。",
+                &city[city.len() - 3..]
+            ),
+            "保障标准按照城乡居民人均消费支出的一定比例确定，实行动态调整，低保、特困供养等民生资金按时足额发放。"
+                .into(),
             "申请人向户籍所在地乡镇人民政府（街道办事处）提出书面申请，经审核审批后按月发放。".into(),
             "资金通过“一卡通”直接发放到保障对象账户，杜绝截留挪用。".into(),
         ],
         "统计信息" => vec![
-            format!("{year}年{month}月，全{}规模以上工业增加值同比增长{}.{}%，固定资产投资同比增长{}.{}%。", &city[city.len() - 3..], count % 12, count % 10, amount % 15, amount % 10),
+            format!(
+                "{year}年{month}月，全{}规模以上工业增加值同比增长{}.{}%，固定资产投资同比增长{}.{}%。",
+                &city[city.len() - 3..],
+                count % 12,
+                count % 10,
+                amount % 15,
+                amount % 10
+            ),
             format!("社会消费品零售总额{amount}万元，城乡居民人均可支配收入{}元。", 20_000 + count * 3),
             "注：本数据为初步统计数，最终数据以统计年鉴为准。".into(),
         ],
@@ -265,7 +394,18 @@ pub fn corpus(items: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
         let month = 1 + rng.below(12) as u32;
         let day = 1 + rng.below(28) as u32;
         let mut k = (rng.next() % weights as u64) as u32;
-        let category = CATEGORIES.iter().find(|c| if k < c.1 { true } else { k -= c.1; false }).map(|c| c.0).unwrap_or("其他应主动公开信息");
+        let category = CATEGORIES
+            .iter()
+            .find(|c| {
+                if k < c.1 {
+                    true
+                } else {
+                    k -= c.1;
+                    false
+                }
+            })
+            .map(|c| c.0)
+            .unwrap_or("其他应主动公开信息");
         let c = Ctx {
             city,
             unit: unit.clone(),
@@ -282,13 +422,16 @@ pub fn corpus(items: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
         let s = &mut serial[u * 12 + y];
         *s += 1;
         let index_no = format!("{code}/{year}-{:05}", *s);
-        let doc_no = if matches!(category, "规范性文件" | "规划信息" | "突发公共事件" | "行政事业性收费" | "其他应主动公开信息") || rng.chance(15) {
-            let d = &mut docno[u * 12 + y];
-            *d += 1;
-            format!("{prefix}〔{year}〕{}号", *d)
-        } else {
-            String::new()
-        };
+        let doc_no =
+            if matches!(category, "规范性文件" | "规划信息" | "突发公共事件" | "行政事业性收费" | "其他应主动公开信息")
+                || rng.chance(15)
+            {
+                let d = &mut docno[u * 12 + y];
+                *d += 1;
+                format!("{prefix}〔{year}〕{}号", *d)
+            } else {
+                String::new()
+            };
         // Length: 300–3,000 characters of body.
         let target = 300 + rng.below(2_701);
         let own = specific(category, &c);
@@ -320,7 +463,11 @@ pub fn corpus(items: usize, seed: u64, out: &Path) -> anyhow::Result<()> {
         w.write_all(b"\n")?;
     }
     w.flush()?;
-    eprintln!("{items} items, {:.0} characters of body on average, written to {}", chars as f64 / items.max(1) as f64, out.display());
+    eprintln!(
+        "{items} items, {:.0} characters of body on average, written to {}",
+        chars as f64 / items.max(1) as f64,
+        out.display()
+    );
     Ok(())
 }
 
@@ -344,9 +491,15 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     let config = Config { data_dir: data_dir.to_path_buf(), ..Config::default() };
     let db = super::super::open_db(&config).await?;
     let t = Instant::now();
-    let report = super::super::disclosure::import_items(&db, &text, corpus.parent().unwrap_or(Path::new(".")), true).await?;
+    let report =
+        super::super::disclosure::import_items(&db, &text, corpus.parent().unwrap_or(Path::new(".")), true).await?;
     let import_s = t.elapsed().as_secs_f64();
-    anyhow::ensure!(report.imported == n && report.bad.is_empty(), "imported {} of {n}; bad lines: {:?}", report.imported, &report.bad[..report.bad.len().min(5)]);
+    anyhow::ensure!(
+        report.imported == n && report.bad.is_empty(),
+        "imported {} of {n}; bad lines: {:?}",
+        report.imported,
+        &report.bad[..report.bad.len().min(5)]
+    );
     let t = Instant::now();
     let index = crate::search::open(data_dir)?;
     let indexed = index.rebuild(&db, |_, _| {}).await?;
@@ -365,13 +518,18 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
         return Ok(());
     }
     // Bare tantivy + jieba: the same title and body, same writer settings (1 thread, 50 MB).
-    let lines: Vec<serde_json::Value> = text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect::<Result<_, _>>()?;
+    let lines: Vec<serde_json::Value> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect::<Result<_, _>>()?;
     drop(text);
     let dir = data_dir.join("bare-tantivy");
     std::fs::create_dir_all(&dir)?;
     let mut b = Schema::builder();
     let opts = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("jieba").set_index_option(IndexRecordOption::WithFreqsAndPositions))
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("jieba")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
         .set_stored();
     let title = b.add_text_field("title", opts.clone());
     let body = b.add_text_field("body", opts);
@@ -442,7 +600,15 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A keep-alive HTTP/1.1 GET client (Content-Length bodies), one connection.
@@ -458,11 +624,18 @@ impl Client {
         Ok(Client { addr: addr.to_string(), r: BufReader::new(s) })
     }
     fn get(&mut self, path: &str, forwarded_for: &str) -> anyhow::Result<(u16, Vec<u8>)> {
-        let req = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nX-Forwarded-For: {forwarded_for}\r\nAccept: application/json\r\n\r\n", self.addr);
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nX-Forwarded-For: {forwarded_for}\r\nAccept: application/json\r\n\r\n",
+            self.addr
+        );
         self.r.get_mut().write_all(req.as_bytes())?;
         let mut line = String::new();
         self.r.read_line(&mut line)?;
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| anyhow::anyhow!("bad status line {line:?}"))?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("bad status line {line:?}"))?;
         let mut len = None;
         loop {
             line.clear();
@@ -499,7 +672,13 @@ fn bare_query(index: &Index, q: &str) -> Box<dyn Query> {
         }
         let either: Vec<(Occur, Box<dyn Query>)> = [title, body]
             .into_iter()
-            .map(|f| (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(f, &w), IndexRecordOption::WithFreqs)) as Box<dyn Query>))
+            .map(|f| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(Term::from_field_text(f, &w), IndexRecordOption::WithFreqs))
+                        as Box<dyn Query>,
+                )
+            })
             .collect();
         musts.push((Occur::Must, Box::new(BooleanQuery::new(either))));
     }
@@ -573,7 +752,10 @@ pub fn search(url: &str, data_dir: &Path, rounds: usize) -> anyhow::Result<()> {
     let (h50, h99) = (pct(&mut http, 0.5), pct(&mut http, 0.99));
     let (i50, i99) = (pct(&mut inproc, 0.5), pct(&mut inproc, 0.99));
     let (b50, b99) = (pct(&mut bare, 0.5), pct(&mut bare, 0.99));
-    println!("search, {n} queries × {rounds} rounds ({zero} of them without hits), {} documents:", reader.searcher().num_docs());
+    println!(
+        "search, {n} queries × {rounds} rounds ({zero} of them without hits), {} documents:",
+        reader.searcher().num_docs()
+    );
     println!("  HTTP API (GET /api/v1/search, loopback, keep-alive): p50 {h50:.2} ms, p99 {h99:.2} ms");
     println!("  in-process search module (no HTTP): p50 {i50:.2} ms, p99 {i99:.2} ms");
     println!("  bare tantivy + jieba (AND of the words, top 10, count): p50 {b50:.2} ms, p99 {b99:.2} ms");
