@@ -660,11 +660,6 @@ pub struct SyncDecision<'a> {
     pub deferral: Option<(&'a str, NaiveDate)>,
 }
 
-impl SyncDecision<'_> {
-    /// No category needs an interpretation (tests, tools).
-    pub const NONE: SyncDecision<'static> = SyncDecision { requires: &|_| false, deferral: None };
-}
-
 pub async fn approve(
     db: &Db,
     actor: &Actor,

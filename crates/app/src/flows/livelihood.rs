@@ -23,14 +23,6 @@ use crate::web::AppState;
 
 // --- programs and periods ---
 
-pub fn basis_code(b: Basis) -> &'static str {
-    match b {
-        Basis::PerPerson => "person",
-        Basis::PerHousehold => "household",
-        Basis::PerMu => "mu",
-    }
-}
-
 pub fn program_of(p: &ldb::ProgramRow) -> Program {
     Program {
         code: p.code.clone(),
