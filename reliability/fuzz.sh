@@ -9,9 +9,13 @@ SECONDS_PER_TARGET="${1:-30}"
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 export RUSTC_BOOTSTRAP=1
 status=0
-for t in report_parse privacy_scan calendar_csv disbursement_rows; do
+for t in report_parse privacy_scan calendar_csv disbursement_rows items_jsonl sheet_csv sheet_xlsx; do
   echo "== $t (${SECONDS_PER_TARGET}s)"
-  if ! cargo fuzz run "$t" --sanitizer none -- -max_total_time="$SECONDS_PER_TARGET" -max_len=20000 -timeout=5 > "/tmp/fuzz-$t.log" 2>&1; then
+  # The corpus grows in fuzz/corpus/<target> (not committed); seeds/<target> holds valid inputs.
+  dirs=("corpus/$t")
+  mkdir -p "corpus/$t"
+  [ -d "seeds/$t" ] && dirs+=("seeds/$t")
+  if ! cargo fuzz run "$t" "${dirs[@]}" --sanitizer none -- -max_total_time="$SECONDS_PER_TARGET" -max_len=20000 -timeout=5 > "/tmp/fuzz-$t.log" 2>&1; then
     grep -E "panicked|ERROR|crash-|error" "/tmp/fuzz-$t.log" | head -20
     status=1
   fi

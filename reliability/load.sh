@@ -42,5 +42,7 @@ done
 for w in "${WRKS[@]}"; do wait "$w"; done
 kill $SAMPLER 2>/dev/null || true
 for port in $PORTS; do echo "== node :$port"; cat "$DIR/wrk-$port.txt"; done
-echo "== resident memory (MB), first and last samples per process"
-awk '{first[$2]= (first[$2]=="" ? $3 : first[$2]); last[$2]=$3} END {for (p in first) printf "pid %s: %d MB → %d MB\n", p, first[p], last[p]}' "$DIR/rss.txt"
+echo "== resident memory (MB) per process: first sample, then one a minute, and the last"
+awk '{n[$2]++; if (n[$2]==1 || n[$2]%60==0) printf "pid %s  %s  %d MB\n", $2, $1, $3; last[$2]=$1" "$3} END {for (p in last) printf "pid %s  %s MB (last)\n", p, last[p]}' "$DIR/rss.txt"
+# Flat means: the second half of the run stays within the first half's peak plus 10 %.
+awk '{v[$2][++n[$2]]=$3} END {for (p in n) {h=int(n[p]/2); a=0; b=0; for (i=1;i<=h;i++) if (v[p][i]>a) a=v[p][i]; for (i=h+1;i<=n[p];i++) if (v[p][i]>b) b=v[p][i]; printf "pid %s: peak %d MB in the first half, %d MB in the second: %s\n", p, a, b, (b <= a*1.10 ? "flat" : "GROWING")}}' "$DIR/rss.txt"

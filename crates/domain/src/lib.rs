@@ -11,4 +11,5 @@ pub mod livelihood;
 pub mod org;
 pub mod privacy;
 pub mod report;
+pub mod sheet;
 pub mod supervision;

@@ -8,9 +8,8 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use gongkai_domain::disclosure::{Art20Category, IndexNumber, IndexNumberError, UnitCode};
+use gongkai_domain::disclosure::{Art20Category, Validity, legacy};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Deserialize;
 
 use super::DbArgs;
 use crate::db::{self, Db, item::NewItem, org::NewUnit};
@@ -80,34 +79,6 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     Ok(if report.bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
-#[derive(Debug, Deserialize)]
-struct Line {
-    index_no: String,
-    title: String,
-    publisher: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    doc_no: String,
-    published: String,
-    body: String,
-    #[serde(default)]
-    summary: Option<String>,
-    #[serde(default)]
-    validity: Option<String>,
-    #[serde(default)]
-    written: Option<String>,
-    #[serde(default)]
-    attachments: Vec<AttachmentRef>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum AttachmentRef {
-    Path(String),
-    Named { path: String, name: Option<String> },
-}
-
 #[derive(Debug, Default)]
 pub struct ImportReport {
     pub imported: usize,
@@ -123,82 +94,58 @@ struct Ready {
     index_no: String,
     index_unit_code: Option<String>,
     category: String,
+    art20: Option<Art20Category>,
     row: NewItem,
     published: NaiveDate,
     files: Vec<(String, Vec<u8>)>,
 }
 
 fn check_line(n: usize, raw: &str, base: &Path) -> Result<Ready, String> {
-    let l: Line = serde_json::from_str(raw).map_err(|e| format!("不是有效的 JSON 对象或缺少必填字段：{e}"))?;
-    let index_no = l.index_no.trim().to_string();
-    let index_unit_code = match IndexNumber::parse(&index_no) {
-        Ok(n) => match n.unit() {
-            UnitCode::CreditCode(c) => Some(c.clone()),
-            UnitCode::OrganizationCode(_) => None,
-        },
-        Err(IndexNumberError::LegacyLocal) => None,
-        Err(e) => return Err(format!("索引号“{index_no}”无效：{e}")),
+    let l = legacy::parse_line(raw)?;
+    let (validity, validity_end) = match l.validity {
+        Validity::Effective { .. } => ("effective", String::new()),
+        Validity::Lapsed { on } => ("lapsed", on.to_string()),
+        Validity::Repealed { on } => ("repealed", on.to_string()),
     };
-    let published = NaiveDate::parse_from_str(l.published.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("发布日期“{}”无效，应如 2020-09-28", l.published))?;
-    if l.publisher.trim().is_empty() {
-        return Err("缺少发布机构（publisher）".into());
-    }
-    let validity = match l.validity.as_deref().map(str::trim).unwrap_or("") {
-        "" | "有效" | "effective" => "effective",
-        "失效" | "lapsed" => "lapsed",
-        "废止" | "repealed" => "repealed",
-        v => return Err(format!("有效性“{v}”无效，应为 有效/失效/废止")),
-    };
+    let written = Some(l.written.clone()).filter(|w| !w.trim().is_empty());
     let form = flow::ItemForm {
         title: l.title.clone(),
-        summary: l.summary.clone().unwrap_or_default(),
+        summary: l.summary.clone(),
         body: l.body.clone(),
         doc_no: l.doc_no.clone(),
-        art20: art20_of(&l.category).map(|c| c.code().to_string()).unwrap_or_default(),
+        art20: l.art20.map(|c| c.code().to_string()).unwrap_or_default(),
         genre: String::new(),
         subject: String::new(),
         validity: validity.into(),
-        // An imported 失效/废止 without its date: from publication (the best known bound).
-        validity_end: if validity == "effective" { String::new() } else { published.to_string() },
-        formed_on: l.written.clone().unwrap_or_else(|| published.to_string()),
-        written_on: l.written.clone().unwrap_or_default(),
+        validity_end,
+        formed_on: written.clone().unwrap_or_else(|| l.published.to_string()),
+        written_on: written.unwrap_or_default(),
         ch_website: Some("1".into()),
         ..Default::default()
     };
     // Legacy items were published already: the 20-working-day clock is not re-run on import.
     let (_, mut row) = flow::validate(&form, 0, &gongkai_domain::calendar::Calendar::builtin())
         .map_err(|errs| errs.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"))?;
-    row.due_on = published.to_string();
+    row.due_on = l.published.to_string();
     let mut files = vec![];
     for a in &l.attachments {
-        let (path, name) = match a {
-            AttachmentRef::Path(p) => (p.clone(), None),
-            AttachmentRef::Named { path, name } => (path.clone(), name.clone()),
-        };
-        let full = base.join(&path);
+        // `a.path` is checked by the domain to stay inside the import file's folder.
+        let full = base.join(&a.path);
         let bytes = std::fs::read(&full).map_err(|e| format!("附件 {} 无法读取：{e}", full.display()))?;
-        let name = name.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
-        flow::check_file(&name, &bytes)?;
-        files.push((name, bytes));
+        flow::check_file(&a.name, &bytes)?;
+        files.push((a.name.clone(), bytes));
     }
     Ok(Ready {
         line: n,
-        publisher: l.publisher.trim().to_string(),
-        index_no,
-        index_unit_code,
-        category: l.category.trim().to_string(),
+        publisher: l.publisher,
+        index_no: l.index_no,
+        index_unit_code: l.index_unit_code,
+        category: l.category,
+        art20: l.art20,
         row,
-        published,
+        published: l.published,
         files,
     })
-}
-
-/// The Art. 20 item a legacy category names, by code or label.
-fn art20_of(category: &str) -> Option<Art20Category> {
-    let c = category.trim();
-    Art20Category::from_code(c)
-        .or_else(|| Art20Category::ALL.into_iter().find(|a| a.label() == c || c.contains(a.label())))
 }
 
 /// Where an Art. 20 item sits in the standard catalog.
@@ -291,7 +238,7 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
             };
             flow::ensure_catalog(&mut tx, unit_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             r.row.unit_id = unit_id;
-            let node_code = art20_of(&r.category).map(node_code_for);
+            let node_code = r.art20.map(node_code_for);
             r.row.catalog_node_id =
                 db::item::node_id_by_code_or_title(&mut tx, unit_id, node_code.unwrap_or(&r.category)).await?;
             let it = flow::DirectItem { row: r.row, index_no: Some(r.index_no.clone()), published_on: r.published };

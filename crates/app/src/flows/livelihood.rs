@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use gongkai_domain::livelihood::{
     self as lh, Basis, ComplaintEvent, ComplaintStatus, Fen, FundFinding, MaskedId, MaskedName, Period, Program,
-    PublicRow, Rating, RawRow, RedirectKind, RowError,
+    PublicRow, Rating, RedirectKind, RowError,
 };
 use gongkai_domain::org::IdNumber;
 use serde::{Deserialize, Serialize};
@@ -62,110 +62,6 @@ pub fn normalize_period_key(text: &str) -> Option<String> {
     } else {
         p.first_day().year().to_string()
     })
-}
-
-// --- reading a spreadsheet ---
-
-pub const MAX_SHEET_BYTES: usize = 10 * 1024 * 1024;
-
-/// Read the first sheet of an .xlsx/.xls or a UTF-8 CSV into rows of named cells (the first
-/// non-empty row is the header). Line numbers are the spreadsheet's own, as the clerk sees them.
-pub fn read_sheet(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<RawRow>, String> {
-    if bytes.is_empty() {
-        return Err("上传的文件是空的".into());
-    }
-    if bytes.len() > MAX_SHEET_BYTES {
-        return Err("文件超过10MB".into());
-    }
-    let lower = filename.to_lowercase();
-    let grid: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx")
-        || lower.ends_with(".xls")
-        || bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-    {
-        use calamine::Reader;
-        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|e| format!("无法读取 Excel 文件：{e}"))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or("Excel 文件中没有工作表")?
-            .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
-        let first = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        range.rows().enumerate().map(|(i, cells)| (first + i + 1, cells.iter().map(cell_text).collect())).collect()
-    } else {
-        let text = std::str::from_utf8(bytes).map_err(|_| {
-            "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”，或直接上传 .xlsx 文件".to_string()
-        })?;
-        parse_csv(text.trim_start_matches('\u{feff}'))
-    };
-    let mut it = grid.into_iter().skip_while(|(_, cells)| cells.iter().all(|c| c.trim().is_empty()));
-    let Some((_, header)) = it.next() else { return Ok(vec![]) };
-    let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-    Ok(it
-        .filter(|(_, cells)| !cells.iter().all(|c| c.trim().is_empty()))
-        .map(|(line, cells)| RawRow {
-            line,
-            cells: header
-                .iter()
-                .cloned()
-                .zip(cells.into_iter().chain(std::iter::repeat(String::new())))
-                .filter(|(h, _)| !h.is_empty())
-                .collect(),
-        })
-        .collect())
-}
-
-fn cell_text(d: &calamine::Data) -> String {
-    match d {
-        // Whole numbers as integers (an amount typed as 1200 reads 1200, not 1200.0).
-        calamine::Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        other => other.to_string(),
-    }
-}
-
-/// RFC 4180 CSV: quoted fields, doubled quotes, CRLF. Returns (line number, cells).
-fn parse_csv(text: &str) -> Vec<(usize, Vec<String>)> {
-    let mut out = vec![];
-    let mut row: Vec<String> = vec![];
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut line = 1;
-    let mut row_line = 1;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push(c);
-                }
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                out.push((row_line, std::mem::take(&mut row)));
-                line += 1;
-                row_line = line;
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        out.push((row_line, row));
-    }
-    out
 }
 
 // --- batches ---
@@ -256,7 +152,7 @@ pub async fn upload_batch(
     let mut findings: Vec<FundFinding> = vec![];
     let mut total = 0i64;
     let mut count = 0i64;
-    match read_sheet(filename, bytes) {
+    match gongkai_domain::sheet::read_sheet(filename, bytes) {
         Err(msg) => errors.push(RowError { row: 0, column: "文件".into(), message: msg }),
         Ok(raw) => match lh::validate_rows(&raw, &program, &names, period) {
             Err(e) => errors.push(RowError { row: 1, column: "表头".into(), message: e.to_string() }),
@@ -405,7 +301,7 @@ pub async fn accept_batch(state: &AppState, actor: &Actor, id: i64) -> Result<us
         .map(|v| (v.name, v.village_id))
         .collect();
     let names: Vec<String> = villages.keys().cloned().collect();
-    let raw = read_sheet(&b.filename, &bytes).map_err(AppError::BadRequest)?;
+    let raw = gongkai_domain::sheet::read_sheet(&b.filename, &bytes).map_err(AppError::BadRequest)?;
     let rows = lh::validate_rows(&raw, &program, &names, period)
         .map_err(|e| AppError::BadRequest(e.to_string()))?
         .into_rows()

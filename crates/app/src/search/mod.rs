@@ -445,6 +445,7 @@ impl SearchIndex {
 
     /// (Re)index these items: delete each, add back those that are public. Commits with the feed
     /// position reached.
+    #[cfg(test)]
     pub fn apply(&self, ids: &[i64], rows: &[ItemRow], seq: i64) -> anyhow::Result<()> {
         self.apply_all(ids, rows, &[], &[], &[], seq)
     }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod category;
 pub mod index_number;
 pub mod item;
+pub mod legacy;
 
 pub use catalog::{CatalogNodeSpec, UpdateClass, basic_areas, standard_catalog};
 pub use category::{Art20Category, Channel, Genre, PublicationMode, Subject, Validity, count_by_channel};
