@@ -23,15 +23,7 @@ pub fn read_sheet(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<RawRo
         || bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
     {
-        use calamine::Reader;
-        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|e| format!("无法读取 Excel 文件：{e}"))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or("Excel 文件中没有工作表")?
-            .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
-        let first = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        range.rows().enumerate().map(|(i, cells)| (first + i + 1, cells.iter().map(cell_text).collect())).collect()
+        read_workbook(bytes)?
     } else {
         let text = std::str::from_utf8(bytes).map_err(|_| {
             "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”，或直接上传 .xlsx 文件".to_string()
@@ -53,6 +45,26 @@ pub fn read_sheet(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<RawRo
                 .collect(),
         })
         .collect())
+}
+
+/// The first sheet of a workbook as (line number, cells). calamine panics on some malformed
+/// .xls files (found by fuzzing: an assertion in its OLE reader, calamine 0.38 `utils.rs:29`);
+/// a broken upload must be a message to the clerk, never a dropped request, so the panic is
+/// caught here and turned into one.
+fn read_workbook(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, String> {
+    use calamine::Reader;
+    let read = || -> Result<Vec<(usize, Vec<String>)>, String> {
+        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .map_err(|e| format!("无法读取 Excel 文件：{e}"))?;
+        let range = wb
+            .worksheet_range_at(0)
+            .ok_or("Excel 文件中没有工作表")?
+            .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
+        let first = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+        Ok(range.rows().enumerate().map(|(i, cells)| (first + i + 1, cells.iter().map(cell_text).collect())).collect())
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err("无法读取 Excel 文件：文件已损坏或格式不正确，请用 Excel 重新保存后上传".into()))
 }
 
 fn cell_text(d: &calamine::Data) -> String {
@@ -138,6 +150,14 @@ mod tests {
         // An unterminated quote keeps the rest as one field rather than failing.
         let rows = read_sheet("a.csv", "姓名\n\"张三".as_bytes()).unwrap();
         assert_eq!(cells(&rows, 0, "姓名"), "张三");
+    }
+
+    #[test]
+    fn a_workbook_that_makes_calamine_panic_is_a_message() {
+        // Found by `fuzz/fuzz_targets/sheet_xlsx.rs`: an OLE (.xls) file on which calamine 0.38 asserts.
+        let bytes = include_bytes!("../data/regressions/sheet-xls-calamine-assert.xls");
+        let err = read_sheet("名册.xls", bytes).unwrap_err();
+        assert!(err.contains("无法读取 Excel 文件"), "{err}");
     }
 
     #[test]
