@@ -56,15 +56,19 @@ fn id(n: usize) -> String {
 }
 
 async fn upload(server: &Server, admin: &Staff, f: &Fixture, csv: &str) -> (i64, String) {
+    upload_file(server, admin, f, "名册.csv", csv.as_bytes()).await
+}
+
+async fn upload_file(server: &Server, admin: &Staff, f: &Fixture, name: &str, bytes: &[u8]) -> (i64, String) {
     let form = reqwest::multipart::Form::new()
         .text("program_id", f.program.to_string())
         .text("township", f.township.to_string())
         .text("period", "2025-09")
         .part(
             "file",
-            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
-                .file_name("名册.csv")
-                .mime_str("text/csv")
+            reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name(name.to_string())
+                .mime_str("application/octet-stream")
                 .unwrap(),
         );
     let r = admin
@@ -81,6 +85,17 @@ async fn upload(server: &Server, admin: &Staff, f: &Fixture, csv: &str) -> (i64,
 }
 
 const HEAD: &str = "村（社区）,姓名,身份证号码,发放金额（元）\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_broken_excel_file_is_refused_with_a_message_not_a_dropped_request() {
+    let (_store, server, admin) = setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", TODAY)]).await;
+    let f = fixture(&server, &admin).await;
+    // An .xls on which the Excel reader library itself panics (found by fuzzing).
+    let bytes = include_bytes!("../../domain/data/regressions/sheet-xls-calamine-assert.xls");
+    let (_, page) = upload_file(&server, &admin, &f, "名册.xls", bytes).await;
+    assert!(page.contains("无法读取 Excel 文件"), "the clerk is told: {page}");
+    assert_eq!(client().get(server.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_batch_is_reported_row_by_row_and_imports_once_fixed() {

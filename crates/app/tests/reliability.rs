@@ -24,20 +24,19 @@ struct Acked {
     items: Vec<i64>,
 }
 
-/// One staff session's worth of publishing: draft, submit, approve, until `stop`; every step
-/// tolerates the server dying under it.
-async fn publish_until(base: String, unit: i64, round: usize, acked: Arc<Mutex<Acked>>, stop: Arc<AtomicBool>) {
-    let c = client();
-    let Ok(page) = c.get(format!("{base}/staff/login")).send().await else { return };
-    let Ok(page) = page.text().await else { return };
-    let csrf = csrf_in(&page);
-    let login = [("_csrf", csrf.as_str()), ("username", "admin"), ("password", ADMIN_PASSWORD)];
-    if c.post(format!("{base}/staff/login")).form(&login).send().await.is_err() {
-        return;
-    }
-    let Ok(me) = c.get(format!("{base}/api/v1/me")).send().await else { return };
-    let Ok(me) = me.json::<serde_json::Value>().await else { return };
-    let Some(csrf) = me["csrf"].as_str().map(str::to_string) else { return };
+/// Staff publishing: draft, submit, approve, until `stop`; every step tolerates the server dying
+/// under it.
+async fn publish_until(
+    staff: (reqwest::Client, String),
+    base: String,
+    unit: i64,
+    round: usize,
+    acked: Arc<Mutex<Acked>>,
+    stop: Arc<AtomicBool>,
+) {
+    // The session was opened before the first round: sessions live in the database, so a
+    // restarted server still knows it.
+    let (c, csrf) = staff;
     let unit = unit.to_string();
     let mut i = 0;
     while !stop.load(Ordering::Relaxed) {
@@ -124,10 +123,10 @@ fn kills() -> usize {
 async fn crash_loop(backend: Backend) {
     let store = Store::new(backend);
     assert!(store.cli(&["user", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD]).status.success());
-    let unit = {
+    let (unit, staff) = {
         let server = Server::start(&store, &[("GONGKAI_TODAY", "2026-06-01")]);
         let admin = login(&server, "admin", ADMIN_PASSWORD).await;
-        create_unit(&server, &admin, "汝州市档案馆", 7).await
+        (create_unit(&server, &admin, "汝州市档案馆", 7).await, (admin.client, admin.csrf))
     };
     let acked: Arc<Mutex<Acked>> = Arc::default();
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
@@ -168,7 +167,14 @@ async fn crash_loop(backend: Backend) {
         }
         workers.push(tokio::spawn(complain_until(base.clone(), round, acked.clone(), stop.clone())));
         // Staff work at the same time: publishing items (draft → submit → approve), reading the queue.
-        workers.push(tokio::spawn(publish_until(base.clone(), unit, round, acked.clone(), stop.clone())));
+        workers.push(tokio::spawn(publish_until(
+            staff.clone(),
+            base.clone(),
+            unit,
+            round,
+            acked.clone(),
+            stop.clone(),
+        )));
         let wait = 150 + rand() % 600;
         tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
         server.kill(); // SIGKILL mid-load
