@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use gongkai_domain::calendar::Calendar;
 use gongkai_domain::disclosure::{Art20Category, Validity, legacy};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -100,7 +101,7 @@ struct Ready {
     files: Vec<(String, Vec<u8>)>,
 }
 
-fn check_line(n: usize, raw: &str, base: &Path) -> Result<Ready, String> {
+fn check_line(n: usize, raw: &str, base: &Path, calendar: &Calendar) -> Result<Ready, String> {
     let l = legacy::parse_line(raw)?;
     let (validity, validity_end) = match l.validity {
         Validity::Effective { .. } => ("effective", String::new()),
@@ -124,7 +125,7 @@ fn check_line(n: usize, raw: &str, base: &Path) -> Result<Ready, String> {
         ..Default::default()
     };
     // Legacy items were published already: the 20-working-day clock is not re-run on import.
-    let (_, mut row) = flow::validate(&form, 0, &gongkai_domain::calendar::Calendar::builtin())
+    let (_, mut row) = flow::validate(&form, 0, calendar)
         .map_err(|errs| errs.into_iter().map(|e| e.message).collect::<Vec<_>>().join("；"))?;
     row.due_on = l.published.to_string();
     let mut files = vec![];
@@ -181,12 +182,17 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
         text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty()).collect();
     let pb = if progress { bar(lines.len() as u64, "导入") } else { ProgressBar::hidden() };
     let mut seen: HashSet<String> = HashSet::new();
+    // Parsed once: the due date it gives is replaced by the publication date anyway.
+    let calendar = Calendar::builtin();
+    // Per import, not per line: each unit's catalog is made once, each column looked up once.
+    let mut catalogs: HashSet<i64> = HashSet::new();
+    let mut nodes: std::collections::HashMap<(i64, String), Option<i64>> = std::collections::HashMap::new();
     let mut units: std::collections::HashMap<String, (i64, String)> =
         db::org::list_units(db).await?.into_iter().map(|u| (u.name.clone(), (u.unit_id, u.credit_code))).collect();
     for chunk in lines.chunks(300) {
         let mut ready = vec![];
         for (n, raw) in chunk {
-            match check_line(*n, raw, base) {
+            match check_line(*n, raw, base, &calendar) {
                 Ok(r) if !seen.insert(r.index_no.clone()) => {
                     report.bad.push((*n, format!("索引号“{}”在文件中重复", r.index_no)))
                 }
@@ -236,11 +242,19 @@ pub async fn import_items(db: &Db, text: &str, base: &Path, progress: bool) -> a
                     (id, code)
                 }
             };
-            flow::ensure_catalog(&mut tx, unit_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            if catalogs.insert(unit_id) {
+                flow::ensure_catalog(&mut tx, unit_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
             r.row.unit_id = unit_id;
-            let node_code = r.art20.map(node_code_for);
-            r.row.catalog_node_id =
-                db::item::node_id_by_code_or_title(&mut tx, unit_id, node_code.unwrap_or(&r.category)).await?;
+            let key = (unit_id, r.art20.map(node_code_for).unwrap_or(&r.category).to_string());
+            r.row.catalog_node_id = match nodes.get(&key) {
+                Some(node) => *node,
+                None => {
+                    let node = db::item::node_id_by_code_or_title(&mut tx, unit_id, &key.1).await?;
+                    nodes.insert(key, node);
+                    node
+                }
+            };
             let it = flow::DirectItem { row: r.row, index_no: Some(r.index_no.clone()), published_on: r.published };
             let (id, _) = flow::insert_published(&mut tx, &actor, &code, &it)
                 .await

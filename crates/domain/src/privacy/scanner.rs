@@ -193,16 +193,18 @@ const MENTION_BEFORE: [&str; 11] = ["国家", "商业", "工作", "军事", "个
 const STANDALONE_MARKS: [&str; 2] = ["内部", "不得公开"];
 
 fn opening(c: char) -> bool {
-    c.is_whitespace() || "（(【[「《〔".contains(c)
+    c.is_whitespace() || matches!(c, '（' | '(' | '【' | '[' | '「' | '《' | '〔')
 }
 fn closing(c: char) -> bool {
-    c.is_whitespace() || "）)】]」》〕，。；;,.、！!：:".contains(c)
+    c.is_whitespace()
+        || matches!(c, '）' | ')' | '】' | ']' | '」' | '》' | '〕' | '，' | '。' | '；' | ';' | ',' | '.' | '、' | '！' | '!' | '：' | ':')
 }
 
 /// The length in chars of a classification mark starting at char `i`, if one does.
 fn mark_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<usize> {
-    // A cheap first-character gate keeps the pass fast on ordinary text.
-    if !"绝机秘密注严内涉不".contains(chars[i].1) {
+    // A cheap first-character gate keeps the pass fast on ordinary text (a `match`, not
+    // `str::contains`, which searches the string for the char's UTF-8 bytes at every character).
+    if !matches!(chars[i].1, '绝' | '机' | '秘' | '密' | '注' | '严' | '内' | '涉' | '不') {
         return None;
     }
     if let Some(m) = ALWAYS_MARKS.iter().find(|m| word_at(text, chars, i, m)) {
@@ -251,7 +253,7 @@ const NUMBER_LABELS: [&str; 16] = [
 
 /// A name after `姓名：` and friends, as a char range.
 fn labelled_name_at(text: &str, chars: &[(usize, char)], i: usize) -> Option<(usize, usize)> {
-    if !"姓申联户收".contains(chars[i].1) {
+    if !matches!(chars[i].1, '姓' | '申' | '联' | '户' | '收') {
         return None;
     }
     let label = NAME_LABELS.iter().find(|l| word_at(text, chars, i, l))?;
