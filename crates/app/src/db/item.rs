@@ -348,6 +348,24 @@ pub async fn index_no_taken(tx: &mut Tx<'_>, index_no: &str) -> Result<bool, sql
     Ok(n > 0)
 }
 
+/// An item as the public may see it, when it is public: the private columns (the unmasked title,
+/// summary and body, the review record) are never read, and the row is half the size for the
+/// busiest page of the portal.
+pub async fn get_public_item(db: &Db, item_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
+    sqlx::query_as::<_, ItemRow>(
+        "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, n.code AS node_code,
+           i.status, i.index_no, '' AS title, '' AS summary, '' AS body_html, i.doc_no, i.art20, i.genre, i.subject, i.mode,
+           i.validity, i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on, i.due_on, i.published_on,
+           i.late, i.public_title, i.public_summary, i.public_body_html, '' AS review_json, CAST(NULL AS TEXT) AS override_reason,
+           i.status_reason, '' AS created_by, i.created_at, i.updated_at
+         FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id
+         WHERE i.item_id = $1 AND i.status IN ('published', 'expired')",
+    )
+    .bind(item_id)
+    .fetch_optional(&db.pool)
+    .await
+}
+
 pub async fn get_item(db: &Db, item_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
     sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id = $1")))
         .bind(item_id)
@@ -670,6 +688,21 @@ pub async fn set_attachment_staff_only(tx: &mut Tx<'_>, attachment_id: i64) -> R
 }
 
 /// Attachments of the item that the public may not have (originals holding personal data).
+/// The attachments of an item the public may have: those whose text holds personal data stay with
+/// staff (their masked copies are listed instead).
+pub async fn public_attachments(db: &Db, item_id: i64) -> Result<Vec<super::application::AttachmentMeta>, sqlx::Error> {
+    sqlx::query_as::<_, super::application::AttachmentMeta>(
+        "SELECT a.attachment_id, a.owner_type, a.owner_id, a.filename, a.content_type, a.size_bytes, a.sha256
+         FROM attachment a
+         WHERE a.owner_type = 'item' AND a.owner_id = $1
+           AND NOT EXISTS (SELECT 1 FROM item_attachment_text t WHERE t.attachment_id = a.attachment_id AND t.staff_only = 1)
+         ORDER BY a.attachment_id",
+    )
+    .bind(item_id)
+    .fetch_all(&db.pool)
+    .await
+}
+
 pub async fn staff_only_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT attachment_id FROM item_attachment_text WHERE item_id = $1 AND staff_only = 1")
         .bind(item_id)

@@ -106,7 +106,7 @@ fn is_public(status: &str) -> bool {
 }
 
 async fn load_public(state: &AppState, id: i64) -> Result<ItemRow> {
-    let r = db::item::get_item(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let r = db::item::get_public_item(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if !is_public(&r.status) {
         return Err(AppError::NotFound);
     }
@@ -136,15 +136,9 @@ async fn item_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
     .await
 }
 
-/// The attachments the public may have: originals holding personal data stay with staff (their
-/// masked copies are listed instead).
+/// The attachments the public may have (originals holding personal data stay with staff).
 async fn public_attachments(state: &AppState, id: i64) -> Result<Vec<db::application::AttachmentMeta>> {
-    let hidden = db::item::staff_only_attachments(&state.db, id).await?;
-    Ok(db::application::attachments(&state.db, "item", id)
-        .await?
-        .into_iter()
-        .filter(|a| !hidden.contains(&a.attachment_id))
-        .collect())
+    Ok(db::item::public_attachments(&state.db, id).await?)
 }
 
 async fn item_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {

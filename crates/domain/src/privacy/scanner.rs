@@ -197,7 +197,26 @@ fn opening(c: char) -> bool {
 }
 fn closing(c: char) -> bool {
     c.is_whitespace()
-        || matches!(c, '）' | ')' | '】' | ']' | '」' | '》' | '〕' | '，' | '。' | '；' | ';' | ',' | '.' | '、' | '！' | '!' | '：' | ':')
+        || matches!(
+            c,
+            '）' | ')'
+                | '】'
+                | ']'
+                | '」'
+                | '》'
+                | '〕'
+                | '，'
+                | '。'
+                | '；'
+                | ';'
+                | ','
+                | '.'
+                | '、'
+                | '！'
+                | '!'
+                | '：'
+                | ':'
+        )
 }
 
 /// The length in chars of a classification mark starting at char `i`, if one does.
