@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod export;
 mod flows;
+mod sandbox;
 mod search;
 mod web;
 

@@ -90,11 +90,32 @@ const HEAD: &str = "村（社区）,姓名,身份证号码,发放金额（元）
 async fn a_broken_excel_file_is_refused_with_a_message_not_a_dropped_request() {
     let (_store, server, admin) = setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", TODAY)]).await;
     let f = fixture(&server, &admin).await;
-    // An .xls on which the Excel reader library itself panics (found by fuzzing).
-    let bytes = include_bytes!("../../domain/data/regressions/sheet-xls-calamine-assert.xls");
-    let (_, page) = upload_file(&server, &admin, &f, "名册.xls", bytes).await;
-    assert!(page.contains("无法读取 Excel 文件"), "the clerk is told: {page}");
-    assert_eq!(client().get(server.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
+    // Two .xls files found by fuzzing (fuzz/fuzz_targets/sheet_xlsx.rs): one makes the Excel
+    // reader library panic; the other makes it ask for 4 TB of memory, which aborts whatever
+    // process reads it. Workbooks are read by a capped child process, so the server lives on.
+    let panics = include_bytes!("../../domain/data/regressions/sheet-xls-calamine-assert.xls");
+    let aborts = include_bytes!("fixtures/hostile/xls-calamine-huge-alloc.xls");
+    for (name, bytes) in [("名册.xls", &panics[..]), ("名册2.xls", &aborts[..])] {
+        let (_, page) = upload_file(&server, &admin, &f, name, bytes).await;
+        assert!(page.contains("无法读取 Excel 文件"), "{name}: the clerk is told: {page}");
+        assert_eq!(client().get(server.url("/healthz")).send().await.unwrap().status().as_u16(), 200, "{name}");
+    }
+    // A good workbook still reads (through the same child process).
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["村（社区）", "姓名", "身份证号码", "发放金额（元）"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (village, name, n)) in [("城垣村", "王建国", 1), ("东关村", "张桂兰", 4)].into_iter().enumerate()
+    {
+        let row = r as u32 + 1;
+        ws.write_string(row, 0, village).unwrap();
+        ws.write_string(row, 1, name).unwrap();
+        ws.write_string(row, 2, id(n)).unwrap();
+        ws.write_number(row, 3, 100.0).unwrap();
+    }
+    let (_, page) = upload_file(&server, &admin, &f, "名册.xlsx", &wb.save_to_buffer().unwrap()).await;
+    assert!(page.contains("校验通过，待公开办确认导入") && page.contains("2 行"), "the workbook reads: {page}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

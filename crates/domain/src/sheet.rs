@@ -8,6 +8,16 @@ use crate::livelihood::RawRow;
 /// The largest spreadsheet accepted (the upload limit of one attachment).
 pub const MAX_SHEET_BYTES: usize = 10 * 1024 * 1024;
 
+/// Whether the upload is a workbook (.xlsx/.xls by name, or a ZIP/OLE file by its first bytes)
+/// rather than a CSV: workbooks are read by calamine, which the server runs in a child process.
+pub fn is_workbook(filename: &str, bytes: &[u8]) -> bool {
+    let lower = filename.to_lowercase();
+    lower.ends_with(".xlsx")
+        || lower.ends_with(".xls")
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
 /// Read the first sheet of an .xlsx/.xls or a UTF-8 CSV into rows of named cells (the first
 /// non-empty row is the header). Line numbers are the spreadsheet's own, as the clerk sees them.
 pub fn read_sheet(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<RawRow>, String> {
@@ -17,12 +27,7 @@ pub fn read_sheet(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<RawRo
     if bytes.len() > MAX_SHEET_BYTES {
         return Err("文件超过10MB".into());
     }
-    let lower = filename.to_lowercase();
-    let grid: Vec<(usize, Vec<String>)> = if lower.ends_with(".xlsx")
-        || lower.ends_with(".xls")
-        || bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-    {
+    let grid: Vec<(usize, Vec<String>)> = if is_workbook(filename, bytes) {
         read_workbook(bytes)?
     } else {
         let text = std::str::from_utf8(bytes).map_err(|_| {

@@ -66,6 +66,13 @@ pub enum Command {
     /// Speed figures for BENCHMARKS.md (run on a release build)
     #[command(hide = true)]
     Bench(bench::BenchArgs),
+    /// Internal: read an uploaded workbook from stdin, print its rows as JSON (the server runs
+    /// this as a capped child process: see `sandbox.rs`)
+    #[command(hide = true)]
+    ReadSheet {
+        #[arg(long)]
+        name: String,
+    },
 }
 
 impl DbArgs {
@@ -128,6 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(a) => bench::run(a).await,
         Command::Reindex(a) => disclosure::reindex(a).await,
         Command::Import(a) => disclosure::import(a).await,
+        Command::ReadSheet { name } => Ok(crate::sandbox::child(&name)),
         Command::ConfigExample => {
             print!("{}", crate::config::EXAMPLE);
             Ok(ExitCode::SUCCESS)

@@ -152,7 +152,7 @@ pub async fn upload_batch(
     let mut findings: Vec<FundFinding> = vec![];
     let mut total = 0i64;
     let mut count = 0i64;
-    match gongkai_domain::sheet::read_sheet(filename, bytes) {
+    match crate::sandbox::read_sheet(filename, bytes).await {
         Err(msg) => errors.push(RowError { row: 0, column: "文件".into(), message: msg }),
         Ok(raw) => match lh::validate_rows(&raw, &program, &names, period) {
             Err(e) => errors.push(RowError { row: 1, column: "表头".into(), message: e.to_string() }),
@@ -301,7 +301,7 @@ pub async fn accept_batch(state: &AppState, actor: &Actor, id: i64) -> Result<us
         .map(|v| (v.name, v.village_id))
         .collect();
     let names: Vec<String> = villages.keys().cloned().collect();
-    let raw = gongkai_domain::sheet::read_sheet(&b.filename, &bytes).map_err(AppError::BadRequest)?;
+    let raw = crate::sandbox::read_sheet(&b.filename, &bytes).await.map_err(AppError::BadRequest)?;
     let rows = lh::validate_rows(&raw, &program, &names, period)
         .map_err(|e| AppError::BadRequest(e.to_string()))?
         .into_rows()
