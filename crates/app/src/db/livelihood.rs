@@ -265,20 +265,15 @@ pub async fn batch(db: &Db, batch_id: i64) -> Result<Option<BatchRow>, sqlx::Err
 /// A stored disbursement with the recipient's personal data: for the office and the flows only.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct DisbursementRow {
-    pub disbursement_id: i64,
-    pub batch_id: i64,
     pub program_id: i64,
-    pub village_id: i64,
     pub village: String,
     pub period_key: String,
-    pub line: i64,
     pub name: String,
     pub id_number: String,
-    pub quantity: i64,
     pub amount_fen: i64,
 }
 
-const DISB_SELECT: &str = "SELECT d.disbursement_id, d.batch_id, d.program_id, d.village_id, v.name AS village, d.period_key, d.line, d.name, d.id_number, d.quantity, d.amount_fen FROM disbursement d JOIN village v ON v.village_id = d.village_id";
+const DISB_SELECT: &str = "SELECT d.program_id, v.name AS village, d.period_key, d.name, d.id_number, d.amount_fen FROM disbursement d JOIN village v ON v.village_id = d.village_id";
 
 pub struct NewDisbursement {
     pub program_id: i64,
