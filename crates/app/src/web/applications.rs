@@ -400,20 +400,8 @@ async fn attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
     if meta.owner_type == "application" {
         flow::load_for_staff(&state.db, &ctx.actor(), meta.owner_id).await?;
     }
-    let disposition = format!("attachment; filename*=UTF-8''{}", urlencode(&meta.filename));
+    let disposition = format!("attachment; filename*=UTF-8''{}", crate::web::percent_encode(&meta.filename));
     Ok(([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {

@@ -155,17 +155,7 @@ async fn item_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>
 
 /// A stored file with its type, as a download (never sniffed, never inline HTML).
 pub fn file_response(meta: AttachmentMeta, bytes: Vec<u8>) -> Response {
-    let encoded: String = meta
-        .filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = super::percent_encode(&meta.filename);
     let inline = meta.content_type.starts_with("image/") || meta.content_type == "application/pdf";
     let disposition = format!("{}; filename*=UTF-8''{encoded}", if inline { "inline" } else { "attachment" });
     (

@@ -599,18 +599,6 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
     v[i].as_secs_f64() * 1000.0
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 /// A keep-alive HTTP/1.1 GET client (Content-Length bodies), one connection.
 struct Client {
     addr: String,
@@ -701,7 +689,7 @@ pub fn search(url: &str, data_dir: &Path, rounds: usize) -> anyhow::Result<()> {
             k += 1;
             let ip = format!("10.{}.{}.{}", (k >> 16) & 255, (k >> 8) & 255, k & 255);
             let t = Instant::now();
-            let (status, body) = client.get(&format!("/api/v1/search?q={}", urlencode(q)), &ip)?;
+            let (status, body) = client.get(&format!("/api/v1/search?q={}", crate::web::percent_encode(q)), &ip)?;
             let d = t.elapsed();
             anyhow::ensure!(status == 200, "{q}: HTTP {status}: {}", String::from_utf8_lossy(&body));
             if round == 0 {
