@@ -8,6 +8,7 @@
 # Usage: reliability/bench-disclosure.sh [ITEMS=100000] [PORT=8341] [WRK_DURATION=20s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || bash scripts/install-test-deps.sh
 N="${1:-100000}"; PORT="${2:-8341}"; DURATION="${3:-20s}"
 TARGET="${CARGO_TARGET_DIR:-$HOME/.cache/gongkai-target}"
 BIN="$TARGET/release/gongkai"

@@ -6,6 +6,7 @@
 # Usage: reliability/bench-intake.sh [DURATION=20s] [CONNECTIONS=32]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || bash scripts/install-test-deps.sh
 DURATION="${1:-20s}"; CONNS="${2:-32}"
 TARGET="${CARGO_TARGET_DIR:-$HOME/.cache/gongkai-target}"
 BIN="$TARGET/release/gongkai"

@@ -10,6 +10,8 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+# wrk: the load generator of the long forms in reliability/ (load.sh, bench-*.sh).
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
