@@ -348,24 +348,6 @@ pub async fn index_no_taken(tx: &mut Tx<'_>, index_no: &str) -> Result<bool, sql
     Ok(n > 0)
 }
 
-/// An item as the public may see it, when it is public: the private columns (the unmasked title,
-/// summary and body, the review record) are never read, and the row is half the size for the
-/// busiest page of the portal.
-pub async fn get_public_item(db: &Db, item_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
-    sqlx::query_as::<_, ItemRow>(
-        "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, n.code AS node_code,
-           i.status, i.index_no, '' AS title, '' AS summary, '' AS body_html, i.doc_no, i.art20, i.genre, i.subject, i.mode,
-           i.validity, i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on, i.due_on, i.published_on,
-           i.late, i.public_title, i.public_summary, i.public_body_html, '' AS review_json, CAST(NULL AS TEXT) AS override_reason,
-           i.status_reason, '' AS created_by, i.created_at, i.updated_at
-         FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id
-         WHERE i.item_id = $1 AND i.status IN ('published', 'expired')",
-    )
-    .bind(item_id)
-    .fetch_optional(&db.pool)
-    .await
-}
-
 pub async fn get_item(db: &Db, item_id: i64) -> Result<Option<ItemRow>, sqlx::Error> {
     sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id = $1")))
         .bind(item_id)

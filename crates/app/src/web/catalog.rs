@@ -106,7 +106,7 @@ fn is_public(status: &str) -> bool {
 }
 
 async fn load_public(state: &AppState, id: i64) -> Result<ItemRow> {
-    let r = db::item::get_public_item(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let r = db::item::get_item(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if !is_public(&r.status) {
         return Err(AppError::NotFound);
     }
