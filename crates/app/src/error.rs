@@ -32,6 +32,9 @@ pub enum AppError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    /// A page or limit in the address outside its bound (`domain::paging`): 400, never a computation.
+    #[error("{0}")]
+    Paging(#[from] gongkai_domain::paging::PagingError),
     #[error("提交的内容有误")]
     Invalid(Vec<FieldError>),
     #[error("{0}")]
@@ -66,6 +69,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Paging(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -79,6 +83,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Paging(_) => "bad_page",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge => "too_large",

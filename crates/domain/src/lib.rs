@@ -9,6 +9,7 @@ pub mod format;
 pub mod interaction;
 pub mod livelihood;
 pub mod org;
+pub mod paging;
 pub mod privacy;
 pub mod report;
 pub mod sheet;

@@ -288,6 +288,48 @@ impl Staff {
     pub fn is_office(&self) -> bool {
         self.role == Role::Admin
     }
+    /// The one rule for any object held by a unit (an application, a file of any owner, an item, a
+    /// roster…): the office sees all; a unit's staff see what their unit holds; an object held by no
+    /// unit yet (an application not yet routed) is the office's alone.
+    pub fn may_access_object(&self, owning_unit: Option<i64>) -> bool {
+        match owning_unit {
+            Some(u) => self.may_access_unit(u),
+            None => self.is_office(),
+        }
+    }
+}
+
+/// What a stored file (附件) belongs to. Each kind is held by one unit: the unit of the application,
+/// of the item, the township of a 发放名册 (roster) or of the village whose project or 村务公开 it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentOwner {
+    Application,
+    Item,
+    DisbursementBatch,
+    ProjectUpdate,
+    VillageDisclosure,
+}
+
+impl AttachmentOwner {
+    pub const ALL: [AttachmentOwner; 5] = [
+        AttachmentOwner::Application,
+        AttachmentOwner::Item,
+        AttachmentOwner::DisbursementBatch,
+        AttachmentOwner::ProjectUpdate,
+        AttachmentOwner::VillageDisclosure,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            AttachmentOwner::Application => "application",
+            AttachmentOwner::Item => "item",
+            AttachmentOwner::DisbursementBatch => "disbursement_batch",
+            AttachmentOwner::ProjectUpdate => "project_update",
+            AttachmentOwner::VillageDisclosure => "village_disclosure",
+        }
+    }
+    pub fn parse(code: &str) -> Option<AttachmentOwner> {
+        AttachmentOwner::ALL.into_iter().find(|o| o.code() == code)
+    }
 }
 
 /// The kinds of unit (单位) a county-level government has.
@@ -306,6 +348,25 @@ pub fn unit_kind_label(code: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn objects_are_seen_by_their_unit_and_the_office_only() {
+        let clerk_a = Staff { role: Role::Clerk, unit_id: Some(1) };
+        let reviewer_b = Staff { role: Role::Reviewer, unit_id: Some(2) };
+        let office = Staff { role: Role::Admin, unit_id: None };
+        assert!(clerk_a.may_access_object(Some(1)));
+        assert!(!reviewer_b.may_access_object(Some(1)));
+        assert!(office.may_access_object(Some(1)));
+        // Held by no unit yet: the office's alone.
+        assert!(!clerk_a.may_access_object(None));
+        assert!(office.may_access_object(None));
+        // A clerk without a unit sees nothing of any unit.
+        assert!(!Staff { role: Role::Clerk, unit_id: None }.may_access_object(Some(1)));
+        for o in AttachmentOwner::ALL {
+            assert_eq!(AttachmentOwner::parse(o.code()), Some(o));
+        }
+        assert_eq!(AttachmentOwner::parse("app_user"), None);
+    }
 
     #[test]
     fn a_published_example_id_number_parses_and_masks() {

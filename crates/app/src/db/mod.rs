@@ -3,6 +3,7 @@
 //! scheme. Queries use `$N` placeholders, which both back ends accept; where dialects differ the
 //! migrations differ (`migrations/sqlite`, `migrations/postgres`, same numbering).
 
+pub mod access;
 pub mod application;
 pub mod audit;
 pub mod interaction;

@@ -442,7 +442,7 @@ pub struct FundQuery {
     #[serde(default)]
     pub period: Option<String>,
     #[serde(default)]
-    pub page: Option<i64>,
+    pub page: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -479,7 +479,7 @@ pub async fn public_funds(state: &AppState, q: &FundQuery, limit: i64) -> Result
         .as_deref()
         .map(str::trim)
         .filter(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit() || c == '-'));
-    let page = q.page.unwrap_or(1).max(1);
+    let page = i64::from(gongkai_domain::paging::Page::parse(q.page.as_deref())?.number());
     let programs: BTreeMap<i64, String> =
         ldb::programs(&state.db).await?.into_iter().map(|p| (p.program_id, p.name)).collect();
     let totals = ldb::totals(&state.db, program, village, period).await?;

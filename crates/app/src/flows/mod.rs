@@ -2,6 +2,7 @@
 //! its change-feed event and its audit record in ONE transaction. Flows are the only code that
 //! touches the database, the search index and the domain together.
 
+pub mod access;
 pub mod application;
 pub mod auth;
 pub mod disclosure;

@@ -322,7 +322,8 @@ impl SearchIndex {
         let mut clauses = vec![(Occur::Must, main)];
         clauses.extend(self.filters(sq));
         let query = BooleanQuery::new(clauses);
-        let page = sq.page.unwrap_or(1).max(1);
+        // Bounded again here, whoever calls: tantivy reserves memory for offset + limit hits.
+        let page = sq.page.unwrap_or(1).clamp(1, gongkai_domain::paging::MAX_PAGE as usize);
         let offset = (page - 1) * PER_PAGE;
         let by_date = sq.sort.as_deref() == Some("date") || sq.q.trim().is_empty();
         let total = searcher.search(&query, &Count)?;

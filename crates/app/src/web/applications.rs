@@ -396,10 +396,7 @@ async fn add_review_case(
 /// Attachments are staff-only: the applicant's ID scans are never served publicly.
 async fn attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_staff()?;
-    let (meta, bytes) = db::application::attachment_content(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if meta.owner_type == "application" {
-        flow::load_for_staff(&state.db, &ctx.actor(), meta.owner_id).await?;
-    }
+    let (meta, bytes) = crate::flows::access::staff_file(&state.db, &ctx.actor(), id).await?;
     let disposition = format!("attachment; filename*=UTF-8''{}", crate::web::percent_encode(&meta.filename));
     Ok(([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }

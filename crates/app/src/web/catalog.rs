@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use gongkai_domain::disclosure::{Art20Category, Genre, Subject, basic_areas};
+use gongkai_domain::paging::Page;
 use qrcode::{Color, QrCode};
 use serde::{Deserialize, Serialize};
 
@@ -183,7 +184,7 @@ async fn public_attachment(State(state): State<AppState>, Path((id, aid)): Path<
 
 #[derive(Deserialize)]
 struct PageQuery {
-    page: Option<i64>,
+    page: Option<String>,
     code: Option<String>,
 }
 
@@ -199,7 +200,7 @@ async fn catalog_index(State(state): State<AppState>, ctx: Ctx, Query(q): Query<
     let (items, paging, code_title) = match q.code.as_deref().filter(|c| !c.is_empty()) {
         Some(code) => {
             let f = PublicFilter { node_code: Some(code.to_string()), ..Default::default() };
-            let page = q.page.unwrap_or(1).max(1);
+            let page = i64::from(Page::parse(q.page.as_deref())?.number());
             let total = db::item::count_public_filtered(&state.db, &f).await?;
             let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
             let title = tree.iter().find(|(c, _, _)| c == code).map(|(_, t, _)| t.clone());
@@ -245,7 +246,7 @@ async fn node_page(
         trail.insert(0, p.0.clone());
         at = p.0.parent_id;
     }
-    let page = q.page.unwrap_or(1).max(1);
+    let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = PublicFilter { node_id: Some(node), ..Default::default() };
     let total = db::item::count_public_filtered(&state.db, &f).await?;
     let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
@@ -272,7 +273,7 @@ async fn unit_page(
         .into_iter()
         .map(|(n, d)| crate::page! { count => counts.get(&n.catalog_node_id).copied().unwrap_or(0), n => n, indent => "　".repeat(d) })
         .collect();
-    let page = q.page.unwrap_or(1).max(1);
+    let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = PublicFilter { unit_id: Some(id), ..Default::default() };
     let total = db::item::count_public_filtered(&state.db, &f).await?;
     let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
@@ -288,7 +289,7 @@ async fn unit_page(
 /// The 基层政务公开标准化规范化 special column, across all units: its sub-columns and the 26 areas.
 async fn special_column(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
     let code = q.code.clone().filter(|c| c.starts_with("basic") || c.starts_with("area_"));
-    let page = q.page.unwrap_or(1).max(1);
+    let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = match &code {
         Some(c) => PublicFilter { node_code: Some(c.clone()), ..Default::default() },
         None => PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },

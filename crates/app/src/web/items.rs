@@ -325,7 +325,7 @@ async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mu
 
 async fn mask_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_staff()?;
-    let (meta, _) = db::application::attachment_content(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let (meta, _) = crate::flows::access::staff_file(&state.db, &ctx.actor(), id).await?;
     if meta.owner_type != "item" {
         return Err(AppError::NotFound);
     }
@@ -335,11 +335,10 @@ async fn mask_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path
 
 async fn staff_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_staff()?;
-    let (meta, bytes) = db::application::attachment_content(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let (meta, bytes) = crate::flows::access::staff_file(&state.db, &ctx.actor(), id).await?;
     if meta.owner_type != "item" {
         return Err(AppError::NotFound);
     }
-    flow::load_for_staff(&state.db, &ctx.actor(), meta.owner_id).await?;
     Ok(super::catalog::file_response(meta, bytes))
 }
 

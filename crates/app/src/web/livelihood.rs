@@ -177,7 +177,7 @@ fn write_sheet(title: &str, head: &[&str], rows: &[Vec<String>]) -> Result<Vec<u
 
 /// The masked list as Excel (at most 50 000 rows; narrow the query for more).
 async fn funds_xlsx(State(state): State<AppState>, Query(q): Query<FundQuery>) -> Result<Response> {
-    let v = flow::public_funds(&state, &FundQuery { page: Some(1), ..q }, 50_000).await?;
+    let v = flow::public_funds(&state, &FundQuery { page: None, ..q }, 50_000).await?;
     let rows: Vec<Vec<String>> = v
         .lines
         .iter()

@@ -47,10 +47,12 @@ pub struct RawQuery {
     page: Option<String>,
 }
 
-impl From<RawQuery> for SearchQuery {
-    fn from(r: RawQuery) -> SearchQuery {
+impl TryFrom<RawQuery> for SearchQuery {
+    type Error = gongkai_domain::paging::PagingError;
+    fn try_from(r: RawQuery) -> std::result::Result<SearchQuery, Self::Error> {
+        let page = gongkai_domain::paging::Page::parse(r.page.as_deref())?;
         let num = |v: Option<String>| v.and_then(|s| s.trim().parse().ok());
-        clean(SearchQuery {
+        Ok(clean(SearchQuery {
             q: r.q,
             unit: num(r.unit.clone()),
             category: r.category,
@@ -58,14 +60,14 @@ impl From<RawQuery> for SearchQuery {
             year: num(r.year),
             validity: r.validity,
             sort: r.sort,
-            page: r.page.and_then(|s| s.trim().parse().ok()),
-        })
+            page: Some(page.number() as usize),
+        }))
     }
 }
 
 async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<RawQuery>) -> Result<Html<String>> {
     state.limiter.limit("search", ctx.ip, 600)?;
-    let sq = SearchQuery::from(raw);
+    let sq = SearchQuery::try_from(raw).map_err(AppError::from)?;
     let result = run(&state, &sq)?;
     let last = result.total.div_ceil(search::PER_PAGE).max(1);
     let units = crate::db::org::list_units(&state.db).await?;
@@ -87,5 +89,5 @@ pub async fn api_search(
     Query(raw): Query<RawQuery>,
 ) -> std::result::Result<Json<SearchResult>, ApiError> {
     state.limiter.limit("search", ctx.ip, 600)?;
-    Ok(Json(run(&state, &SearchQuery::from(raw))?))
+    Ok(Json(run(&state, &SearchQuery::try_from(raw).map_err(AppError::from)?)?))
 }
