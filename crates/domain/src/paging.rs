@@ -38,27 +38,10 @@ impl Page {
 
     /// The page asked for: absent or blank → the first; otherwise a whole number in `1..=MAX_PAGE`.
     pub fn parse(raw: Option<&str>) -> Result<Page, PagingError> {
-        let s = match raw.map(str::trim) {
-            None | Some("") => return Ok(Page::FIRST),
-            Some(s) => s,
-        };
-        // Digits only (a sign is allowed so that "-1" is "out of range", not "not a number").
-        let (neg, digits) = match s.strip_prefix('-') {
-            Some(d) => (true, d),
-            None => (false, s.strip_prefix('+').unwrap_or(s)),
-        };
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(PagingError::NotANumber);
+        match raw.map(str::trim) {
+            None | Some("") => Ok(Page::FIRST),
+            Some(s) => Page::new(whole_number(s)?),
         }
-        if neg {
-            return Err(PagingError::OutOfRange);
-        }
-        let n: u64 = digits.trim_start_matches('0').parse().unwrap_or(if digits.bytes().all(|b| b == b'0') {
-            0
-        } else {
-            u64::MAX
-        });
-        Page::new(n)
     }
 
     /// From a number already parsed (e.g. a JSON field).
@@ -76,18 +59,29 @@ impl Page {
     }
 }
 
+/// A non-negative whole number, saturating at `u64::MAX` (so a huge one is "out of range", never an
+/// overflow); a sign is allowed so that "-1" is out of range rather than "not a number".
+fn whole_number(s: &str) -> Result<u64, PagingError> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PagingError::NotANumber);
+    }
+    if neg {
+        return Err(PagingError::OutOfRange);
+    }
+    Ok(digits.bytes().fold(0u64, |n, b| n.saturating_mul(10).saturating_add(u64::from(b - b'0'))))
+}
+
 /// A row limit asked for (`limit=`, `per_page=`): absent → `default`; otherwise `1..=max`.
 pub fn limit(raw: Option<&str>, default: u32, max: u32) -> Result<u32, PagingError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(default),
         Some(s) => {
-            let p = Page::parse(Some(s)).or_else(|e| match e {
-                // Page::parse bounds by MAX_PAGE; a limit has its own bound.
-                PagingError::OutOfRange if s.bytes().all(|b| b.is_ascii_digit()) => Ok(Page(u32::MAX)),
-                e => Err(e),
-            })?;
-            let n = p.0;
-            if (1..=max).contains(&n) { Ok(n) } else { Err(PagingError::OutOfRange) }
+            let n = whole_number(s)?;
+            if (1..=u64::from(max)).contains(&n) { Ok(n as u32) } else { Err(PagingError::OutOfRange) }
         }
     }
 }

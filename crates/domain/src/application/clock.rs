@@ -321,6 +321,9 @@ impl Clock {
                 }
                 s.push('。');
                 out.push(s);
+                if cal.is_provisional(due) {
+                    out.push(crate::calendar::PROVISIONAL_NOTE.to_string());
+                }
             }
             Err(ClockError::Paused { .. }) => {
                 let used =
@@ -472,10 +475,11 @@ mod tests {
     }
 
     #[test]
-    fn a_clock_running_past_the_calendar_says_so() {
+    fn a_clock_running_past_the_calendar_gives_a_provisional_date_and_says_so() {
         let cal = Calendar::builtin();
         let clock = Clock::received(NaiveDate::from_ymd_opt(2026, 12, 20).unwrap());
-        assert!(matches!(clock.due_on(&cal), Err(ClockError::Calendar(CalendarError::OutOfRange { .. }))));
-        assert!(clock.explain(&cal).last().unwrap().starts_with("无法计算答复期限届满日"));
+        let due = clock.due_on(&cal).expect("never refused for lack of data");
+        assert!(cal.is_provisional(due));
+        assert_eq!(clock.explain(&cal).last().unwrap(), crate::calendar::PROVISIONAL_NOTE);
     }
 }

@@ -3,7 +3,13 @@
 //! A working day is Monday–Friday, minus the statutory holidays of the 国务院办公厅 notices, plus the
 //! 调休上班日 (make-up working days on a weekend). Holidays are data, not code: the shipped
 //! `data/cn_holidays.csv` (ogi-facts.md §6) can be extended by the OGI office each December with
-//! [`Calendar::merge`]. A date in a year the data does not cover is an error, never a guess.
+//! [`Calendar::merge`]. A year the data does not cover yet (the notice comes out between October
+//! and December of the year before) is counted on the statutory holidays that the 放假办法 itself
+//! fixes ([`statutory`]) plus weekends, and every date so computed is **provisional** (暂定):
+//! nobody is turned away for lack of data; the dates are settled when the notice is imported.
+
+pub mod notice;
+pub mod statutory;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -23,9 +29,11 @@ pub enum CalendarError {
     MissingHeader,
     #[error("节假日数据为空，至少需要一年的放假安排")]
     Empty,
-    #[error("{date}所在年份没有节假日安排数据（现有{first}年至{last}年），请先导入该年的国务院办公厅放假通知")]
-    OutOfRange { date: NaiveDate, first: i32, last: i32 },
 }
+
+/// The one sentence shown beside every date computed on a provisional year (receipt, tracking
+/// page, queue, letters, API).
+pub const PROVISIONAL_NOTE: &str = "该期限涉及的年份尚未公布国务院办公厅放假安排通知，暂按《全国年节及纪念日放假办法》规定的法定节假日计算（暂定）；通知公布后将重新核定，如有变化将另行告知。";
 
 /// What a special day is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -154,16 +162,30 @@ impl Calendar {
         self.years.contains(&year)
     }
 
-    fn check(&self, d: NaiveDate) -> Result<(), CalendarError> {
-        if self.covers(d.year()) {
-            Ok(())
-        } else {
-            Err(CalendarError::OutOfRange { date: d, first: self.first_year(), last: self.last_year() })
-        }
+    /// A date in a year without an imported notice: what is computed from it is provisional (暂定).
+    pub fn is_provisional(&self, d: NaiveDate) -> bool {
+        !self.covers(d.year())
     }
 
+    /// The years from `from` to `to` (either order) that rest on the 放假办法 alone.
+    pub fn provisional_years(&self, from: NaiveDate, to: NaiveDate) -> Vec<i32> {
+        let (a, b) = if from <= to { (from, to) } else { (to, from) };
+        (a.year()..=b.year()).filter(|y| !self.covers(*y)).collect()
+    }
+
+    /// The days off of a year without a notice, as the 放假办法 fixes them (补假 included).
+    pub fn provisional_days(&self, year: i32) -> Vec<SpecialDay> {
+        statutory::cached(year)
+            .iter()
+            .map(|(date, name)| SpecialDay { date: *date, kind: DayKind::Holiday, name: format!("{name}（暂定）") })
+            .collect()
+    }
+
+    /// Never an error since provisional years (the `Result` stays for the callers' sake).
     pub fn is_working_day(&self, d: NaiveDate) -> Result<bool, CalendarError> {
-        self.check(d)?;
+        if !self.covers(d.year()) {
+            return Ok(!is_weekend(d) && statutory::cached(d.year()).binary_search_by_key(&d, |(x, _)| *x).is_err());
+        }
         Ok(match self.days.get(&d).map(|s| s.kind) {
             Some(DayKind::Holiday) => false,
             Some(DayKind::MakeUpWorkday) => true,
@@ -286,12 +308,26 @@ mod tests {
     }
 
     #[test]
-    fn a_date_past_the_data_is_an_error_not_a_guess() {
+    fn a_date_past_the_data_is_counted_on_the_statutory_holidays_and_marked_provisional() {
         let cal = Calendar::builtin();
-        let err = cal.add_working_days(d(2026, 12, 20), 20).unwrap_err();
-        assert!(matches!(err, CalendarError::OutOfRange { first: 2019, last: 2026, .. }));
-        assert!(err.to_string().contains("2027"));
-        assert!(cal.is_working_day(d(2018, 6, 1)).is_err());
+        // Received 2026-12-10 (Thursday): 20 working days, 元旦 2027 (Friday) off by the 放假办法.
+        let due = cal.add_working_days(d(2026, 12, 10), 20).unwrap();
+        assert_eq!(due, d(2027, 1, 8));
+        assert!(cal.is_provisional(due));
+        assert!(!cal.is_provisional(d(2026, 12, 31)));
+        assert_eq!(cal.provisional_years(d(2026, 12, 10), due), vec![2027]);
+        assert!(!cal.is_working_day(d(2027, 1, 1)).unwrap());
+        // 春节 2027: 除夕 2月5日 to 初三 2月8日, all off; 初一 and 初二 fall on the weekend, so 2月9日
+        // and 10日 are given back (放假办法第六条); 2月11日 is a working day.
+        for day in 5..=10 {
+            assert!(!cal.is_working_day(d(2027, 2, day)).unwrap(), "2027-02-{day}");
+        }
+        assert!(cal.is_working_day(d(2027, 2, 11)).unwrap());
+        // Far ahead and far back: still an answer, never an error.
+        assert!(cal.add_working_days(d(2099, 12, 20), 20).is_ok());
+        assert!(cal.add_working_days(d(2300, 12, 20), 20).is_ok());
+        assert!(cal.is_working_day(d(2018, 6, 1)).is_ok());
+        assert_eq!(cal.provisional_days(2027).len(), statutory::statutory_holidays(2027).len());
     }
 
     #[test]
