@@ -80,6 +80,62 @@ fn cell_text(d: &calamine::Data) -> String {
     }
 }
 
+/// The first sheet as (line number, cells) without taking a header — for tables with a two-row
+/// header such as the 基层政务公开标准目录. In a workbook every cell of a merged range carries the
+/// text of its top-left cell (a merged 一级事项 reads on each of its rows); in a CSV they are empty.
+pub fn read_grid(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<(usize, Vec<String>)>, String> {
+    if bytes.is_empty() {
+        return Err("上传的文件是空的".into());
+    }
+    if bytes.len() > MAX_SHEET_BYTES {
+        return Err("文件超过10MB".into());
+    }
+    if !is_workbook(filename, bytes) {
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8”，或直接上传 .xlsx 文件".to_string()
+        })?;
+        return Ok(parse_csv(text.trim_start_matches('\u{feff}')));
+    }
+    let read = || -> Result<Vec<(usize, Vec<String>)>, String> {
+        use calamine::Reader;
+        let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec()))
+            .map_err(|e| format!("无法读取 Excel 文件：{e}"))?;
+        let range = wb
+            .worksheet_range_at(0)
+            .ok_or("Excel 文件中没有工作表")?
+            .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
+        let merges: Vec<calamine::Dimensions> = match &mut wb {
+            calamine::Sheets::Xlsx(x) => x.merge_cells_by_sheet_id(0).unwrap_or_default(),
+            calamine::Sheets::Xls(x) => x.merge_cells_by_sheet_id(0).unwrap_or_default(),
+            _ => vec![],
+        };
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut grid: Vec<Vec<String>> = range.rows().map(|cells| cells.iter().map(cell_text).collect()).collect();
+        for m in merges {
+            let at = |r: u32, c: u32| -> Option<(usize, usize)> {
+                Some((r.checked_sub(r0)? as usize, c.checked_sub(c0)? as usize))
+            };
+            let Some((ar, ac)) = at(m.start.0, m.start.1) else { continue };
+            let anchor = grid.get(ar).and_then(|row| row.get(ac)).cloned().unwrap_or_default();
+            // Capped: a merge over a whole sheet must not make a million cells.
+            for r in m.start.0..=m.end.0.min(m.start.0 + 10_000) {
+                for c in m.start.1..=m.end.1.min(m.start.1 + 100) {
+                    if let Some((gr, gc)) = at(r, c) {
+                        if let Some(cell) = grid.get_mut(gr).and_then(|row| row.get_mut(gc)) {
+                            if cell.is_empty() {
+                                *cell = anchor.clone();
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(grid.into_iter().enumerate().map(|(i, cells)| (r0 as usize + i + 1, cells)).collect())
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err("无法读取 Excel 文件：文件已损坏或格式不正确，请用 Excel 重新保存后上传".into()))
+}
+
 /// RFC 4180 CSV: quoted fields, doubled quotes, CRLF. Returns (line number, cells).
 pub fn parse_csv(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut out = vec![];
