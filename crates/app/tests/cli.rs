@@ -19,9 +19,16 @@ fn calendar_due_counts_working_days_after_receipt() {
     let o = gongkai(&["calendar", "due", "2020-09-28", "20", "--data-dir", "/nonexistent-gongkai-dir"]);
     assert!(o.status.success());
     assert_eq!(stdout(&o).trim(), "2020-11-02");
+    // Past the data (issue 14's acceptance): a date, provisional, marked as such; never a refusal.
+    let o = gongkai(&["calendar", "due", "2026-12-10", "20", "--data-dir", "/nonexistent-gongkai-dir"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(stdout(&o).split_whitespace().next(), Some("2027-01-08"));
+    assert!(stdout(&o).contains("暂定") && stdout(&o).contains("2027"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("放假办法"));
     let o = gongkai(&["calendar", "due", "2030-03-01", "20", "--data-dir", "/nonexistent-gongkai-dir"]);
-    assert!(!o.status.success(), "a date past the data is an error, not a guess");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("没有节假日安排数据"));
+    assert!(o.status.success() && stdout(&o).contains("暂定"));
+    let o = gongkai(&["calendar", "show", "2027", "--data-dir", "/nonexistent-gongkai-dir"]);
+    assert!(o.status.success() && stdout(&o).contains("春节（暂定）"));
     let o = gongkai(&["calendar", "show", "2026", "--data-dir", "/nonexistent-gongkai-dir"]);
     assert!(stdout(&o).contains("春节"));
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use gongkai_domain::application::{
     self as app, ApplicantKind, Channel, Clock, DeliveryForm, DeliveryMethod, Event, IdDocumentKind, Outcome, Status,
 };
@@ -37,6 +37,15 @@ pub async fn load_calendar(db: &Db) -> anyhow::Result<Calendar> {
         csv.push_str(&format!("{d},{k},{n}\n"));
     }
     Calendar::from_csv(&csv).map_err(|e| anyhow::anyhow!("the stored calendar is invalid: {e}"))
+}
+
+/// Whether a stored due date rests on a year without an imported holiday notice.
+pub fn is_provisional(cal: &Calendar, due_on: Option<&str>) -> bool {
+    due_on.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).is_some_and(|d| cal.is_provisional(d))
+}
+
+fn provisional_note(provisional: bool) -> Option<String> {
+    provisional.then(|| gongkai_domain::calendar::PROVISIONAL_NOTE.to_string())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -83,7 +92,7 @@ pub async fn import_calendar(state: &AppState, actor: &Actor, csv: &str) -> Resu
             db::application::update_state(&mut tx, &updated, &row.status).await?;
             let before = row.due_on.clone().unwrap_or_else(|| "无".into());
             let after_s = after.clone().unwrap_or_else(|| "无（日历缺少数据）".into());
-            let note = format!("节假日安排调整，答复期限由{before}重新计算为{after_s}");
+            let note = format!("节假日安排通知导入，答复期限由{before}重新核定为{after_s}");
             db::application::insert_event(
                 &mut tx,
                 row.application_id,
@@ -95,6 +104,20 @@ pub async fn import_calendar(state: &AppState, actor: &Actor, csv: &str) -> Resu
                 "{}",
             )
             .await?;
+            // The applicant is told (the tracking page shows the event; e-mail where given).
+            if !row.email.trim().is_empty() {
+                db::application::enqueue_mail(
+                    &mut tx,
+                    row.email.trim(),
+                    &format!("您的政府信息公开申请（{}）答复期限已重新核定", row.tracking_code),
+                    &format!(
+                        "您的申请（查询码 {}）：{note}。可凭查询码和查询密码在政务公开平台查询办理进度。",
+                        row.tracking_code
+                    ),
+                    &format!("app:{}:due-settled:{after_s}", row.application_id),
+                )
+                .await?;
+            }
             db::audit::record(
                 &mut tx,
                 actor,
@@ -357,6 +380,12 @@ pub struct Submitted {
     pub secret: String,
     pub received_on: String,
     pub due_on: Option<String>,
+    /// The due date rests on a year whose holiday notice is not imported yet (暂定).
+    #[serde(default)]
+    pub due_on_provisional: bool,
+    /// Why, in one sentence, when provisional.
+    #[serde(default)]
+    pub due_note: Option<String>,
     /// True when this was a repeat of an earlier submission (same idempotency key).
     #[serde(default)]
     pub repeated: bool,
@@ -448,6 +477,7 @@ pub async fn submit(
     let cal = state.calendar();
     let clock = Clock::received(v.received_on);
     let due = clock.due_on(&cal).map_err(|e| AppError::BadRequest(format!("无法计算答复期限：{e}")))?;
+    let provisional = cal.is_provisional(due);
     let secret = super::auth::random_token()[..16].to_string();
     let f = &v.form;
     let stored = StoredState { status: Status::Received, clock };
@@ -508,7 +538,12 @@ pub async fn submit(
             let sha = super::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
             db::application::insert_attachment(&mut tx, "application", id, name, kind, &sha, bytes).await?;
         }
-        let note = format!("收到申请（{}），答复期限为{}", v.channel.label(), due);
+        let note = format!(
+            "收到申请（{}），答复期限为{}{}",
+            v.channel.label(),
+            due,
+            if provisional { "（暂定）" } else { "" }
+        );
         db::application::insert_event(
             &mut tx,
             id,
@@ -526,6 +561,8 @@ pub async fn submit(
             secret: secret.clone(),
             received_on: v.received_on.to_string(),
             due_on: Some(due.to_string()),
+            due_on_provisional: provisional,
+            due_note: provisional_note(provisional),
             repeated: false,
         };
         if let Some(key) = &idem {
@@ -719,6 +756,8 @@ pub struct PublicStatus {
     pub status_label: String,
     pub received_on: String,
     pub due_on: Option<String>,
+    pub due_on_provisional: bool,
+    pub due_note: Option<String>,
     pub working_days_left: Option<i64>,
     pub overdue: bool,
     pub outcome: Option<String>,
@@ -747,6 +786,8 @@ pub async fn public_status(state: &AppState, tracking_code: &str, secret: &str) 
         status_label: status.label().into(),
         received_on: row.received_on.clone(),
         due_on: row.due_on.clone(),
+        due_on_provisional: !status.is_finished() && is_provisional(&cal, row.due_on.as_deref()),
+        due_note: provisional_note(!status.is_finished() && is_provisional(&cal, row.due_on.as_deref())),
         working_days_left: if status.is_finished() { None } else { clock.working_days_left(today, &cal).ok() },
         overdue: !status.is_finished() && clock.is_overdue(today, &cal).unwrap_or(false),
         outcome: status.outcome().filter(|_| status.is_finished()).map(|o| o.label()),
@@ -766,6 +807,7 @@ pub struct QueueLine {
     pub unit_name: String,
     pub received_on: String,
     pub due_on: Option<String>,
+    pub due_on_provisional: bool,
     pub days_left: Option<i64>,
     pub overdue: bool,
     pub status_label: String,
@@ -787,6 +829,7 @@ pub async fn queue(state: &AppState, scope: db::application::QueueScope, limit: 
             unit_id: r.unit_id,
             unit_name: r.unit_id.and_then(|u| units.get(&u).cloned()).unwrap_or_else(|| "待分办".into()),
             received_on: r.received_on,
+            due_on_provisional: is_provisional(&cal, r.due_on.as_deref()),
             due_on: r.due_on,
             days_left: clock.working_days_left(today, &cal).ok(),
             overdue: clock.is_overdue(today, &cal).unwrap_or(false),
@@ -803,6 +846,8 @@ pub struct Dashboard {
     pub due_soon: usize,
     pub unassigned: usize,
     pub reminders: Vec<String>,
+    /// The year whose 国务院办公厅 holiday notice is due and not imported (the office's dashboard).
+    pub notice_missing: Option<i32>,
 }
 
 pub async fn dashboard(state: &AppState, unit: Option<i64>, today: NaiveDate) -> Result<Dashboard> {
@@ -818,6 +863,7 @@ pub async fn dashboard(state: &AppState, unit: Option<i64>, today: NaiveDate) ->
         due_soon: c.due_soon as usize,
         unassigned: c.unassigned as usize,
         reminders: notes.into_iter().map(|n| format!("{} {}", &n.created_at[..10], n.message)).collect(),
+        notice_missing: state.calendar().notice_missing(today),
     })
 }
 
@@ -836,10 +882,10 @@ pub async fn counts(
 /// Deduplicated in the database, so several nodes never remind twice.
 pub async fn send_reminders(state: &AppState, today: NaiveDate) -> Result<usize> {
     let cal = state.calendar();
+    let mut made = remind_missing_notice(state, &cal, today).await?;
     let rows = db::application::open_all(&state.db).await?;
     let units: BTreeMap<i64, db::org::UnitRow> =
         db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u)).collect();
-    let mut made = 0;
     for r in rows {
         let (status, clock) = parse_state(&r)?;
         if status.is_finished() {
@@ -884,6 +930,21 @@ pub async fn send_reminders(state: &AppState, today: NaiveDate) -> Result<usize>
         tx.commit().await?;
     }
     Ok(made)
+}
+
+/// From 1 October, once a week until it is imported: the office is reminded that next year's
+/// holiday notice is missing (deadlines into that year are provisional meanwhile).
+async fn remind_missing_notice(state: &AppState, cal: &Calendar, today: NaiveDate) -> Result<usize> {
+    let Some(year) = cal.notice_missing(today) else { return Ok(0) };
+    let week = today.iso_week();
+    let key = format!("calendar:notice-missing:{year}:{}-W{:02}", week.year(), week.week());
+    let message = format!(
+        "{year}年的国务院办公厅部分节假日安排通知尚未导入：涉及{year}年的答复期限暂按放假办法计算（暂定）。通知公布后请在“节假日日历”中粘贴通知原文导入。"
+    );
+    let mut tx = state.db.begin().await?;
+    let new = db::application::notify_once(&mut tx, None, true, &message, "/staff/calendar", &key).await?;
+    tx.commit().await?;
+    Ok(usize::from(new))
 }
 
 /// Per node: reminders every few minutes, the outbox, and the caches the change feed invalidates.

@@ -53,6 +53,8 @@ async fn submit_application(
             "secret": s.secret,
             "received_on": s.received_on,
             "due_on": s.due_on,
+            "due_on_provisional": s.due_on_provisional,
+            "due_note": s.due_note,
             "repeated": s.repeated,
         })),
     ))

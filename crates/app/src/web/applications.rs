@@ -170,7 +170,7 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         &state,
         &ctx,
         "applications/queue.html",
-        crate::page! { lines => lines, counts => counts, page_size => QUEUE_PAGE, units => units, scope => q.scope },
+        crate::page! { lines => lines, counts => counts, page_size => QUEUE_PAGE, units => units, scope => q.scope, provisional_note => gongkai_domain::calendar::PROVISIONAL_NOTE },
     )
     .await
 }

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/audit.csv", get(audit_csv))
         .route("/staff/settings", get(settings_page).post(save_settings))
         .route("/staff/calendar", get(calendar_page).post(import_calendar))
+        .route("/staff/calendar/notice", post(read_notice))
 }
 
 #[derive(Deserialize)]
@@ -359,8 +360,9 @@ async fn calendar_page(
     ctx.require_staff()?;
     let cal = state.calendar();
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&flows::application::today()));
-    let days: Vec<_> = cal
-        .special_days(year)
+    let provisional = !cal.covers(year);
+    let days = if provisional { cal.provisional_days(year) } else { cal.special_days(year) };
+    let days: Vec<_> = days
         .into_iter()
         .map(|d| crate::page! { date => d.date.to_string(), kind => format!("{:?}", d.kind), name => d.name })
         .collect();
@@ -368,7 +370,40 @@ async fn calendar_page(
         &state,
         &ctx,
         "staff/calendar.html",
-        crate::page! { year => year, days => days, first => cal.first_year(), last => cal.last_year() },
+        crate::page! { year => year, days => days, first => cal.first_year(), last => cal.last_year(), provisional => provisional, provisional_note => gongkai_domain::calendar::PROVISIONAL_NOTE },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct NoticeForm {
+    text: String,
+}
+
+/// The notice's own text, pasted: the days read are shown for confirmation; nothing is saved yet.
+async fn read_notice(State(state): State<AppState>, ctx: Ctx, Form(form): Form<NoticeForm>) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let cal = state.calendar();
+    let (preview, error) = match gongkai_domain::calendar::notice::parse_notice(&form.text) {
+        Ok(n) => {
+            let rows: Vec<_> = n
+                .days
+                .iter()
+                .map(|d| crate::page! { date => d.date.to_string(), kind => d.kind.label(), name => d.name.clone() })
+                .collect();
+            (
+                Some(crate::page! { year => n.year, rows => rows, csv => n.to_csv(), replaces => cal.covers(n.year) }),
+                None,
+            )
+        }
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let year = chrono::Datelike::year(&flows::application::today());
+    render(
+        &state,
+        &ctx,
+        "staff/calendar.html",
+        crate::page! { year => year, days => Vec::<minijinja::Value>::new(), first => cal.first_year(), last => cal.last_year(), preview => preview, notice_error => error, notice_text => form.text },
     )
     .await
 }

@@ -173,6 +173,19 @@ impl Calendar {
         (a.year()..=b.year()).filter(|y| !self.covers(*y)).collect()
     }
 
+    /// The year whose notice the office should import now, if any: this year's when it is still
+    /// missing, or from 1 October (the notice has come out between October and December) next
+    /// year's.
+    pub fn notice_missing(&self, today: NaiveDate) -> Option<i32> {
+        if !self.covers(today.year()) {
+            Some(today.year())
+        } else if today.month() >= 10 && !self.covers(today.year() + 1) {
+            Some(today.year() + 1)
+        } else {
+            None
+        }
+    }
+
     /// The days off of a year without a notice, as the 放假办法 fixes them (补假 included).
     pub fn provisional_days(&self, year: i32) -> Vec<SpecialDay> {
         statutory::cached(year)
@@ -328,6 +341,16 @@ mod tests {
         assert!(cal.add_working_days(d(2300, 12, 20), 20).is_ok());
         assert!(cal.is_working_day(d(2018, 6, 1)).is_ok());
         assert_eq!(cal.provisional_days(2027).len(), statutory::statutory_holidays(2027).len());
+    }
+
+    #[test]
+    fn the_office_is_told_of_a_missing_notice_from_october() {
+        let cal = Calendar::builtin();
+        assert_eq!(cal.notice_missing(d(2026, 9, 30)), None);
+        assert_eq!(cal.notice_missing(d(2026, 10, 1)), Some(2027));
+        assert_eq!(cal.notice_missing(d(2026, 12, 31)), Some(2027));
+        assert_eq!(cal.notice_missing(d(2027, 3, 1)), Some(2027));
+        assert_eq!(cal.notice_missing(d(2025, 11, 1)), None);
     }
 
     #[test]

@@ -115,7 +115,8 @@ fn dates_in(sentence: &str, year: i32) -> Result<Vec<NaiveDate>, String> {
             }
             _ => {
                 let month = m.ok_or_else(|| format!("日期“{n}日”前没有月份"))?;
-                let mut d = NaiveDate::from_ymd_opt(y, month, n).ok_or_else(|| format!("{y}年{month}月{n}日不是有效日期"))?;
+                let mut d =
+                    NaiveDate::from_ymd_opt(y, month, n).ok_or_else(|| format!("{y}年{month}月{n}日不是有效日期"))?;
                 if pending_range {
                     pending_range = false;
                     let from = range_from.ok_or("“至”前面没有起始日期")?;
@@ -186,7 +187,8 @@ pub fn parse_notice(text: &str) -> Result<Notice, NoticeError> {
             name: item.chars().take(8).collect(),
             reason: "节日名称后应有冒号".into(),
         })?;
-        let festivals: Vec<String> = head.split(['、', '，']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        let festivals: Vec<String> =
+            head.split(['、', '，']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
         let name = head.to_string();
         let err = |reason: String| NoticeError::Item { item: k + 1, name: name.clone(), reason };
         // The item ends at the first line break after its last sentence: anything after the last
@@ -232,11 +234,7 @@ pub fn parse_notice(text: &str) -> Result<Notice, NoticeError> {
         let first = short_name(&festivals[0]);
         let own_days = |f: &str| -> Vec<NaiveDate> {
             let long = f.to_string();
-            statutory::statutory_holidays(year)
-                .into_iter()
-                .filter(|(_, n)| *n == long)
-                .map(|(d, _)| d)
-                .collect()
+            statutory::statutory_holidays(year).into_iter().filter(|(_, n)| *n == long).map(|(d, _)| d).collect()
         };
         for d in holidays {
             let other = festivals[1..].iter().find(|f| own_days(f).first() == Some(&d));
@@ -318,7 +316,10 @@ mod tests {
             .special_days(2022)
             .into_iter()
             .chain(cal.special_days(2023))
-            .filter(|d| d.date >= NaiveDate::from_ymd_opt(2022, 12, 31).unwrap() && d.date <= NaiveDate::from_ymd_opt(2023, 1, 29).unwrap())
+            .filter(|d| {
+                d.date >= NaiveDate::from_ymd_opt(2022, 12, 31).unwrap()
+                    && d.date <= NaiveDate::from_ymd_opt(2023, 1, 29).unwrap()
+            })
             .collect();
         assert_eq!(n.days, shipped);
     }
