@@ -106,8 +106,17 @@ struct DueQuery {
 async fn due(State(state): State<AppState>, Query(q): Query<DueQuery>) -> ApiResult<Json<serde_json::Value>> {
     let d = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d")
         .map_err(|_| AppError::BadRequest("date 应为 YYYY-MM-DD".into()))?;
+    // Every statutory period is a few dozen working days; a bound keeps the count from being a
+    // CPU-sized request.
+    if q.days > 366 {
+        return Err(AppError::BadRequest("days 应在0至366之间".into()).into());
+    }
     let due = state.calendar().add_working_days(d, q.days).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    Ok(Json(serde_json::json!({"date": q.date, "days": q.days, "due_on": due.to_string()})))
+    let provisional = state.calendar().is_provisional(due);
+    Ok(Json(serde_json::json!({
+        "date": q.date, "days": q.days, "due_on": due.to_string(), "due_on_provisional": provisional,
+        "due_note": provisional.then_some(gongkai_domain::calendar::PROVISIONAL_NOTE),
+    })))
 }
 
 #[derive(Deserialize)]
