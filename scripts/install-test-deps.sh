@@ -14,10 +14,22 @@ command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "missing packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
-    exit 0
+    echo "ERROR: missing packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2
+    exit 1
   fi
   echo "installing: ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  if ! apt-get update -qq || ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; then
+    echo "ERROR: could not install ${need[*]}; the tests that need them would not run" >&2
+    exit 1
+  fi
+fi
+# Verify: every tool the tests use is now here.
+missing=()
+for tool in soffice pdftotext chromium chromedriver psql; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+[ -d /usr/share/fonts/opentype/noto ] || missing+=("fonts-noto-cjk")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ERROR: still missing after installing: ${missing[*]}" >&2
+  exit 1
 fi

@@ -11,7 +11,7 @@ async fn a_citizen_applies_in_the_browser_and_tracks_the_application() {
     let browser = match Browser::start().await {
         Ok(b) => b,
         Err(why) => {
-            eprintln!("SKIPPED: {why}");
+            skip(&why);
             return;
         }
     };

@@ -17,7 +17,7 @@ async fn a_question_asked_in_the_browser_is_found_answered_in_the_public_list() 
     let browser = match Browser::start().await {
         Ok(b) => b,
         Err(why) => {
-            eprintln!("SKIPPED: {why}");
+            skip(&why);
             return;
         }
     };

@@ -61,7 +61,7 @@ async fn a_citizen_searches_from_the_home_page_opens_an_item_its_catalog_node_an
     let browser = match Browser::start().await {
         Ok(b) => b,
         Err(why) => {
-            eprintln!("SKIPPED: {why}");
+            skip(&why);
             return;
         }
     };

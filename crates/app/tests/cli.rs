@@ -57,7 +57,7 @@ fn report_check_of_the_seed_finds_its_one_error() {
 fn report_check_reads_the_real_reports_in_shared() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reports");
     if !dir.exists() {
-        eprintln!("SKIPPED: {} is absent (the real reports stay outside the repository)", dir.display());
+        skip(&format!("{} is absent (the real reports stay outside the repository)", dir.display()));
         return;
     }
     let files: Vec<String> = ["2023_hongze_qu.txt", "2024_hongze_qu.txt", "2024_huaian_shi.txt"]
@@ -129,7 +129,7 @@ fn the_demo_2020_report_reproduces_the_seed_and_exports_open_in_libreoffice() {
         assert!(o.status.success());
         match libreoffice() {
             Some(bin) => assert!(converts_to_pdf(bin, &path), "LibreOffice opens the .{fmt}"),
-            None => eprintln!("SKIPPED: LibreOffice is not installed; the .{fmt} was written but not opened"),
+            None => skip(&format!("LibreOffice is not installed; the .{fmt} was written but not opened")),
         }
     }
     // The checker reads the .docx back.

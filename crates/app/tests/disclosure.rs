@@ -231,7 +231,7 @@ async fn search_finds_the_right_items_first_and_segmentation_pays() {
 #[tokio::test(flavor = "multi_thread")]
 async fn publishing_on_one_node_is_findable_through_another_on_the_same_postgresql() {
     if pg_admin_url().is_none() {
-        eprintln!("SKIPPED: GONGKAI_TEST_DATABASE_URL is not set; the two-node test needs PostgreSQL");
+        skip("GONGKAI_TEST_DATABASE_URL is not set; the two-node test needs PostgreSQL");
         return;
     }
     let (store, node_a, admin) = setup(Backend::Postgres).await;

@@ -433,9 +433,9 @@ async fn an_application_goes_from_intake_to_answer_and_the_public_never_sees_per
     std::fs::write(&path, &bytes).unwrap();
     match libreoffice() {
         Some(bin) => assert!(converts_to_pdf(bin, &path), "LibreOffice opens the reply letter"),
-        None => eprintln!(
-            "SKIPPED: LibreOffice is not installed here; the reply letter was not opened (apt-get install libreoffice)"
-        ),
+        None => {
+            skip("LibreOffice is not installed here; the reply letter was not opened (apt-get install libreoffice)")
+        }
     }
 }
 
@@ -493,7 +493,7 @@ async fn backup_under_writes_then_restore_keeps_every_acknowledged_record() {
 #[tokio::test(flavor = "multi_thread")]
 async fn two_nodes_on_one_postgres_share_sessions_and_data() {
     if pg_admin_url().is_none() {
-        eprintln!("SKIPPED: GONGKAI_TEST_DATABASE_URL not set; the two-node test needs PostgreSQL");
+        skip("GONGKAI_TEST_DATABASE_URL not set; the two-node test needs PostgreSQL");
         return;
     }
     let (store, node1, admin) = setup(Backend::Postgres).await;

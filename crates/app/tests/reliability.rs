@@ -281,7 +281,7 @@ async fn nothing_acknowledged_is_lost_across_sigkills_on_sqlite() {
 #[tokio::test(flavor = "multi_thread")]
 async fn nothing_acknowledged_is_lost_across_sigkills_on_postgres() {
     if pg_admin_url().is_none() {
-        eprintln!("SKIPPED: GONGKAI_TEST_DATABASE_URL not set; the PostgreSQL crash test needs it");
+        skip("GONGKAI_TEST_DATABASE_URL not set; the PostgreSQL crash test needs it");
         return;
     }
     crash_loop(Backend::Postgres).await;

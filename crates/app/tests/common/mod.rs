@@ -22,13 +22,23 @@ pub enum Backend {
     Postgres,
 }
 
+/// A test (or part of one) that cannot run here because a tool or a folder is missing: it says
+/// so and goes on — unless `GONGKAI_TEST_REQUIRE_ALL=1` (CI sets it), where a skip is a failure,
+/// so that CI never passes on tests that did not run.
+pub fn skip(reason: &str) {
+    if std::env::var("GONGKAI_TEST_REQUIRE_ALL").as_deref() == Ok("1") {
+        panic!("GONGKAI_TEST_REQUIRE_ALL=1, and this test would skip: {reason}");
+    }
+    eprintln!("SKIPPED: {reason}");
+}
+
 /// SQLite always; PostgreSQL too when its URL is given (CI sets it).
 pub fn backends() -> Vec<Backend> {
     let mut v = vec![Backend::Sqlite];
     if pg_admin_url().is_some() {
         v.push(Backend::Postgres);
     } else {
-        eprintln!("note: GONGKAI_TEST_DATABASE_URL not set; PostgreSQL variants of this test skipped");
+        skip("GONGKAI_TEST_DATABASE_URL is not set; the PostgreSQL variant of this test did not run");
     }
     v
 }
