@@ -98,6 +98,13 @@ pub async fn run(args: CalendarArgs) -> anyhow::Result<ExitCode> {
             for d in &notice.days {
                 println!("{}\t{}\t{}", d.date, d.kind.label(), d.name);
             }
+            let missing = notice.missing_festivals();
+            if !missing.is_empty() {
+                println!(
+                    "# WARNING: the notice does not mention {}: once imported, those days count as working days",
+                    missing.join("、")
+                );
+            }
             if !yes {
                 println!("# not saved: check the days above, then run again with --yes to import them");
                 return Ok(ExitCode::SUCCESS);

@@ -31,6 +31,16 @@ pub struct Notice {
 }
 
 impl Notice {
+    /// The festivals of the 放假办法 the notice does not mention. A real notice names all seven (two
+    /// may share an item); once imported, the year is no longer provisional, so a missing festival
+    /// would count as working days: the confirmation page and the CLI say so before saving.
+    pub fn missing_festivals(&self) -> Vec<&'static str> {
+        ["元旦", "春节", "清明", "劳动节", "端午", "中秋", "国庆节"]
+            .into_iter()
+            .filter(|f| !self.days.iter().any(|d| d.name == *f && d.kind == DayKind::Holiday))
+            .collect()
+    }
+
     /// `date,kind,name` rows, as `Calendar::from_csv` and the CSV import take them.
     pub fn to_csv(&self) -> String {
         let mut out = String::from(super::HEADER);
@@ -281,6 +291,9 @@ mod tests {
         let n = parse_notice(NOTICE_2026).unwrap();
         assert_eq!(n.year, 2026);
         assert_eq!(n.days, shipped_rows(2026));
+        assert!(n.missing_festivals().is_empty());
+        let partial = parse_notice("国务院办公厅关于2027年部分节假日安排的通知 一、元旦：1月1日放假，共1天。").unwrap();
+        assert_eq!(partial.missing_festivals().len(), 6);
     }
 
     /// The notices as published, from shared/data/holiday-notices (outside the repository).
