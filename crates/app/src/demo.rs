@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::application::{Event, NotProcessedReason, OtherReason, Outcome, UnableReason};
 use gongkai_domain::org::{Role, complete_credit_code};
 
+mod basic_catalog;
 mod disclosure;
 mod livelihood;
 mod supervision;
@@ -176,6 +177,7 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     applications(db, &unit_ids).await?;
     figures(db).await?;
     disclosure::load(db).await?;
+    basic_catalog::load(db).await?;
     annual_report_2020(db).await?;
     livelihood::load(db).await?;
     supervision::load(db, &unit_ids).await?;

@@ -29,12 +29,29 @@ pub async fn read_sheet(filename: &str, bytes: &[u8]) -> Result<Vec<RawRow>, Str
     if bytes.is_empty() || bytes.len() > MAX_SHEET_BYTES || !sheet::is_workbook(filename, bytes) {
         return sheet::read_sheet(filename, bytes);
     }
+    let out = run_child(filename, bytes, false).await?;
+    serde_json::from_slice::<Result<Vec<RawRow>, String>>(&out).unwrap_or_else(|_| Err(UNREADABLE.into()))
+}
+
+/// The first sheet as (line number, cells), merged cells filled, as `domain::sheet::read_grid`
+/// gives it (tables with a two-row header); workbooks are read by the capped child.
+pub async fn read_grid(filename: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, String> {
+    if bytes.is_empty() || bytes.len() > MAX_SHEET_BYTES || !sheet::is_workbook(filename, bytes) {
+        return sheet::read_grid(filename, bytes);
+    }
+    let out = run_child(filename, bytes, true).await?;
+    serde_json::from_slice::<Result<Vec<(usize, Vec<String>)>, String>>(&out).unwrap_or_else(|_| Err(UNREADABLE.into()))
+}
+
+/// Runs `gongkai read-sheet` on the bytes; its stdout, or the message for the clerk.
+async fn run_child(filename: &str, bytes: &[u8], grid: bool) -> Result<Vec<u8>, String> {
     let exe = std::env::var_os("GONGKAI_EXE")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::current_exe().ok())
         .ok_or_else(|| UNREADABLE.to_string())?;
     let child = tokio::process::Command::new(exe)
         .args(["read-sheet", "--name", filename])
+        .args(if grid { &["--grid"][..] } else { &[][..] })
         .env("GONGKAI_LOG", "error")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -75,20 +92,24 @@ pub async fn read_sheet(filename: &str, bytes: &[u8]) -> Result<Vec<RawRow>, Str
         );
         return Err(UNREADABLE.into());
     }
-    serde_json::from_slice::<Result<Vec<RawRow>, String>>(&out.stdout).unwrap_or_else(|_| Err(UNREADABLE.into()))
+    Ok(out.stdout)
 }
 
 /// The child: cap itself, read the bytes from stdin, print the result as JSON.
-pub fn child(name: &str) -> ExitCode {
+pub fn child(name: &str, grid: bool) -> ExitCode {
     let _ = rlimit::setrlimit(rlimit::Resource::AS, MEMORY_CAP, MEMORY_CAP);
     let _ = rlimit::setrlimit(rlimit::Resource::CPU, CPU_SECONDS, CPU_SECONDS);
     let mut bytes = vec![];
     if std::io::stdin().take(MAX_SHEET_BYTES as u64 + 1).read_to_end(&mut bytes).is_err() {
         return ExitCode::from(2);
     }
-    let result = sheet::read_sheet(name, &bytes);
     let mut out = std::io::stdout().lock();
-    match serde_json::to_writer(&mut out, &result).and_then(|()| out.flush().map_err(serde_json::Error::io)) {
+    let written = if grid {
+        serde_json::to_writer(&mut out, &sheet::read_grid(name, &bytes))
+    } else {
+        serde_json::to_writer(&mut out, &sheet::read_sheet(name, &bytes))
+    };
+    match written.and_then(|()| out.flush().map_err(serde_json::Error::io)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(2),
     }

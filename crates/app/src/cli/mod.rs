@@ -72,6 +72,9 @@ pub enum Command {
     ReadSheet {
         #[arg(long)]
         name: String,
+        /// Rows as they are (no header taken), merged cells filled
+        #[arg(long)]
+        grid: bool,
     },
 }
 
@@ -135,7 +138,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(a) => bench::run(a).await,
         Command::Reindex(a) => disclosure::reindex(a).await,
         Command::Import(a) => disclosure::import(a).await,
-        Command::ReadSheet { name } => Ok(crate::sandbox::child(&name)),
+        Command::ReadSheet { name, grid } => Ok(crate::sandbox::child(&name, grid)),
         Command::ConfigExample => {
             print!("{}", crate::config::EXAMPLE);
             Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod application;
 pub mod audit;
+pub mod basic_catalog;
 pub mod interaction;
 pub mod item;
 pub mod livelihood;

@@ -250,11 +250,13 @@ async fn node_page(
     let f = PublicFilter { node_id: Some(node), ..Default::default() };
     let total = db::item::count_public_filtered(&state.db, &f).await?;
     let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    // An area of the special column shows the unit's 标准目录 with the items under each entry.
+    let basic = crate::flows::basic_catalog::area_table(&state, n.unit_id, &n.code).await?;
     render(
         &state,
         &ctx,
         "portal/node.html",
-        crate::page! { nav => "catalog", node => n, unit => unit, children => children, trail => trail, items => items, paging => pages(total, page) },
+        crate::page! { nav => "catalog", node => n, unit => unit, children => children, trail => trail, items => items, paging => pages(total, page), basic => basic },
     )
     .await
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod applications;
+pub mod basic_catalog;
 pub mod catalog;
 pub mod context;
 pub mod interaction;
@@ -144,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .merge(interaction::router())
         .merge(items::router())
         .merge(catalog::router())
+        .merge(basic_catalog::router())
         .merge(search::router())
         .nest("/api/v1", api::router())
         .fallback(|| async { AppError::NotFound })

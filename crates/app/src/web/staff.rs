@@ -97,11 +97,12 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Strin
     let columns = flows::supervision::column_reports(&state, scope, today).await?;
     let veto_units = columns.iter().filter(|c| !c.flags.is_empty()).count();
     let own_columns = if scope.is_some() { columns.into_iter().next() } else { None };
+    let basic_gaps = flows::basic_catalog::gaps(&state, scope, today).await?;
     render(
         &state,
         &ctx,
         "staff/dashboard.html",
-        crate::page! { summary => summary, livelihood => livelihood, supervision => supervision, today => today.to_string(), veto_units => veto_units, own_columns => own_columns },
+        crate::page! { summary => summary, livelihood => livelihood, supervision => supervision, today => today.to_string(), veto_units => veto_units, own_columns => own_columns, basic_gaps => basic_gaps },
     )
     .await
 }

@@ -235,7 +235,15 @@ async fn monthly(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQ
     let view = flow::month_view(&state, ym, q.version, today()).await?;
     let issued = db::supervision::monthly_latest(&state.db).await?;
     let own = ctx.actor().unit_id.filter(|_| !ctx.actor().is_office());
-    render(&state, &ctx, "supervision/monthly.html", crate::page! { v => view, issued => issued, own_unit => own })
+    // 基层政务公开标准目录 entries due and not published at the month's end (or today).
+    let as_of = ym.last_day().min(today());
+    let basic_gaps = crate::flows::basic_catalog::gaps(&state, own, as_of).await?;
+    render(
+        &state,
+        &ctx,
+        "supervision/monthly.html",
+        crate::page! { v => view, issued => issued, own_unit => own, basic_gaps => basic_gaps, basic_as_of => as_of.to_string() },
+    )
         .await
 }
 

@@ -1,0 +1,274 @@
+//! The 基层政务公开标准目录 over HTTP: a clerk imports their unit's catalog from a real-layout
+//! workbook (two-row header, merged cells, 同上); bad rows come back by number with nothing saved;
+//! another unit's clerk can neither see nor change it; a flagged 时限 gets a rule from the clerk;
+//! an entry due and not published shows as a gap with its due date on the office's dashboard and
+//! in the month's column check; the public area page shows the table. And the demo: Ruzhou's
+//! 社会救助 page with items per entry and the planted gap.
+
+mod common;
+
+use common::*;
+
+/// A catalog as a county keeps it: title row, two-row header with merged groups, the 一级事项
+/// merged down, 同上 in the 依据 column, one 时限 the platform cannot read.
+fn workbook(bad_row: bool) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let f = rust_xlsxwriter::Format::new();
+    let top = [
+        "序号",
+        "公开事项",
+        "",
+        "公开内容（要素）",
+        "公开依据",
+        "公开时限",
+        "公开主体",
+        "公开渠道和载体",
+        "公开对象",
+        "",
+        "公开方式",
+        "",
+        "公开层级",
+        "",
+    ];
+    let sub = ["", "一级事项", "二级事项", "", "", "", "", "", "全社会", "特定群体", "主动", "依申请", "县级", "乡级"];
+    let rows: Vec<Vec<&str>> = vec![
+        vec![
+            "1",
+            "最低生活保障",
+            "办事指南",
+            "办理事项、办理条件",
+            "《实施细则》",
+            "制定或获取信息之日起10个工作日内",
+            "乙县民政局",
+            "■政府网站 □政府公报",
+            "√",
+            "",
+            "√",
+            "",
+            "√",
+            "√",
+        ],
+        vec![
+            "2",
+            "",
+            "审批信息",
+            "低保对象名单及相关信息",
+            "同上",
+            "制定或获取信息之日起10个工作日内",
+            "乙县民政局",
+            "■政府网站",
+            "√",
+            "",
+            "√",
+            "",
+            "√",
+            "",
+        ],
+        vec!["3", "", "资金发放", "发放情况", "同上", "尽快公开", "乙县民政局", "■政府网站", "√", "", "√", "", "√", ""],
+        vec![
+            "4",
+            "临时救助",
+            "审核审批信息",
+            "救助对象名单",
+            "信息公开规定",
+            "制定或获取信息之日起10个工作日内",
+            "乙县民政局",
+            "■政府网站",
+            "",
+            "√",
+            "",
+            "√",
+            "√",
+            "",
+        ],
+        vec![
+            "5",
+            "",
+            if bad_row { "" } else { "办事指南" },
+            "办理流程",
+            "同上",
+            "长期",
+            "乙县民政局",
+            "■政府网站",
+            "√",
+            "",
+            if bad_row { "" } else { "√" },
+            "",
+            "√",
+            "",
+        ],
+    ];
+    ws.merge_range(0, 0, 0, 13, "乙县社会救助领域基层政务公开标准目录", &f).unwrap();
+    for (c, v) in top.iter().enumerate() {
+        if !v.is_empty() {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+    }
+    for (c, v) in sub.iter().enumerate() {
+        if !v.is_empty() {
+            ws.write_string(2, c as u16, *v).unwrap();
+        }
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(3 + r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    ws.merge_range(1, 1, 1, 2, "公开事项", &f).unwrap();
+    ws.merge_range(1, 8, 1, 9, "公开对象", &f).unwrap();
+    ws.merge_range(1, 10, 1, 11, "公开方式", &f).unwrap();
+    ws.merge_range(1, 12, 1, 13, "公开层级", &f).unwrap();
+    for c in [0u16, 3, 4, 5, 6, 7] {
+        ws.merge_range(1, c, 2, c, top[c as usize], &f).unwrap();
+    }
+    ws.merge_range(3, 1, 5, 1, "最低生活保障", &f).unwrap();
+    ws.merge_range(6, 1, 7, 1, "临时救助", &f).unwrap();
+    wb.save_to_buffer().unwrap()
+}
+
+async fn upload(server: &Server, who: &Staff, bytes: Vec<u8>, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name("社会救助目录.xlsx"));
+    who.client
+        .post(server.url(&format!("/staff/basic-catalog/import?_csrf={}", who.csrf)))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn catalog_id(resp: &reqwest::Response) -> i64 {
+    let loc = resp.headers().get("location").expect("redirect").to_str().unwrap();
+    loc.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+fn entry_ids(html: &str) -> Vec<i64> {
+    html.split("id=\"entry-").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_units_catalog_is_imported_checked_and_its_gaps_show() {
+    for backend in backends() {
+        let store = Store::new(backend);
+        let out = store.cli(&["user", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD]);
+        assert!(out.status.success());
+        // The catalog takes effect 2026-10-08; 10 working days later (2026-10-21, the Saturday
+        // 2026-10-10 being a make-up working day) what is not
+        // published is a gap. "Today" is in November so the October check has closed.
+        let server = Server::start(&store, &[("GONGKAI_TODAY", "2026-11-20")]);
+        let admin = login(&server, "admin", ADMIN_PASSWORD).await;
+        let a = create_unit(&server, &admin, "甲县民政局", 1).await;
+        let b = create_unit(&server, &admin, "乙县民政局", 2).await;
+        create_user(&server, &admin, "clerk_a", "clerk", a).await;
+        create_user(&server, &admin, "clerk_b", "clerk", b).await;
+        let clerk_a = login(&server, "clerk_a", STAFF_PASSWORD).await;
+        let clerk_b = login(&server, "clerk_b", STAFF_PASSWORD).await;
+        let fields = [("area", "social_assistance"), ("effective_on", "2026-10-08"), ("edition", "2026年版")];
+
+        // Bad rows: by number, nothing saved.
+        let resp = upload(&server, &clerk_b, workbook(true), &fields).await;
+        assert_eq!(resp.status().as_u16(), 422);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("第8行：缺少二级事项"), "{html}");
+        assert!(html.contains("第8行：公开方式未勾选"), "{html}");
+        let list = clerk_b.get(&server, "/staff/basic-catalog").await.text().await.unwrap();
+        assert!(list.contains("尚未导入目录"), "nothing saved from a file with bad rows");
+
+        // Without the CSRF token: refused.
+        let form = reqwest::multipart::Form::new()
+            .text("area", "social_assistance")
+            .text("effective_on", "2026-10-08")
+            .part("file", reqwest::multipart::Part::bytes(workbook(false)).file_name("a.xlsx"));
+        let resp = clerk_b.client.post(server.url("/staff/basic-catalog/import")).multipart(form).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 403);
+
+        // The good file: saved, merged cells and 同上 read.
+        let resp = upload(&server, &clerk_b, workbook(false), &fields).await;
+        assert_eq!(resp.status().as_u16(), 303);
+        let cid = catalog_id(&resp);
+        let page = clerk_b.get(&server, &format!("/staff/basic-catalog/{cid}")).await.text().await.unwrap();
+        let entries = entry_ids(&page);
+        assert_eq!(entries.len(), 5, "{page}");
+        assert!(page.contains("无法自动识别"), "尽快公开 is flagged");
+        assert_eq!(page.matches("<td>最低生活保障</td>").count(), 3, "the merged 一级事项 on each of its rows");
+        assert!(page.contains("时限待设定 <span class=\"badge amber\">1</span>"), "{page}");
+
+        // Unit A's clerk: neither sees nor changes B's catalog (complete valid forms).
+        let flagged = entries[2];
+        assert_eq!(clerk_a.get(&server, &format!("/staff/basic-catalog/{cid}")).await.status().as_u16(), 403);
+        assert_eq!(
+            clerk_a.get(&server, &format!("/staff/basic-catalog/{cid}/export.xlsx")).await.status().as_u16(),
+            403
+        );
+        let rule = [
+            ("catalog_id", cid.to_string()),
+            ("kind", "working_days".into()),
+            ("count", "5".into()),
+            ("trigger", "formed_or_changed".into()),
+        ];
+        let rule: Vec<(&str, &str)> = rule.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let resp = clerk_a.post_form(&server, &format!("/staff/basic-catalog/entries/{flagged}/rule"), &rule).await;
+        assert_eq!(resp.status().as_u16(), 403);
+        let resp = clerk_a
+            .post_form(
+                &server,
+                &format!("/staff/basic-catalog/entries/{flagged}/event"),
+                &[("catalog_id", &cid.to_string()), ("event_on", "2026-11-01")],
+            )
+            .await;
+        assert_eq!(resp.status().as_u16(), 403);
+
+        // B's clerk sets the rule; it is audited.
+        let resp = clerk_b.post_form(&server, &format!("/staff/basic-catalog/entries/{flagged}/rule"), &rule).await;
+        assert_eq!(resp.status().as_u16(), 303);
+        let page = clerk_b.get(&server, &format!("/staff/basic-catalog/{cid}")).await.text().await.unwrap();
+        assert!(page.contains("信息形成或变更之日起5个工作日内（clerk_b 设定）"), "{page}");
+        let audit = admin.get(&server, "/staff/audit").await.text().await.unwrap();
+        assert!(audit.contains("basic_catalog.set_rule") && audit.contains("basic_catalog.import"));
+
+        // Gaps: nothing published; the 依申请-only entry (临时救助 / 审核审批信息) is not one, nor the 长期 one.
+        let dash = admin.get(&server, "/staff").await.text().await.unwrap();
+        assert!(dash.contains("最低生活保障 &#x2f; 审批信息</a>（应于 2026-10-21 前公开）"), "{dash}");
+        assert!(dash.contains("最低生活保障 &#x2f; 资金发放</a>（应于 2026-10-14 前公开）"), "the clerk's rule counts");
+        assert!(!dash.contains("临时救助 &#x2f; 审核审批信息"), "依申请 only: never a gap");
+        assert!(!dash.contains("临时救助 &#x2f; 办事指南"), "长期: no deadline");
+        let own = clerk_b.get(&server, "/staff").await.text().await.unwrap();
+        assert!(own.contains("最低生活保障 &#x2f; 办事指南"));
+        assert!(!clerk_a.get(&server, "/staff").await.text().await.unwrap().contains("乙县民政局 社会救助"));
+        let month = admin.get(&server, "/staff/monthly?month=2026-10").await.text().await.unwrap();
+        let section = month.split("基层政务公开标准目录缺项").nth(1).unwrap();
+        assert!(
+            section.contains("最低生活保障 &#x2f; 审批信息") && section.contains("<td>2026-10-21</td>"),
+            "{section}"
+        );
+
+        // The public area page shows the table.
+        let unit_page = client().get(server.url(&format!("/units/{b}"))).send().await.unwrap().text().await.unwrap();
+        let node = unit_page
+            .split("href=\"/catalog/")
+            .filter_map(|s| s.split_once("\">"))
+            .find(|(_, t)| t.starts_with("社会救助领域"))
+            .map(|(id, _)| id.to_string())
+            .expect("the area node");
+        let public = client().get(server.url(&format!("/catalog/{node}"))).send().await.unwrap().text().await.unwrap();
+        assert!(public.contains("社会救助领域基层政务公开标准目录"), "{public}");
+        assert!(public.contains("低保对象名单及相关信息") && public.contains("应于 2026-10-21 前公开，尚未公开"));
+        assert!(!public.contains("clerk_b"), "who set a rule is internal");
+
+        // Exported and imported again: the same table.
+        let bytes =
+            clerk_b.get(&server, &format!("/staff/basic-catalog/{cid}/export.xlsx")).await.bytes().await.unwrap();
+        let resp = upload(&server, &clerk_b, bytes.to_vec(), &fields).await;
+        assert_eq!(resp.status().as_u16(), 303);
+        assert_eq!(catalog_id(&resp), cid, "a re-import replaces the unit's catalog of the area");
+        let again = clerk_b.get(&server, &format!("/staff/basic-catalog/{cid}")).await.text().await.unwrap();
+        assert_eq!(entry_ids(&again), entries, "entries matched by name keep their ids");
+        server.kill();
+    }
+}
