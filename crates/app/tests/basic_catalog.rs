@@ -272,3 +272,109 @@ async fn a_units_catalog_is_imported_checked_and_its_gaps_show() {
         server.kill();
     }
 }
+
+/// `gongkai serve --demo` on a fresh SQLite store, "today" fixed; (server, admin password).
+fn start_demo(store: &Store) -> (std::process::Child, String, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(BIN)
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .args(store.args())
+        .env("GONGKAI_LOG", "info")
+        .env("NO_COLOR", "1")
+        .env("GONGKAI_TODAY", "2026-11-20")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn gongkai serve --demo");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut password, mut sent) = (String::new(), false);
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(p) = line.split("with password: ").nth(1) {
+                password = p.trim().to_string();
+            }
+            if !sent && let Some(rest) = line.split("serving on http://").nth(1) {
+                let addr: String =
+                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ':').collect();
+                let _ = tx.send((addr, password.clone()));
+                sent = true;
+            }
+        }
+    });
+    let (addr, password) =
+        rx.recv_timeout(std::time::Duration::from_secs(900)).expect("the demo server starts within 15 minutes");
+    (child, format!("http://{addr}"), password)
+}
+
+/// The acceptance on the demo: 汝州市民政局's 社会救助 page shows the catalog with the items
+/// published for each entry; the planted missing entry (最低生活保障 / 审批信息, formed
+/// 2026-10-15, 10 working days) is a gap due 2026-10-29 on the office's dashboard and in the
+/// October column check; the late ones show as late to staff. SQLite only: the demo is large.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap() {
+    let store = Store::new(Backend::Sqlite);
+    let (mut child, base, password) = start_demo(&store);
+    let url = |p: &str| format!("{base}{p}");
+    let web = client();
+    let units: serde_json::Value = web.get(url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
+    let unit =
+        units.as_array().unwrap().iter().find(|u| u["name"] == "汝州市民政局").unwrap()["unit_id"].as_i64().unwrap();
+    let unit_page = web.get(url(&format!("/units/{unit}"))).send().await.unwrap().text().await.unwrap();
+    let node = unit_page
+        .split("href=\"/catalog/")
+        .filter_map(|s| s.split_once("\">"))
+        .find(|(_, t)| t.starts_with("社会救助领域"))
+        .map(|(id, _)| id.to_string())
+        .expect("the 社会救助 node");
+    let public = web.get(url(&format!("/catalog/{node}"))).send().await.unwrap().text().await.unwrap();
+    let table = public
+        .split("<table class=\"basic-catalog\">")
+        .nth(1)
+        .expect("the catalog table")
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert_eq!(table.matches("<tr><td>").count(), 12, "the 12 rows of the 社会救助 template");
+    assert!(table.contains("<td>特困人员救助供养</td><td>办事指南</td>"));
+    assert!(table.contains(">汝州市民政局临时救助审核审批信息</a>（2026-09-08）"), "items under their entries");
+    assert!(table.contains("应于 2026-10-29 前公开，尚未公开"), "the planted gap");
+    assert_eq!(table.matches("尚未公开").count(), 1);
+
+    // Signed in as the office (admin of the 公开办).
+    let page = web.get(url("/staff/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_in(&page);
+    let resp = web
+        .post(url("/staff/login"))
+        .form(&[("_csrf", csrf.as_str()), ("username", "admin"), ("password", password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 303);
+    let dash = web.get(url("/staff")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        dash.contains("汝州市民政局 社会救助：最低生活保障 &#x2f; 审批信息</a>（应于 2026-10-29 前公开）"),
+        "{dash}"
+    );
+    let month = web.get(url("/staff/monthly?month=2026-10")).send().await.unwrap().text().await.unwrap();
+    let section = month.split("基层政务公开标准目录缺项").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(
+        section.contains("<td>汝州市民政局</td><td>社会救助</td>")
+            && section.contains("最低生活保障 &#x2f; 审批信息")
+            && section.contains("<td>2026-10-29</td>"),
+        "{section}"
+    );
+    let september = web.get(url("/staff/monthly?month=2026-09")).send().await.unwrap().text().await.unwrap();
+    // At the end of September the two entries later published late were gaps; the planted one
+    // had not formed yet.
+    let sep = september.split("基层政务公开标准目录缺项").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(sep.contains("特困人员救助供养 &#x2f; 办事指南") && sep.contains("招生管理 &#x2f; 招生范围"), "{sep}");
+    assert!(!sep.contains("最低生活保障 &#x2f; 审批信息"), "{sep}");
+    assert_eq!(section.matches("<tr><td>").count(), 1, "in October only the planted gap remains");
+    let (_, catalogs) = dash.split_once("/staff/basic-catalog/").unwrap();
+    let cid: String = catalogs.chars().take_while(char::is_ascii_digit).collect();
+    let staff_page = web.get(url(&format!("/staff/basic-catalog/{cid}"))).send().await.unwrap().text().await.unwrap();
+    assert!(staff_page.contains("逾期公开（应于2026-09-15前，实为2026-10-20）"), "{staff_page}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
