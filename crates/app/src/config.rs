@@ -23,6 +23,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Trust X-Forwarded-For from a reverse proxy in front of the nodes.
     pub trust_proxy: bool,
+    /// How many proxies of ours stand in front of the node: X-Forwarded-For is read that many
+    /// entries from the right (a client can write anything on the left).
+    pub trusted_proxies: u32,
     /// SMTP relay for reminders ("host:port"); empty = reminders stay in the outbox and in-app.
     pub smtp_relay: Option<String>,
     pub smtp_from: String,
@@ -38,6 +41,7 @@ impl Default for Config {
             max_body_bytes: 20 * 1024 * 1024,
             secure_cookies: false,
             trust_proxy: false,
+            trusted_proxies: 1,
             smtp_relay: None,
             smtp_from: "gongkai@localhost".into(),
         }
@@ -67,6 +71,8 @@ pub const EXAMPLE: &str = r#"# Gongkai configuration. Every key is optional; GON
 
 # Behind a reverse proxy: take the client address from X-Forwarded-For.
 # trust_proxy = false
+# How many of our proxies are in front (X-Forwarded-For is read this many entries from the right).
+# trusted_proxies = 1
 
 # SMTP relay for reminder e-mails ("host:port"); without it reminders stay in-app and queued.
 # smtp_relay = "127.0.0.1:25"
@@ -113,6 +119,10 @@ impl Config {
         }
         if let Some(v) = get("TRUST_PROXY") {
             self.trust_proxy = v == "1" || v == "true";
+        }
+        if let Some(v) = get("TRUSTED_PROXIES") {
+            self.trusted_proxies =
+                v.parse().map_err(|_| anyhow::anyhow!("GONGKAI_TRUSTED_PROXIES must be a number, got `{v}`"))?;
         }
         if let Some(v) = get("SECURE_COOKIES") {
             self.secure_cookies = v == "1" || v == "true";

@@ -14,3 +14,4 @@ pub mod privacy;
 pub mod report;
 pub mod sheet;
 pub mod supervision;
+pub mod throttle;

@@ -35,7 +35,7 @@ pub enum UserCommand {
         #[arg(long)]
         password: Option<String>,
     },
-    /// Set a new password (read from stdin or --password); ends the user's sessions
+    /// Set a new password (read from stdin or --password); ends the user's sessions and revokes their API tokens
     Passwd {
         username: String,
         #[arg(long)]
@@ -62,6 +62,10 @@ pub enum TokenCommand {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+    /// Every token: number, user, name, created, expires, revoked
+    List,
+    /// Revoke a token by its number (from `token list`)
+    Revoke { id: i64 },
 }
 
 fn read_password(given: Option<String>) -> anyhow::Result<String> {
@@ -116,7 +120,7 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
         UserCommand::Passwd { username, password } => {
             let password = read_password(password)?;
             flows::auth::change_password(&db, &actor, &username, &password).await.map_err(explain)?;
-            println!("password of {username} changed; their sessions were ended");
+            println!("password of {username} changed; their sessions were ended and their API tokens revoked");
         }
         UserCommand::List => {
             let units = db::org::list_units(&db).await?;
@@ -146,6 +150,19 @@ pub async fn run_token(args: TokenArgs) -> anyhow::Result<ExitCode> {
         TokenCommand::Create { user, name } => {
             let token = flows::auth::create_token(&db, &Actor::system("cli"), &user, &name).await.map_err(explain)?;
             println!("{token}");
+        }
+        TokenCommand::List => {
+            for t in flows::auth::list_tokens(&db).await.map_err(explain)? {
+                let state = match &t.revoked_at {
+                    Some(r) => format!("revoked {r}"),
+                    None => format!("expires {}", t.expires_at),
+                };
+                println!("{}\t{}\t{}\tcreated {}\t{state}", t.token_id, t.username, t.name, t.created_at);
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            flows::auth::revoke_token(&db, &Actor::system("cli"), id).await.map_err(explain)?;
+            println!("token {id} revoked");
         }
     }
     Ok(ExitCode::SUCCESS)

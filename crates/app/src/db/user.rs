@@ -123,31 +123,119 @@ pub async fn delete_session(db: &Db, session_hash: &str) -> Result<(), sqlx::Err
 
 // --- API tokens ---
 
-pub async fn insert_token(tx: &mut Tx<'_>, user_id: i64, token_hash: &str, name: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_token(
+    tx: &mut Tx<'_>,
+    user_id: i64,
+    token_hash: &str,
+    name: &str,
+    expires_at: &str,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
-        "INSERT INTO api_token (user_id, token_hash, name, created_at) VALUES ($1, $2, $3, $4) RETURNING token_id",
+        "INSERT INTO api_token (user_id, token_hash, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING token_id",
     )
     .bind(user_id)
     .bind(token_hash.to_string())
     .bind(name.to_string())
     .bind(now_text())
+    .bind(expires_at.to_string())
     .fetch_one(&mut **tx)
     .await?
     .try_get(0)
 }
 
+/// The user of a live token (expired or revoked tokens and deactivated users are not found).
 pub async fn token_user(db: &Db, token_hash: &str) -> Result<Option<SessionUserRow>, sqlx::Error> {
     sqlx::query_as::<_, SessionUserRow>(
         "SELECT u.user_id, u.username, u.display_name, u.role, u.unit_id, '' AS csrf_token
          FROM api_token t JOIN app_user u ON u.user_id = t.user_id
-         WHERE t.token_hash = $1 AND u.active = 1",
+         WHERE t.token_hash = $1 AND u.active = 1 AND t.revoked_at IS NULL AND t.expires_at > $2",
     )
     .bind(token_hash.to_string())
+    .bind(now_text())
     .fetch_optional(&db.pool)
     .await
 }
 
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TokenRow {
+    pub token_id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+pub async fn list_tokens(db: &Db) -> Result<Vec<TokenRow>, sqlx::Error> {
+    sqlx::query_as::<_, TokenRow>(
+        "SELECT t.token_id, u.username, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+         FROM api_token t JOIN app_user u ON u.user_id = t.user_id ORDER BY t.token_id",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// Revoke one token (`Some(id)`) or every live token of a user; returns how many.
+pub async fn revoke_tokens(tx: &mut Tx<'_>, user_id: i64, token_id: Option<i64>) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query(
+        "UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND ($3 IS NULL OR token_id = $3) AND revoked_at IS NULL",
+    )
+    .bind(now_text())
+    .bind(user_id)
+    .bind(token_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected())
+}
+
+pub async fn token_owner(db: &Db, token_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT user_id FROM api_token WHERE token_id = $1")
+        .bind(token_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()
+}
+
+/// End every session of a user (a password change, a deactivation).
+pub async fn delete_sessions_of(tx: &mut Tx<'_>, user_id: i64) -> Result<u64, sqlx::Error> {
+    let r = sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;
+    Ok(r.rows_affected())
+}
+
 // --- login attempts ---
+
+/// Count one attempt for a throttle key, atomically (an upsert: two nodes or two requests never
+/// read the same count). Returns the count including this attempt and the previous attempt's time.
+pub async fn count_attempt(db: &Db, key: &str) -> Result<(i64, String), sqlx::Error> {
+    let row = sqlx::query(
+        "INSERT INTO login_throttle (key, attempts, last_at, prev_at) VALUES ($1, 1, $2, '')
+         ON CONFLICT (key) DO UPDATE SET attempts = login_throttle.attempts + 1, prev_at = login_throttle.last_at, last_at = $2
+         RETURNING attempts, prev_at",
+    )
+    .bind(key.to_string())
+    .bind(now_text())
+    .fetch_one(&db.write_pool)
+    .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+/// Start a key's count again at one, if nobody counted in between (compare and set).
+pub async fn restart_count(db: &Db, key: &str, seen: i64) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query("UPDATE login_throttle SET attempts = 1 WHERE key = $1 AND attempts = $2")
+        .bind(key.to_string())
+        .bind(seen)
+        .execute(&db.write_pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// A successful login clears its (account, address) count.
+pub async fn clear_count(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key.to_string()).execute(&db.write_pool).await?;
+    Ok(())
+}
 
 pub async fn record_login_attempt(db: &Db, username: &str, ip: &str, success: bool) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO login_attempt (username, ip, success, created_at) VALUES ($1, $2, $3, $4)")
@@ -155,26 +243,7 @@ pub async fn record_login_attempt(db: &Db, username: &str, ip: &str, success: bo
         .bind(ip.to_string())
         .bind(i64::from(success))
         .bind(now_text())
-        .execute(&db.pool)
+        .execute(&db.write_pool)
         .await?;
     Ok(())
-}
-
-/// Failed attempts since `since` for the account and for the address.
-pub async fn recent_failures(db: &Db, username: &str, ip: &str, since: &str) -> Result<(i64, i64), sqlx::Error> {
-    let by_user: i64 =
-        sqlx::query("SELECT COUNT(*) FROM login_attempt WHERE username = $1 AND success = 0 AND created_at > $2")
-            .bind(username.to_string())
-            .bind(since.to_string())
-            .fetch_one(&db.pool)
-            .await?
-            .try_get(0)?;
-    let by_ip: i64 =
-        sqlx::query("SELECT COUNT(*) FROM login_attempt WHERE ip = $1 AND success = 0 AND created_at > $2")
-            .bind(ip.to_string())
-            .bind(since.to_string())
-            .fetch_one(&db.pool)
-            .await?
-            .try_get(0)?;
-    Ok((by_user, by_ip))
 }

@@ -6,17 +6,34 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{Duration, Utc};
 use gongkai_domain::org::Role;
+use gongkai_domain::throttle;
 use sha2::{Digest, Sha256};
 
 use super::Actor;
 use crate::db::{self, Db};
 use crate::error::{AppError, FieldError, Result};
 
-/// After this many failures in the window an account (or an address) must wait.
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-pub const MAX_FAILURES_PER_IP: i64 = 20;
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
 pub const SESSION_HOURS: i64 = 12;
+/// An API token lives this long unless revoked sooner.
+pub const TOKEN_DAYS: i64 = 90;
+
+/// Argon2 runs on the blocking pool, two at a time at most: a flood of logins waits here instead
+/// of occupying the async workers that serve every other page.
+static ARGON2_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// `verify_password` off the async workers, bounded.
+pub async fn verify_password_bounded(password: &str, hash: &str) -> bool {
+    let Ok(_permit) = ARGON2_SLOTS.acquire().await else { return false };
+    let (p, h) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&p, &h)).await.unwrap_or(false)
+}
+
+/// `hash_password` off the async workers, bounded.
+pub async fn hash_password_bounded(password: &str) -> anyhow::Result<String> {
+    let _permit = ARGON2_SLOTS.acquire().await?;
+    let p = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&p)).await?
+}
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let hash =
@@ -87,7 +104,7 @@ pub async fn add_user(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let hash = hash_password(password)?;
+    let hash = hash_password_bounded(password).await?;
     let mut tx = db.begin().await?;
     let unit_id = if role == Role::Admin { None } else { unit_id };
     let id = db::user::insert_user(&mut tx, username, display_name.trim(), &hash, role.code(), unit_id).await.map_err(
@@ -108,10 +125,22 @@ pub async fn add_user(
 pub async fn change_password(db: &Db, actor: &Actor, username: &str, password: &str) -> Result<()> {
     validate_password(password).map_err(|m| AppError::Invalid(vec![FieldError::new("password", m)]))?;
     let user = db::user::find_by_username(db, username).await?.ok_or(AppError::NotFound)?;
-    let hash = hash_password(password)?;
+    let hash = hash_password_bounded(password).await?;
     let mut tx = db.begin().await?;
     db::user::set_password(&mut tx, user.user_id, &hash).await?;
-    db::audit::record(&mut tx, actor, "user.password", "user", &user.user_id.to_string(), None, None).await?;
+    // A changed password ends every session and revokes every API token of the account.
+    let sessions = db::user::delete_sessions_of(&mut tx, user.user_id).await?;
+    let tokens = db::user::revoke_tokens(&mut tx, user.user_id, None).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "user.password",
+        "user",
+        &user.user_id.to_string(),
+        None,
+        Some(&serde_json::json!({"sessions_ended": sessions, "tokens_revoked": tokens})),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -120,27 +149,53 @@ pub struct NewSession {
     pub token: String,
 }
 
-/// Check a login. Failures are counted per account and per address in the database; past the
-/// limit even the right password is refused until the window has passed.
-pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> Result<NewSession> {
-    let since = (Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
-    let (by_user, by_ip) = db::user::recent_failures(db, username, ip, &since).await?;
-    if by_user >= MAX_FAILURES_PER_ACCOUNT || by_ip >= MAX_FAILURES_PER_IP {
-        return Err(AppError::TooManyRequests { retry_after: (THROTTLE_WINDOW_MINUTES * 60) as u64 });
+/// Count an attempt for a key before anything is checked; the domain decides whether it may be
+/// evaluated (`gongkai_domain::throttle`).
+async fn admit(db: &Db, key: &str, allowance: u32) -> Result<()> {
+    let (n, prev_at) = db::user::count_attempt(db, key).await?;
+    let since_previous = chrono::DateTime::parse_from_rfc3339(&prev_at)
+        .map(|t| (Utc::now() - t.with_timezone(&Utc)).num_seconds())
+        .unwrap_or(i64::MAX);
+    match throttle::decide(u32::try_from(n).unwrap_or(u32::MAX), allowance, since_previous) {
+        throttle::Decision::Evaluate => Ok(()),
+        throttle::Decision::Restart => {
+            if db::user::restart_count(db, key, n).await? {
+                Ok(())
+            } else {
+                Err(AppError::TooManyRequests { retry_after: 1 })
+            }
+        }
+        throttle::Decision::Refuse { retry_after } => {
+            Err(AppError::TooManyRequests { retry_after: u64::try_from(retry_after).unwrap_or(1) })
+        }
     }
+}
+
+/// Check a login. The attempt is counted in the database before the password is checked — per
+/// (account, address) and per address — so parallel attempts cannot slip past the allowance and
+/// nobody at another address can lock the account's owner out; the waits grow with each attempt
+/// past the allowance. The password check runs on the blocking pool, two at a time.
+pub async fn login(db: &Db, username: &str, password: &str, ip: &str) -> Result<NewSession> {
+    let pair = format!("login:{ip}:{username}");
+    admit(db, &format!("addr:{ip}"), throttle::PER_ADDRESS).await?;
+    admit(db, &pair, throttle::PER_ACCOUNT_AND_ADDRESS).await?;
     let user = db::user::find_by_username(db, username).await?;
     let ok = match &user {
-        Some(u) if u.active == 1 => verify_password(password, &u.password_hash),
+        Some(u) if u.active == 1 => verify_password_bounded(password, &u.password_hash).await,
         // Hash anyway so that timing does not tell which usernames exist.
         _ => {
-            let _ = verify_password(
+            let _ = verify_password_bounded(
                 password,
                 "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0000000000000000000000000000000000000000000",
-            );
+            )
+            .await;
             false
         }
     };
     db::user::record_login_attempt(db, username, ip, ok).await?;
+    if ok {
+        db::user::clear_count(db, &pair).await?;
+    }
     let Some(user) = user.filter(|_| ok) else {
         return Err(AppError::BadRequest("用户名或密码不正确".into()));
     };
@@ -168,8 +223,9 @@ pub async fn create_token(db: &Db, actor: &Actor, username: &str, name: &str) ->
         .await?
         .ok_or_else(|| AppError::BadRequest(format!("用户 {username} 不存在")))?;
     let token = format!("gk_{}", random_token());
+    let expires = (Utc::now() + Duration::days(TOKEN_DAYS)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     let mut tx = db.begin().await?;
-    let id = db::user::insert_token(&mut tx, user.user_id, &digest(&token), name).await?;
+    let id = db::user::insert_token(&mut tx, user.user_id, &digest(&token), name, &expires).await?;
     db::audit::record(
         &mut tx,
         actor,
@@ -177,9 +233,23 @@ pub async fn create_token(db: &Db, actor: &Actor, username: &str, name: &str) ->
         "api_token",
         &id.to_string(),
         None,
-        Some(&serde_json::json!({"user": username, "name": name})),
+        Some(&serde_json::json!({"user": username, "name": name, "expires_at": expires})),
     )
     .await?;
     tx.commit().await?;
     Ok(token)
+}
+
+pub async fn list_tokens(db: &Db) -> Result<Vec<db::user::TokenRow>> {
+    Ok(db::user::list_tokens(db).await?)
+}
+
+/// Revoke a token by its number; audited.
+pub async fn revoke_token(db: &Db, actor: &Actor, token_id: i64) -> Result<()> {
+    let owner = db::user::token_owner(db, token_id).await?.ok_or(AppError::NotFound)?;
+    let mut tx = db.begin().await?;
+    db::user::revoke_tokens(&mut tx, owner, Some(token_id)).await?;
+    db::audit::record(&mut tx, actor, "token.revoke", "api_token", &token_id.to_string(), None, None).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -87,19 +87,42 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-fn client_ip(req: &Request, trust_proxy: bool) -> IpAddr {
-    if trust_proxy {
-        if let Some(ip) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok())
-        {
-            return ip;
-        }
+fn client_ip(req: &Request, trust_proxy: bool, trusted_proxies: u32) -> IpAddr {
+    let peer =
+        req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    if !trust_proxy {
+        return peer;
     }
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()).unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
+    let header =
+        req.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+    forwarded_client(&header, trusted_proxies).unwrap_or(peer)
+}
+
+/// The client's address in `X-Forwarded-For`, read from the right: each of our `trusted` proxies
+/// appended the address it saw, so the entry `trusted` places from the right is the one our
+/// outermost proxy saw. Anything to the left of it is whatever the client chose to send, never
+/// believed. `None` when the header is shorter than that or the entry is not an address.
+pub fn forwarded_client(header: &str, trusted: u32) -> Option<IpAddr> {
+    let entries: Vec<&str> = header.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
+    let n = usize::try_from(trusted.max(1)).ok()?;
+    entries.len().checked_sub(n).and_then(|i| entries.get(i)).and_then(|e| e.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_client_address_is_read_from_the_right() {
+        // One proxy (nginx appends $remote_addr): a forged leftmost entry is ignored.
+        assert_eq!(forwarded_client("6.6.6.6, 203.0.113.7", 1), "203.0.113.7".parse().ok());
+        assert_eq!(forwarded_client("203.0.113.7", 1), "203.0.113.7".parse().ok());
+        // Two proxies: the second from the right.
+        assert_eq!(forwarded_client("6.6.6.6, 203.0.113.7, 10.0.0.2", 2), "203.0.113.7".parse().ok());
+        assert_eq!(forwarded_client("10.0.0.2", 2), None);
+        assert_eq!(forwarded_client("", 1), None);
+        assert_eq!(forwarded_client("not-an-address", 1), None);
+    }
 }
 
 fn query_param(query: Option<&str>, name: &str) -> Option<String> {
@@ -127,7 +150,7 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
 async fn resolve(state: &AppState, req: Request, next: Next) -> Result<Response, (bool, AppError)> {
     let is_api = req.uri().path().starts_with("/api/");
     let fail = |e: AppError| (is_api, e);
-    let ip = client_ip(&req, state.config.trust_proxy);
+    let ip = client_ip(&req, state.config.trust_proxy, state.config.trusted_proxies);
     let now = db::now_text();
     let mut user = None;
     let mut session_csrf = None;
