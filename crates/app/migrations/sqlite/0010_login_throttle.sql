@@ -11,3 +11,10 @@ CREATE TABLE login_throttle (
 -- (about ninety days after it), new ones ninety days after they are made unless told otherwise.
 ALTER TABLE api_token ADD COLUMN expires_at TEXT NOT NULL DEFAULT '2027-03-01T00:00:00.000000Z';
 ALTER TABLE api_token ADD COLUMN revoked_at TEXT;
+
+-- Per-installation secrets (made on first use, never shown): the key of the keyed digest under
+-- which 查我自己的 queries are logged, so a logged digest cannot be reversed by trying every ID.
+CREATE TABLE install_secret (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

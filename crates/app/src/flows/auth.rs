@@ -149,9 +149,16 @@ pub struct NewSession {
     pub token: String,
 }
 
+/// SHA-256 of `text` keyed with the installation's secret `name` (secret ‖ text): a digest that
+/// cannot be reversed by trying every value of a small space (all ID numbers) without the secret.
+pub async fn keyed_digest(db: &Db, name: &str, text: &str) -> Result<String> {
+    let secret = db::org::install_secret(db, name, &random_token()).await?;
+    Ok(digest(&format!("{secret}\u{1f}{text}")))
+}
+
 /// Count an attempt for a key before anything is checked; the domain decides whether it may be
 /// evaluated (`gongkai_domain::throttle`).
-async fn admit(db: &Db, key: &str, allowance: u32) -> Result<()> {
+pub async fn admit(db: &Db, key: &str, allowance: u32) -> Result<()> {
     let (n, prev_at) = db::user::count_attempt(db, key).await?;
     let since_previous = chrono::DateTime::parse_from_rfc3339(&prev_at)
         .map(|t| (Utc::now() - t.with_timezone(&Utc)).num_seconds())

@@ -511,8 +511,15 @@ pub struct SelfQuery {
     pub total: String,
 }
 
+/// Queries of 查我自己的 allowed per address, per queried ID number and per queried name before
+/// the waits of `domain::throttle` begin (counted in the database, so across nodes).
+pub const SELF_QUERIES_PER_ADDRESS: u32 = 10;
+pub const SELF_QUERIES_PER_ID: u32 = 5;
+pub const SELF_QUERIES_PER_NAME: u32 = 20;
+
 /// 查我自己的: the rows of one person, only when the full ID number and the name both match.
-/// The query is logged with the number's SHA-256, never the number.
+/// Counted before anything is looked up — per address, per ID number and per name — so the form
+/// cannot be used to try ID numbers for a name; logged under a keyed digest, never the number.
 pub async fn self_query(state: &AppState, ip: &str, id_text: &str, name: &str) -> Result<SelfQuery> {
     let mut errs = vec![];
     let id = IdNumber::parse(id_text.trim().to_uppercase().as_str())
@@ -522,6 +529,11 @@ pub async fn self_query(state: &AppState, ip: &str, id_text: &str, name: &str) -
         errs.push(FieldError::new("name", "请填写姓名"));
     }
     let Some(id) = id.filter(|_| errs.is_empty()) else { return Err(AppError::Invalid(errs)) };
+    let id_key = super::auth::keyed_digest(&state.db, "self_query", id.as_str()).await?;
+    let name_key = super::auth::keyed_digest(&state.db, "self_query", name.trim()).await?;
+    super::auth::admit(&state.db, &format!("selfq:addr:{ip}"), SELF_QUERIES_PER_ADDRESS).await?;
+    super::auth::admit(&state.db, &format!("selfq:id:{id_key}"), SELF_QUERIES_PER_ID).await?;
+    super::auth::admit(&state.db, &format!("selfq:name:{name_key}"), SELF_QUERIES_PER_NAME).await?;
     let hash = digest(id.as_str());
     let programs: BTreeMap<i64, String> =
         ldb::programs(&state.db).await?.into_iter().map(|p| (p.program_id, p.name)).collect();
@@ -530,7 +542,7 @@ pub async fn self_query(state: &AppState, ip: &str, id_text: &str, name: &str) -
         .into_iter()
         .filter(|d| d.name.trim() == name.trim())
         .collect();
-    ldb::log_self_query(&state.db, &hash, ip, rows.len() as i64).await?;
+    ldb::log_self_query(&state.db, &id_key, ip, rows.len() as i64).await?;
     Ok(SelfQuery {
         total: Fen(rows.iter().map(|d| d.amount_fen).sum()).yuan(),
         lines: rows.iter().filter_map(|d| public_line(d, &programs)).collect(),
