@@ -120,12 +120,11 @@ pub fn read_grid(filename: &str, bytes: &[u8]) -> std::result::Result<Vec<(usize
             // Capped: a merge over a whole sheet must not make a million cells.
             for r in m.start.0..=m.end.0.min(m.start.0 + 10_000) {
                 for c in m.start.1..=m.end.1.min(m.start.1 + 100) {
-                    if let Some((gr, gc)) = at(r, c) {
-                        if let Some(cell) = grid.get_mut(gr).and_then(|row| row.get_mut(gc)) {
-                            if cell.is_empty() {
-                                *cell = anchor.clone();
-                            }
-                        }
+                    if let Some((gr, gc)) = at(r, c)
+                        && let Some(cell) = grid.get_mut(gr).and_then(|row| row.get_mut(gc))
+                        && cell.is_empty()
+                    {
+                        *cell = anchor.clone();
                     }
                 }
             }

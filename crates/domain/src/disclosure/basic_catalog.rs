@@ -383,12 +383,12 @@ pub fn import(grid: &[(usize, Vec<String>)]) -> Result<Import, String> {
             resolved.push(v);
         }
         // A merged 一级事项 cell, flattened to empty below its first row, takes the row above.
-        if let Some(i) = cols.iter().position(|c| *c == Col::Level1) {
-            if resolved[i].is_empty() {
-                match prev.as_ref().and_then(|p| p.get(i)) {
-                    Some(above) if !above.is_empty() => resolved[i] = above.clone(),
-                    _ => row_errors.push("缺少一级事项".into()),
-                }
+        if let Some(i) = cols.iter().position(|c| *c == Col::Level1)
+            && resolved[i].is_empty()
+        {
+            match prev.as_ref().and_then(|p| p.get(i)) {
+                Some(above) if !above.is_empty() => resolved[i] = above.clone(),
+                _ => row_errors.push("缺少一级事项".into()),
             }
         }
         let get = |k: &Col| cols.iter().position(|c| c == k).map(|i| resolved[i].clone()).unwrap_or_default();

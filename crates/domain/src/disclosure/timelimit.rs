@@ -297,7 +297,7 @@ pub fn parse(text: &str) -> Result<TimeLimit, Unreadable> {
                 None => return Err(fail(format!("“{clause}”前没有可对应的公开期限"))),
             }
         }
-        parts.push(parse_clause(clause).map_err(|reason| fail(reason))?);
+        parts.push(parse_clause(clause).map_err(&fail)?);
     }
     if parts.is_empty() {
         return Err(fail("没有可识别的期限".into()));
@@ -362,12 +362,11 @@ fn is_law_prevails(clause: &str) -> bool {
 
 fn display_period(clause: &str) -> Option<Period> {
     for prefix in ["公示期限为", "公示期为", "公告期限为", "公告期为", "公示"] {
-        if let Some(rest) = clause.strip_prefix(prefix) {
-            if let Some((p, tail)) = period_at_start(rest) {
-                if tail.is_empty() {
-                    return Some(p);
-                }
-            }
+        if let Some(rest) = clause.strip_prefix(prefix)
+            && let Some((p, tail)) = period_at_start(rest)
+            && tail.is_empty()
+        {
+            return Some(p);
         }
     }
     None
@@ -415,18 +414,19 @@ fn parse_clause(clause: &str) -> Result<Part, String> {
     let mut body = clause;
     let mut applies_to: Option<String> = None;
     // "处罚决定:20个工作日内" — a label for part of the content.
-    if let Some((label, rest)) = body.split_once(':') {
-        if !label.is_empty() && !rest.is_empty() {
-            applies_to = Some(label.to_string());
-            body = rest;
-        }
+    if let Some((label, rest)) = body.split_once(':')
+        && !label.is_empty()
+        && !rest.is_empty()
+    {
+        applies_to = Some(label.to_string());
+        body = rest;
     }
     // "其中行政许可、行政处罚事项应自作出行政决定之日起7个工作日内公示"
-    if let Some(rest) = body.strip_prefix("其中") {
-        if let Some((label, tail)) = rest.split_once('应') {
-            applies_to = Some(label.to_string());
-            body = tail;
-        }
+    if let Some(rest) = body.strip_prefix("其中")
+        && let Some((label, tail)) = rest.split_once('应')
+    {
+        applies_to = Some(label.to_string());
+        body = tail;
     }
     let keyword = |b: &str| -> Option<Rule> {
         let b = b.strip_suffix("(动态调整)").unwrap_or(b);
@@ -448,21 +448,19 @@ fn parse_clause(clause: &str) -> Result<Part, String> {
     }
     // 每年1月31日前
     if let Some(rest) = body.strip_prefix("每年") {
-        if let Some((m, rest)) = number_at_start(rest) {
-            if let Some(rest) = rest.strip_prefix('月') {
-                if let Some((d, rest)) = number_at_start(rest) {
-                    let tail = rest.strip_prefix('日').unwrap_or("x");
-                    if matches!(tail, "前" | "之前" | "前公开" | "以前")
-                        && NaiveDate::from_ymd_opt(2024, m, d).is_some()
-                    {
-                        return Ok(Part {
-                            applies_to,
-                            rule: Rule::FixedDate { month: m, day: d },
-                            display: None,
-                            min_comment: None,
-                        });
-                    }
-                }
+        if let Some((m, rest)) = number_at_start(rest)
+            && let Some(rest) = rest.strip_prefix('月')
+            && let Some((d, rest)) = number_at_start(rest)
+        {
+            let tail = rest.strip_prefix('日').unwrap_or("x");
+            if matches!(tail, "前" | "之前" | "前公开" | "以前") && NaiveDate::from_ymd_opt(2024, m, d).is_some()
+            {
+                return Ok(Part {
+                    applies_to,
+                    rule: Rule::FixedDate { month: m, day: d },
+                    display: None,
+                    min_comment: None,
+                });
             }
         }
         return Err(format!("“{clause}”的日期不完整"));
