@@ -334,6 +334,19 @@ pub async fn events(db: &Db, application_id: i64) -> Result<Vec<EventRow>, sqlx:
 
 // --- attachments ---
 
+#[cfg(test)]
+mod sealing_tests {
+    #[test]
+    fn a_sealed_answer_opens_only_with_its_key() {
+        let json = r#"{"tracking_code":"YSQ20261215-ABCDEF","secret":"25a071a84bd5c0d1"}"#;
+        let sealed = super::seal("key-1", json);
+        assert!(!sealed.contains("25a071a84bd5c0d1") && !sealed.contains("YSQ"));
+        assert_eq!(super::unseal("key-1", &sealed).as_deref(), Some(json));
+        assert_ne!(super::unseal("key-2", &sealed).as_deref(), Some(json));
+        assert_ne!(super::key_digest("key-1"), "key-1");
+    }
+}
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AttachmentMeta {
     pub attachment_id: i64,
@@ -590,12 +603,45 @@ pub async fn put_holiday(tx: &mut Tx<'_>, day: &str, kind: &str, name: &str) -> 
 
 // --- idempotency (double submission creates one record) ---
 
+/// The idempotency key is the client's secret for its answer (which holds the tracking secret):
+/// the table keeps only the key's SHA-256 and the answer sealed under a keystream derived from the
+/// key (SHA-256 of key ‖ block counter, XORed), so whoever reads the table learns neither, and only
+/// the client presenting the same key gets the answer back.
+fn keystream_xor(key: &str, data: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    data.chunks(32)
+        .enumerate()
+        .flat_map(|(i, chunk)| {
+            let pad = sha2::Sha256::digest(format!("gongkai-idempotency\u{1f}{key}\u{1f}{i}").as_bytes());
+            chunk.iter().zip(pad).map(|(b, p)| b ^ p).collect::<Vec<u8>>()
+        })
+        .collect()
+}
+
+fn key_digest(key: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn seal(key: &str, json: &str) -> String {
+    keystream_xor(key, json.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unseal(key: &str, sealed: &str) -> Option<String> {
+    let bytes: Option<Vec<u8>> = (0..sealed.len())
+        .step_by(2)
+        .map(|i| sealed.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect();
+    String::from_utf8(keystream_xor(key, &bytes?)).ok()
+}
+
 pub async fn idempotent_response(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
     let row = sqlx::query("SELECT response_json FROM idempotency WHERE idem_key = $1")
-        .bind(key.to_string())
+        .bind(key_digest(key))
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| r.try_get(0)).transpose()
+    let sealed: Option<String> = row.map(|r| r.try_get(0)).transpose()?;
+    Ok(sealed.and_then(|s| unseal(key, &s)))
 }
 
 pub async fn put_idempotent(
@@ -606,10 +652,10 @@ pub async fn put_idempotent(
     response_json: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO idempotency (idem_key, object_type, object_id, response_json, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(key.to_string())
+        .bind(key_digest(key))
         .bind(object_type.to_string())
         .bind(object_id.to_string())
-        .bind(response_json.to_string())
+        .bind(seal(key, response_json))
         .bind(now_text())
         .execute(&mut **tx)
         .await?;
