@@ -299,6 +299,52 @@ impl Staff {
     }
 }
 
+/// Every kind of object a staff address names by id (`/staff/items/{id}`…). Each is held by one
+/// unit, or by none yet (then it is the office's alone, `Staff::may_access_object`); the web layer
+/// asks the one door (`flows::access::object`) with the kind and the id before touching it, and an
+/// object the actor may not see is "not found", never "forbidden", so ids cannot be probed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// 依申请公开: the unit it was routed to (none before routing).
+    Application,
+    /// 主动公开 item: its unit.
+    Item,
+    /// 年度报告: its unit.
+    Report,
+    /// 发放名册: the township it pays in.
+    DisbursementBatch,
+    /// 民生资金 complaint: the unit it was routed to.
+    Complaint,
+    /// 民生项目: the unit building it, else the village's township.
+    Project,
+    /// 政民互动 message: the unit it was routed to.
+    Message,
+    /// 政策解读: its unit.
+    Interpretation,
+    /// 政务新媒体 account: its unit.
+    NewMediaAccount,
+    /// A spot check's finding to rectify (整改): the unit found wanting.
+    Finding,
+    /// A spot check (抽查): the office's own.
+    SpotCheck,
+}
+
+impl ObjectKind {
+    pub const ALL: [ObjectKind; 11] = [
+        ObjectKind::Application,
+        ObjectKind::Item,
+        ObjectKind::Report,
+        ObjectKind::DisbursementBatch,
+        ObjectKind::Complaint,
+        ObjectKind::Project,
+        ObjectKind::Message,
+        ObjectKind::Interpretation,
+        ObjectKind::NewMediaAccount,
+        ObjectKind::Finding,
+        ObjectKind::SpotCheck,
+    ];
+}
+
 /// What a stored file (附件) belongs to. Each kind is held by one unit: the unit of the application,
 /// of the item, the township of a 发放名册 (roster) or of the village whose project or 村务公开 it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! actor see what the object's owning unit holds. Anything else is "not found", so ids cannot be
 //! probed by walking them.
 
-use gongkai_domain::org::AttachmentOwner;
+use gongkai_domain::org::{AttachmentOwner, ObjectKind};
 
 use super::Actor;
 use crate::db::application::AttachmentMeta;
@@ -21,4 +21,14 @@ pub async fn staff_file(db: &Db, actor: &Actor, attachment_id: i64) -> Result<(A
         return Err(AppError::NotFound);
     }
     Ok((meta, bytes))
+}
+
+/// The door for every other object named by an id: passes only when the object exists and the
+/// actor is staff allowed to see what its owning unit holds (the domain's
+/// `Staff::may_access_object`). Anything else, the public included, is `NotFound`, so a clerk
+/// walking ids learns nothing about other units' objects.
+pub async fn object(db: &Db, actor: &Actor, kind: ObjectKind, id: i64) -> Result<()> {
+    let staff = actor.staff().ok_or(AppError::NotFound)?;
+    let unit = db::access::object_owner_unit(db, kind, id).await?.ok_or(AppError::NotFound)?;
+    if staff.may_access_object(unit) { Ok(()) } else { Err(AppError::NotFound) }
 }

@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use gongkai_domain::application::{Consultee, Event, Outcome};
+use gongkai_domain::org::ObjectKind;
 
 use serde::Deserialize;
 
@@ -176,7 +177,7 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Application, id).await?;
     let actor = ctx.actor();
     let row = flow::load_for_staff(&state.db, &actor, id).await?;
     let (status, clock) = flow::parse_state(&row)?;
@@ -228,7 +229,7 @@ async fn route(
     Path(id): Path<i64>,
     Form(f): Form<RouteForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Application, id).await?;
     let to = f.unit_id.trim().parse::<i64>().ok();
     flow::route(&state, &ctx.actor(), id, to, &f.reason).await?;
     let back = if ctx.actor().is_office() || to.is_some_and(|u| ctx.actor().may_access_unit(u)) {
@@ -317,7 +318,7 @@ async fn step(
     Path(id): Path<i64>,
     Form(mut f): Form<StepForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Application, id).await?;
     let mut note = f.public_note.clone();
     if f.action == "fee_notice" && f.amount.trim().is_empty() {
         // The fee computed by the rules, from the pages given or the applicant's count this month.
@@ -339,13 +340,13 @@ async fn step(
 }
 
 async fn letter(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Application, id).await?;
     let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
     render(&state, &ctx, "applications/letter.html", crate::page! { letter => letter, id => id }).await
 }
 
 async fn letter_docx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Application, id).await?;
     let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
     let bytes = crate::export::letter_docx(&letter)?;
     Ok((
@@ -378,7 +379,7 @@ async fn add_review_case(
     Path(id): Path<i64>,
     Form(f): Form<ReviewCaseForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Application, id).await?;
     crate::flows::application::add_review_case(
         &state,
         &ctx.actor(),

@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use gongkai_domain::org::Role;
+use gongkai_domain::org::{ObjectKind, Role};
 
 use super::AppState;
 use crate::db;
@@ -58,6 +58,14 @@ impl Ctx {
     /// The signed-in staff member, or 401 (the handler's HTML redirects to the login page).
     pub fn require_staff(&self) -> Result<&CurrentUser, AppError> {
         self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+    /// The signed-in staff member, once the one door (`flows::access::object`) has let them at the
+    /// object of `kind` named by `id` in the address; otherwise 404 (401 when not signed in), so a
+    /// handler of a `{id}` route starts here and never touches another unit's object.
+    pub async fn door(&self, state: &AppState, kind: ObjectKind, id: i64) -> Result<&CurrentUser, AppError> {
+        let u = self.require_staff()?;
+        crate::flows::access::object(&state.db, &self.actor(), kind, id).await?;
+        Ok(u)
     }
     pub fn require_office(&self) -> Result<&CurrentUser, AppError> {
         let u = self.require_staff()?;

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use gongkai_domain::org::ObjectKind;
 use serde::Deserialize;
 
 use super::AppState;
@@ -217,7 +218,7 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Message, id).await?;
     detail_page(&state, &ctx, id, None).await
 }
 
@@ -238,7 +239,7 @@ async fn step(
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Message, id).await?;
     match flow::step(&state, &ctx.actor(), id, &f.action, f.unit_id.trim().parse().ok(), &f.text, &f.reason, today())
         .await
     {
@@ -396,7 +397,7 @@ async fn set_interpretation(
     Path(id): Path<i64>,
     Form(f): Form<SetForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Interpretation, id).await?;
     flow::set_interpretation(&state.db, &ctx.actor(), id, &f.action, today()).await?;
     Ok(Redirect::to("/staff/interpretations").into_response())
 }

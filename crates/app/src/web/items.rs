@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use gongkai_domain::disclosure::{Art20Category, Channel, Genre, Subject, timeliness_statement};
+use gongkai_domain::org::ObjectKind;
 use serde::Deserialize;
 
 use super::AppState;
@@ -139,7 +140,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<ItemFo
 }
 
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     let actor = ctx.actor();
     let item = flow::load_for_staff(&state.db, &actor, id).await?;
     let mut findings = flow::scan_row(&item);
@@ -187,7 +188,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
 }
 
 async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     let item = flow::load_for_staff(&state.db, &ctx.actor(), id).await?;
     form_page(&state, &ctx, Some(item.unit_id), &ItemForm::from_row(&item), Some(id), vec![]).await
 }
@@ -198,7 +199,7 @@ async fn edit(
     Path(id): Path<i64>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     match flow::edit(&state.db, &ctx.actor(), &state.calendar(), id, &form).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/items/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -225,7 +226,7 @@ fn back(id: i64) -> Response {
 }
 
 async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     flow::submit(&state.db, &ctx.actor(), id).await?;
     Ok(back(id))
 }
@@ -236,7 +237,7 @@ async fn return_item(
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     flow::return_item(&state.db, &ctx.actor(), id, &f.reason).await?;
     Ok(back(id))
 }
@@ -257,7 +258,7 @@ async fn approve(
     Path(id): Path<i64>,
     Form(f): Form<ApproveForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     let reason = Some(f.override_reason.as_str()).filter(|s| !s.trim().is_empty());
     let deferral = match (f.deferral_reason.trim(), f.deferral_by.trim()) {
         ("", "") => None,
@@ -281,7 +282,7 @@ async fn withdraw(
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     flow::withdraw(&state.db, &ctx.actor(), id, &f.reason).await?;
     Ok(back(id))
 }
@@ -292,20 +293,20 @@ async fn expire(
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     let on = NaiveDate::parse_from_str(f.on.trim(), "%Y-%m-%d").unwrap_or_else(|_| today());
     flow::expire(&state.db, &ctx.actor(), id, &f.reason, on, f.kind == "repealed").await?;
     Ok(back(id))
 }
 
 async fn mask(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     flow::mask_draft(&state.db, &ctx.actor(), id).await?;
     Ok(back(id))
 }
 
 async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: Multipart) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Item, id).await?;
     let mut any = false;
     while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
     {

@@ -3,6 +3,7 @@
 //! and the staff pages under /staff/livelihood (batches, findings, complaints, projects,
 //! disclosures, villages, budgets, settings). Public pages only ever get masked rows from the flows.
 
+use gongkai_domain::org::ObjectKind;
 use std::collections::BTreeMap;
 
 use axum::extract::{Multipart, Path, Query, State};
@@ -621,7 +622,7 @@ async fn upload_batch(State(state): State<AppState>, ctx: Ctx, mp: Multipart) ->
 }
 
 async fn batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::DisbursementBatch, id).await?;
     let b = flow::batch_for_staff(&state, &ctx.actor(), id).await?;
     let errors: Vec<gongkai_domain::livelihood::RowError> = serde_json::from_str(&b.errors_json).unwrap_or_default();
     let findings: Vec<_> = ldb::findings(&state.db, Some(id))
@@ -640,12 +641,13 @@ async fn batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
 
 async fn accept_batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_office()?;
+    ctx.door(&state, ObjectKind::DisbursementBatch, id).await?;
     flow::accept_batch(&state, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/livelihood/batches/{id}")).into_response())
 }
 
 async fn discard_batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::DisbursementBatch, id).await?;
     flow::discard_batch(&state, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/livelihood/batches/{id}")).into_response())
 }
@@ -715,7 +717,7 @@ async fn staff_complaints(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
 }
 
 async fn staff_complaint(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Complaint, id).await?;
     let actor = ctx.actor();
     let c = flow::complaint_for_staff(&state, &actor, id).await?;
     let events = ldb::complaint_events(&state.db, id).await?;
@@ -758,7 +760,7 @@ async fn complaint_step(
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Complaint, id).await?;
     let actor = ctx.actor();
     let c = flow::complaint_for_staff(&state, &actor, id).await?;
     let event = match f.action.as_str() {
@@ -788,7 +790,7 @@ async fn project_progress(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Project, id).await?;
     let (fields, photo) = read_multipart(mp).await?;
     let progress = fields.get("progress").and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(-1);
     let accept = fields.get("accept").is_some_and(|a| a == "1");

@@ -9,6 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use gongkai_domain::format::{ApplicantColumn, Table3Row};
+use gongkai_domain::org::ObjectKind;
 use gongkai_domain::report::{self, Severity};
 
 use serde::Deserialize;
@@ -110,7 +111,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CreateFor
 }
 
 async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Report, id).await?;
     let actor = ctx.actor();
     let row = flow::load(&state.db, Some(&actor), id).await?;
     if !(actor.is_office() || row.unit_id.is_some_and(|u| actor.may_access_unit(u))) {
@@ -179,7 +180,7 @@ async fn save(
     Path(id): Path<i64>,
     Form(f): Form<SaveForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Report, id).await?;
     flow::edit_draft(&state.db, &ctx.actor(), id, &f.overview, &f.problems, &f.other, f.recompute == "1").await?;
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }
@@ -196,7 +197,7 @@ async fn save_figure(
     Path(id): Path<i64>,
     Form(f): Form<FigureForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Report, id).await?;
     let actor = ctx.actor();
     let row = flow::load(&state.db, Some(&actor), id).await?;
     flow::enter_figure(&state.db, &actor, row.unit_id, row.year as i32, &f.figure, &f.value).await?;
@@ -226,7 +227,7 @@ async fn drill_down(
     Path(id): Path<i64>,
     Query(q): Query<CellQuery>,
 ) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Report, id).await?;
     let actor = ctx.actor();
     let row = flow::load(&state.db, Some(&actor), id).await?;
     let t3row = Table3Row::from_code(&q.row).ok_or(AppError::NotFound)?;
@@ -241,7 +242,7 @@ async fn drill_down(
 }
 
 async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Report, id).await?;
     flow::mark_reviewed(&state.db, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }
@@ -258,7 +259,7 @@ async fn publish(
     Path(id): Path<i64>,
     Form(f): Form<PublishForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Report, id).await?;
     flow::publish(&state.db, &ctx.actor(), id, Some(&f.override_reason)).await?;
     Ok(Redirect::to(&format!("/reports/{id}")).into_response())
 }
@@ -274,7 +275,7 @@ async fn correct(
     Path(id): Path<i64>,
     Form(f): Form<CorrectForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Report, id).await?;
     let new_id = flow::start_correction(&state.db, &ctx.actor(), id, &f.reason).await?;
     Ok(Redirect::to(&format!("/staff/reports/{new_id}")).into_response())
 }

@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use chrono::Datelike;
+use gongkai_domain::org::ObjectKind;
 use gongkai_domain::supervision::{Evidence, RectificationEvent};
 use serde::Deserialize;
 
@@ -142,7 +143,7 @@ async fn account_page(
 }
 
 async fn account(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::NewMediaAccount, id).await?;
     account_page(&state, &ctx, id, vec![]).await
 }
 
@@ -160,7 +161,7 @@ async fn update_account(
     Path(id): Path<i64>,
     Form(f): Form<AccountUpdate>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::NewMediaAccount, id).await?;
     match flow::update_account(&state, &ctx.actor(), id, &f.manager, &f.closed_on, today()).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/new-media/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -186,7 +187,7 @@ async fn log_post(
     Path(id): Path<i64>,
     Form(f): Form<PostForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::NewMediaAccount, id).await?;
     match flow::log_post(&state, &ctx.actor(), id, &f.posted_on, &f.title, &f.url, "manual", today()).await {
         Ok(_) => Ok(Redirect::to(&format!("/staff/new-media/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -204,7 +205,7 @@ async fn api_log_post(
     Path(id): Path<i64>,
     body: std::result::Result<Json<PostForm>, axum::extract::rejection::JsonRejection>,
 ) -> std::result::Result<Response, ApiError> {
-    ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
+    ctx.door(&state, ObjectKind::NewMediaAccount, id).await?;
     let Json(f) = body.map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text())))?;
     let t = today();
     let new = flow::log_post(&state, &ctx.actor(), id, &f.posted_on, &f.title, &f.url, "api", t).await?;
@@ -405,6 +406,7 @@ async fn check_page(
 
 async fn spot_check(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.require_office()?;
+    ctx.door(&state, ObjectKind::SpotCheck, id).await?;
     check_page(&state, &ctx, id, FindingForm { working_days: "10".into(), ..Default::default() }, vec![]).await
 }
 
@@ -415,6 +417,7 @@ async fn add_finding(
     Form(form): Form<FindingForm>,
 ) -> Result<Response> {
     ctx.require_office()?;
+    ctx.door(&state, ObjectKind::SpotCheck, id).await?;
     match flow::add_finding(&state, &ctx.actor(), id, &form).await {
         Ok(_) => Ok(Redirect::to(&format!("/staff/spot-checks/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -437,6 +440,7 @@ async fn publish_bulletin(
     Form(f): Form<BulletinForm>,
 ) -> Result<Response> {
     ctx.require_office()?;
+    ctx.door(&state, ObjectKind::SpotCheck, id).await?;
     flow::publish_bulletin(&state, &ctx.actor(), id, &f.bulletin, today()).await?;
     Ok(Redirect::to(&format!("/supervision/bulletins/{id}")).into_response())
 }
@@ -458,7 +462,7 @@ async fn rectification_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<
 }
 
 async fn rectification(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Finding, id).await?;
     rectification_page(&state, &ctx, id, None).await
 }
 
@@ -475,7 +479,7 @@ async fn rectify(
     Path(id): Path<i64>,
     Form(f): Form<RectifyForm>,
 ) -> Result<Response> {
-    ctx.require_staff()?;
+    ctx.door(&state, ObjectKind::Finding, id).await?;
     let event = match f.action.as_str() {
         "submit" => match Evidence::parse(&f.text) {
             Ok(e) => RectificationEvent::Submit(e),
