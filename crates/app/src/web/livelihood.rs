@@ -640,8 +640,8 @@ async fn batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
 }
 
 async fn accept_batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
-    ctx.require_office()?;
     ctx.door(&state, ObjectKind::DisbursementBatch, id).await?;
+    ctx.require_office()?;
     flow::accept_batch(&state, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/livelihood/batches/{id}")).into_response())
 }

@@ -405,8 +405,8 @@ async fn check_page(
 }
 
 async fn spot_check(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    ctx.require_office()?;
     ctx.door(&state, ObjectKind::SpotCheck, id).await?;
+    ctx.require_office()?;
     check_page(&state, &ctx, id, FindingForm { working_days: "10".into(), ..Default::default() }, vec![]).await
 }
 
@@ -416,8 +416,8 @@ async fn add_finding(
     Path(id): Path<i64>,
     Form(form): Form<FindingForm>,
 ) -> Result<Response> {
-    ctx.require_office()?;
     ctx.door(&state, ObjectKind::SpotCheck, id).await?;
+    ctx.require_office()?;
     match flow::add_finding(&state, &ctx.actor(), id, &form).await {
         Ok(_) => Ok(Redirect::to(&format!("/staff/spot-checks/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
@@ -439,8 +439,8 @@ async fn publish_bulletin(
     Path(id): Path<i64>,
     Form(f): Form<BulletinForm>,
 ) -> Result<Response> {
-    ctx.require_office()?;
     ctx.door(&state, ObjectKind::SpotCheck, id).await?;
+    ctx.require_office()?;
     flow::publish_bulletin(&state, &ctx.actor(), id, &f.bulletin, today()).await?;
     Ok(Redirect::to(&format!("/supervision/bulletins/{id}")).into_response())
 }
