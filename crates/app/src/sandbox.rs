@@ -49,9 +49,12 @@ async fn run_child(filename: &str, bytes: &[u8], grid: bool) -> Result<Vec<u8>, 
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::current_exe().ok())
         .ok_or_else(|| UNREADABLE.to_string())?;
+    // The child gets nothing of the server's environment (database URL with its credentials,
+    // SMTP relay, …): only the log level.
     let child = tokio::process::Command::new(exe)
         .args(["read-sheet", "--name", filename])
         .args(if grid { &["--grid"][..] } else { &[][..] })
+        .env_clear()
         .env("GONGKAI_LOG", "error")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -97,8 +100,14 @@ async fn run_child(filename: &str, bytes: &[u8], grid: bool) -> Result<Vec<u8>, 
 
 /// The child: cap itself, read the bytes from stdin, print the result as JSON.
 pub fn child(name: &str, grid: bool) -> ExitCode {
-    let _ = rlimit::setrlimit(rlimit::Resource::AS, MEMORY_CAP, MEMORY_CAP);
-    let _ = rlimit::setrlimit(rlimit::Resource::CPU, CPU_SECONDS, CPU_SECONDS);
+    // Without its caps the child does not read the file at all: a reader that could take the
+    // machine's memory is what the child exists to prevent.
+    if rlimit::setrlimit(rlimit::Resource::AS, MEMORY_CAP, MEMORY_CAP).is_err()
+        || rlimit::setrlimit(rlimit::Resource::CPU, CPU_SECONDS, CPU_SECONDS).is_err()
+    {
+        eprintln!("cannot set the reader's memory and CPU limits; refusing to read the workbook");
+        return ExitCode::from(3);
+    }
     let mut bytes = vec![];
     if std::io::stdin().take(MAX_SHEET_BYTES as u64 + 1).read_to_end(&mut bytes).is_err() {
         return ExitCode::from(2);

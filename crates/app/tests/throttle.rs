@@ -144,3 +144,37 @@ async fn tokens_are_listed_and_revoked_and_a_password_change_ends_sessions_and_t
         );
     }
 }
+
+/// Deactivating an account (停用) on the office's users page ends its sessions and revokes its
+/// tokens at once; a clerk cannot do it.
+#[tokio::test(flavor = "multi_thread")]
+async fn deactivating_a_user_ends_their_sessions_and_tokens() {
+    let (store, server, admin) = setup(Backend::Sqlite).await;
+    let unit = create_unit(&server, &admin, "汝州市民政局", 1).await;
+    create_user(&server, &admin, "mz-clerk", "clerk", unit).await;
+    create_user(&server, &admin, "mz-other", "clerk", unit).await;
+    let clerk = login(&server, "mz-clerk", STAFF_PASSWORD).await;
+    let other = login(&server, "mz-other", STAFF_PASSWORD).await;
+    let token =
+        String::from_utf8_lossy(&store.cli(&["token", "create", "--user", "mz-clerk"]).stdout).trim().to_string();
+    let me_by_token = || client().get(server.url("/api/v1/me")).bearer_auth(token.clone()).send();
+    assert_eq!(me_by_token().await.unwrap().status().as_u16(), 200);
+    let page = admin.get(&server, "/staff/users").await.text().await.unwrap();
+    let at = page.find("<td>mz-clerk</td>").expect("listed");
+    let id: String =
+        page[at..].split("/staff/users/").nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
+    // A clerk (complete form) is refused; the office deactivates.
+    let r = other.post_form(&server, &format!("/staff/users/{id}/active"), &[("active", "0")]).await;
+    assert!(r.status().is_client_error(), "a clerk cannot deactivate: {}", r.status());
+    assert_eq!(clerk.client.get(server.url("/api/v1/me")).send().await.unwrap().status().as_u16(), 200);
+    let r = admin.post_form(&server, &format!("/staff/users/{id}/active"), &[("active", "0")]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        clerk.client.get(server.url("/api/v1/me")).send().await.unwrap().status().as_u16(),
+        401,
+        "session ended"
+    );
+    assert_eq!(me_by_token().await.unwrap().status().as_u16(), 401, "token revoked");
+    let audit = admin.get(&server, "/staff/audit.csv").await.text().await.unwrap();
+    assert!(audit.contains("user.deactivate"));
+}

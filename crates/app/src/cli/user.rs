@@ -43,6 +43,10 @@ pub enum UserCommand {
     },
     /// List staff accounts
     List,
+    /// Deactivate an account (停用): its sessions end and its API tokens are revoked at once
+    Deactivate { username: String },
+    /// Reactivate an account
+    Activate { username: String },
 }
 
 #[derive(Args, Debug)]
@@ -121,6 +125,16 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             let password = read_password(password)?;
             flows::auth::change_password(&db, &actor, &username, &password).await.map_err(explain)?;
             println!("password of {username} changed; their sessions were ended and their API tokens revoked");
+        }
+        UserCommand::Deactivate { username } => {
+            let u = flows::auth::find_user(&db, &username).await.map_err(explain)?;
+            flows::auth::set_active(&db, &actor, u.user_id, false).await.map_err(explain)?;
+            println!("{username} deactivated; their sessions were ended and their API tokens revoked");
+        }
+        UserCommand::Activate { username } => {
+            let u = flows::auth::find_user(&db, &username).await.map_err(explain)?;
+            flows::auth::set_active(&db, &actor, u.user_id, true).await.map_err(explain)?;
+            println!("{username} reactivated");
         }
         UserCommand::List => {
             let units = db::org::list_units(&db).await?;

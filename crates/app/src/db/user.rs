@@ -198,6 +198,23 @@ pub async fn token_owner(db: &Db, token_id: i64) -> Result<Option<i64>, sqlx::Er
         .transpose()
 }
 
+pub async fn set_active(tx: &mut Tx<'_>, user_id: i64, active: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE app_user SET active = $1, updated_at = $2 WHERE user_id = $3")
+        .bind(i64::from(active))
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn get_user(db: &Db, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM app_user WHERE user_id = $1")))
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
 /// End every session of a user (a password change, a deactivation).
 pub async fn delete_sessions_of(tx: &mut Tx<'_>, user_id: i64) -> Result<u64, sqlx::Error> {
     let r = sqlx::query("DELETE FROM session WHERE user_id = $1").bind(user_id).execute(&mut **tx).await?;

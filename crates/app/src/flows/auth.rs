@@ -145,6 +145,46 @@ pub async fn change_password(db: &Db, actor: &Actor, username: &str, password: &
     Ok(())
 }
 
+/// Deactivate (停用) or reactivate an account, by the office. Deactivating ends every session and
+/// revokes every API token of the account at once; audited.
+pub async fn set_active(db: &Db, actor: &Actor, user_id: i64, active: bool) -> Result<()> {
+    if !actor.is_office() && actor.user_id.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let user = db::user::get_user(db, user_id).await?.ok_or(AppError::NotFound)?;
+    if actor.user_id == Some(user_id) && !active {
+        return Err(AppError::BadRequest("不能停用自己的账号".into()));
+    }
+    let mut tx = db.begin().await?;
+    db::user::set_active(&mut tx, user.user_id, active).await?;
+    let (sessions, tokens) = if active {
+        (0, 0)
+    } else {
+        (
+            db::user::delete_sessions_of(&mut tx, user.user_id).await?,
+            db::user::revoke_tokens(&mut tx, user.user_id, None).await?,
+        )
+    };
+    db::audit::record(
+        &mut tx,
+        actor,
+        if active { "user.activate" } else { "user.deactivate" },
+        "user",
+        &user.user_id.to_string(),
+        Some(&serde_json::json!({"active": user.active})),
+        Some(&serde_json::json!({"active": active, "sessions_ended": sessions, "tokens_revoked": tokens})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn find_user(db: &Db, username: &str) -> Result<db::user::UserRow> {
+    db::user::find_by_username(db, username)
+        .await?
+        .ok_or_else(|| AppError::BadRequest(format!("用户 {username} 不存在")))
+}
+
 pub struct NewSession {
     pub token: String,
 }

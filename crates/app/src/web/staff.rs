@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/units/new", get(new_unit))
         .route("/staff/units/{id}", get(edit_unit).post(update_unit))
         .route("/staff/users", get(list_users).post(create_user))
+        .route("/staff/users/{id}/active", post(set_user_active))
         .route("/staff/audit", get(audit))
         .route("/staff/audit.csv", get(audit_csv))
         .route("/staff/settings", get(settings_page).post(save_settings))
@@ -199,6 +200,22 @@ async fn update_unit(
         }
         Err(e) => Err(e),
     }
+}
+
+#[derive(Deserialize)]
+struct ActiveForm {
+    active: String,
+}
+
+async fn set_user_active(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> Result<Response> {
+    ctx.require_office()?;
+    flows::auth::set_active(&state.db, &ctx.actor(), id, f.active == "1").await?;
+    Ok(Redirect::to("/staff/users").into_response())
 }
 
 async fn list_users(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
