@@ -213,7 +213,13 @@ fn full_form(csrf: &str) -> Vec<(&'static str, String)> {
 /// office are not turned away by the door on the object's pages. POSTs carry a complete form.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_id_route_refuses_another_unit_with_404_on_a_real_object() {
-    let (_store, server, admin) = support::setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", "2025-10-15")]).await;
+    for backend in backends() {
+        id_routes_on(backend).await;
+    }
+}
+
+async fn id_routes_on(backend: Backend) {
+    let (_store, server, admin) = support::setup_with(backend, &[("GONGKAI_TODAY", "2025-10-15")]).await;
     let a = create_township(&server, &admin, "寄料镇", 81).await;
     let b = create_unit(&server, &admin, "汝州市交通运输局", 82).await;
     create_user(&server, &admin, "clerk-a", "clerk", a).await;
@@ -362,6 +368,111 @@ async fn every_id_route_refuses_another_unit_with_404_on_a_real_object() {
         first_id(&list, "/staff/livelihood/complaints/").expect("complaint listed"),
     ));
 
+    // A project in A's village.
+    let village: i64 = between(&staff, "<option value=\"", "\">城垣村")
+        .and_then(|s| s.rsplit('"').next())
+        .and_then(|s| s.parse().ok())
+        .or_else(|| {
+            let page = staff.split("城垣村").next()?;
+            page.rsplit("value=\"").next()?.split('"').next()?.parse().ok()
+        })
+        .expect("the village is offered on the livelihood page");
+    let v = village.to_string();
+    let r = clerk_a
+        .post_form(
+            &server,
+            "/staff/livelihood/projects",
+            &[
+                ("name", "城垣村道路硬化"),
+                ("village_id", &v),
+                ("budget", "100000"),
+                ("source", "财政衔接资金"),
+                ("contractor", "汝州市路桥公司"),
+                ("planned_start", "2025-10-01"),
+                ("planned_end", "2025-12-31"),
+                ("description", "硬化村内道路两公里"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "project: {}", r.text().await.unwrap_or_default());
+    objects.push(("/staff/livelihood/projects/{id}", "project", location_id(&r)));
+
+    // A new-media account of A.
+    let r = clerk_a
+        .post_form(
+            &server,
+            "/staff/new-media",
+            &[
+                ("unit_id", &at),
+                ("platform", "wechat"),
+                ("name", "寄料镇发布"),
+                ("manager", "李四"),
+                ("opened_on", "2024-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "account: {}", r.text().await.unwrap_or_default());
+    let list = clerk_a.get(&server, "/staff/new-media").await.text().await.unwrap();
+    let account = first_id(&list, "/staff/new-media/").expect("account listed");
+    objects.push(("/staff/new-media/{id}", "new-media account", account));
+    objects.push(("/api/v1/new-media/{id}", "new-media account", account));
+
+    // An interpretation drafted by A.
+    let r = clerk_a
+        .post_form(
+            &server,
+            "/staff/interpretations",
+            &[
+                ("unit_id", &at),
+                ("policy_ref", "寄政〔2025〕1号"),
+                ("policy_title", "寄料镇高龄津贴发放办法"),
+                ("title", "一图读懂高龄津贴"),
+                ("form", "qa"),
+                ("s_Background", "高龄老人增多。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "interpretation: {}", r.text().await.unwrap_or_default());
+    let list = clerk_a.get(&server, "/staff/interpretations").await.text().await.unwrap();
+    let interp = first_id(&list, "action=\"/staff/interpretations/").expect("interpretation listed");
+    objects.push(("/staff/interpretations/{id}", "interpretation", interp));
+
+    // A spot check by the office with a finding against A.
+    let r = admin
+        .post_form(
+            &server,
+            "/staff/spot-checks",
+            &[
+                ("checked_on", "2025-10-10"),
+                ("title", "2025年第三季度政务公开抽查"),
+                ("scope", "乡镇"),
+                ("inspectors", "王五"),
+                ("draw_count", ""),
+                ("draw_seed", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "spot check: {}", r.text().await.unwrap_or_default());
+    let check = location_id(&r);
+    objects.push(("/staff/spot-checks/{id}", "spot check", check));
+    let r = admin
+        .post_form(
+            &server,
+            &format!("/staff/spot-checks/{check}/findings"),
+            &[
+                ("unit_id", &at),
+                ("rule", "栏目更新不及时"),
+                ("description", "动态栏目三个月未更新"),
+                ("working_days", "10"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "finding: {}", r.text().await.unwrap_or_default());
+    let list = clerk_a.get(&server, "/staff/rectifications").await.text().await.unwrap();
+    if let Some(finding) = first_id(&list, "/staff/rectifications/") {
+        objects.push(("/staff/rectifications/{id}", "finding", finding));
+    }
+
     let public_page = c.get(server.url("/applications/new")).send().await.unwrap().text().await.unwrap();
     let public = Staff { client: c, csrf: csrf_in(&public_page) };
     let roles: [(&str, &Staff); 5] = [
@@ -403,6 +514,14 @@ async fn every_id_route_refuses_another_unit_with_404_on_a_real_object() {
                         .send()
                         .await
                         .unwrap()
+                } else if path.starts_with("/api/") {
+                    who.client
+                        .post(server.url(&path))
+                        .header("x-csrf-token", &who.csrf)
+                        .json(&serde_json::json!({"posted_on": "2025-10-10", "title": "动态", "url": "https://example.gov.cn/a"}))
+                        .send()
+                        .await
+                        .unwrap()
                 } else {
                     who.client
                         .post(server.url(&format!("{path}?_csrf={}", who.csrf)))
@@ -418,7 +537,7 @@ async fn every_id_route_refuses_another_unit_with_404_on_a_real_object() {
                     "clerk-b" => assert_eq!(status, 404, "{what}: another unit's object must be not found"),
                     "public" => assert!(!(200..300).contains(&status), "{what}"),
                     "admin" if method == "GET" => assert_ne!(status, 404, "{what}: the office sees every object"),
-                    "clerk-a" | "reviewer-a" if method == "GET" && kind != "complaint" => {
+                    "clerk-a" | "reviewer-a" if method == "GET" && kind != "complaint" && kind != "spot check" => {
                         assert_ne!(status, 404, "{what}: unit A's staff see unit A's object")
                     }
                     _ => {}
@@ -427,11 +546,14 @@ async fn every_id_route_refuses_another_unit_with_404_on_a_real_object() {
             }
         }
     }
-    let id_routes: Vec<_> =
-        routes().into_iter().filter(|(_, r)| r.contains("{id}") && r.starts_with("/staff")).map(|(_, r)| r).collect();
+    let id_routes: Vec<_> = routes()
+        .into_iter()
+        .filter(|(_, r)| r.contains("{id}") && (r.starts_with("/staff") || r.starts_with("/api/v1/new-media")))
+        .map(|(_, r)| r)
+        .collect();
     let uncovered: Vec<_> = id_routes.iter().filter(|r| !covered.contains(*r)).collect();
     eprintln!(
-        "object door: {triples} (route, role, object kind) triples over {} staff {{id}} routes; not yet covered with a real object: {uncovered:?}",
+        "object door ({backend:?}): {triples} (route, role, object kind) triples over {} staff {{id}} routes; not yet covered with a real object: {uncovered:?}",
         covered.len()
     );
 }
