@@ -76,6 +76,20 @@ async fn every_public_page_parameter_at_its_extremes_is_a_4xx_or_a_page_never_a_
             }
         }
     }
+    // The office's change feed takes a row limit through the same bound.
+    for v in values {
+        let path = format!("/api/v1/feed?after=0&limit={v}");
+        let s = admin.get(&server, &path).await.status().as_u16();
+        assert!(s == 200 || (400..500).contains(&s), "{path}: {s}");
+        asked += 1;
+    }
+    for (v, want) in [("1000000", 200), ("1000001", 400), ("18446744073709551616", 400), ("-1", 400), ("abc", 400)] {
+        assert_eq!(
+            admin.get(&server, &format!("/api/v1/feed?limit={v}")).await.status().as_u16(),
+            want,
+            "feed limit {v}"
+        );
+    }
     assert_eq!(c.get(server.url("/healthz")).send().await.unwrap().status().as_u16(), 200);
     println!("{asked} requests with extreme paging parameters, none a 5xx");
 }

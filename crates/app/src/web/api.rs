@@ -124,7 +124,8 @@ struct FeedQuery {
     #[serde(default)]
     after: i64,
     kind: Option<String>,
-    limit: Option<i64>,
+    /// Rows wanted: bounded by `domain::paging::limit` like every other list (default 1000, at most a million: the database stops at the limit, nothing is reserved for it).
+    limit: Option<String>,
 }
 
 /// `GET /api/v1/feed?after=SEQ`: the change feed, for the office's automation (and the tests that
@@ -138,6 +139,7 @@ async fn feed(
     if u.role != gongkai_domain::org::Role::Admin {
         return Err(AppError::Forbidden.into());
     }
-    let rows = db::audit::feed_since(&state.db, q.after, q.limit.unwrap_or(1000).clamp(1, 1_000_000)).await?;
+    let limit = gongkai_domain::paging::limit(q.limit.as_deref(), 1000, 1_000_000).map_err(AppError::from)?;
+    let rows = db::audit::feed_since(&state.db, q.after, i64::from(limit)).await?;
     Ok(Json(rows.into_iter().filter(|r| q.kind.as_deref().is_none_or(|k| r.kind == k)).collect()))
 }
