@@ -375,6 +375,55 @@ async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap
     let cid: String = catalogs.chars().take_while(char::is_ascii_digit).collect();
     let staff_page = web.get(url(&format!("/staff/basic-catalog/{cid}"))).send().await.unwrap().text().await.unwrap();
     assert!(staff_page.contains("逾期公开（应于2026-09-15前，实为2026-10-20）"), "{staff_page}");
+
+    // Another unit's clerk (政府办) can neither see 民政局's catalog nor link or set anything in
+    // it, with complete valid forms; 民政局's own clerk can, and an item published before the
+    // recorded formation date does not fill the gap.
+    let (_, after) = dash.split_once(&format!("/staff/basic-catalog/{cid}#entry-")).unwrap();
+    let gap_entry: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let (_, after) = table.split_once("<a href=\"/items/").unwrap();
+    let item: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let link = [("catalog_id", cid.as_str()), ("item_id", item.as_str()), ("entry_id", gap_entry.as_str())];
+    let rule = [("catalog_id", cid.as_str()), ("kind", "standing")];
+    for (user, allowed) in [("zfb-clerk", false), ("mzj-clerk", true)] {
+        let who = client();
+        let page = who.get(url("/staff/login")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_in(&page);
+        let resp = who
+            .post(url("/staff/login"))
+            .form(&[("_csrf", csrf.as_str()), ("username", user), ("password", password.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 303, "{user} signs in");
+        let me: serde_json::Value = who.get(url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+        let csrf = me["csrf"].as_str().unwrap().to_string();
+        let view = who.get(url(&format!("/staff/basic-catalog/{cid}"))).send().await.unwrap().status().as_u16();
+        let mut form = vec![("_csrf", csrf.as_str())];
+        form.extend_from_slice(&link);
+        let linked = who.post(url("/staff/basic-catalog/link")).form(&form).send().await.unwrap().status().as_u16();
+        if allowed {
+            assert_eq!((view, linked), (200, 303), "{user}");
+        } else {
+            assert_eq!((view, linked), (403, 403), "{user}");
+            let mut form = vec![("_csrf", csrf.as_str())];
+            form.extend_from_slice(&rule);
+            let resp = who
+                .post(url(&format!("/staff/basic-catalog/entries/{gap_entry}/rule")))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), 403, "{user} sets a rule");
+        }
+    }
+    let dash = web.get(url("/staff")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        dash.contains("最低生活保障 &#x2f; 审批信息</a>（应于 2026-10-29 前公开）"),
+        "an item of 2026-09-08 is not information formed 2026-10-15"
+    );
+    let audit = web.get(url("/staff/audit")).send().await.unwrap().text().await.unwrap();
+    assert!(audit.contains("basic_catalog.link_item"));
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -246,14 +246,17 @@ async fn build_view(state: &AppState, c: store::CatalogRow, as_of: NaiveDate, ca
     for (e, r) in cat.entries.iter().zip(rows.iter()) {
         let items: Vec<store::LinkedItem> =
             links.iter().filter(|l| l.basic_entry_id == r.basic_entry_id).cloned().collect();
+        let recorded = r.event_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let event = recorded.unwrap_or(effective);
+        // Where the clerk recorded when the information formed, what was published before it
+        // cannot be that information; without a record, what the unit already published counts.
         let first = items
             .iter()
             .filter_map(|i| i.published_on.as_deref())
             .filter_map(|d| d.get(..10))
             .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .filter(|d| recorded.is_none_or(|ev| *d >= ev))
             .min();
-        let event =
-            r.event_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()).unwrap_or(effective);
         let (standing, code, due) = match bc::assess(e, event, first, as_of, cal) {
             Ok(s) => (s.label(), state_code(&s), due_of(&s).map(|d| d.to_string())),
             Err(err) => (format!("无法计算：{err}"), "calendar", None),
