@@ -39,6 +39,12 @@ fn check_scope(actor: &Actor, unit_id: Option<i64>) -> Result<()> {
     }
 }
 
+/// For objects named by an id in the address: another unit's catalog, entry or item is "not
+/// found" (as `flows::access::object`), so ids cannot be probed by walking them.
+fn door(actor: &Actor, unit_id: Option<i64>) -> Result<()> {
+    check_scope(actor, unit_id).map_err(|_| AppError::NotFound)
+}
+
 fn parse_date(s: &str, what: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| bad(format!("{what}应为YYYY-MM-DD格式的日期")))
 }
@@ -330,9 +336,9 @@ async fn build_view(state: &AppState, c: store::CatalogRow, as_of: NaiveDate, ca
 pub async fn view_for_staff(state: &AppState, actor: &Actor, catalog_id: i64, as_of: NaiveDate) -> Result<CatalogView> {
     let c = store::get_catalog(&state.db, catalog_id).await?.ok_or(AppError::NotFound)?;
     if c.unit_id.is_some() {
-        check_scope(actor, c.unit_id)?;
+        door(actor, c.unit_id)?;
     } else if actor.staff().is_none() {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     build_view(state, c, as_of, &state.calendar()).await
 }
@@ -368,7 +374,9 @@ pub async fn export(
 ) -> Result<(String, Vec<u8>, &'static str)> {
     let c = store::get_catalog(&state.db, catalog_id).await?.ok_or(AppError::NotFound)?;
     if c.unit_id.is_some() {
-        check_scope(actor, c.unit_id)?;
+        door(actor, c.unit_id)?;
+    } else if actor.staff().is_none() {
+        return Err(AppError::NotFound);
     }
     let (cat, _) = load_catalog(&state.db, &c).await?;
     let table = bc::export(&cat);
@@ -417,7 +425,7 @@ async fn entry_in_scope(
 ) -> Result<(store::EntryRow, store::CatalogRow)> {
     let r = store::get_entry(&state.db, entry_id).await?.ok_or(AppError::NotFound)?;
     let c = store::get_catalog(&state.db, r.basic_catalog_id).await?.ok_or(AppError::NotFound)?;
-    check_scope(actor, c.unit_id)?;
+    door(actor, c.unit_id)?;
     Ok((r, c))
 }
 
@@ -528,9 +536,7 @@ pub async fn set_event(state: &AppState, actor: &Actor, entry_id: i64, date: &st
 /// Links a published item of the unit to the entry it fulfils (None: unlinks it).
 pub async fn link_item(state: &AppState, actor: &Actor, item_id: i64, entry_id: Option<i64>) -> Result<()> {
     let (unit_id, _, status) = store::item_unit_and_node(&state.db, item_id).await?.ok_or(AppError::NotFound)?;
-    if !actor.may_access_unit(unit_id) {
-        return Err(AppError::Forbidden);
-    }
+    door(actor, Some(unit_id))?;
     if let Some(e) = entry_id {
         let (_, c) = entry_in_scope(state, actor, e).await?;
         if c.unit_id != Some(unit_id) {
@@ -567,7 +573,7 @@ pub struct Suggestion {
 pub async fn suggestions(state: &AppState, actor: &Actor, catalog_id: i64) -> Result<Vec<Suggestion>> {
     let c = store::get_catalog(&state.db, catalog_id).await?.ok_or(AppError::NotFound)?;
     let Some(unit_id) = c.unit_id else { return Ok(vec![]) };
-    check_scope(actor, Some(unit_id))?;
+    door(actor, Some(unit_id))?;
     let (cat, rows) = load_catalog(&state.db, &c).await?;
     Ok(store::unlinked_items(&state.db, unit_id, &format!("area_{}", c.area_code))
         .await?
