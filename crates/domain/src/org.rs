@@ -327,10 +327,12 @@ pub enum ObjectKind {
     Finding,
     /// A spot check (抽查): the office's own.
     SpotCheck,
+    /// 行政复议 / 行政诉讼 case: the unit holding the application it is about.
+    ReviewCase,
 }
 
 impl ObjectKind {
-    pub const ALL: [ObjectKind; 11] = [
+    pub const ALL: [ObjectKind; 12] = [
         ObjectKind::Application,
         ObjectKind::Item,
         ObjectKind::Report,
@@ -342,6 +344,7 @@ impl ObjectKind {
         ObjectKind::NewMediaAccount,
         ObjectKind::Finding,
         ObjectKind::SpotCheck,
+        ObjectKind::ReviewCase,
     ];
 }
 

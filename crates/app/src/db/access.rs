@@ -50,6 +50,10 @@ pub async fn object_owner_unit(db: &Db, kind: ObjectKind, id: i64) -> Result<Opt
         ObjectKind::NewMediaAccount => "SELECT unit_id FROM new_media_account WHERE new_media_account_id = $1",
         ObjectKind::Finding => "SELECT unit_id FROM finding WHERE finding_id = $1",
         ObjectKind::SpotCheck => "SELECT CAST(NULL AS BIGINT) FROM spot_check WHERE spot_check_id = $1",
+        ObjectKind::ReviewCase => {
+            "SELECT a.unit_id FROM review_case r JOIN application a ON a.application_id = r.application_id
+             WHERE r.review_case_id = $1"
+        }
     };
     let row = sqlx::query(sql).bind(id).fetch_optional(&db.pool).await?;
     row.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()

@@ -37,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/applications/{id}/letter", get(letter))
         .route("/staff/applications/{id}/letter.docx", get(letter_docx))
         .route("/staff/applications/{id}/review-cases", post(add_review_case))
+        .route("/staff/review-cases/{id}/end", post(end_review_case))
+        .route("/staff/review-cases/{id}/extend", post(extend_review_case))
         .route("/staff/attachments/{id}", get(attachment))
 }
 
@@ -186,7 +188,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     let events = db::application::events(&state.db, id).await?;
     let attachments = db::application::attachments(&state.db, "application", id).await?;
     let units = db::org::list_units(&state.db).await?;
-    let cases = db::application::review_cases_for(&state.db, id).await?;
+    let cases = flow::review_cases_for(&state, &actor, id).await?;
     let outcomes: Vec<_> =
         Outcome::all().iter().map(|o| crate::page! { code => o.code(), label => o.label() }).collect();
     let may_approve = actor.is_office() || row.unit_id.is_some_and(|u| actor.may_approve_for(u));
@@ -362,36 +364,44 @@ async fn letter_docx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
         .into_response())
 }
 
+async fn add_review_case(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<flow::ReviewCaseForm>,
+) -> Result<Response> {
+    ctx.door(&state, ObjectKind::Application, id).await?;
+    flow::add_review_case(&state, &ctx.actor(), id, &f).await?;
+    Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response())
+}
+
 #[derive(Deserialize)]
-struct ReviewCaseForm {
-    kind: String,
+struct EndReviewForm {
+    #[serde(default)]
     result: String,
-    filed_on: String,
     #[serde(default)]
     decided_on: String,
     #[serde(default)]
     note: String,
 }
 
-async fn add_review_case(
+/// Record the end of a 行政复议 / 行政诉讼: decided or withdrawn.
+async fn end_review_case(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Form(f): Form<ReviewCaseForm>,
+    Form(f): Form<EndReviewForm>,
 ) -> Result<Response> {
-    ctx.door(&state, ObjectKind::Application, id).await?;
-    crate::flows::application::add_review_case(
-        &state,
-        &ctx.actor(),
-        id,
-        &f.kind,
-        &f.result,
-        &f.filed_on,
-        &f.decided_on,
-        &f.note,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response())
+    ctx.door(&state, ObjectKind::ReviewCase, id).await?;
+    let app_id = flow::end_review_case(&state, &ctx.actor(), id, &f.result, &f.decided_on, &f.note).await?;
+    Ok(Redirect::to(&format!("/staff/applications/{app_id}")).into_response())
+}
+
+/// Extend a 行政复议's deadline by 30 days.
+async fn extend_review_case(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+    ctx.door(&state, ObjectKind::ReviewCase, id).await?;
+    let app_id = flow::extend_review_case(&state, &ctx.actor(), id).await?;
+    Ok(Redirect::to(&format!("/staff/applications/{app_id}")).into_response())
 }
 
 /// Attachments are staff-only: the applicant's ID scans are never served publicly.

@@ -21,7 +21,9 @@ pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
 pub use fee::{Fee, FeeBand, FeeBasis, fee};
 pub use letter::{Letter, LetterInput, reply_letter};
 pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
-pub use review::{ReviewCase, ReviewKind, ReviewResult, TABLE4_COLUMNS, table4};
+pub use review::{
+    ReviewCase, ReviewDeadline, ReviewError, ReviewKind, ReviewRecord, ReviewResult, TABLE4_COLUMNS, table4,
+};
 pub use stats::{ApplicationRecord, Table3Counts, records_behind, table3, table3_weighted};
 pub use status::{
     Consultee, Effect, Event, Notice, Status, Transition, TransitionError, apply, status_line,
