@@ -187,3 +187,118 @@ async fn attachment_text_is_scanned_masked_copies_replace_originals_and_only_mas
         assert_eq!(v["total"], 0, "no unmasked text in the index");
     }
 }
+
+async fn new_draft(server: &Server, admin: &Staff, unit: i64, title: &str) -> i64 {
+    let u = unit.to_string();
+    let resp = admin
+        .post_form(
+            server,
+            "/staff/items",
+            &[
+                ("unit_id", &u),
+                ("title", title),
+                ("body", "<p>详见附件。</p>"),
+                ("formed_on", "2020-03-02"),
+                ("genre", "notice"),
+                ("subject", "general_affairs"),
+            ],
+        )
+        .await;
+    resp.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap()
+}
+
+/// Issue 13: on 5e3396d only PDF and .docx were read; a spreadsheet or an image attached to an
+/// item was published without any scan. Now a spreadsheet is read and scanned, and a file whose
+/// text cannot be read holds the publication until a reviewer confirms it by hand.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spreadsheet_is_scanned_and_an_image_is_held_until_a_reviewer_checks_it_by_hand() {
+    let (_store, server, admin) = setup(Backend::Sqlite).await;
+    let unit = create_unit(&server, &admin, "汝州市民政局", 33).await;
+    // An .xlsx roster with a full ID number: found by the scan, blocks like the body's.
+    let item = new_draft(&server, &admin, unit, "2020年临时救助发放名单").await;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write(0, 0, "姓名").unwrap();
+    ws.write(0, 1, "身份证号").unwrap();
+    ws.write(1, 0, "王某").unwrap();
+    ws.write(1, 1, id_number(77).as_str()).unwrap();
+    upload(&server, &admin, item, "名单.xlsx", wb.save_to_buffer().unwrap()).await;
+    let page = admin.get(&server, &format!("/staff/items/{item}")).await.text().await.unwrap();
+    assert!(
+        page.contains("已提取文字") && page.contains("处个人信息</strong>"),
+        "the spreadsheet's ID number is found"
+    );
+    admin.post_form(&server, &format!("/staff/items/{item}/submit"), &[]).await;
+    let refused = admin.post_form(&server, &format!("/staff/items/{item}/approve"), &[]).await;
+    assert!(refused.status().is_client_error(), "blocked by the spreadsheet's finding: {}", refused.status());
+
+    // A PNG (a photographed list, say): no text to scan, so publication waits for a person.
+    let item = new_draft(&server, &admin, unit, "2020年救助公示照片").await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82".to_vec();
+    upload(&server, &admin, item, "公示照片.png", png).await;
+    let page = admin.get(&server, &format!("/staff/items/{item}")).await.text().await.unwrap();
+    assert!(page.contains("未能自动扫描"), "the page says the file was not scanned");
+    admin.post_form(&server, &format!("/staff/items/{item}/submit"), &[]).await;
+    let refused = admin.post_form(&server, &format!("/staff/items/{item}/approve"), &[]).await;
+    assert!(refused.status().is_client_error());
+    assert!(refused.text().await.unwrap().contains("人工核查"), "and says what to do");
+    let a = attachment_ids(&page)[0];
+    // A reason is required; then the check is recorded and the item goes out.
+    let r = admin.post_form(&server, &format!("/staff/item-attachments/{a}/confirm"), &[("reason", "")]).await;
+    assert!(r.status().is_client_error());
+    let r = admin
+        .post_form(
+            &server,
+            &format!("/staff/item-attachments/{a}/confirm"),
+            &[("reason", "逐张核对照片，无身份证号、电话等个人信息")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let ok = admin.post_form(&server, &format!("/staff/items/{item}/approve"), &[]).await;
+    assert_eq!(ok.status().as_u16(), 303, "confirmed by hand: published");
+    let audit = admin.get(&server, "/staff/audit.csv").await.text().await.unwrap();
+    assert!(audit.contains("item.attachment_confirmed") && audit.contains("逐张核对照片"));
+}
+
+/// Issue 13: pdftotext ran synchronously, without a time limit, inside the write transaction that
+/// stored the attachment, so one slow PDF held SQLite's single writer. Here a converter that hangs
+/// is stopped after the limit, other writes go through meanwhile, and the file is held for review.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_pdf_converter_holds_no_write_and_the_file_is_held_for_review() {
+    let bin = std::env::temp_dir().join(format!("gk-slow-pdftotext-{}", std::process::id()));
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("pdftotext");
+    std::fs::write(&fake, "#!/bin/sh\nsleep 30\n").unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut std::fs::metadata(&fake).unwrap().permissions(), 0o755);
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let store = Store::new(Backend::Sqlite);
+    assert!(store.cli(&["user", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD]).status.success());
+    let server = Server::start(&store, &[("PATH", &path), ("GONGKAI_EXTRACT_SECONDS", "3")]);
+    let admin = login(&server, "admin", ADMIN_PASSWORD).await;
+    let unit = create_unit(&server, &admin, "汝州市财政局", 34).await;
+    let item = new_draft(&server, &admin, unit, "2020年预算公开").await;
+    let started = Instant::now();
+    let upload_task = {
+        let (c, url) =
+            (admin.client.clone(), server.url(&format!("/staff/items/{item}/attachments?_csrf={}", admin.csrf)));
+        tokio::spawn(async move {
+            let form = reqwest::multipart::Form::new()
+                .part("file", reqwest::multipart::Part::bytes(pdf_with("budget")).file_name("预算.pdf"));
+            c.post(url).multipart(form).send().await.unwrap().status().as_u16()
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Meanwhile another write completes at once.
+    let t = Instant::now();
+    let other = new_draft(&server, &admin, unit, "2020年决算公开").await;
+    let other_took = t.elapsed();
+    assert!(other > item);
+    assert_eq!(upload_task.await.unwrap(), 303);
+    let upload_took = started.elapsed();
+    println!("another write took {other_took:?} while the converter hung; the upload answered after {upload_took:?}");
+    assert!(other_took < Duration::from_secs(3), "a write waited for the converter: {other_took:?}");
+    let page = admin.get(&server, &format!("/staff/items/{item}")).await.text().await.unwrap();
+    assert!(page.contains("未能自动扫描"), "the file is held for review");
+    let _ = std::fs::remove_dir_all(&bin);
+}

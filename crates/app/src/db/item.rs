@@ -672,6 +672,54 @@ pub async fn set_attachment_staff_only(tx: &mut Tx<'_>, attachment_id: i64) -> R
 /// Attachments of the item that the public may not have (originals holding personal data).
 /// The attachments of an item the public may have: those whose text holds personal data stay with
 /// staff (their masked copies are listed instead).
+/// An item's files with neither extracted text nor a reviewer's confirmation: not scanned.
+pub async fn unscanned_attachments_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.filename FROM attachment a
+         LEFT JOIN item_attachment_text t ON t.attachment_id = a.attachment_id
+         LEFT JOIN attachment_review r ON r.attachment_id = a.attachment_id
+         WHERE a.owner_type = 'item' AND a.owner_id = $1 AND t.attachment_id IS NULL AND r.attachment_id IS NULL
+         ORDER BY a.attachment_id",
+    )
+    .bind(item_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter().map(|r| r.try_get(0)).collect()
+}
+
+/// The ids of an item's files not scanned and not yet confirmed (for the staff page).
+pub async fn unscanned_attachment_ids(db: &Db, item_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.attachment_id FROM attachment a
+         LEFT JOIN item_attachment_text t ON t.attachment_id = a.attachment_id
+         LEFT JOIN attachment_review r ON r.attachment_id = a.attachment_id
+         WHERE a.owner_type = 'item' AND a.owner_id = $1 AND t.attachment_id IS NULL AND r.attachment_id IS NULL",
+    )
+    .bind(item_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter().map(|r| r.try_get(0)).collect()
+}
+
+pub async fn confirm_unreadable(
+    tx: &mut Tx<'_>,
+    attachment_id: i64,
+    reviewer: &str,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO attachment_review (attachment_id, reviewer, reason, reviewed_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (attachment_id) DO NOTHING",
+    )
+    .bind(attachment_id)
+    .bind(reviewer.to_string())
+    .bind(reason.to_string())
+    .bind(super::now_text())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub async fn public_attachments(db: &Db, item_id: i64) -> Result<Vec<super::application::AttachmentMeta>, sqlx::Error> {
     sqlx::query_as::<_, super::application::AttachmentMeta>(
         "SELECT a.attachment_id, a.owner_type, a.owner_id, a.filename, a.content_type, a.size_bytes, a.sha256

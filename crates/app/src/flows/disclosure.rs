@@ -673,6 +673,14 @@ pub async fn approve(
     if !actor.may_approve_for(r.unit_id) {
         return Err(AppError::Forbidden);
     }
+    // A file nobody could scan (no text, no converter, too slow) waits for a reviewer's check by hand.
+    let unscanned = db::item::unscanned_attachments_tx(&mut tx, item_id).await?;
+    if !unscanned.is_empty() {
+        return Err(AppError::BadRequest(format!(
+            "附件{}无法自动提取文字进行个人信息扫描（图片、扫描件或无法读取的文件），须由审核人逐页人工核查并在附件旁确认后才能发布",
+            unscanned.iter().map(|n| format!("《{n}》")).collect::<String>()
+        )));
+    }
     let mut findings = scan_row(&r);
     // Attachments' text blocks like the body's (originals already replaced by a masked copy do not).
     let texts = db::item::attachment_texts_tx(&mut tx, item_id).await?;
@@ -820,13 +828,17 @@ pub async fn insert_published(
 /// Attach a file to a draft (PDF, Word, Excel, images), with its SHA-256.
 pub async fn add_attachment(db: &Db, actor: &Actor, item_id: i64, filename: &str, bytes: &[u8]) -> Result<i64> {
     let (name, kind) = check_file(filename, bytes).map_err(|m| AppError::Invalid(vec![FieldError::new("file", m)]))?;
+    // Who may attach is checked first; the text is extracted outside the write transaction (a slow
+    // PDF must never hold the single writer) and with a time limit.
+    load_for_staff(db, actor, item_id).await?;
+    let text = extract_text(kind, &name, bytes).await;
     let mut tx = db.begin().await?;
     let r = load_tx(&mut tx, actor, item_id).await?;
     apply(status_of(&r.status), ItemEvent::Edit).map_err(domain_err)?;
     let sha = super::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
     let id = db::application::insert_attachment(&mut tx, "item", item_id, &name, kind, &sha, bytes).await?;
-    // The text, where it can be had: scanned like the body, only its masked form searchable.
-    let text = extract_text(kind, bytes);
+    // The text, where it can be had: scanned like the body, only its masked form searchable. A
+    // file without readable text waits for a reviewer's check by hand (`confirm_unreadable`).
     let mut findings = 0;
     if let Some(text) = &text {
         let (masked, found) = privacy::mask_all(text);
@@ -839,40 +851,98 @@ pub async fn add_attachment(db: &Db, actor: &Actor, item_id: i64, filename: &str
     Ok(id)
 }
 
-/// The text of a PDF (poppler's `pdftotext -layout`, where installed) or a .docx; None for other
-/// types or when extraction fails (the file is stored all the same).
-pub fn extract_text(content_type: &str, bytes: &[u8]) -> Option<String> {
+/// How long a converter may take over one file before the file counts as unreadable
+/// (`GONGKAI_EXTRACT_SECONDS` overrides it, for tests of a stalled converter).
+pub const EXTRACT_SECONDS: u64 = 20;
+
+fn extract_seconds() -> u64 {
+    std::env::var("GONGKAI_EXTRACT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(EXTRACT_SECONDS)
+}
+
+/// The text of a file, to be scanned before it is published: a PDF (poppler's `pdftotext -layout`,
+/// killed after `EXTRACT_SECONDS`), a .docx, an .xlsx/.xls (through the capped reader process).
+/// `None` — an image, a scanned PDF without a text layer, a .doc, a missing or slow converter —
+/// means "not scanned": such a file is held until a reviewer has checked it by hand.
+pub async fn extract_text(content_type: &str, filename: &str, bytes: &[u8]) -> Option<String> {
     let text = match content_type {
-        "application/pdf" => {
-            let dir = std::env::temp_dir().join(format!(
-                "gongkai-pdf-{}-{}",
-                std::process::id(),
-                &super::auth::random_token()[..12]
-            ));
-            std::fs::create_dir_all(&dir).ok()?;
-            let (input, output) = (dir.join("in.pdf"), dir.join("out.txt"));
-            let text = std::fs::write(&input, bytes).ok().and_then(|_| {
-                let status = std::process::Command::new("pdftotext")
-                    .arg("-layout")
-                    .arg("-enc")
-                    .arg("UTF-8")
-                    .arg(&input)
-                    .arg(&output)
-                    .stderr(std::process::Stdio::null())
-                    .status()
-                    .ok()?;
-                if status.success() { std::fs::read_to_string(&output).ok() } else { None }
-            });
-            let _ = std::fs::remove_dir_all(&dir);
-            text?
-        }
+        "application/pdf" => pdf_text(bytes).await?,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => {
             crate::export::docx_text(bytes).ok()?
+        }
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" | "application/vnd.ms-excel" => {
+            let grid = crate::sandbox::read_grid(filename, bytes).await.ok()?;
+            grid.into_iter().map(|(_, cells)| cells.join("\t")).collect::<Vec<_>>().join("\n")
         }
         _ => return None,
     };
     let text = text.replace('\u{c}', "\n");
     (!text.trim().is_empty()).then_some(text)
+}
+
+async fn pdf_text(bytes: &[u8]) -> Option<String> {
+    let dir =
+        std::env::temp_dir().join(format!("gongkai-pdf-{}-{}", std::process::id(), &super::auth::random_token()[..12]));
+    tokio::fs::create_dir_all(&dir).await.ok()?;
+    let (input, output) = (dir.join("in.pdf"), dir.join("out.txt"));
+    let text = async {
+        tokio::fs::write(&input, bytes).await.ok()?;
+        let child = tokio::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg("-enc")
+            .arg("UTF-8")
+            .arg(&input)
+            .arg(&output)
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .status();
+        match tokio::time::timeout(std::time::Duration::from_secs(extract_seconds()), child).await {
+            Ok(Ok(status)) if status.success() => tokio::fs::read_to_string(&output).await.ok(),
+            Ok(_) => None,
+            Err(_) => {
+                tracing::warn!("pdftotext took too long and was stopped; the file is held for review");
+                None
+            }
+        }
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    text
+}
+
+/// The ids of an item's files that could not be scanned and are not yet confirmed by hand.
+pub async fn unscanned_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>> {
+    Ok(db::item::unscanned_attachment_ids(db, item_id).await?)
+}
+
+/// A reviewer has checked by hand a file whose text could not be read, and says why it may be
+/// published (audited). Without this, an item with such a file cannot be approved.
+pub async fn confirm_unreadable(db: &Db, actor: &Actor, attachment_id: i64, reason: &str) -> Result<()> {
+    let reason = reason.trim();
+    if reason.chars().count() < 4 {
+        return Err(AppError::Invalid(vec![FieldError::new("reason", "请写明人工核查的情况（至少4个字）")]));
+    }
+    let (meta, _) = super::access::staff_file(db, actor, attachment_id).await?;
+    if meta.owner_type != "item" {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = db.begin().await?;
+    let r = load_tx(&mut tx, actor, meta.owner_id).await?;
+    if !actor.may_approve_for(r.unit_id) {
+        return Err(AppError::Forbidden);
+    }
+    db::item::confirm_unreadable(&mut tx, attachment_id, &actor.display_name, reason).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "item.attachment_confirmed",
+        "item",
+        &meta.owner_id.to_string(),
+        None,
+        Some(&serde_json::json!({"attachment_id": attachment_id, "filename": meta.filename, "reason": reason})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A .docx holding this text, one paragraph a line: the masked copy of an attachment (the data

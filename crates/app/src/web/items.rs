@@ -35,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/items/{id}/attachments", post(upload))
         .route("/staff/item-attachments/{id}", get(staff_attachment))
         .route("/staff/item-attachments/{id}/mask", post(mask_attachment))
+        .route("/staff/item-attachments/{id}/confirm", post(confirm_attachment))
         .route("/staff/catalog", get(catalog_page))
         .route("/staff/catalog/{node}", post(rename_node))
         .route("/staff/catalog/{node}/children", post(add_node))
@@ -158,6 +159,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         .map(|f| crate::page! { kind => f.kind.label(), excerpt_masked => f.excerpt_masked, severity => f.severity })
         .collect();
     let attachments = db::application::attachments(&state.db, "item", id).await?;
+    let unscanned = flow::unscanned_attachments(&state.db, id).await?;
     let due = NaiveDate::parse_from_str(&item.due_on, "%Y-%m-%d").unwrap_or_else(|_| today());
     let published = item.published_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let timeliness = timeliness_statement(due, published, today());
@@ -176,7 +178,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         "staff/item.html",
         crate::page! {
             item => item, status_label => flow::status_label(&item.status), findings => findings, blocking => blocking,
-            attachments => attachments, timeliness => timeliness, channels => channels, art20 => art20, may_approve => may_approve,
+            attachments => attachments, unscanned => unscanned, timeliness => timeliness, channels => channels, art20 => art20, may_approve => may_approve,
             genre => Genre::from_code(&item.genre).map(|g| g.label()).unwrap_or(""),
             subject => Subject::from_code(&item.subject).map(|g| g.label()).unwrap_or(""),
             today => today().to_string(),
@@ -331,6 +333,25 @@ async fn mask_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path
         return Err(AppError::NotFound);
     }
     flow::mask_attachment(&state.db, &ctx.actor(), id).await?;
+    Ok(back(meta.owner_id))
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// A reviewer's check by hand of a file that could not be scanned.
+async fn confirm_attachment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<ConfirmForm>,
+) -> Result<Response> {
+    ctx.require_staff()?;
+    flow::confirm_unreadable(&state.db, &ctx.actor(), id, &f.reason).await?;
+    let (meta, _) = crate::flows::access::staff_file(&state.db, &ctx.actor(), id).await?;
     Ok(back(meta.owner_id))
 }
 
