@@ -405,6 +405,15 @@ async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap
         let linked = who.post(url("/staff/basic-catalog/link")).form(&form).send().await.unwrap().status().as_u16();
         if allowed {
             assert_eq!((view, linked), (200, 303), "{user}");
+            // The item's own page offers the unit's entries, the linked one chosen, with defaults.
+            let page = who.get(url(&format!("/staff/items/{item}"))).send().await.unwrap().text().await.unwrap();
+            assert!(page.contains("社会救助领域标准目录事项"), "{page}");
+            assert!(
+                page.contains(&format!(
+                    "<option value=\"{gap_entry}\" selected>最低生活保障 &#x2f; 审批信息（默认：主动公开；政府网站）"
+                )),
+                "{page}"
+            );
         } else {
             assert_eq!((view, linked), (404, 404), "{user}");
             let mut form = vec![("_csrf", csrf.as_str())];

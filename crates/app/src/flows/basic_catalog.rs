@@ -543,8 +543,8 @@ pub async fn link_item(state: &AppState, actor: &Actor, item_id: i64, entry_id: 
             return Err(bad("只能关联到本单位目录中的事项"));
         }
     }
-    if !matches!(status.as_str(), "published" | "expired") {
-        return Err(bad("只有已发布的信息才能关联到目录事项"));
+    if matches!(status.as_str(), "deleted" | "withdrawn") {
+        return Err(bad("已删除或撤回的信息不能关联到目录事项"));
     }
     let before = store::linked_entry(&state.db, item_id).await?;
     let mut tx = state.db.begin().await?;
@@ -646,4 +646,44 @@ pub async fn area_table(state: &AppState, unit_id: i64, node_code: &str) -> Resu
 /// The units the office may choose on the import form.
 pub async fn units(state: &AppState) -> Result<Vec<db::org::UnitRow>> {
     Ok(db::org::list_units(&state.db).await?)
+}
+
+/// The 标准目录 choice on an item's staff page: the entries of its unit's catalog for the area it
+/// is filed under, the one it fulfils (or the one its title suggests), and that entry's defaults.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemChoice {
+    pub catalog_id: i64,
+    pub area_title: String,
+    pub linked: Option<i64>,
+    pub suggested: Option<i64>,
+    pub entries: Vec<(i64, String, String)>,
+}
+
+/// None when the item is not filed under an area whose catalog the unit keeps.
+pub async fn item_choice(state: &AppState, actor: &Actor, item_id: i64, title: &str) -> Result<Option<ItemChoice>> {
+    let Some((unit_id, Some(code), _)) = store::item_unit_and_node(&state.db, item_id).await? else { return Ok(None) };
+    door(actor, Some(unit_id))?;
+    let Some(area) = code.strip_prefix("area_") else { return Ok(None) };
+    let Some(c) = store::find_catalog(&state.db, Some(unit_id), area).await? else { return Ok(None) };
+    let (cat, rows) = load_catalog(&state.db, &c).await?;
+    let linked = store::linked_entry(&state.db, item_id).await?;
+    let suggested = bc::suggest_entry(&cat, title).map(|i| rows[i].basic_entry_id);
+    let entries = cat
+        .entries
+        .iter()
+        .zip(rows.iter())
+        .map(|(e, r)| {
+            let (mode, channels) = item_defaults(e);
+            let defaults =
+                format!("{}；{}", mode.label(), channels.iter().map(|c| c.label()).collect::<Vec<_>>().join("、"));
+            (r.basic_entry_id, e.title(), defaults)
+        })
+        .collect();
+    Ok(Some(ItemChoice {
+        catalog_id: c.basic_catalog_id,
+        area_title: area_title(area).unwrap_or("").into(),
+        linked,
+        suggested,
+        entries,
+    }))
 }

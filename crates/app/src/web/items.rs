@@ -172,6 +172,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
         .is_some_and(|c| crate::flows::interaction::requires_interpretation(&state, c.label()));
     let has_approved = interpretations.iter().any(|i| matches!(i.row.status.as_str(), "approved" | "published"));
     let interpretation_late = interpretations.iter().any(|i| i.late);
+    let basic = crate::flows::basic_catalog::item_choice(&state, &actor, id, &item.title).await?;
     render(
         &state,
         &ctx,
@@ -183,7 +184,7 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
             subject => Subject::from_code(&item.subject).map(|g| g.label()).unwrap_or(""),
             today => today().to_string(),
             interpretations => interpretations, needs_interpretation => needs_interpretation, has_approved => has_approved,
-            interpretation_late => interpretation_late, attachment_notes => attachment_notes,
+            interpretation_late => interpretation_late, attachment_notes => attachment_notes, basic => basic,
         },
     )
     .await
