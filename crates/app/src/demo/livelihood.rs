@@ -543,6 +543,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                     period: period.to_string(),
                     title: format!("{}{}{}", v.name, flow::period_label(period), title),
                     content: content.into(),
+                    ..Default::default()
                 };
                 flow::add_disclosure(&state, &office, &f, None).await.map_err(err("disclosure"))?;
             }

@@ -1282,10 +1282,14 @@ pub struct DisclosureForm {
     pub title: String,
     #[serde(default)]
     pub content: String,
+    /// The clerk's check by hand of a file whose text cannot be read (required for such a file).
+    #[serde(default)]
+    pub file_check: String,
 }
 
-/// Publish a village disclosure. The text goes through the personal-data scanner: an ID number,
-/// phone or bank card in it blocks publication.
+/// Publish a village disclosure. The text and the file's text go through the personal-data
+/// scanner: an ID number, phone or bank card in either blocks publication; a file whose text
+/// cannot be read (an image, a scan) is published only with the clerk's recorded check by hand.
 pub async fn add_disclosure(state: &AppState, actor: &Actor, f: &DisclosureForm, file: Option<Upload>) -> Result<i64> {
     let mut e = vec![];
     let village = match f.village_id.trim().parse::<i64>() {
@@ -1312,17 +1316,6 @@ pub async fn add_disclosure(state: &AppState, actor: &Actor, f: &DisclosureForm,
     if f.title.trim().is_empty() {
         e.push(FieldError::new("title", "请填写标题"));
     }
-    let findings = gongkai_domain::privacy::scan(&format!("{}\n{}", f.title, f.content));
-    if findings.iter().any(|x| {
-        matches!(
-            x.kind,
-            gongkai_domain::privacy::FindingKind::IdNumber
-                | gongkai_domain::privacy::FindingKind::Mobile
-                | gongkai_domain::privacy::FindingKind::BankCard
-        )
-    }) {
-        e.push(FieldError::new("content", "内容含有身份证号码、手机号码或银行卡号，请删除或脱敏后再公开"));
-    }
     let file = match file {
         Some(u) => Some(
             check_upload(&u.filename, &u.bytes)
@@ -1331,6 +1324,29 @@ pub async fn add_disclosure(state: &AppState, actor: &Actor, f: &DisclosureForm,
         ),
         None => None,
     };
+    // The file's text, read outside any transaction and with a time limit.
+    let mut file_text = String::new();
+    if let Some((name, kind, bytes)) = &file {
+        match super::disclosure::extract_text(kind, name, bytes).await {
+            Some(t) => file_text = t,
+            None if f.file_check.trim().chars().count() < 4 => e.push(FieldError::new(
+                "file",
+                "该附件无法自动提取文字进行个人信息扫描（图片、扫描件等），请逐页人工核查后在“附件人工核查情况”中写明核查结果",
+            )),
+            None => {}
+        }
+    }
+    let findings = gongkai_domain::privacy::scan(&format!("{}\n{}\n{}", f.title, f.content, file_text));
+    if findings.iter().any(|x| {
+        matches!(
+            x.kind,
+            gongkai_domain::privacy::FindingKind::IdNumber
+                | gongkai_domain::privacy::FindingKind::Mobile
+                | gongkai_domain::privacy::FindingKind::BankCard
+        )
+    }) {
+        e.push(FieldError::new("content", "内容或附件含有身份证号码、手机号码或银行卡号，请删除或脱敏后再公开"));
+    }
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
@@ -1361,7 +1377,11 @@ pub async fn add_disclosure(state: &AppState, actor: &Actor, f: &DisclosureForm,
         "village_disclosure",
         &id.to_string(),
         None,
-        Some(&serde_json::json!({"village_id": village.village_id, "board": f.board, "period": period})),
+        Some(&serde_json::json!({
+            "village_id": village.village_id, "board": f.board, "period": period,
+            "file_scanned": file.is_some() && !file_text.is_empty(),
+            "file_check": (file.is_some() && file_text.is_empty()).then(|| f.file_check.trim().to_string()),
+        })),
     )
     .await?;
     db::audit::feed(

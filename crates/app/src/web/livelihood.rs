@@ -823,6 +823,7 @@ async fn add_disclosure(State(state): State<AppState>, ctx: Ctx, mp: Multipart) 
         period: get("period"),
         title: get("title"),
         content: get("content"),
+        file_check: get("file_check"),
     };
     flow::add_disclosure(&state, &ctx.actor(), &f, file).await?;
     Ok(Redirect::to(&format!(
