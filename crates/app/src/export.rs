@@ -360,3 +360,64 @@ pub fn report_file_text(path: &std::path::Path) -> std::result::Result<String, S
     }
     Ok(text)
 }
+
+/// One report in the summary of a `report check` run.
+pub struct CheckSummaryRow {
+    pub unit: String,
+    pub year: Option<i32>,
+    pub format: String,
+    pub file: String,
+    pub verdict: String,
+    /// (severity 错误/提示/说明, cell or table, message)
+    pub findings: Vec<(String, String, String)>,
+}
+
+/// The summary workbook of a `report check` run: one row per report, sorted by unit and year,
+/// then one row per finding with its cell (sheet 问题清单).
+pub fn check_summary_xlsx(mut rows: Vec<CheckSummaryRow>) -> std::result::Result<Vec<u8>, String> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let e = |e: rust_xlsxwriter::XlsxError| format!("writing .xlsx failed: {e}");
+    rows.sort_by(|a, b| (&a.unit, a.year, &a.file).cmp(&(&b.unit, b.year, &b.file)));
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = wb.add_worksheet().set_name("报告").map_err(e)?;
+    for (c, h) in ["单位", "年度", "格式", "文件", "结论", "错误", "提示", "说明"].iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(e)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let count = |s: &str| r.findings.iter().filter(|f| f.0 == s).count() as f64;
+        sheet.write_string(row, 0, &r.unit).map_err(e)?;
+        if let Some(y) = r.year {
+            sheet.write_number(row, 1, y as f64).map_err(e)?;
+        }
+        sheet.write_string(row, 2, &r.format).map_err(e)?;
+        sheet.write_string(row, 3, &r.file).map_err(e)?;
+        sheet.write_string(row, 4, &r.verdict).map_err(e)?;
+        sheet.write_number(row, 5, count("错误")).map_err(e)?;
+        sheet.write_number(row, 6, count("提示")).map_err(e)?;
+        sheet.write_number(row, 7, count("说明")).map_err(e)?;
+    }
+    sheet.set_column_width(0, 30).map_err(e)?;
+    sheet.set_column_width(3, 50).map_err(e)?;
+    let sheet = wb.add_worksheet().set_name("问题清单").map_err(e)?;
+    for (c, h) in ["单位", "年度", "文件", "类别", "位置", "内容"].iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(e)?;
+    }
+    let mut row = 1u32;
+    for r in &rows {
+        for (sev, cell, msg) in &r.findings {
+            sheet.write_string(row, 0, &r.unit).map_err(e)?;
+            if let Some(y) = r.year {
+                sheet.write_number(row, 1, y as f64).map_err(e)?;
+            }
+            sheet.write_string(row, 2, &r.file).map_err(e)?;
+            sheet.write_string(row, 3, sev).map_err(e)?;
+            sheet.write_string(row, 4, cell).map_err(e)?;
+            sheet.write_string(row, 5, msg).map_err(e)?;
+            row += 1;
+        }
+    }
+    sheet.set_column_width(5, 90).map_err(e)?;
+    wb.save_to_buffer().map_err(e)
+}

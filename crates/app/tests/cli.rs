@@ -171,3 +171,98 @@ fn bad_configuration_is_one_clear_line_and_a_nonzero_exit() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot listen"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn shared_reports() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reports");
+    if !dir.exists() {
+        skip(&format!("{} is absent (the real reports stay outside the repository)", dir.display()));
+        return None;
+    }
+    Some(dir)
+}
+
+#[test]
+fn report_check_gives_every_shared_report_its_verdict_and_no_clean_one_exit_1() {
+    let Some(dir) = shared_reports() else { return };
+    let with_errors = ["2023_hongze_qu.txt", "2020_pingtan_shiyanqu.txt", "2021_pingtan_gonganju.txt"];
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".txt"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 17, "{names:?}");
+    for name in &names {
+        let o = gongkai(&["report", "check", dir.join(name).to_str().unwrap()]);
+        let expected = if with_errors.contains(&name.as_str()) { 1 } else { 0 };
+        assert_eq!(o.status.code(), Some(expected), "{name}: {}", stdout(&o));
+        if expected == 1 {
+            assert_eq!(stdout(&o).matches("[错误]").count(), 2, "{name}: {}", stdout(&o));
+        }
+    }
+}
+
+#[test]
+fn report_check_of_a_folder_chains_the_zone_years_and_writes_a_summary() {
+    let Some(dir) = shared_reports() else { return };
+    let tmp = std::env::temp_dir().join(format!("gongkai-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).unwrap();
+    // The seven zone reports, given in a scrambled order.
+    let files: Vec<String> = [2023, 2019, 2025, 2021, 2020, 2024, 2022]
+        .iter()
+        .map(|y| dir.join(format!("{y}_pingtan_shiyanqu.txt")).display().to_string())
+        .collect();
+    let mut args = vec!["report", "check", "--json"];
+    args.extend(files.iter().map(String::as_str));
+    let o = gongkai(&args);
+    // 2020 has its two real column errors, and nothing else.
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let pairs: Vec<&serde_json::Value> = lines.iter().filter(|v| v.get("pair").is_some()).collect();
+    let years: Vec<(i64, i64)> =
+        pairs.iter().map(|p| (p["years"][0].as_i64().unwrap(), p["years"][1].as_i64().unwrap())).collect();
+    assert_eq!(years, (2019..2025).map(|y| (y, y + 1)).collect::<Vec<_>>());
+    assert!(pairs.iter().all(|p| p["findings"].as_array().unwrap().is_empty()), "{pairs:#?}");
+
+    // A planted change to 2022's 结转下年度 (商业企业 2, 总计 2): an error naming both years, both files and the column.
+    let text = std::fs::read_to_string(dir.join("2022_pingtan_shiyanqu.txt")).unwrap();
+    assert!(text.contains("结转下年度继续办理 0000000"));
+    let planted = tmp.join("2022_planted.txt");
+    std::fs::write(&planted, text.replacen("结转下年度继续办理 0000000", "结转下年度继续办理 0200002", 1)).unwrap();
+    let f2023 = dir.join("2023_pingtan_shiyanqu.txt");
+    let o = gongkai(&["report", "check", f2023.to_str().unwrap(), planted.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let carry: Vec<&str> = out.lines().filter(|l| l.contains("PREV_CARRY_OVER")).collect();
+    assert_eq!(carry.len(), 2, "商业企业 and 总计: {out}");
+    for l in &carry {
+        assert!(l.contains("2022年度") && l.contains("2023年度"), "{l}");
+        assert!(l.contains("2022_planted.txt") && l.contains("2023_pingtan_shiyanqu.txt"), "{l}");
+    }
+    assert!(carry.iter().any(|l| l.contains("商业企业")), "{out}");
+
+    // The whole folder, with a summary workbook: one row per report, README skipped.
+    let xlsx = tmp.join("summary.xlsx");
+    let o = gongkai(&["report", "check", dir.to_str().unwrap(), "--summary", xlsx.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("README"));
+    let bytes = std::fs::read(&xlsx).unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn report_check_exits_3_when_a_table_is_too_little_read_to_judge() {
+    let f = std::env::temp_dir().join(format!("thin-report-{}.txt", std::process::id()));
+    std::fs::write(
+        &f,
+        "某局2023年政府信息公开工作年度报告\n一、总体情况\n无\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 3\n四、政府信息公开行政复议、行政诉讼情况\n0 0 0 0 0\n",
+    )
+    .unwrap();
+    let o = gongkai(&["report", "check", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(stdout(&o).contains("表三") && stdout(&o).contains("无法判断"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("[错误]"), "{}", stdout(&o));
+    let _ = std::fs::remove_file(&f);
+}

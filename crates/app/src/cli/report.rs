@@ -1,11 +1,14 @@
 //! `gongkai report build` (from the records) and `gongkai report check FILE…` (anyone's
 //! published report: text, PDF-to-text, HTML, .docx, PDF with a text layer).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_domain::report::{self, Severity};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::DbArgs;
 
@@ -42,21 +45,27 @@ pub enum ReportCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Read published reports, extract their tables and check every rule of the format.
-    /// Exit 0: no errors; 1: a file has an error-severity finding; 2: a file is not a report
+    /// Read published reports (files, or folders searched for .txt/.md/.html/.pdf/.docx), extract
+    /// their tables, check every rule of the format, and chain reports of the same unit year by year
+    /// (上年结转 against the previous year's 结转下年度, and a table of changes).
+    /// Exit 0: clean; 1: errors found in what was read with confidence; 2: a file is not a report;
+    /// 3: read, but too little to judge (the tables are named)
     Check {
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// One JSON object per file: file, year, format, tables, findings
+        /// One JSON object per file (file, year, format, tables, findings), then one per pair of years
         #[arg(long)]
         json: bool,
+        /// Also write a summary workbook: one row per report, grouped by unit and year
+        #[arg(long)]
+        summary: Option<PathBuf>,
     },
 }
 
 pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         ReportCommand::Build { db, year, unit, to, output } => build(db, year, unit, to, output).await,
-        ReportCommand::Check { files, json } => Ok(check(&files, json)),
+        ReportCommand::Check { files, json, summary } => check(&files, json, summary.as_deref()),
     }
 }
 
@@ -111,7 +120,7 @@ struct Checked {
     result: Result<(report::ParsedReport, Vec<report::Finding>), String>,
 }
 
-fn check_one(path: &std::path::Path) -> Checked {
+fn check_one(path: &Path) -> Checked {
     let file = path.display().to_string();
     let text = match crate::export::report_file_text(path) {
         Ok(t) => t,
@@ -119,7 +128,7 @@ fn check_one(path: &std::path::Path) -> Checked {
     };
     let result = match report::parse(&text) {
         Ok(parsed) => {
-            let findings = report::validate(&parsed.report);
+            let findings = report::validate_read(&parsed);
             Ok((parsed, findings))
         }
         Err(e) => Err(e.to_string()),
@@ -127,23 +136,140 @@ fn check_one(path: &std::path::Path) -> Checked {
     Checked { file, result }
 }
 
-pub fn check(files: &[PathBuf], json: bool) -> ExitCode {
-    let checked: Vec<Checked> = files.iter().map(|f| check_one(f)).collect();
-    let mut any_error = false;
-    let mut any_unreadable = false;
-    for c in &checked {
+/// The files to check: each file given, and every report-like file under each folder given.
+fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    const EXTENSIONS: [&str; 7] = ["txt", "md", "html", "htm", "pdf", "docx", "json"];
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir(p)
+                .into_iter()
+                .filter(|f| {
+                    // A folder's README describes the reports; it is not one.
+                    let readme =
+                        f.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+                    !readme
+                        && f.extension()
+                            .and_then(|e| e.to_str())
+                            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() {
+                stack.push(e.path());
+            } else if kind.is_file() {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+/// A pair of consecutive years of one unit, with what the later year's report says of the earlier.
+struct Pair {
+    previous: usize,
+    this: usize,
+    findings: Vec<report::Finding>,
+    changes: Vec<report::Change>,
+}
+
+fn pairs(checked: &[Checked]) -> Vec<Pair> {
+    let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in checked.iter().enumerate() {
+        if let Ok((p, _)) = &c.result
+            && !p.report.organ.is_empty()
+        {
+            by_unit.entry(p.report.organ.clone()).or_default().push(i);
+        }
+    }
+    let year = |i: usize| checked[i].result.as_ref().map(|(p, _)| p.report.year).unwrap_or(0);
+    let parsed = |i: usize| &checked[i].result.as_ref().expect("only parsed reports are paired").0;
+    let mut out = Vec::new();
+    for idx in by_unit.values_mut() {
+        idx.sort_by_key(|i| year(*i));
+        for w in idx.windows(2) {
+            if year(w[1]) == year(w[0]) + 1 {
+                out.push(Pair {
+                    previous: w[0],
+                    this: w[1],
+                    findings: report::validate_read_against_previous(parsed(w[1]), parsed(w[0])),
+                    changes: report::year_on_year_changes(parsed(w[1]), parsed(w[0])),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn verdict(c: &Checked, pair_errors: usize) -> &'static str {
+    match &c.result {
+        Err(_) => "不是年度报告",
+        Ok((_, f)) if pair_errors > 0 || f.iter().any(|x| x.severity == Severity::Error) => "有错误",
+        Ok((p, _)) if !p.unjudged_tables().is_empty() => "读取不足，无法判断",
+        Ok(_) => "未发现错误",
+    }
+}
+
+pub fn check(paths: &[PathBuf], json: bool, summary: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let files = expand(paths);
+    if files.is_empty() {
+        anyhow::bail!("no report files found in the folders given (.txt .md .html .pdf .docx)");
+    }
+    let pb = if files.len() > 1 && std::io::stderr().is_terminal() {
+        let pb = ProgressBar::new(files.len() as u64);
+        pb.set_style(
+            ProgressStyle::with_template("核对 {bar:40} {pos}/{len} ({per_sec}, {eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb
+    } else {
+        ProgressBar::hidden()
+    };
+    let checked: Vec<Checked> = files
+        .iter()
+        .map(|f| {
+            let c = check_one(f);
+            pb.inc(1);
+            c
+        })
+        .collect();
+    pb.finish_and_clear();
+    let pairs = pairs(&checked);
+    let pair_errors = |i: usize| -> usize {
+        pairs.iter().filter(|p| p.this == i).flat_map(|p| &p.findings).filter(|f| f.severity == Severity::Error).count()
+    };
+
+    let (mut any_error, mut any_unreadable, mut any_unjudged) = (false, false, false);
+    for (i, c) in checked.iter().enumerate() {
         match &c.result {
             Err(why) => {
                 any_unreadable = true;
                 if json {
-                    println!("{}", serde_json::json!({"file": c.file, "error": why}));
+                    println!("{}", serde_json::json!({"file": c.file, "error": why, "verdict": verdict(c, 0)}));
                 } else {
                     println!("{}: 不是可识别的政府信息公开工作年度报告：{why}", c.file);
                 }
             }
             Ok((parsed, findings)) => {
                 let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-                any_error |= errors > 0;
+                let unjudged = parsed.unjudged_tables();
+                any_error |= errors + pair_errors(i) > 0;
+                any_unjudged |= !unjudged.is_empty();
                 if json {
                     println!(
                         "{}",
@@ -152,8 +278,11 @@ pub fn check(files: &[PathBuf], json: bool) -> ExitCode {
                             "year": parsed.report.year,
                             "format": parsed.report.format.code(),
                             "organ": parsed.report.organ,
+                            "verdict": verdict(c, pair_errors(i)),
                             "report": parsed.report,
                             "notes": parsed.notes,
+                            "unsure": parsed.unsure,
+                            "unjudged_tables": unjudged,
                             "findings": findings,
                         })
                     );
@@ -178,35 +307,117 @@ pub fn check(files: &[PathBuf], json: bool) -> ExitCode {
                     for n in &parsed.notes {
                         println!("  [说明] {n}");
                     }
+                    if !unjudged.is_empty() && errors == 0 {
+                        println!("  [无法判断] {}读取不足，未作判断", unjudged.join("、"));
+                    }
                 }
             }
         }
     }
+
+    // Year on year.
+    for p in &pairs {
+        let (a, b) = (&checked[p.previous], &checked[p.this]);
+        let (Ok((pa, _)), Ok((pb_, _))) = (&a.result, &b.result) else { continue };
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "pair": [a.file, b.file],
+                    "organ": pb_.report.organ,
+                    "years": [pa.report.year, pb_.report.year],
+                    "findings": p.findings,
+                    "changes": p.changes,
+                })
+            );
+            continue;
+        }
+        println!();
+        println!("{} {}年度 → {}年度（{} → {}）", pb_.report.organ, pa.report.year, pb_.report.year, a.file, b.file);
+        let carry = p.findings.iter().filter(|f| f.rule == report::Rule::PreviousCarryOver).count();
+        if carry == 0 {
+            println!("  [核对] 上年结转与{}年度报告的结转下年度继续办理逐列一致", pa.report.year);
+        }
+        for f in &p.findings {
+            let sev = if f.severity == Severity::Error { "错误" } else { "提示" };
+            println!("  [{sev}] {} {}（{} 与 {}）", f.rule.code(), f.message, a.file, b.file);
+        }
+        let shown = |v: Option<i64>| v.map_or("?".to_string(), |v| v.to_string());
+        for c in p.changes.iter().filter(|c| c.previous != c.this) {
+            let delta = match (c.previous, c.this) {
+                (Some(x), Some(y)) => format!("{:+}", y - x),
+                _ => "?".into(),
+            };
+            println!("  [变化] {} {} → {}（{delta}）", c.figure, shown(c.previous), shown(c.this));
+        }
+    }
+
     if !json && checked.len() > 1 {
         println!();
-        println!("{:<48} {:>6} {:>6} {:>6} {:>6}", "文件", "年度", "格式", "错误", "提示");
-        for c in &checked {
+        println!("{:<48} {:>6} {:>6} {:>6} {:>6}  结论", "文件", "年度", "格式", "错误", "提示");
+        for (i, c) in checked.iter().enumerate() {
             match &c.result {
                 Ok((p, f)) => {
-                    let e = f.iter().filter(|x| x.severity == Severity::Error).count();
+                    let e = f.iter().filter(|x| x.severity == Severity::Error).count() + pair_errors(i);
                     println!(
-                        "{:<48} {:>6} {:>6} {:>6} {:>6}",
+                        "{:<48} {:>6} {:>6} {:>6} {:>6}  {}",
                         c.file,
                         p.report.year,
                         p.report.format.code(),
                         e,
-                        f.len() - e
+                        f.len() - f.iter().filter(|x| x.severity == Severity::Error).count(),
+                        verdict(c, pair_errors(i))
                     );
                 }
-                Err(_) => println!("{:<48} {:>6} {:>6} {:>6} {:>6}", c.file, "-", "-", "无法识别", "-"),
+                Err(_) => println!("{:<48} {:>6} {:>6} {:>6} {:>6}  {}", c.file, "-", "-", "-", "-", verdict(c, 0)),
             }
         }
     }
-    if any_unreadable {
+
+    if let Some(out) = summary {
+        let rows: Vec<crate::export::CheckSummaryRow> = checked
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut findings: Vec<(String, String, String)> = Vec::new();
+                let (organ, year, format) = match &c.result {
+                    Ok((p, f)) => {
+                        for x in f.iter().chain(pairs.iter().filter(|p| p.this == i).flat_map(|p| &p.findings)) {
+                            let sev = if x.severity == Severity::Error { "错误" } else { "提示" };
+                            findings.push((sev.into(), x.location.clone(), x.message.clone()));
+                        }
+                        for n in p.notes.iter().filter(|n| n.starts_with("无法可靠读取")) {
+                            findings.push(("说明".into(), String::new(), n.clone()));
+                        }
+                        (p.report.organ.clone(), Some(p.report.year), p.report.format.code().to_string())
+                    }
+                    Err(why) => {
+                        findings.push(("说明".into(), String::new(), why.clone()));
+                        (String::new(), None, String::new())
+                    }
+                };
+                crate::export::CheckSummaryRow {
+                    unit: organ,
+                    year,
+                    format,
+                    file: c.file.clone(),
+                    verdict: verdict(c, pair_errors(i)).to_string(),
+                    findings,
+                }
+            })
+            .collect();
+        let bytes = crate::export::check_summary_xlsx(rows).map_err(|e| anyhow::anyhow!("{e}"))?;
+        std::fs::write(out, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+        eprintln!("wrote {}", out.display());
+    }
+
+    Ok(if any_unreadable {
         ExitCode::from(2)
     } else if any_error {
         ExitCode::from(1)
+    } else if any_unjudged {
+        ExitCode::from(3)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }

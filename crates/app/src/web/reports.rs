@@ -305,7 +305,7 @@ async fn check_upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart
         let _ = std::fs::remove_dir_all(&dir);
         let entry = match text.map_err(|e| e.to_string()).and_then(|t| report::parse(&t).map_err(|e| e.to_string())) {
             Ok(parsed) => {
-                let findings = report::validate(&parsed.report);
+                let findings = report::validate_read(&parsed);
                 let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
                 crate::page! { file => name, year => parsed.report.year, format => parsed.report.format.code(), organ => parsed.report.organ, findings => findings, errors => errors, notes => parsed.notes }
             }

@@ -22,6 +22,7 @@
 
 mod decimal;
 mod draft;
+mod glued;
 pub mod layout;
 mod parse;
 mod render;
@@ -42,7 +43,33 @@ pub use draft::{ChannelCount, OverviewInput, draft_overview};
 pub use parse::{NotAReport, ParsedReport, html_to_text, parse};
 pub use render::{render_html, render_json, render_markdown, render_text};
 pub use statement::{Statement, StatementKind, extract_statements};
-pub use validate::{CrossCheck, Finding, Rule, Severity, cross_check, validate, validate_against_previous};
+pub use validate::{
+    Change, CrossCheck, Finding, Rule, Severity, cross_check, validate, validate_against_previous, validate_read,
+    validate_read_against_previous, year_on_year_changes,
+};
+
+/// The cells of a report read from someone's text that the reader could not read with confidence
+/// (a row read partly, a glued run of digits with several readings). No identity involving one of
+/// them is judged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unsure {
+    /// Row code of table 三 → which of its 7 cells are unsure. Rows absent here are sure.
+    pub table3: BTreeMap<String, [bool; 7]>,
+    /// Table 四's 15 cells, left to right.
+    pub table4: [bool; 15],
+}
+
+impl Unsure {
+    pub fn cell3(&self, row: Table3Row, column: ApplicantColumn) -> bool {
+        self.table3.get(&row.code()).is_some_and(|m| m[column.index()])
+    }
+    pub fn row3(&self, row: Table3Row) -> bool {
+        self.table3.get(&row.code()).is_some_and(|m| m.iter().any(|x| *x))
+    }
+    pub fn is_empty(&self) -> bool {
+        self.table3.values().all(|m| m.iter().all(|x| !x)) && self.table4.iter().all(|x| !x)
+    }
+}
 
 /// One annual report, as published or as computed from the records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

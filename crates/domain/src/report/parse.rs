@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use super::decimal::Decimal;
 use super::layout::{self, table2_blocks};
-use super::{AnnualReport, Count, Sections, Table2, Table3, Table4};
+use super::{AnnualReport, Count, Sections, Table2, Table3, Table4, Unsure, glued};
 use crate::format::{FormatVersion, Table3Row};
 
 /// A report read from a published text, with what the reader had to guess or skip.
@@ -23,6 +23,28 @@ pub struct ParsedReport {
     /// Plain-language notes: missing rows, blank cells filled in, a format that differs from the
     /// year's, … Empty when the text read cleanly.
     pub notes: Vec<String>,
+    /// Cells the reader could not read with confidence; no identity involving them is judged.
+    pub unsure: Unsure,
+}
+
+impl ParsedReport {
+    /// The tables read too little to be judged: table 三 when one of its four balance rows or most
+    /// of its rows were not read with confidence, table 四 when none of its cells was.
+    pub fn unjudged_tables(&self) -> Vec<&'static str> {
+        use crate::format::ApplicantColumn;
+        let mut out = Vec::new();
+        let key = [Table3Row::NewThisYear, Table3Row::CarriedOver, Table3Row::Total, Table3Row::CarriedForward];
+        let unsure_rows = self.unsure.table3.values().filter(|m| m.iter().any(|x| *x)).count();
+        if key.iter().any(|r| self.unsure.cell3(*r, ApplicantColumn::Total))
+            || unsure_rows * 2 > self.report.table3.rows.len().max(1)
+        {
+            out.push("表三");
+        }
+        if self.unsure.table4.iter().all(|x| *x) {
+            out.push("表四");
+        }
+        out
+    }
 }
 
 /// Why a text could not be read as an annual report.
@@ -117,15 +139,28 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
         ));
     }
 
-    if headings[1].is_none() {
+    let glued = glued::is_glued(text);
+    if headings[1].is_none() && !glued {
         notes.push("没有找到“二、主动公开政府信息情况”".into());
     }
-    if headings[2].is_none() {
+    if headings[2].is_none() && !glued {
         notes.push("没有找到“三、收到和处理政府信息公开申请情况”标题，在全文中查找表三".into());
     }
-    let table2 = read_table2(&t2_tokens, format, &mut notes);
-    let table3 = read_table3(&t3_tokens, format, &mut notes);
-    let table4 = read_table4(&tokenize(region(3)), headings[3].is_some(), &mut notes);
+    let mut unsure = Unsure::default();
+    let (table2, table3, table4) = if glued {
+        // A crawler's flattened page: cells glued into runs of digits. Table 二's runs mix counts
+        // and amounts with no total to decide a split, so it is not read.
+        notes.push("网页文本的表格单元格连在一起，按表格结构拆分；表二无法可靠拆分，未读取".into());
+        let g = glued::read(text, format);
+        notes.extend(g.notes);
+        unsure = g.unsure;
+        (Table2::blank(format), g.table3, g.table4)
+    } else {
+        let table2 = read_table2(&t2_tokens, format, &mut notes);
+        let table3 = read_table3(&t3_tokens, format, &mut notes, &mut unsure);
+        let table4 = read_table4(&tokenize(region(3)), headings[3].is_some(), &mut notes, &mut unsure);
+        (table2, table3, table4)
+    };
 
     let head_start = title.as_ref().map(|t| t.line + 1).unwrap_or(0).min(head.len());
     let sections = Sections {
@@ -134,7 +169,7 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
         problems: prose(region(4)),
         other: prose(region(5)),
     };
-    Ok(ParsedReport { report: AnnualReport { year, format, organ, sections, table2, table3, table4 }, notes })
+    Ok(ParsedReport { report: AnnualReport { year, format, organ, sections, table2, table3, table4 }, notes, unsure })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +297,7 @@ struct Title {
 fn find_title(head: &[Line]) -> Option<Title> {
     for (i, l) in head.iter().enumerate() {
         let c = &l.compact;
-        let Some(at) = c.find("年政府信息公开") else { continue };
+        let Some(at) = c.find("年政府信息公开").or_else(|| c.find("年度政府信息公开")) else { continue };
         if !c[at..].contains("年度报告") {
             continue;
         }
@@ -272,7 +307,9 @@ fn find_title(head: &[Line]) -> Option<Title> {
             continue;
         }
         let Ok(year) = before[before.len() - 4..].parse::<i32>() else { continue };
-        let mut organ = before[..before.len() - 4].trim_matches(['《', '“', '"']).to_string();
+        let organ_part = &before[..before.len() - 4];
+        let organ_part = organ_part.strip_prefix("标题：").unwrap_or(organ_part);
+        let mut organ = organ_part.trim_matches(['《', '“', '"']).to_string();
         if organ.is_empty() && i > 0 {
             let prev = &head[i - 1].compact;
             if prev.chars().count() <= 30 && !prev.bytes().any(|b| b.is_ascii_digit()) && !prev.contains('|') {
@@ -501,7 +538,7 @@ fn read_table2(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
 // Table 三
 
 /// The row of table 三 a label names. Sub-rows first: their reasons are unique across groups.
-fn table3_row(label: &str) -> Option<Table3Row> {
+pub(super) fn table3_row(label: &str) -> Option<Table3Row> {
     use Table3Row::*;
     let has = |k: &str| label.contains(k);
     let any = |ks: &[&str]| ks.iter().any(|k| label.contains(k));
@@ -551,11 +588,12 @@ fn table3_row(label: &str) -> Option<Table3Row> {
     None
 }
 
-fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -> Table3 {
+fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, unsure: &mut Unsure) -> Table3 {
     let mut cells: BTreeMap<Table3Row, Vec<Count>> = BTreeMap::new();
     let mut cur: Option<Table3Row> = None;
     let mut seen_sub = false;
     let mut orphans: Vec<Count> = Vec::new();
+    let mut overflowed: Vec<Table3Row> = Vec::new();
     let (mut stray, mut extra, mut bad, mut fraction) = (0, 0, 0, 0);
     for t in tokens {
         let value = match t {
@@ -568,6 +606,12 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
                             seen_sub = true;
                         }
                         if cur != Some(r) {
+                            if let Some(prev) = cur
+                                && !orphans.is_empty()
+                                && !(orphans.len() == 7 && cells.get(&r).is_none_or(Vec::is_empty))
+                            {
+                                overflowed.push(prev);
+                            }
                             cur = Some(r);
                             let row = cells.entry(r).or_default();
                             // A wrapped label can print its numbers above its first line: a whole
@@ -599,11 +643,22 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
         match cur.and_then(|r| cells.get_mut(&r)) {
             Some(v) if v.len() < 7 => v.push(value),
             Some(_) if orphans.len() < 7 => orphans.push(value),
-            Some(_) => extra += 1,
+            Some(_) => {
+                extra += 1;
+                overflowed.extend(cur);
+            }
             None => stray += 1,
         }
     }
+    if !orphans.is_empty() {
+        overflowed.extend(cur);
+    }
     extra += orphans.len();
+    for r in overflowed {
+        if unsure.table3.insert(r.code(), [true; 7]).is_none() {
+            notes.push(format!("无法可靠读取表三“{}”行：数字多于7列，这一行涉及的核对不作判断", r.label()));
+        }
+    }
     if stray > 0 {
         notes.push(format!("表三有{stray}个数字不在任何一行之后，已忽略"));
     }
@@ -627,9 +682,17 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
     for row in Table3Row::rows(format) {
         match cells.get(&row) {
             None if single_other && matches!(row, Table3Row::OtherHandlingSub(_)) => {}
-            None => notes.push(format!("表三没有找到“{}”行，按空白处理", row.label())),
+            None => {
+                notes.push(format!("无法可靠读取表三“{}”行：没有找到这一行，这一行涉及的核对不作判断", row.label()));
+                unsure.table3.insert(row.code(), [true; 7]);
+            }
             Some(v) if v.len() < 7 => {
-                notes.push(format!("表三“{}”行只读到{}个数，其余按空白处理", row.label(), v.len()))
+                notes.push(format!(
+                    "无法可靠读取表三“{}”行：只读到{}个数，这一行涉及的核对不作判断",
+                    row.label(),
+                    v.len()
+                ));
+                unsure.table3.insert(row.code(), [true; 7]);
             }
             Some(_) => {}
         }
@@ -654,7 +717,7 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
 // ---------------------------------------------------------------------------------------------
 // Table 四
 
-fn read_table4(tokens: &[Tok], had_heading: bool, notes: &mut Vec<String>) -> Table4 {
+fn read_table4(tokens: &[Tok], had_heading: bool, notes: &mut Vec<String>, unsure: &mut Unsure) -> Table4 {
     // The one data row: the first run of 15 cells with no label in between.
     let mut best: (usize, usize) = (0, 0);
     let mut run_start = 0;
@@ -674,13 +737,16 @@ fn read_table4(tokens: &[Tok], had_heading: bool, notes: &mut Vec<String>) -> Ta
     }
     let (start, len) = chosen.unwrap_or(best);
     if !had_heading {
-        notes.push("没有找到“四、政府信息公开行政复议、行政诉讼情况”，表四按空白处理".into());
+        notes.push("没有找到“四、政府信息公开行政复议、行政诉讼情况”，表四不作判断".into());
+        unsure.table4 = [true; 15];
         return Table4::default();
     }
     if len < 15 {
-        notes.push(format!("表四只读到{len}个数，其余按空白处理"));
+        notes.push(format!("无法可靠读取表四：只读到{len}个数，表四不作判断"));
+        unsure.table4 = [true; 15];
     } else if len > 15 {
-        notes.push(format!("表四数据行有{len}个数，只取前15个"));
+        notes.push(format!("无法可靠读取表四：数据行有{len}个数，多于15格，表四不作判断"));
+        unsure.table4 = [true; 15];
     }
     let mut a = [None; 15];
     for (slot, t) in a.iter_mut().zip(&tokens[start..start + len.min(15)]) {

@@ -608,3 +608,145 @@ proptest! {
 // Speed
 
 // Speed is measured by `gongkai bench checker` (BENCHMARKS.md), never by a timed test.
+
+// ---------------------------------------------------------------------------------------------
+// Every real report in the shared folder gets the verdict its README found by hand.
+
+/// (file, year, 本年新收 / 上年结转 / （七）总计 / 结转下年度 总计, table 四, the errors as (rule, location)).
+type Verdict = (&'static str, i32, [i64; 4], [i64; 15], &'static [(Rule, &'static str)]);
+
+const Z15: [i64; 15] = [0; 15];
+const VERDICTS: [Verdict; 17] = [
+    (
+        "2023_hongze_qu.txt",
+        2023,
+        [21, 0, 21, 0],
+        [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0],
+        &[(Rule::Table4Total, "表四 行政复议 · 总计"), (Rule::Table4Total, "表四 复议后起诉 · 总计")],
+    ),
+    ("2024_hongze_qu.txt", 2024, [95, 0, 95, 0], [1, 1, 0, 0, 2, 1, 0, 0, 0, 1, 2, 0, 1, 0, 3], &[]),
+    ("2024_huaian_shi.txt", 2024, [3119, 34, 3050, 103], [72, 64, 178, 37, 351, 13, 4, 8, 1, 26, 12, 1, 1, 6, 20], &[]),
+    ("2019_pingtan_shiyanqu.txt", 2019, [23, 0, 23, 0], Z15, &[]),
+    (
+        "2020_pingtan_shiyanqu.txt",
+        2020,
+        [21, 0, 21, 0],
+        Z15,
+        &[(Rule::Table3OutcomeTotal, "表三 （七）总计 · 自然人"), (Rule::Table3OutcomeTotal, "表三 （七）总计 · 总计")],
+    ),
+    ("2021_pingtan_shiyanqu.txt", 2021, [70, 0, 69, 1], [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0], &[]),
+    ("2022_pingtan_shiyanqu.txt", 2022, [74, 1, 75, 0], [0, 1, 1, 0, 2, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0], &[]),
+    ("2023_pingtan_shiyanqu.txt", 2023, [81, 0, 81, 0], [1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2], &[]),
+    ("2024_pingtan_shiyanqu.txt", 2024, [218, 0, 218, 0], [2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19], &[]),
+    ("2025_pingtan_shiyanqu.txt", 2025, [154, 0, 148, 6], [25, 3, 8, 0, 36, 3, 3, 0, 0, 6, 3, 0, 0, 0, 3], &[]),
+    ("2019_pingtan_guoziju.txt", 2019, [0, 0, 0, 0], Z15, &[]),
+    ("2020_pingtan_shenpiju.txt", 2020, [1, 0, 1, 0], Z15, &[]),
+    (
+        "2021_pingtan_gonganju.txt",
+        2021,
+        [1, 0, 1, 1],
+        Z15,
+        &[(Rule::Table3Balance, "表三 自然人 列"), (Rule::Table3Balance, "表三 总计 列")],
+    ),
+    ("2022_pingtan_caijinju.txt", 2022, [1, 0, 1, 0], Z15, &[]),
+    ("2023_pingtan_shenpiju.txt", 2023, [7, 0, 7, 0], [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1], &[]),
+    ("2024_pingtan_touchuju.txt", 2024, [0, 0, 0, 0], Z15, &[]),
+    ("2025_pingtan_guanweihui_bgs.txt", 2025, [32, 0, 32, 0], [2, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], &[]),
+];
+
+fn check_verdict(name: &str) {
+    let (_, year, key, t4, expected) = VERDICTS.iter().find(|v| v.0 == name).unwrap();
+    let Some(text) = real_report(name) else { return };
+    let p = parse(&text).unwrap();
+    assert_eq!(p.report.year, *year, "{name}");
+    let t = &p.report.table3;
+    let got_key = [Row::NewThisYear, Row::CarriedOver, Row::Total, Row::CarriedForward].map(|r| t.value(r, Col::Total));
+    assert_eq!(&got_key, key, "{name}");
+    assert_eq!(p.report.table4.to_array().map(|c| c.unwrap_or(-1)), *t4, "{name}");
+    // Everything in these tables was read with confidence.
+    assert!(p.unsure.is_empty(), "{name}: {:?}", p.notes);
+    let findings = validate_read(&p);
+    let errs: Vec<(Rule, &str)> = errors(&findings).iter().map(|f| (f.rule, f.location.as_str())).collect();
+    assert_eq!(&errs, expected, "{name}");
+    // The only warnings: the README's own notes (（六） printed as one row; the narrower scope of 洪泽 2024's prose).
+    for f in findings.iter().filter(|f| f.severity == Severity::Warning) {
+        assert!(
+            name.contains("hongze") && matches!(f.rule, Rule::FormatMismatch | Rule::OverviewTableMismatch),
+            "{name}: {f:?}"
+        );
+    }
+}
+
+macro_rules! verdict_tests {
+    ($($test:ident => $file:literal,)*) => {$(
+        #[test]
+        fn $test() {
+            check_verdict($file);
+        }
+    )*};
+}
+
+verdict_tests! {
+    verdict_2023_hongze_qu => "2023_hongze_qu.txt",
+    verdict_2024_hongze_qu => "2024_hongze_qu.txt",
+    verdict_2024_huaian_shi => "2024_huaian_shi.txt",
+    verdict_2019_pingtan_shiyanqu => "2019_pingtan_shiyanqu.txt",
+    verdict_2020_pingtan_shiyanqu => "2020_pingtan_shiyanqu.txt",
+    verdict_2021_pingtan_shiyanqu => "2021_pingtan_shiyanqu.txt",
+    verdict_2022_pingtan_shiyanqu => "2022_pingtan_shiyanqu.txt",
+    verdict_2023_pingtan_shiyanqu => "2023_pingtan_shiyanqu.txt",
+    verdict_2024_pingtan_shiyanqu => "2024_pingtan_shiyanqu.txt",
+    verdict_2025_pingtan_shiyanqu => "2025_pingtan_shiyanqu.txt",
+    verdict_2019_pingtan_guoziju => "2019_pingtan_guoziju.txt",
+    verdict_2020_pingtan_shenpiju => "2020_pingtan_shenpiju.txt",
+    verdict_2021_pingtan_gonganju => "2021_pingtan_gonganju.txt",
+    verdict_2022_pingtan_caijinju => "2022_pingtan_caijinju.txt",
+    verdict_2023_pingtan_shenpiju => "2023_pingtan_shenpiju.txt",
+    verdict_2024_pingtan_touchuju => "2024_pingtan_touchuju.txt",
+    verdict_2025_pingtan_guanweihui_bgs => "2025_pingtan_guanweihui_bgs.txt",
+}
+
+#[test]
+fn a_glued_row_with_two_fitting_readings_is_not_judged() {
+    // 予以公开 `270020130` is 27|0|0|2|0|1|30 or 2|7|0|0|20|1|30; with 总计 also open, nothing decides.
+    let body = "一、本年新收政府信息公开申请数量270020130二、上年结转政府信息公开申请数量0000000\
+        三、本年度办理结果（一）予以公开270020130（七）总计999999999四、结转下年度继续办理0000000\
+        四、政府信息公开行政复议、行政诉讼情况000000000000000五、存在的主要问题";
+    let text = format!("标题: 某局2023年政府信息公开工作年度报告\n{}{}", "说明".repeat(800), body);
+    let p = parse(&text).unwrap();
+    assert!(p.unsure.row3(Row::Disclosed), "{:?}", p.notes);
+    assert!(p.notes.iter().any(|n| n.contains("无法可靠读取表三“（一）予以公开”行")), "{:?}", p.notes);
+    assert!(errors(&validate_read(&p)).iter().all(|f| !f.location.contains("予以公开")));
+}
+
+#[test]
+fn the_seven_pingtan_zone_reports_chain_year_by_year_in_any_order() {
+    let names = [2023, 2019, 2025, 2021, 2020, 2024, 2022].map(|y| format!("{y}_pingtan_shiyanqu.txt"));
+    let mut reports: Vec<ParsedReport> =
+        names.iter().filter_map(|n| real_report(n)).map(|t| parse(&t).unwrap()).collect();
+    if reports.len() < 7 {
+        return;
+    }
+    reports.sort_by_key(|p| p.report.year);
+    assert!(reports.iter().all(|p| p.report.organ == "平潭综合实验区"));
+    for w in reports.windows(2) {
+        assert_eq!(w[1].report.year, w[0].report.year + 1);
+        let f = validate_read_against_previous(&w[1], &w[0]);
+        assert!(f.iter().all(|f| f.rule != Rule::PreviousCarryOver), "{}: {f:#?}", w[1].report.year);
+    }
+    // 2021 carried one application (自然人) into 2022, which took it over.
+    assert_eq!(reports[2].report.table3.value(Row::CarriedForward, Col::NaturalPerson), 1);
+    assert_eq!(reports[3].report.table3.value(Row::CarriedOver, Col::NaturalPerson), 1);
+    // A planted change to 2022's 结转下年度 is an error naming both years and the column.
+    let mut planted = reports[3].clone();
+    planted.report.table3.set(Row::CarriedForward, Col::Commercial, Some(2));
+    let f = validate_read_against_previous(&reports[4], &planted);
+    let e: Vec<&Finding> = f.iter().filter(|f| f.rule == Rule::PreviousCarryOver).collect();
+    assert_eq!(e.len(), 1, "{f:#?}");
+    assert_eq!(e[0].severity, Severity::Error);
+    assert!(e[0].location.contains("商业企业") && e[0].location.contains("2023年度"), "{}", e[0].message);
+    assert!(e[0].expected.contains("2022年度") && e[0].expected.ends_with('2'), "{}", e[0].message);
+    let changes = year_on_year_changes(&reports[4], &reports[3]);
+    let new = changes.iter().find(|c| c.figure.contains("本年新收")).unwrap();
+    assert_eq!((new.previous, new.this), (Some(74), Some(81)));
+}

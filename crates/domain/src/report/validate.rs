@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layout::{self, ColumnKind, T4_GROUPS, T4_OUTCOMES, table2_blocks};
 use super::statement::{Statement, StatementKind, extract_statements};
-use super::{AnnualReport, Count};
+use super::{AnnualReport, Count, ParsedReport, Unsure};
 use crate::format::{ApplicantColumn, FormatVersion, Table3Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -143,6 +143,16 @@ fn v(c: Count) -> i64 {
 
 /// Every rule that needs only this report.
 pub fn validate(report: &AnnualReport) -> Vec<Finding> {
+    validate_masked(report, &Unsure::default())
+}
+
+/// Every rule that needs only this report, on a report read from someone's text: no identity that
+/// involves a cell the reader was unsure of is judged.
+pub fn validate_read(parsed: &ParsedReport) -> Vec<Finding> {
+    validate_masked(&parsed.report, &parsed.unsure)
+}
+
+fn validate_masked(report: &AnnualReport, unsure: &Unsure) -> Vec<Finding> {
     let mut out = Vec::new();
     let t3 = &report.table3;
     let total_col = ApplicantColumn::Total;
@@ -150,6 +160,9 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
     // 表三 row totals.
     for row in all_rows(report) {
         let Some(cells) = t3.row(row) else { continue };
+        if unsure.row3(row) {
+            continue;
+        }
         let parts: i64 = ApplicantColumn::APPLICANTS.iter().map(|c| v(cells[c.index()])).sum();
         if parts != v(cells[total_col.index()]) {
             out.push(finding(
@@ -166,7 +179,11 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
     for col in ApplicantColumn::ALL {
         let sum: i64 = outcome_rows.iter().map(|r| t3.value(*r, col)).sum();
         let total = t3.value(Table3Row::Total, col);
-        if sum != total {
+        let c_unsure = outcome_rows.iter().chain(&[Table3Row::Total]).any(|r| unsure.cell3(*r, col));
+        let b_unsure = [Table3Row::NewThisYear, Table3Row::CarriedOver, Table3Row::Total, Table3Row::CarriedForward]
+            .iter()
+            .any(|r| unsure.cell3(*r, col));
+        if sum != total && !c_unsure {
             out.push(finding(
                 Rule::Table3OutcomeTotal,
                 format!("表三 （七）总计 · {}", col.label()),
@@ -177,7 +194,7 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
         }
         let left = t3.value(Table3Row::NewThisYear, col) + t3.value(Table3Row::CarriedOver, col);
         let right = total + t3.value(Table3Row::CarriedForward, col);
-        if left != right {
+        if left != right && !b_unsure {
             out.push(finding(
                 Rule::Table3Balance,
                 format!("表三 {} 列", col.label()),
@@ -209,7 +226,9 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
                 ));
             }
         }
-        if !matches!(row, Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::Total) {
+        let exceeds_unsure =
+            [row, Table3Row::NewThisYear, Table3Row::CarriedOver].iter().any(|r| unsure.cell3(*r, total_col));
+        if !matches!(row, Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::Total) && !exceeds_unsure {
             let n = v(cells[total_col.index()]);
             if n > applications {
                 out.push(finding(
@@ -224,7 +243,7 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
     }
     // Blank columns: a column blank in every row while others are filled.
     let filled = |col: ApplicantColumn| t3.rows.values().any(|r| r[col.index()].is_some());
-    if ApplicantColumn::ALL.iter().any(|c| filled(*c)) {
+    if ApplicantColumn::ALL.iter().any(|c| filled(*c)) && unsure.table3.is_empty() {
         for col in ApplicantColumn::ALL {
             if !filled(col) {
                 out.push(finding(
@@ -243,7 +262,7 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
     for (g, o) in groups.iter().enumerate() {
         let a = o.to_array();
         let parts: i64 = a[..4].iter().map(|c| v(*c)).sum();
-        if parts != v(a[4]) {
+        if parts != v(a[4]) && !unsure.table4[g * 5..g * 5 + 5].iter().any(|x| *x) {
             out.push(finding(
                 Rule::Table4Total,
                 format!("表四 {} · 总计", T4_GROUPS[g].1),
@@ -267,7 +286,7 @@ pub fn validate(report: &AnnualReport) -> Vec<Finding> {
         }
     }
     let group_filled: Vec<bool> = groups.iter().map(|o| o.to_array().iter().any(Option::is_some)).collect();
-    if group_filled.iter().any(|f| *f) {
+    if group_filled.iter().any(|f| *f) && !unsure.table4.iter().any(|x| *x) {
         for (g, f) in group_filled.iter().enumerate() {
             if !f {
                 out.push(finding(
@@ -375,14 +394,74 @@ fn row_name(row: Table3Row) -> String {
 
 /// Rules across two consecutive years' reports of the same organ.
 pub fn validate_against_previous(this: &AnnualReport, previous: &AnnualReport) -> Vec<Finding> {
+    previous_masked(this, previous, &|_| false)
+}
+
+/// [`validate_against_previous`] on two reports read from someone's text: a column whose 上年结转
+/// or previous 结转下年度 was not read with confidence is not judged.
+pub fn validate_read_against_previous(this: &ParsedReport, previous: &ParsedReport) -> Vec<Finding> {
+    previous_masked(&this.report, &previous.report, &|col| {
+        this.unsure.cell3(Table3Row::CarriedOver, col) || previous.unsure.cell3(Table3Row::CarriedForward, col)
+    })
+}
+
+/// One figure of two consecutive years: the table of changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// "表三 一、本年新收政府信息公开申请数量 · 总计"
+    pub figure: String,
+    pub previous: Option<i64>,
+    pub this: Option<i64>,
+}
+
+/// The 总计 of every row of table 三 and of every group of table 四, last year against this year
+/// (`None` where a cell was not read with confidence).
+pub fn year_on_year_changes(this: &ParsedReport, previous: &ParsedReport) -> Vec<Change> {
+    let mut out = Vec::new();
+    let t3 = |p: &ParsedReport, row: Table3Row| -> Option<i64> {
+        if p.unsure.cell3(row, ApplicantColumn::Total) {
+            return None;
+        }
+        p.report.table3.row(row).map(|r| r[ApplicantColumn::Total.index()].unwrap_or(0))
+    };
+    let mut rows = all_rows(&this.report);
+    for r in all_rows(&previous.report) {
+        if !rows.contains(&r) {
+            rows.push(r);
+        }
+    }
+    for row in rows {
+        let (a, b) = (t3(previous, row), t3(this, row));
+        if a.is_none() && b.is_none() {
+            continue;
+        }
+        out.push(Change { figure: format!("表三 {} · 总计", row_name(row)), previous: a, this: b });
+    }
+    let t4 = |p: &ParsedReport, g: usize| -> Option<i64> {
+        (!p.unsure.table4[g * 5 + 4]).then(|| v(p.report.table4.to_array()[g * 5 + 4]))
+    };
+    for (g, (_, name)) in T4_GROUPS.iter().enumerate() {
+        out.push(Change { figure: format!("表四 {name} · 总计"), previous: t4(previous, g), this: t4(this, g) });
+    }
+    out
+}
+
+fn previous_masked(
+    this: &AnnualReport,
+    previous: &AnnualReport,
+    unsure: &dyn Fn(ApplicantColumn) -> bool,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for col in ApplicantColumn::ALL {
+        if unsure(col) {
+            continue;
+        }
         let carried = this.table3.value(Table3Row::CarriedOver, col);
         let forward = previous.table3.value(Table3Row::CarriedForward, col);
         if carried != forward {
             out.push(finding(
                 Rule::PreviousCarryOver,
-                format!("表三 二、上年结转政府信息公开申请数量 · {}", col.label()),
+                format!("表三 二、上年结转政府信息公开申请数量 · {}（{}年度）", col.label(), this.year),
                 format!("{}年度报告的结转下年度继续办理{forward}", previous.year),
                 carried,
                 "上年结转应等于上一年度报告的结转下年度继续办理",
