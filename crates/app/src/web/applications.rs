@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/applications/new", get(new_form))
         .route("/applications", post(submit_form))
-        .route("/applications/track", get(track))
+        .route("/applications/track", get(track).post(track_post))
         .route("/staff/applications", get(queue))
         .route("/staff/applications/register", get(register_form).post(register))
         .route("/staff/applications/bulk", post(bulk))
@@ -120,6 +120,12 @@ async fn submit_form(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> 
 struct TrackQuery {
     code: Option<String>,
     secret: Option<String>,
+}
+
+/// The tracking form posts its code and secret (a secret in an address ends up in logs and
+/// histories); an old link with them in the query still answers.
+async fn track_post(state: State<AppState>, ctx: Ctx, axum::Form(q): axum::Form<TrackQuery>) -> Result<Response> {
+    track(state, ctx, Query(q)).await
 }
 
 async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {

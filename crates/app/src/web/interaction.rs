@@ -133,16 +133,20 @@ async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQue
 struct WriterForm {
     code: String,
     secret: String,
+    #[serde(default)]
     action: String,
     #[serde(default)]
     rating: String,
 }
 
 async fn writer_action(State(state): State<AppState>, ctx: Ctx, Form(f): Form<WriterForm>) -> Result<Response> {
-    state.limiter.limit("public-track", ctx.ip, 60)?;
-    flow::writer_action(&state, &ctx.actor(), &f.code, &f.secret, &f.action, &f.rating, today()).await?;
-    let q = serde_urlencoded::to_string([("code", f.code.as_str()), ("secret", f.secret.as_str())]).unwrap_or_default();
-    Ok(Redirect::to(&format!("/interaction/track?{q}")).into_response())
+    // The tracking form posts (no secret in an address); with an action, the writer rates or
+    // reopens, then sees the page again.
+    if !f.action.is_empty() {
+        state.limiter.limit("public-track", ctx.ip, 60)?;
+        flow::writer_action(&state, &ctx.actor(), &f.code, &f.secret, &f.action, &f.rating, today()).await?;
+    }
+    track(State(state), ctx, Query(TrackQuery { code: Some(f.code), secret: Some(f.secret) })).await
 }
 
 async fn public_message(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {

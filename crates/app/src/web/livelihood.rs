@@ -485,6 +485,11 @@ async fn track_complaint(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
 
 /// The complainant rates the reply or asks for it to be handled again (code and secret prove it).
 async fn act_on_complaint(State(state): State<AppState>, ctx: Ctx, Form(f): Form<TrackForm>) -> Result<Response> {
+    // The tracking form posts (no secret in an address); with an action, the complainant rates or
+    // reopens, then sees the page again.
+    if f.action.is_empty() {
+        return track_complaint(State(state), ctx, Query(f)).await;
+    }
     state.limiter.limit("public-track", ctx.ip, 60)?;
     let (row, _) = flow::public_complaint(&state, &f.code, &f.secret).await?;
     let event = match f.action.as_str() {
@@ -496,8 +501,8 @@ async fn act_on_complaint(State(state): State<AppState>, ctx: Ctx, Form(f): Form
         _ => return Err(AppError::BadRequest("未知操作".into())),
     };
     flow::complaint_step(&state, &crate::flows::Actor::public(&ctx.ip.to_string()), row, event, None, "", None).await?;
-    let q = serde_urlencoded::to_string([("code", f.code.trim()), ("secret", f.secret.trim())]).unwrap_or_default();
-    Ok(Redirect::to(&format!("/livelihood/complaints/track?{q}")).into_response())
+    let f = TrackForm { code: f.code.trim().to_string(), secret: f.secret.trim().to_string(), ..Default::default() };
+    track_complaint(State(state), ctx, Query(f)).await
 }
 
 /// Files of village disclosures and project updates (public by nature); nothing else.
