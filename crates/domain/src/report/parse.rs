@@ -391,6 +391,10 @@ fn tokenize_line(line: &str, out: &mut Vec<Tok>) {
         for cell in filled {
             if cell.is_empty() {
                 out.push(Tok::Blank);
+            } else if cell.contains(' ') && cell.chars().all(|c| c.is_ascii_digit() || c == ' ') {
+                // Inside one cell a space is a converter's, not a boundary: "1 234" is 1234.
+                let joined: String = cell.chars().filter(|c| *c != ' ').collect();
+                out.push(classify(&joined));
             } else {
                 out.push(classify(cell));
             }
@@ -417,6 +421,10 @@ fn merge_texts(out: &mut Vec<Tok>, start: usize) {
 
 fn classify(cell: &str) -> Tok {
     let s = cell.trim();
+    // OCR reads a lone 0 as 〇 or O.
+    if matches!(s, "〇" | "O" | "o") {
+        return Tok::Num(Decimal::from_int(0));
+    }
     if s.chars().all(|c| matches!(c, '-' | '—' | '–' | '/' | '／' | '\\' | '无' | '空' | ' ')) {
         return Tok::Blank;
     }
@@ -623,7 +631,15 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, u
                             orphans.clear();
                         }
                     }
-                    None => {}
+                    // Text amid a row's numbers: a cell that is not a number (a stray mark, a
+                    // misread digit). Later numbers may belong to other cells: the row is unsure.
+                    None => {
+                        if let Some(r) = cur
+                            && cells.get(&r).is_some_and(|v| !v.is_empty() && v.len() < 7)
+                        {
+                            overflowed.push(r);
+                        }
+                    }
                 }
                 continue;
             }
@@ -656,7 +672,7 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, u
     extra += orphans.len();
     for r in overflowed {
         if unsure.table3.insert(r.code(), [true; 7]).is_none() {
-            notes.push(format!("无法可靠读取表三“{}”行：数字多于7列，这一行涉及的核对不作判断", r.label()));
+            notes.push(format!("无法可靠读取表三“{}”行：数字多于7列或夹有非数字，这一行涉及的核对不作判断", r.label()));
         }
     }
     if stray > 0 {

@@ -750,3 +750,83 @@ fn the_seven_pingtan_zone_reports_chain_year_by_year_in_any_order() {
     let new = changes.iter().find(|c| c.figure.contains("本年新收")).unwrap();
     assert_eq!((new.previous, new.this), (Some(74), Some(81)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Mangled as converters mangle: the same figures, or too little to judge — never other figures.
+
+/// Mangles a rendered report the way PDF converters, OCR and careless copying do.
+fn mangle(text: &str, g: &mut Gen) -> (String, u64) {
+    let mut out = String::with_capacity(text.len() * 2);
+    let kinds = g.below(64); // which mangles apply to this text
+    let on = |k: u64| kinds & (1 << k) != 0;
+    for line in text.lines() {
+        // Markdown without its header separators.
+        if on(0) && line.starts_with('|') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
+            continue;
+        }
+        let mut l = String::with_capacity(line.len());
+        let chars: Vec<char> = line.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
+            let next_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            let alone = !prev_digit && !next_digit;
+            match c {
+                // Full-width digits.
+                '0'..='9' if on(1) && g.chance(30) => {
+                    l.push(char::from_u32(*c as u32 - '0' as u32 + '０' as u32).unwrap())
+                }
+                // 〇 or O for a zero standing alone.
+                '0' if on(2) && alone && g.chance(30) => l.push(if g.chance(50) { '〇' } else { 'O' }),
+                // A dash or slash for an empty (zero) cell.
+                '0' if on(3) && alone && g.chance(20) => l.push(['—', '-', '/'][g.below(3) as usize]),
+                _ => l.push(*c),
+            }
+            // A space inside a number.
+            if on(4) && c.is_ascii_digit() && next_digit && g.chance(15) {
+                l.push(' ');
+            }
+        }
+        // Cells split across lines: a break between two cells.
+        if on(5) && g.chance(30) {
+            let cut = l.match_indices(" | ").map(|(i, _)| i).nth(g.below(8) as usize);
+            if let Some(at) = cut {
+                l.replace_range(at..at + 3, " |\n| ");
+            }
+        }
+        out.push_str(&l);
+        out.push('\n');
+    }
+    (out, kinds)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_mangled_report_reads_back_to_the_same_figures_or_to_too_little(seed in any::<u64>(), mangle_seed in any::<u64>()) {
+        let report = valid_report(seed);
+        let mut g = Gen(mangle_seed);
+        for (name, rendered) in [("text", render_text(&report)), ("markdown", render_markdown(&report)), ("html", render_html(&report))] {
+            let (mangled, kinds) = mangle(&rendered, &mut g);
+            let p = parse(&mangled).map_err(|e| TestCaseError::fail(format!("{name}: {e}\n{mangled}")))?;
+            for (code, cells) in &report.table3.rows {
+                let got = p.report.table3.rows.get(code).copied().unwrap_or([None; 7]);
+                let unsure = p.unsure.table3.get(code).copied().unwrap_or([false; 7]);
+                for i in 0..7 {
+                    prop_assert!(unsure[i] || got[i].unwrap_or(0) == cells[i].unwrap_or(0),
+                        "{} 表三 {} column {}: read {:?}, was {:?}\n{}", name, code, i, got[i], cells[i], mangled);
+                }
+            }
+            let (want, got) = (report.table4.to_array(), p.report.table4.to_array());
+            for i in 0..15 {
+                prop_assert!(p.unsure.table4[i] || got[i].unwrap_or(0) == want[i].unwrap_or(0),
+                    "{} 表四 cell {}: read {:?}, was {:?}\n{}", name, i, got[i], want[i], mangled);
+            }
+            // Full-width digits and missing markdown separators lose nothing.
+            prop_assert!(kinds & !0b11 != 0 || p.unsure.is_empty(), "{}: {:?}\n{}", name, p.notes, mangled);
+            // A valid report never gets an error from its mangled text.
+            let errs: Vec<Finding> = validate_read(&p).into_iter().filter(|f| f.severity == Severity::Error).collect();
+            prop_assert!(errs.is_empty(), "{}: {:#?}\n{}", name, errs, mangled);
+        }
+    }
+}
