@@ -41,6 +41,9 @@ pub enum AppError {
     Conflict(String),
     #[error("提交的内容过大")]
     TooLarge,
+    /// Not able to answer truthfully yet (the search index is being built): 503, never a false empty answer.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("请求过于频繁，请 {retry_after} 秒后再试")]
     TooManyRequests { retry_after: u64 },
     #[error("服务器内部错误，请稍后再试")]
@@ -72,6 +75,7 @@ impl AppError {
             AppError::Paging(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -87,6 +91,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
             AppError::TooLarge => "too_large",
+            AppError::Unavailable(_) => "unavailable",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
         }

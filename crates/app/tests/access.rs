@@ -222,3 +222,15 @@ async fn a_clerk_of_another_unit_gets_404_for_a_roster_a_draft_attachment_and_an
         assert_eq!(r.status().as_u16(), 404, "{backend:?}: B cannot mask A's file");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn livez_and_readyz_answer_on_a_ready_node() {
+    let (_store, server, _admin) = setup(Backend::Sqlite).await;
+    for path in ["/livez", "/readyz", "/healthz"] {
+        let r = client().get(server.url(path)).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+    }
+    // Ready means searchable: an empty index answers an empty page, not 503.
+    let r = client().get(server.url("/api/v1/search?q=公开")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+}

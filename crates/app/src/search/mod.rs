@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,9 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     f: Fields,
     pub dir: PathBuf,
+    /// Caught up with the database at least once and not being rebuilt: until then a search would
+    /// answer "no results" falsely, so it says the index is being built instead.
+    ready: AtomicBool,
 }
 
 static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<SearchIndex>>>> = OnceLock::new();
@@ -115,7 +119,15 @@ pub fn open(data_dir: &Path) -> anyhow::Result<Arc<SearchIndex>> {
     };
     index.tokenizers().register(TOKENIZER, analyzer());
     let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-    let s = Arc::new(SearchIndex { index, reader, writer: Mutex::new(None), f, dir: dir.clone() });
+    let built = index.load_metas().ok().and_then(|m| m.payload).is_some();
+    let s = Arc::new(SearchIndex {
+        index,
+        reader,
+        writer: Mutex::new(None),
+        f,
+        dir: dir.clone(),
+        ready: AtomicBool::new(built),
+    });
     map.insert(dir, s.clone());
     Ok(s)
 }
@@ -480,7 +492,13 @@ impl SearchIndex {
         c.commit()?;
         drop(guard);
         self.reader.reload()?;
+        self.ready.store(true, Ordering::Release);
         Ok(())
+    }
+
+    /// Whether a search can be trusted to find what is published (see `ready`).
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
     }
 
     /// The feed position the index has caught up to (None: never built).
@@ -493,6 +511,7 @@ impl SearchIndex {
         // The feed position first: anything that changes while we read is caught up after.
         let seq = db::item::max_feed_seq(db).await?;
         let total = db::item::count_public(db).await? as u64;
+        self.ready.store(false, Ordering::Release);
         {
             let mut guard = self.writer()?;
             guard.as_mut().expect("writer opened").delete_all_documents()?;
@@ -534,6 +553,7 @@ impl SearchIndex {
             c.commit()?;
         }
         self.reader.reload()?;
+        self.ready.store(true, Ordering::Release);
         Ok(done)
     }
 
@@ -677,6 +697,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("disclosure-search-test-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let index = open(&dir).expect("index");
+        assert!(!index.is_ready(), "a never-built index does not pretend to answer");
         let rows = vec![
             item(
                 1,
@@ -708,6 +729,7 @@ mod tests {
             ),
         ];
         index.apply(&[1, 2, 3, 4], &rows, 3).expect("indexed");
+        assert!(index.is_ready());
         let q = |q: &str| index.search(&SearchQuery { q: q.into(), ..Default::default() }).expect("search");
         // Overlapping sub-words (公开 / 招标 / 公开招标) must not break the snippet.
         assert_eq!(ids(&q("政府采购 公开招标"))[0], 1);

@@ -135,6 +135,8 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.config.max_body_bytes;
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
+        .route("/readyz", get(readyz))
         .route("/static/site.css", get(site_css))
         .merge(portal::router())
         .merge(staff::router())
@@ -162,6 +164,24 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     match sqlx::query("SELECT 1").execute(&state.db.pool).await {
         Ok(_) => (axum::http::StatusCode::OK, "ok"),
         Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// The process answers (for the supervisor that restarts it).
+async fn livez() -> impl IntoResponse {
+    (axum::http::StatusCode::OK, "alive")
+}
+
+/// Ready for traffic: the database answers (migrations ran at start) and this node's search index
+/// has caught up at least once; otherwise 503 with the reason.
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    if sqlx::query("SELECT 1").execute(&state.db.pool).await.is_err() {
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    }
+    match crate::search::open(&state.config.data_dir) {
+        Ok(index) if index.is_ready() => (axum::http::StatusCode::OK, "ready"),
+        Ok(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "search index being built"),
+        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "search index unavailable"),
     }
 }
 

@@ -19,6 +19,9 @@ pub fn router() -> Router<AppState> {
 
 fn run(state: &AppState, q: &SearchQuery) -> Result<SearchResult> {
     let index = search::open(&state.config.data_dir).map_err(AppError::Internal)?;
+    if !index.is_ready() {
+        return Err(AppError::Unavailable("检索索引正在建立，暂时无法检索，请稍后再试（不是没有结果）".into()));
+    }
     index.search(q).map_err(AppError::Internal)
 }
 

@@ -167,6 +167,21 @@ impl Server {
             Ok(Err(e)) => panic!("server failed to start: {e}"),
             Err(_) => panic!("server did not start within 120 s"),
         };
+        // Ready: the search index has caught up (until then a search answers 503, not "nothing").
+        let started = std::time::Instant::now();
+        while started.elapsed() < Duration::from_secs(60) {
+            let ready = std::net::TcpStream::connect(&addr).ok().and_then(|mut c| {
+                use std::io::{Read, Write};
+                c.write_all(b"GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+                let mut head = [0u8; 12];
+                c.read_exact(&mut head).ok()?;
+                Some(head.ends_with(b"200"))
+            });
+            if ready == Some(true) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         Server { base: format!("http://{addr}"), child }
     }
 
