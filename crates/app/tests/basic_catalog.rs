@@ -305,6 +305,7 @@ fn start_demo(store: &Store) -> (std::process::Child, String, String) {
     });
     let (addr, password) =
         rx.recv_timeout(std::time::Duration::from_secs(900)).expect("the demo server starts within 15 minutes");
+    wait_ready(&addr);
     (child, format!("http://{addr}"), password)
 }
 

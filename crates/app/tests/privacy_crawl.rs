@@ -80,6 +80,7 @@ fn start_demo() -> DemoServer {
     });
     let (addr, password) = rx.recv_timeout(Duration::from_secs(600)).expect("the demo server starts within 10 minutes");
     assert!(!password.is_empty(), "the demo prints the admin password");
+    wait_ready(&addr);
     DemoServer { base: format!("http://{addr}"), password, log, child, _dir: tempdir::Dir(dir) }
 }
 

@@ -132,6 +132,25 @@ impl Drop for Server {
     }
 }
 
+/// Wait (up to 60 s) until the server at `addr` answers /readyz with 200: its search index has
+/// caught up (until then a search answers 503, not "nothing").
+pub fn wait_ready(addr: &str) {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        let ready = std::net::TcpStream::connect(addr).ok().and_then(|mut c| {
+            use std::io::{Read, Write};
+            c.write_all(b"GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
+            let mut head = [0u8; 12];
+            c.read_exact(&mut head).ok()?;
+            Some(head.ends_with(b"200"))
+        });
+        if ready == Some(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 impl Server {
     /// Start `gongkai serve` on the store, with extra environment.
     pub fn start(store: &Store, env: &[(&str, &str)]) -> Server {
@@ -167,21 +186,7 @@ impl Server {
             Ok(Err(e)) => panic!("server failed to start: {e}"),
             Err(_) => panic!("server did not start within 120 s"),
         };
-        // Ready: the search index has caught up (until then a search answers 503, not "nothing").
-        let started = std::time::Instant::now();
-        while started.elapsed() < Duration::from_secs(60) {
-            let ready = std::net::TcpStream::connect(&addr).ok().and_then(|mut c| {
-                use std::io::{Read, Write};
-                c.write_all(b"GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n").ok()?;
-                let mut head = [0u8; 12];
-                c.read_exact(&mut head).ok()?;
-                Some(head.ends_with(b"200"))
-            });
-            if ready == Some(true) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_ready(&addr);
         Server { base: format!("http://{addr}"), child }
     }
 
