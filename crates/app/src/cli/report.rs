@@ -282,6 +282,7 @@ pub fn check(paths: &[PathBuf], json: bool, summary: Option<&Path>) -> anyhow::R
                             "report": parsed.report,
                             "notes": parsed.notes,
                             "unsure": parsed.unsure,
+                            "sources": parsed.sources,
                             "unjudged_tables": unjudged,
                             "findings": findings,
                         })

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Count, Table3, Table4, Unsure};
+use super::{CellSource, Count, Sources, Table3, Table4, Unsure};
 use crate::format::{FormatVersion, Table3Row};
 
 /// At most this many readings of one row are looked at; beyond it the row is unsure.
@@ -28,13 +28,14 @@ pub(super) struct GluedTables {
     pub table3: Table3,
     pub table4: Table4,
     pub unsure: Unsure,
+    pub sources: Sources,
     pub notes: Vec<String>,
 }
 
 enum Seg {
     Label(String),
-    /// Space-separated groups of digits.
-    Digits(Vec<String>),
+    /// Space-separated groups of digits, each with the index of its first character in the region.
+    Digits(Vec<(String, usize)>),
 }
 
 /// Cuts a region into labels and digit runs. A digit directly before "." or "、" is the number of
@@ -70,8 +71,15 @@ fn segments(s: &str) -> Vec<Seg> {
             numbering = Some(chars[end - 1]);
             run_end = end - 1;
         }
-        let run: String = chars[start..run_end].iter().collect();
-        let groups: Vec<String> = run.split_whitespace().map(str::to_string).collect();
+        let mut groups: Vec<(String, usize)> = Vec::new();
+        for (k, c) in chars[start..run_end].iter().enumerate() {
+            if c.is_ascii_digit() {
+                match groups.last_mut() {
+                    Some((g, at)) if *at + g.len() == start + k => g.push(*c),
+                    _ => groups.push((c.to_string(), start + k)),
+                }
+            }
+        }
         if !groups.is_empty() {
             if !label.is_empty() {
                 out.push(Seg::Label(std::mem::take(&mut label)));
@@ -187,6 +195,8 @@ fn cells_text(c: &[i64]) -> String {
 /// Reads tables 三 and 四 from a flattened page.
 pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
     let norm: String = text.chars().map(super::parse::normalize_char).collect();
+    let norm_chars: Vec<usize> = norm.chars().enumerate().filter(|(_, c)| *c == '\n').map(|(i, _)| i).collect();
+    let mut sources = Sources::default();
     let mut notes = Vec::new();
     // The table starts at its first row; the narrative before it may use the heading's words.
     let t3_start =
@@ -201,7 +211,7 @@ pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
     });
 
     // Table 三: label → groups.
-    let mut rows: BTreeMap<Table3Row, Vec<String>> = BTreeMap::new();
+    let mut rows: BTreeMap<Table3Row, Vec<(String, usize)>> = BTreeMap::new();
     let mut cur: Option<Table3Row> = None;
     for seg in segments(&norm[t3_start..t3_end]) {
         match seg {
@@ -233,7 +243,7 @@ pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
                 notes.push(format!("无法可靠读取表三“{}”行：没有找到这一行", row.label()));
                 reads.push((*row, RowRead { candidates: Vec::new(), forced: false, text: String::new() }));
             }
-            Some(g) => reads.push((*row, read_row(g, 7, &row_total_fits))),
+            Some(g) => reads.push((*row, read_row(&texts(g), 7, &row_total_fits))),
         }
     }
 
@@ -242,7 +252,15 @@ pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
 
     let mut table3 = Table3::default();
     let mut unsure = Unsure::default();
+    let t3_at = norm[..t3_start].chars().count();
     for (row, r) in &reads {
+        if let ([only], Some(g)) = (r.candidates.as_slice(), rows.get(row)) {
+            let mut a = [None; 7];
+            for (slot, at) in a.iter_mut().zip(cell_starts(g, only)) {
+                *slot = Some(position(&norm_chars, t3_at + at));
+            }
+            sources.table3.insert(row.code(), a);
+        }
         let (cells, mask) = agree(&r.candidates, 7);
         let mut a: [Count; 7] = [None; 7];
         let mut m = [false; 7];
@@ -285,7 +303,7 @@ pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
             unsure.table4 = [true; 15];
         }
         Some(region) => {
-            let groups: Vec<String> = segments(region)
+            let groups: Vec<(String, usize)> = segments(region)
                 .into_iter()
                 .filter_map(|s| match s {
                     Seg::Digits(g) => Some(g),
@@ -293,7 +311,13 @@ pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
                 })
                 .flatten()
                 .collect();
-            let r = read_row(&groups, 15, &t4_fits);
+            let r = read_row(&texts(&groups), 15, &t4_fits);
+            if let [only] = r.candidates.as_slice() {
+                let region_at = t4_heading.map_or(0, |h| norm[..h].chars().count());
+                for (slot, at) in sources.table4.iter_mut().zip(cell_starts(&groups, only)) {
+                    *slot = Some(position(&norm_chars, region_at + at));
+                }
+            }
             let (cells, mask) = agree(&r.candidates, 15);
             let mut a = [None; 15];
             a.copy_from_slice(&cells);
@@ -318,7 +342,35 @@ pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
             }
         }
     }
-    GluedTables { table3, table4, unsure, notes }
+    GluedTables { table3, table4, unsure, sources, notes }
+}
+
+fn texts(groups: &[(String, usize)]) -> Vec<String> {
+    groups.iter().map(|(g, _)| g.clone()).collect()
+}
+
+/// The character index (in the region) where each cell of `reading` starts.
+fn cell_starts(groups: &[(String, usize)], reading: &[i64]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(reading.len());
+    let (mut g, mut used) = (0, 0);
+    for v in reading {
+        while g < groups.len() && used >= groups[g].0.len() {
+            g += 1;
+            used = 0;
+        }
+        let Some((digits, at)) = groups.get(g) else { break };
+        let _ = digits;
+        out.push(at + used);
+        used += v.to_string().len();
+    }
+    out
+}
+
+/// 1-based line and column of character `at` of the text, given the indices of its newlines.
+fn position(newlines: &[usize], at: usize) -> CellSource {
+    let line = newlines.partition_point(|n| *n < at);
+    let line_start = if line == 0 { 0 } else { newlines[line - 1] + 1 };
+    CellSource { line: line + 1, column: at - line_start + 1 }
 }
 
 /// The cells all candidates agree on, and a mask of the cells they do not (or no candidate).

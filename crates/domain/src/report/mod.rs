@@ -71,6 +71,21 @@ impl Unsure {
     }
 }
 
+/// Where a cell was read: 1-based line and column (in characters) of the text the reader was
+/// given (for HTML, .docx and PDF: of the text they were turned into).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellSource {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where every cell of tables 三 and 四 was read; `None` for a cell not found in the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sources {
+    pub table3: BTreeMap<String, [Option<CellSource>; 7]>,
+    pub table4: [Option<CellSource>; 15],
+}
+
 /// One annual report, as published or as computed from the records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnualReport {

@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use super::decimal::Decimal;
 use super::layout::{self, table2_blocks};
-use super::{AnnualReport, Count, Sections, Table2, Table3, Table4, Unsure, glued};
+use super::{AnnualReport, CellSource, Count, Sections, Sources, Table2, Table3, Table4, Unsure, glued};
 use crate::format::{FormatVersion, Table3Row};
 
 /// A report read from a published text, with what the reader had to guess or skip.
@@ -25,6 +25,8 @@ pub struct ParsedReport {
     pub notes: Vec<String>,
     /// Cells the reader could not read with confidence; no identity involving them is judged.
     pub unsure: Unsure,
+    /// Where each cell of tables 三 and 四 was read.
+    pub sources: Sources,
 }
 
 impl ParsedReport {
@@ -89,7 +91,7 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
 
     // Table 三 decides whether this is a report at all; without its heading, look everywhere.
     let t3_lines = if headings[2].is_some() { region(2) } else { &lines[..] };
-    let t3_tokens = tokenize(t3_lines);
+    let (t3_tokens, t3_sources) = tokenize_with_sources(t3_lines);
     let t3_found = t3_tokens.iter().any(|t| matches!(t, Tok::Text(s) if s.contains("本年新收")));
     if first_heading.is_none() && !t3_found {
         return Err(NotAReport::NoStructure);
@@ -147,6 +149,7 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
         notes.push("没有找到“三、收到和处理政府信息公开申请情况”标题，在全文中查找表三".into());
     }
     let mut unsure = Unsure::default();
+    let mut sources = Sources::default();
     let (table2, table3, table4) = if glued {
         // A crawler's flattened page: cells glued into runs of digits. Table 二's runs mix counts
         // and amounts with no total to decide a split, so it is not read.
@@ -154,11 +157,13 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
         let g = glued::read(text, format);
         notes.extend(g.notes);
         unsure = g.unsure;
+        sources = g.sources;
         (Table2::blank(format), g.table3, g.table4)
     } else {
         let table2 = read_table2(&t2_tokens, format, &mut notes);
-        let table3 = read_table3(&t3_tokens, format, &mut notes, &mut unsure);
-        let table4 = read_table4(&tokenize(region(3)), headings[3].is_some(), &mut notes, &mut unsure);
+        let table3 = read_table3(&t3_tokens, &t3_sources, format, &mut notes, &mut unsure, &mut sources);
+        let (t4_tokens, t4_sources) = tokenize_with_sources(region(3));
+        let table4 = read_table4(&t4_tokens, &t4_sources, headings[3].is_some(), &mut notes, &mut unsure, &mut sources);
         (table2, table3, table4)
     };
 
@@ -169,7 +174,12 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
         problems: prose(region(4)),
         other: prose(region(5)),
     };
-    Ok(ParsedReport { report: AnnualReport { year, format, organ, sections, table2, table3, table4 }, notes, unsure })
+    Ok(ParsedReport {
+        report: AnnualReport { year, format, organ, sections, table2, table3, table4 },
+        notes,
+        unsure,
+        sources,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,20 +192,32 @@ struct Line<'a> {
     norm: String,
     /// `norm` without whitespace, Markdown marks and cell bars: what labels are matched on.
     compact: String,
+    /// 1-based line number in the text read, and the characters trimmed from its start.
+    number: usize,
+    indent: usize,
 }
 
 fn split_lines(text: &str) -> Vec<Line<'_>> {
-    text.split(['\n', '\r', '\x0c', '\x0b'])
-        .map(str::trim)
-        .filter(|raw| !raw.is_empty() && !is_page_footer(raw))
-        .map(|raw| {
+    // Line numbers count '\n' only; a form feed or '\r' inside a line also ends a piece of text.
+    text.split('\n')
+        .enumerate()
+        .flat_map(|(i, physical)| {
+            let mut offset = 0;
+            physical.split(['\r', '\x0c', '\x0b']).map(move |piece| {
+                let indent = offset + piece.chars().take_while(|c| c.is_whitespace()).count();
+                offset += piece.chars().count() + 1;
+                (i + 1, indent, piece.trim())
+            })
+        })
+        .filter(|(_, _, raw)| !raw.is_empty() && !is_page_footer(raw))
+        .map(|(number, indent, raw)| {
             let norm: String = raw.chars().map(normalize_char).collect();
             let compact = norm
                 .trim_start_matches(['#', '>', ' '])
                 .chars()
                 .filter(|c| !c.is_whitespace() && *c != '*' && *c != '|')
                 .collect();
-            Line { raw, norm, compact }
+            Line { raw, norm, compact, number, indent }
         })
         .collect()
 }
@@ -369,15 +391,29 @@ enum Tok {
 }
 
 fn tokenize(lines: &[Line]) -> Vec<Tok> {
-    let mut out = Vec::new();
-    for l in lines {
-        tokenize_line(&l.norm, &mut out);
-    }
-    out
+    tokenize_with_sources(lines).0
 }
 
-fn tokenize_line(line: &str, out: &mut Vec<Tok>) {
+/// The tokens, and for each where it starts in the text read.
+fn tokenize_with_sources(lines: &[Line]) -> (Vec<Tok>, Vec<CellSource>) {
+    let mut out = Vec::new();
+    let mut sources = Vec::new();
+    for l in lines {
+        tokenize_line(l, &mut out, &mut sources);
+    }
+    (out, sources)
+}
+
+/// The 1-based column (in characters) of byte offset `at` of `l.norm`.
+fn column(l: &Line, at: usize) -> usize {
+    l.indent + l.norm[..at.min(l.norm.len())].chars().count() + 1
+}
+
+fn tokenize_line(l: &Line, out: &mut Vec<Tok>, sources: &mut Vec<CellSource>) {
+    let line = l.norm.as_str();
     let start = out.len();
+    let base = line.as_ptr() as usize;
+    let at = |piece: &str| CellSource { line: l.number, column: column(l, piece.as_ptr() as usize - base) };
     if line.contains('|') {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         let Some(first) = cells.iter().position(|c| !c.is_empty()) else { return };
@@ -389,6 +425,7 @@ fn tokenize_line(line: &str, out: &mut Vec<Tok>) {
             return;
         }
         for cell in filled {
+            sources.push(at(cell));
             if cell.is_empty() {
                 out.push(Tok::Blank);
             } else if cell.contains(' ') && cell.chars().all(|c| c.is_ascii_digit() || c == ' ') {
@@ -401,22 +438,28 @@ fn tokenize_line(line: &str, out: &mut Vec<Tok>) {
         }
     } else {
         for word in line.split_whitespace() {
+            sources.push(at(word));
             out.push(classify(word));
         }
     }
-    merge_texts(out, start);
+    merge_texts(out, sources, start);
 }
 
 /// Joins neighbouring label fragments of one line, so "4.无正当理由大量反复 申请" is one label.
-fn merge_texts(out: &mut Vec<Tok>, start: usize) {
+fn merge_texts(out: &mut Vec<Tok>, sources: &mut Vec<CellSource>, start: usize) {
     let mut merged: Vec<Tok> = Vec::with_capacity(out.len() - start);
-    for t in out.drain(start..) {
+    let mut merged_sources = Vec::with_capacity(out.len() - start);
+    for (t, src) in out.drain(start..).zip(sources.drain(start..)) {
         match (merged.last_mut(), t) {
             (Some(Tok::Text(a)), Tok::Text(b)) => a.push_str(&b),
-            (_, t) => merged.push(t),
+            (_, t) => {
+                merged.push(t);
+                merged_sources.push(src);
+            }
         }
     }
     out.extend(merged);
+    sources.extend(merged_sources);
 }
 
 fn classify(cell: &str) -> Tok {
@@ -596,14 +639,24 @@ pub(super) fn table3_row(label: &str) -> Option<Table3Row> {
     None
 }
 
-fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, unsure: &mut Unsure) -> Table3 {
+fn read_table3(
+    tokens: &[Tok],
+    token_sources: &[CellSource],
+    format: FormatVersion,
+    notes: &mut Vec<String>,
+    unsure: &mut Unsure,
+    sources: &mut Sources,
+) -> Table3 {
     let mut cells: BTreeMap<Table3Row, Vec<Count>> = BTreeMap::new();
+    let mut cell_sources: BTreeMap<Table3Row, Vec<CellSource>> = BTreeMap::new();
+    let mut orphan_sources: Vec<CellSource> = Vec::new();
     let mut cur: Option<Table3Row> = None;
     let mut seen_sub = false;
     let mut orphans: Vec<Count> = Vec::new();
     let mut overflowed: Vec<Table3Row> = Vec::new();
     let (mut stray, mut extra, mut bad, mut fraction) = (0, 0, 0, 0);
-    for t in tokens {
+    for (k, t) in tokens.iter().enumerate() {
+        let src = token_sources.get(k).copied().unwrap_or(CellSource { line: 0, column: 0 });
         let value = match t {
             Tok::Text(s) => {
                 match table3_row(s) {
@@ -626,7 +679,9 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, u
                             // row of numbers with no row to go to belongs to the next empty row.
                             if row.is_empty() && orphans.len() == 7 {
                                 row.append(&mut orphans);
+                                cell_sources.entry(r).or_default().append(&mut orphan_sources);
                             }
+                            orphan_sources.clear();
                             extra += orphans.len();
                             orphans.clear();
                         }
@@ -657,8 +712,16 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, u
             }
         };
         match cur.and_then(|r| cells.get_mut(&r)) {
-            Some(v) if v.len() < 7 => v.push(value),
-            Some(_) if orphans.len() < 7 => orphans.push(value),
+            Some(v) if v.len() < 7 => {
+                v.push(value);
+                if let Some(r) = cur {
+                    cell_sources.entry(r).or_default().push(src);
+                }
+            }
+            Some(_) if orphans.len() < 7 => {
+                orphans.push(value);
+                orphan_sources.push(src);
+            }
             Some(_) => {
                 extra += 1;
                 overflowed.extend(cur);
@@ -683,6 +746,13 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, u
     }
     if bad + fraction > 0 {
         notes.push(format!("表三有{}个数字不是合理的整数，按空白处理", bad + fraction));
+    }
+    for (r, v) in &cell_sources {
+        let mut a = [None; 7];
+        for (slot, src) in a.iter_mut().zip(v) {
+            *slot = Some(*src);
+        }
+        sources.table3.insert(r.code(), a);
     }
     let mut table = Table3::default();
     let take = |v: &Vec<Count>| {
@@ -733,7 +803,14 @@ fn read_table3(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>, u
 // ---------------------------------------------------------------------------------------------
 // Table 四
 
-fn read_table4(tokens: &[Tok], had_heading: bool, notes: &mut Vec<String>, unsure: &mut Unsure) -> Table4 {
+fn read_table4(
+    tokens: &[Tok],
+    token_sources: &[CellSource],
+    had_heading: bool,
+    notes: &mut Vec<String>,
+    unsure: &mut Unsure,
+    sources: &mut Sources,
+) -> Table4 {
     // The one data row: the first run of 15 cells with no label in between.
     let mut best: (usize, usize) = (0, 0);
     let mut run_start = 0;
@@ -763,6 +840,9 @@ fn read_table4(tokens: &[Tok], had_heading: bool, notes: &mut Vec<String>, unsur
     } else if len > 15 {
         notes.push(format!("无法可靠读取表四：数据行有{len}个数，多于15格，表四不作判断"));
         unsure.table4 = [true; 15];
+    }
+    for (slot, src) in sources.table4.iter_mut().zip(token_sources.get(start..start + len.min(15)).unwrap_or(&[])) {
+        *slot = Some(*src);
     }
     let mut a = [None; 15];
     for (slot, t) in a.iter_mut().zip(&tokens[start..start + len.min(15)]) {

@@ -663,8 +663,19 @@ fn check_verdict(name: &str) {
     let got_key = [Row::NewThisYear, Row::CarriedOver, Row::Total, Row::CarriedForward].map(|r| t.value(r, Col::Total));
     assert_eq!(&got_key, key, "{name}");
     assert_eq!(p.report.table4.to_array().map(|c| c.unwrap_or(-1)), *t4, "{name}");
-    // Everything in these tables was read with confidence.
+    // Everything in these tables was read with confidence, and each cell says where it was read.
     assert!(p.unsure.is_empty(), "{name}: {:?}", p.notes);
+    let lines: Vec<&str> = text.split('\n').collect();
+    for (code, cells) in p.report.table3.rows.iter().filter(|(_, c)| c.iter().any(Option::is_some)) {
+        let srcs = p.sources.table3.get(code).unwrap_or_else(|| panic!("{name}: no sources for {code}"));
+        for (cell, src) in cells.iter().zip(srcs) {
+            let src = src.unwrap_or_else(|| panic!("{name}: {code} has a cell without a source"));
+            let at: String = lines[src.line - 1].chars().skip(src.column - 1).take(12).collect();
+            let digit = at.chars().next().map(super::parse::normalize_char);
+            let first = cell.map(|v| v.to_string().chars().next().unwrap());
+            assert_eq!(digit, first, "{name}: {code} at {src:?} reads {at:?}");
+        }
+    }
     let findings = validate_read(&p);
     let errs: Vec<(Rule, &str)> = errors(&findings).iter().map(|f| (f.rule, f.location.as_str())).collect();
     assert_eq!(&errs, expected, "{name}");
