@@ -327,6 +327,49 @@ fn decode_entities(s: &str) -> String {
     s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
+/// How long pdftotext may take over one file (`GONGKAI_EXTRACT_SECONDS` overrides it, for tests of a
+/// stalled converter).
+pub const PDFTOTEXT_SECONDS: u64 = 20;
+
+/// The text of a PDF by poppler's `pdftotext -layout`, stopped after `PDFTOTEXT_SECONDS`: the one
+/// way every part of the platform reads a PDF (published attachments, the report checker).
+pub fn pdftotext(path: &std::path::Path) -> std::result::Result<String, String> {
+    let limit = std::env::var("GONGKAI_EXTRACT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(PDFTOTEXT_SECONDS);
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("a PDF needs poppler's pdftotext (apt-get install poppler-utils): {e}"))?;
+    let mut stdout = child.stdout.take().ok_or("pdftotext gave no output")?;
+    // Read while it runs, so a large text never fills the pipe and stalls the child.
+    let reader = std::thread::spawn(move || {
+        let mut v = vec![];
+        stdout.read_to_end(&mut v).map(|_| v)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(limit);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("pdftotext took longer than {limit} s and was stopped"));
+            }
+        }
+    };
+    let out = reader.join().map_err(|_| "pdftotext output unreadable".to_string())?.map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("pdftotext could not read the PDF".into());
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
 /// Read any file the checker accepts as text: .docx, .pdf (through poppler's pdftotext
 /// -layout, where installed), .html, or plain text.
 pub fn report_file_text(path: &std::path::Path) -> std::result::Result<String, String> {
@@ -335,16 +378,7 @@ pub fn report_file_text(path: &std::path::Path) -> std::result::Result<String, S
         return docx_text(&bytes);
     }
     if bytes.starts_with(b"%PDF") {
-        let out = std::process::Command::new("pdftotext")
-            .args(["-layout", "-enc", "UTF-8"])
-            .arg(path)
-            .arg("-")
-            .output()
-            .map_err(|e| format!("a PDF needs poppler's pdftotext (apt-get install poppler-utils): {e}"))?;
-        if !out.status.success() {
-            return Err(format!("pdftotext failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
-        }
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let text = pdftotext(path)?;
         if text.trim().is_empty() {
             return Err("the PDF has no text layer (a scan?): it cannot be read".into());
         }

@@ -672,33 +672,23 @@ pub async fn set_attachment_staff_only(tx: &mut Tx<'_>, attachment_id: i64) -> R
 /// Attachments of the item that the public may not have (originals holding personal data).
 /// The attachments of an item the public may have: those whose text holds personal data stay with
 /// staff (their masked copies are listed instead).
-/// An item's files with neither extracted text nor a reviewer's confirmation: not scanned.
-pub async fn unscanned_attachments_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Vec<String>, sqlx::Error> {
+/// An item's files with neither extracted text nor a reviewer's confirmation: not scanned
+/// (id, filename). One query for a pool or a transaction.
+pub async fn unscanned_attachments<'e, E>(ex: E, item_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let rows = sqlx::query(
-        "SELECT a.filename FROM attachment a
+        "SELECT a.attachment_id, a.filename FROM attachment a
          LEFT JOIN item_attachment_text t ON t.attachment_id = a.attachment_id
          LEFT JOIN attachment_review r ON r.attachment_id = a.attachment_id
          WHERE a.owner_type = 'item' AND a.owner_id = $1 AND t.attachment_id IS NULL AND r.attachment_id IS NULL
          ORDER BY a.attachment_id",
     )
     .bind(item_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(ex)
     .await?;
-    rows.into_iter().map(|r| r.try_get(0)).collect()
-}
-
-/// The ids of an item's files not scanned and not yet confirmed (for the staff page).
-pub async fn unscanned_attachment_ids(db: &Db, item_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT a.attachment_id FROM attachment a
-         LEFT JOIN item_attachment_text t ON t.attachment_id = a.attachment_id
-         LEFT JOIN attachment_review r ON r.attachment_id = a.attachment_id
-         WHERE a.owner_type = 'item' AND a.owner_id = $1 AND t.attachment_id IS NULL AND r.attachment_id IS NULL",
-    )
-    .bind(item_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.into_iter().map(|r| r.try_get(0)).collect()
+    rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 pub async fn confirm_unreadable(

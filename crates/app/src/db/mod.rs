@@ -39,6 +39,9 @@ pub struct Db {
     /// throughput several-fold under concurrent submissions). For PostgreSQL the same pool.
     write_pool: AnyPool,
     pub backend: Backend,
+    /// Per-installation secrets once read (`org::install_secret`): they never change, so a hot
+    /// path (查我自己的) reads the table once per process, not twice a request.
+    secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,7 +126,7 @@ impl Db {
             Backend::Sqlite => pool_options(1).connect_with(options).await.map_err(unreachable)?,
             Backend::Postgres => pool.clone(),
         };
-        let db = Db { pool, write_pool, backend };
+        let db = Db { pool, write_pool, backend, secrets: Default::default() };
         db.migrate().await?;
         Ok(db)
     }

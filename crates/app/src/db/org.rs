@@ -117,16 +117,21 @@ pub async fn count_units(db: &Db) -> Result<i64, sqlx::Error> {
 /// A per-installation secret: made from `candidate` on first use (by whichever node comes first),
 /// the stored one ever after.
 pub async fn install_secret(db: &Db, name: &str, candidate: &str) -> Result<String, sqlx::Error> {
+    if let Some(s) = db.secrets.lock().expect("secrets lock").get(name) {
+        return Ok(s.clone());
+    }
     sqlx::query("INSERT INTO install_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
         .bind(name.to_string())
         .bind(candidate.to_string())
         .execute(&db.write_pool)
         .await?;
-    sqlx::query("SELECT value FROM install_secret WHERE name = $1")
+    let value: String = sqlx::query("SELECT value FROM install_secret WHERE name = $1")
         .bind(name.to_string())
         .fetch_one(&db.pool)
         .await?
-        .try_get(0)
+        .try_get(0)?;
+    db.secrets.lock().expect("secrets lock").insert(name.to_string(), value.clone());
+    Ok(value)
 }
 
 pub async fn get_setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {

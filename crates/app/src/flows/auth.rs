@@ -192,7 +192,7 @@ pub struct NewSession {
 /// SHA-256 of `text` keyed with the installation's secret `name` (secret ‖ text): a digest that
 /// cannot be reversed by trying every value of a small space (all ID numbers) without the secret.
 pub async fn keyed_digest(db: &Db, name: &str, text: &str) -> Result<String> {
-    let secret = db::org::install_secret(db, name, &random_token()).await?;
+    let secret = db::org::install_secret(db, name, &random_token()).await?; // read once per process
     Ok(digest(&format!("{secret}\u{1f}{text}")))
 }
 

@@ -674,11 +674,11 @@ pub async fn approve(
         return Err(AppError::Forbidden);
     }
     // A file nobody could scan (no text, no converter, too slow) waits for a reviewer's check by hand.
-    let unscanned = db::item::unscanned_attachments_tx(&mut tx, item_id).await?;
+    let unscanned = db::item::unscanned_attachments(&mut *tx, item_id).await?;
     if !unscanned.is_empty() {
         return Err(AppError::BadRequest(format!(
             "附件{}无法自动提取文字进行个人信息扫描（图片、扫描件或无法读取的文件），须由审核人逐页人工核查并在附件旁确认后才能发布",
-            unscanned.iter().map(|n| format!("《{n}》")).collect::<String>()
+            unscanned.iter().map(|(_, n)| format!("《{n}》")).collect::<String>()
         )));
     }
     let mut findings = scan_row(&r);
@@ -851,16 +851,8 @@ pub async fn add_attachment(db: &Db, actor: &Actor, item_id: i64, filename: &str
     Ok(id)
 }
 
-/// How long a converter may take over one file before the file counts as unreadable
-/// (`GONGKAI_EXTRACT_SECONDS` overrides it, for tests of a stalled converter).
-pub const EXTRACT_SECONDS: u64 = 20;
-
-fn extract_seconds() -> u64 {
-    std::env::var("GONGKAI_EXTRACT_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(EXTRACT_SECONDS)
-}
-
 /// The text of a file, to be scanned before it is published: a PDF (poppler's `pdftotext -layout`,
-/// killed after `EXTRACT_SECONDS`), a .docx, an .xlsx/.xls (through the capped reader process).
+/// stopped after `export::PDFTOTEXT_SECONDS`), a .docx, an .xlsx/.xls (through the capped reader process).
 /// `None` — an image, a scanned PDF without a text layer, a .doc, a missing or slow converter —
 /// means "not scanned": such a file is held until a reviewer has checked it by hand.
 pub async fn extract_text(content_type: &str, filename: &str, bytes: &[u8]) -> Option<String> {
@@ -879,39 +871,33 @@ pub async fn extract_text(content_type: &str, filename: &str, bytes: &[u8]) -> O
     (!text.trim().is_empty()).then_some(text)
 }
 
+/// A PDF's text through `export::pdftotext` (time-limited) on the blocking pool.
 async fn pdf_text(bytes: &[u8]) -> Option<String> {
     let dir =
         std::env::temp_dir().join(format!("gongkai-pdf-{}-{}", std::process::id(), &super::auth::random_token()[..12]));
     tokio::fs::create_dir_all(&dir).await.ok()?;
-    let (input, output) = (dir.join("in.pdf"), dir.join("out.txt"));
-    let text = async {
-        tokio::fs::write(&input, bytes).await.ok()?;
-        let child = tokio::process::Command::new("pdftotext")
-            .arg("-layout")
-            .arg("-enc")
-            .arg("UTF-8")
-            .arg(&input)
-            .arg(&output)
-            .stderr(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .status();
-        match tokio::time::timeout(std::time::Duration::from_secs(extract_seconds()), child).await {
-            Ok(Ok(status)) if status.success() => tokio::fs::read_to_string(&output).await.ok(),
-            Ok(_) => None,
-            Err(_) => {
-                tracing::warn!("pdftotext took too long and was stopped; the file is held for review");
-                None
+    let input = dir.join("in.pdf");
+    let text = match tokio::fs::write(&input, bytes).await {
+        Ok(()) => {
+            let path = input.clone();
+            match tokio::task::spawn_blocking(move || crate::export::pdftotext(&path)).await {
+                Ok(Ok(t)) => Some(t),
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "a PDF's text could not be read; the file is held for review");
+                    None
+                }
+                Err(_) => None,
             }
         }
-    }
-    .await;
+        Err(_) => None,
+    };
     let _ = tokio::fs::remove_dir_all(&dir).await;
     text
 }
 
 /// The ids of an item's files that could not be scanned and are not yet confirmed by hand.
 pub async fn unscanned_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>> {
-    Ok(db::item::unscanned_attachment_ids(db, item_id).await?)
+    Ok(db::item::unscanned_attachments(&db.pool, item_id).await?.into_iter().map(|(id, _)| id).collect())
 }
 
 /// A reviewer has checked by hand a file whose text could not be read, and says why it may be

@@ -301,7 +301,11 @@ async fn check_upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart
         let safe: String = name.chars().filter(|c| c.is_alphanumeric() || ".-_".contains(*c)).collect();
         let path = dir.join(if safe.is_empty() { "upload".to_string() } else { safe });
         std::fs::write(&path, &bytes).map_err(|e| AppError::Internal(e.into()))?;
-        let text = crate::export::report_file_text(&path);
+        // Off the async workers: a PDF goes through pdftotext (time-limited).
+        let read = path.clone();
+        let text = tokio::task::spawn_blocking(move || crate::export::report_file_text(&read))
+            .await
+            .unwrap_or_else(|_| Err("the file could not be read".into()));
         let _ = std::fs::remove_dir_all(&dir);
         let entry = match text.map_err(|e| e.to_string()).and_then(|t| report::parse(&t).map_err(|e| e.to_string())) {
             Ok(parsed) => {

@@ -13,7 +13,7 @@
 //! Lunar dates and the 清明 solar term come from the `tyme4rs` lunisolar calendar.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use tyme4rs::tyme::lunar::LunarDay;
@@ -91,14 +91,17 @@ pub fn statutory_holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {
     out.into_iter().filter(|(d, _)| d.year() == year).collect()
 }
 
-/// The same, computed once per process for every year in range.
+/// The same, computed once per process per year asked about (a year's lunar computation is done on
+/// its first use, not for every year at start-up).
 pub(crate) fn cached(year: i32) -> &'static [(NaiveDate, &'static str)] {
-    static TABLE: OnceLock<BTreeMap<i32, Vec<(NaiveDate, &'static str)>>> = OnceLock::new();
-    TABLE
-        .get_or_init(|| (FIRST_COMPUTED_YEAR..=LAST_COMPUTED_YEAR).map(|y| (y, statutory_holidays(y))).collect())
-        .get(&year)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    if !(FIRST_COMPUTED_YEAR..=LAST_COMPUTED_YEAR).contains(&year) {
+        return &[];
+    }
+    static TABLE: OnceLock<Mutex<BTreeMap<i32, &'static [(NaiveDate, &'static str)]>>> = OnceLock::new();
+    let mut table = TABLE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    // Leaked once per year (at most the 151 computable years, a few hundred bytes each): the table
+    // lives as long as the process and callers get a plain slice.
+    table.entry(year).or_insert_with(|| Box::leak(statutory_holidays(year).into_boxed_slice()))
 }
 
 #[cfg(test)]
