@@ -234,7 +234,7 @@ const REQUESTS_2020: [(&str, usize); 29] = [
 /// The 29 applications of 2020 behind the seed's table 三: 12 予以公开, 1 部分公开, 5 本机关不掌握,
 /// 2 重复申请, 9 其他处理 (here: withdrawn, or ended for no supplement); all from 自然人; none carried.
 async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
-    let state = crate::web::AppState::new(db.clone(), crate::config::Config::default()).await?;
+    let state = crate::state::AppState::new(db.clone(), crate::config::Config::default()).await?;
     let office = Actor::system("demo");
     let mut outcomes: Vec<Option<Outcome>> = vec![];
     outcomes.extend(std::iter::repeat_n(Some(Outcome::Disclosed), 12));
@@ -319,7 +319,7 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
         }
     }
     // 2025–2026: applications in every state, so the queues and reminders have life in them.
-    let today = flows::application::today();
+    let today = crate::state::today();
     let states = [
         "open",
         "open",
@@ -419,7 +419,7 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn working_day_near(state: &crate::web::AppState, d: NaiveDate) -> NaiveDate {
+fn working_day_near(state: &crate::state::AppState, d: NaiveDate) -> NaiveDate {
     let cal = state.calendar();
     let mut day = d;
     for _ in 0..15 {

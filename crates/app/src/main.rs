@@ -12,6 +12,7 @@ mod export;
 mod flows;
 mod sandbox;
 mod search;
+mod state;
 mod web;
 
 fn main() -> std::process::ExitCode {

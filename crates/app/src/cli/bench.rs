@@ -189,7 +189,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
     let (_dir, db) = scratch_db().await?;
     let unit = one_unit(&db).await?;
     generate(&db, unit, open, 2026, 0.0).await?;
-    let state = crate::web::AppState::new(db.clone(), Config::default()).await?;
+    let state = crate::web::WebState::new(crate::state::AppState::new(db.clone(), Config::default()).await?);
     let ctx = crate::web::context::Ctx {
         user: Some(crate::web::context::CurrentUser {
             user_id: 1,
@@ -217,7 +217,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         let t = Instant::now();
         let scope = db::application::QueueScope::Unit(unit);
         let lines = flows::application::queue(&state, scope, page).await?;
-        let counts = flows::application::counts(&state, scope, flows::application::today())
+        let counts = flows::application::counts(&state, scope, crate::state::today())
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let units = db::org::list_units(&db).await?;

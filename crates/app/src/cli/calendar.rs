@@ -41,7 +41,7 @@ async fn calendar(db: &DbArgs) -> anyhow::Result<Calendar> {
     let has_db = config.database_url.is_some() || config.data_dir.join("gongkai.db").exists();
     if has_db {
         let db = super::open_db(&config).await?;
-        Ok(flows::application::load_calendar(&db).await?)
+        Ok(crate::state::load_calendar(&db).await?)
     } else {
         Ok(Calendar::builtin())
     }
@@ -84,7 +84,7 @@ pub async fn run(args: CalendarArgs) -> anyhow::Result<ExitCode> {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let (config, db) = args.db.open().await?;
-            let state = crate::web::AppState::new(db, config).await?;
+            let state = crate::state::AppState::new(db, config).await?;
             let report = flows::application::import_calendar(&state, &Actor::system("cli"), &text)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -110,7 +110,7 @@ pub async fn run(args: CalendarArgs) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let (config, db) = args.db.open().await?;
-            let state = crate::web::AppState::new(db, config).await?;
+            let state = crate::state::AppState::new(db, config).await?;
             let report = flows::application::import_calendar(&state, &Actor::system("cli"), &notice.to_csv())
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::DbArgs;
-use crate::web::AppState;
+use crate::state::AppState;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::{Db, Tx, now_text};
-use crate::flows::Actor;
+use gongkai_domain::org::Actor;
 
 /// Record who did what to which object, from where, with the state before and after.
 pub async fn record(

@@ -12,9 +12,10 @@ use gongkai_domain::livelihood::{ComplaintEvent, Rating, RedirectKind};
 use gongkai_domain::org::complete_id_number;
 
 use crate::db::{self, Db, livelihood as ldb};
+use crate::flows::Actor;
 use crate::flows::livelihood::{self as flow, ComplaintForm, DisclosureForm, ProjectForm};
-use crate::flows::{Actor, application::today};
-use crate::web::AppState;
+use crate::state::AppState;
+use crate::state::today;
 
 const VILLAGES: [(&str, [&str; 3]); 4] = [
     ("温泉镇", ["温北村", "温南村", "大营村"]),

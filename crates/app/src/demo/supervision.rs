@@ -52,9 +52,9 @@ const POST_TOPICS: [&str; 8] =
     ["工作动态", "政策解读", "便民提示", "通知公告", "会议精神", "典型案例", "办事指南", "民生实事"];
 
 pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
-    let state = crate::web::AppState::new(db.clone(), crate::config::Config::default()).await?;
+    let state = crate::state::AppState::new(db.clone(), crate::config::Config::default()).await?;
     let system = Actor::system("demo");
-    let today = flows::application::today();
+    let today = crate::state::today();
     let unit = |i: usize| unit_ids[i.min(unit_ids.len() - 1)];
 
     // --- 政务新媒体: 31 accounts, posts since 2020 ---
@@ -327,7 +327,7 @@ const QUESTIONS: [(&str, &str, &str); 12] = [
 const ANSWER: &str = "您好！您反映的问题已收悉。经核实，相关政策及办理流程如下：请携带有效证件到市民之家相应窗口办理，也可登录河南政务服务网在线办理。如有疑问，请在工作日拨打本单位公开电话咨询。感谢您的关注！";
 
 async fn interaction(
-    state: &crate::web::AppState,
+    state: &crate::state::AppState,
     system: &Actor,
     unit_ids: &[i64],
     today: NaiveDate,

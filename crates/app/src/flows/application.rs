@@ -16,28 +16,9 @@ use serde::{Deserialize, Serialize};
 use super::Actor;
 use crate::db::{self, Db, application::ApplicationRow};
 use crate::error::{AppError, FieldError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 
-/// Today in China (UTC+8). `GONGKAI_TODAY=YYYY-MM-DD` pins it (demos and tests of deadlines).
-pub fn today() -> NaiveDate {
-    if let Some(d) = std::env::var("GONGKAI_TODAY").ok().and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()) {
-        return d;
-    }
-    (Utc::now() + Duration::hours(8)).date_naive()
-}
-
-/// The calendar in force: the database's (edited by the office), or the shipped one.
-pub async fn load_calendar(db: &Db) -> anyhow::Result<Calendar> {
-    let rows = db::application::holidays(db).await?;
-    if rows.is_empty() {
-        return Ok(Calendar::builtin());
-    }
-    let mut csv = String::from("date,kind,name\n");
-    for (d, k, n) in rows {
-        csv.push_str(&format!("{d},{k},{n}\n"));
-    }
-    Calendar::from_csv(&csv).map_err(|e| anyhow::anyhow!("the stored calendar is invalid: {e}"))
-}
+use crate::state::{load_calendar, today};
 
 /// Whether a stored due date rests on a year without an imported holiday notice.
 pub fn is_provisional(cal: &Calendar, due_on: Option<&str>) -> bool {

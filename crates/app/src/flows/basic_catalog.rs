@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::Actor;
 use crate::db::{self, Db, basic_catalog as store};
 use crate::error::{AppError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 
 /// The area's title by its code (`social_assistance` → 社会救助).
 pub fn area_title(code: &str) -> Option<&'static str> {
@@ -633,7 +633,7 @@ pub async fn gaps(state: &AppState, unit_id: Option<i64>, as_of: NaiveDate) -> R
 pub async fn area_table(state: &AppState, unit_id: i64, node_code: &str) -> Result<Option<CatalogView>> {
     let Some(area) = node_code.strip_prefix("area_") else { return Ok(None) };
     let Some(c) = store::find_catalog(&state.db, Some(unit_id), area).await? else { return Ok(None) };
-    let today = super::application::today();
+    let today = crate::state::today();
     let mut v = build_view(state, c, today, &state.calendar()).await?;
     // The public sees the catalog and what was published, not the internal checks.
     v.differences.clear();

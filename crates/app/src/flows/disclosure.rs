@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::disclosure::{
     Art20Category, Channel, Genre, IndexNumber, ItemEvent, ItemMetadata, ItemStatus, PublicationMode, SecrecyReview,
-    Subject, Title, Validity, apply, count_by_channel, is_late, standard_catalog,
+    Subject, Title, Validity, apply, count_by_channel, html_to_text, is_late, standard_catalog,
 };
 use gongkai_domain::privacy::{self, Finding};
 use serde::{Deserialize, Serialize};
@@ -136,36 +136,6 @@ pub fn validity_code(v: Validity) -> &'static str {
 /// Rich text as it may be stored: ammonia's safe subset (no scripts, styles or event handlers).
 pub fn sanitize_body(html: &str) -> String {
     ammonia::clean(html)
-}
-
-/// The text of an HTML fragment, for the scanner and the search index: tags dropped (block
-/// ends become line breaks), the common entities decoded.
-pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        let Some(gt) = rest[lt..].find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = rest[lt + 1..lt + gt].trim_start_matches('/').to_ascii_lowercase();
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-        if matches!(name.as_str(), "p" | "br" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table")
-        {
-            out.push('\n');
-        } else if matches!(name.as_str(), "td" | "th") {
-            out.push(' ');
-        }
-        rest = &rest[lt + gt + 1..];
-    }
-    out.push_str(rest);
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
 }
 
 /// 条例第二十六条: 20 working days from the day the information was formed. Without calendar

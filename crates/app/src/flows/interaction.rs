@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::Actor;
 use crate::db::{self, Db, Tx, interaction::MessageRow};
 use crate::error::{AppError, FieldError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 
 pub const DEADLINES_KEY: &str = "interaction.deadline_days";
 pub const CATEGORIES_KEY: &str = "interaction.interpretation_categories";
@@ -36,8 +36,8 @@ pub fn kind(code: &str) -> Option<MessageKind> {
     KINDS.iter().find(|(c, _)| *c == code).map(|(_, k)| *k)
 }
 
-pub fn kind_choices() -> Vec<minijinja::Value> {
-    KINDS.iter().map(|(c, k)| crate::page! { code => c, label => k.label() }).collect()
+pub fn kind_choices() -> Vec<super::Choice> {
+    KINDS.iter().map(|(c, k)| super::Choice { code: c.to_string(), label: k.label() }).collect()
 }
 
 pub fn status_of(code: &str) -> MessageStatus {
@@ -642,16 +642,16 @@ pub fn form_label(code: &str) -> &'static str {
     FORMS.iter().find(|(c, _)| *c == code).map(|(_, f)| f.label()).unwrap_or("—")
 }
 
-pub fn form_choices() -> Vec<minijinja::Value> {
-    FORMS.iter().map(|(c, f)| crate::page! { code => c, label => f.label() }).collect()
+pub fn form_choices() -> Vec<super::Choice> {
+    FORMS.iter().map(|(c, f)| super::Choice { code: c.to_string(), label: f.label() }).collect()
 }
 
 pub fn section_code(s: Section) -> String {
     serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
-pub fn section_choices() -> Vec<minijinja::Value> {
-    Section::ALL.iter().map(|s| crate::page! { code => section_code(*s), label => s.label() }).collect()
+pub fn section_choices() -> Vec<super::Choice> {
+    Section::ALL.iter().map(|s| super::Choice { code: section_code(*s).to_string(), label: s.label() }).collect()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -15,11 +15,12 @@ use gongkai_domain::org::IdNumber;
 use serde::{Deserialize, Serialize};
 
 use super::Actor;
-use super::application::{Upload, check_upload, today};
+use super::application::{Upload, check_upload};
 use super::auth::{digest, hex, random_token};
 use crate::db::{self, livelihood as ldb};
 use crate::error::{AppError, FieldError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
+use crate::state::today;
 
 // --- programs and periods ---
 

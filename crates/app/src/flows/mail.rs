@@ -7,7 +7,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 use crate::db;
-use crate::web::AppState;
+use crate::state::AppState;
 
 pub async fn deliver(state: &AppState) {
     let Some(relay) = state.config.smtp_relay.clone().filter(|r| !r.is_empty()) else { return };

@@ -14,54 +14,13 @@ pub mod org;
 pub mod report;
 pub mod supervision;
 
-use gongkai_domain::org::{Role, Staff};
-use serde::Serialize;
+pub use gongkai_domain::org::Actor;
 
-/// Who is acting: a staff member, the public (no account) or the system (CLI, demo, reminders).
-#[derive(Debug, Clone, Serialize)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub username: String,
-    pub display_name: String,
-    pub role: Option<Role>,
-    pub unit_id: Option<i64>,
-    pub ip: String,
-}
-
-impl Actor {
-    pub fn public(ip: &str) -> Actor {
-        Actor {
-            user_id: None,
-            username: "公众".into(),
-            display_name: "公众".into(),
-            role: None,
-            unit_id: None,
-            ip: ip.into(),
-        }
-    }
-    pub fn system(what: &str) -> Actor {
-        Actor {
-            user_id: None,
-            username: format!("system:{what}"),
-            display_name: "系统".into(),
-            role: Some(Role::Admin),
-            unit_id: None,
-            ip: "local".into(),
-        }
-    }
-    /// The staff view of this actor for access rules; the public has none.
-    pub fn staff(&self) -> Option<Staff> {
-        self.role.map(|role| Staff { role, unit_id: self.unit_id })
-    }
-    pub fn is_office(&self) -> bool {
-        self.role == Some(Role::Admin)
-    }
-    pub fn may_access_unit(&self, unit_id: i64) -> bool {
-        self.staff().is_some_and(|s| s.may_access_unit(unit_id))
-    }
-    pub fn may_approve_for(&self, unit_id: i64) -> bool {
-        self.staff().is_some_and(|s| s.may_approve_for(unit_id))
-    }
+/// One option of a form's select list: its stored code and its label.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Choice {
+    pub code: String,
+    pub label: &'static str,
 }
 
 /// An uploaded file's name as stored and shown: no directories (`../../etc/x.pdf` → `x.pdf`), no

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::Actor;
 use crate::db::{self, Db, supervision::AccountRow};
 use crate::error::{AppError, FieldError, Result};
-use crate::web::AppState;
+use crate::state::AppState;
 
 pub const SCORING_KEY: &str = "supervision.scoring";
 pub const ZOMBIE_KEY: &str = "supervision.zombie_after_days";
@@ -40,8 +40,8 @@ pub fn platform(code: &str) -> Option<Platform> {
     PLATFORMS.iter().find(|(c, _)| *c == code).map(|(_, p)| *p)
 }
 
-pub fn platform_choices() -> Vec<minijinja::Value> {
-    PLATFORMS.iter().map(|(c, p)| crate::page! { code => c, label => p.label() }).collect()
+pub fn platform_choices() -> Vec<super::Choice> {
+    PLATFORMS.iter().map(|(c, p)| super::Choice { code: c.to_string(), label: p.label() }).collect()
 }
 
 pub fn status_label(s: AccountStatus) -> (&'static str, &'static str) {
@@ -1357,7 +1357,7 @@ pub fn draft_bulletin(check: &db::supervision::SpotCheckRow, findings: &[Finding
 /// Run from the per-node background loop: 周提醒 and the escalation of overdue rectifications
 /// (both deduplicated in the database, so several nodes never remind twice).
 pub async fn background_tick(state: &AppState) {
-    let today = crate::flows::application::today();
+    let today = crate::state::today();
     if let Err(e) = weekly_reminders(state, today).await {
         tracing::warn!("new-media reminders: {e}");
     }

@@ -7,7 +7,7 @@ use gongkai_domain::supervision::{Evidence, RectificationEvent, YearMonth};
 
 use crate::db::{self, Db, org::NewUnit};
 use crate::flows::{self, Actor};
-use crate::web::AppState;
+use crate::state::AppState;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -25,7 +25,7 @@ use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocum
 use tantivy_jieba::JiebaTokenizer;
 
 use crate::db::{self, Db, interaction::InterpretationRow, item::ItemRow};
-use crate::flows::disclosure::html_to_text;
+use gongkai_domain::disclosure::html_to_text;
 
 const TOKENIZER: &str = "jieba";
 

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use crate::db;
 use crate::error::{ApiError, AppError};
@@ -17,7 +17,7 @@ use crate::flows::application::{self as flow, ApplicationForm};
 
 type ApiResult<T> = Result<T, ApiError>;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/applications", post(submit_application))
         .route("/applications/{code}", get(track_application))
@@ -32,7 +32,7 @@ pub fn router() -> Router<AppState> {
 
 /// `POST /api/v1/applications`: the form's fields as JSON → 201 with tracking code and secret.
 async fn submit_application(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     body: Result<Json<ApplicationForm>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult<impl IntoResponse> {
@@ -67,7 +67,7 @@ struct SecretQuery {
 
 /// `GET /api/v1/applications/{tracking_code}?secret=…`: status and dates, never personal data.
 async fn track_application(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(code): Path<String>,
     Query(q): Query<SecretQuery>,
@@ -83,11 +83,11 @@ async fn me(ctx: Ctx) -> ApiResult<Json<serde_json::Value>> {
     ))
 }
 
-async fn units(State(state): State<AppState>) -> ApiResult<Json<Vec<db::org::UnitRow>>> {
+async fn units(State(state): State<WebState>) -> ApiResult<Json<Vec<db::org::UnitRow>>> {
     Ok(Json(db::org::list_units(&state.db).await?))
 }
 
-async fn queue(State(state): State<AppState>, ctx: Ctx) -> ApiResult<Json<Vec<flow::QueueLine>>> {
+async fn queue(State(state): State<WebState>, ctx: Ctx) -> ApiResult<Json<Vec<flow::QueueLine>>> {
     let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     let scope = if ctx.actor().is_office() {
         db::application::QueueScope::All
@@ -103,7 +103,7 @@ struct DueQuery {
     days: u32,
 }
 
-async fn due(State(state): State<AppState>, Query(q): Query<DueQuery>) -> ApiResult<Json<serde_json::Value>> {
+async fn due(State(state): State<WebState>, Query(q): Query<DueQuery>) -> ApiResult<Json<serde_json::Value>> {
     let d = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d")
         .map_err(|_| AppError::BadRequest("date 应为 YYYY-MM-DD".into()))?;
     // Every statutory period is a few dozen working days; a bound keeps the count from being a
@@ -131,7 +131,7 @@ struct FeedQuery {
 /// `GET /api/v1/feed?after=SEQ`: the change feed, for the office's automation (and the tests that
 /// check it agrees with the data). Entries carry ids, never content.
 async fn feed(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Query(q): Query<FeedQuery>,
 ) -> ApiResult<Json<Vec<db::audit::FeedRow>>> {

@@ -13,7 +13,7 @@ use gongkai_domain::org::ObjectKind;
 
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db::{self, application::QueueScope};
@@ -23,7 +23,7 @@ use crate::flows::application::{self as flow, ApplicationForm, Upload};
 /// How many of a queue's most urgent applications one page shows.
 pub const QUEUE_PAGE: i64 = 200;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/applications/new", get(new_form))
         .route("/applications", post(submit_form))
@@ -56,7 +56,7 @@ pub fn choices() -> minijinja::Value {
     crate::page! { kinds => kinds, docs => docs, forms => forms, methods => methods, channels => channels }
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn new_form(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let form = ApplicationForm {
         applicant_kind: "natural_person".into(),
         id_doc_kind: "resident_id_card".into(),
@@ -93,7 +93,7 @@ async fn read_multipart(mut mp: Multipart) -> Result<(ApplicationForm, Vec<Uploa
     Ok((form, uploads))
 }
 
-async fn submit_form(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
+async fn submit_form(State(state): State<WebState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
     state.limiter.limit("public-submit", ctx.ip, state.config.public_submissions_per_minute)?;
     let (form, uploads) = read_multipart(mp).await?;
     match flow::submit(&state, &ctx.actor(), &form, uploads, false).await {
@@ -124,11 +124,11 @@ struct TrackQuery {
 
 /// The tracking form posts its code and secret (a secret in an address ends up in logs and
 /// histories); an old link with them in the query still answers.
-async fn track_post(state: State<AppState>, ctx: Ctx, axum::Form(q): axum::Form<TrackQuery>) -> Result<Response> {
+async fn track_post(state: State<WebState>, ctx: Ctx, axum::Form(q): axum::Form<TrackQuery>) -> Result<Response> {
     track(state, ctx, Query(q)).await
 }
 
-async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
+async fn track(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
     let (Some(code), Some(secret)) = (q.code.filter(|c| !c.trim().is_empty()), q.secret) else {
         return Ok(render(&state, &ctx, "applications/track.html", crate::page! { nav => "apply" })
             .await?
@@ -160,7 +160,7 @@ struct QueueQuery {
     scope: Option<String>,
 }
 
-async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Result<Html<String>> {
+async fn queue(State(state): State<WebState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let scope = if ctx.actor().is_office() {
         match q.scope.as_deref() {
@@ -173,7 +173,7 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
     };
     // The most urgent first; the head of the page counts them all (a unit may have thousands).
     let lines = flow::queue(&state, scope, QUEUE_PAGE).await?;
-    let counts = flow::counts(&state, scope, flow::today()).await?;
+    let counts = flow::counts(&state, scope, crate::state::today()).await?;
     let units = db::org::list_units(&state.db).await?;
     render(
         &state,
@@ -184,13 +184,13 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
     .await
 }
 
-async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Application, id).await?;
     let actor = ctx.actor();
     let row = flow::load_for_staff(&state.db, &actor, id).await?;
     let (status, clock) = flow::parse_state(&row)?;
     let cal = state.calendar();
-    let today = flow::today();
+    let today = crate::state::today();
     let events = db::application::events(&state.db, id).await?;
     let attachments = db::application::attachments(&state.db, "application", id).await?;
     let units = db::org::list_units(&state.db).await?;
@@ -232,7 +232,7 @@ struct RouteForm {
 }
 
 async fn route(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<RouteForm>,
@@ -321,7 +321,7 @@ fn step_event(f: &StepForm) -> Result<Event> {
 }
 
 async fn step(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(mut f): Form<StepForm>,
@@ -347,13 +347,13 @@ async fn step(
     Ok(Redirect::to(&format!("/staff/applications/{id}")).into_response())
 }
 
-async fn letter(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn letter(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Application, id).await?;
     let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
     render(&state, &ctx, "applications/letter.html", crate::page! { letter => letter, id => id }).await
 }
 
-async fn letter_docx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn letter_docx(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::Application, id).await?;
     let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
     let bytes = crate::export::letter_docx(&letter)?;
@@ -371,7 +371,7 @@ async fn letter_docx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64
 }
 
 async fn add_review_case(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<flow::ReviewCaseForm>,
@@ -393,7 +393,7 @@ struct EndReviewForm {
 
 /// Record the end of a 行政复议 / 行政诉讼: decided or withdrawn.
 async fn end_review_case(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<EndReviewForm>,
@@ -404,28 +404,28 @@ async fn end_review_case(
 }
 
 /// Extend a 行政复议's deadline by 30 days.
-async fn extend_review_case(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn extend_review_case(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::ReviewCase, id).await?;
     let app_id = flow::extend_review_case(&state, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/applications/{app_id}")).into_response())
 }
 
 /// Attachments are staff-only: the applicant's ID scans are never served publicly.
-async fn attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn attachment(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_staff()?;
     let (meta, bytes) = crate::flows::access::staff_file(&state.db, &ctx.actor(), id).await?;
     let disposition = format!("attachment; filename*=UTF-8''{}", crate::web::percent_encode(&meta.filename));
     Ok(([(header::CONTENT_TYPE, meta.content_type), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
-async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn register_form(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     let units = db::org::list_units(&state.db).await?;
     let form = ApplicationForm {
         applicant_kind: "natural_person".into(),
         id_doc_kind: "resident_id_card".into(),
         channel: "letter".into(),
-        event_date: flow::today().to_string(),
+        event_date: crate::state::today().to_string(),
         unit_id: ctx.user.as_ref().and_then(|u| u.unit_id).map(|u| u.to_string()).unwrap_or_default(),
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
         ..Default::default()
@@ -439,7 +439,7 @@ async fn register_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
     .await
 }
 
-async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
+async fn register(State(state): State<WebState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let (form, uploads) = read_multipart(mp).await?;
     match flow::submit(&state, &ctx.actor(), &form, uploads, true).await {
@@ -460,7 +460,7 @@ async fn register(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Res
 }
 
 /// Bulk actions on the queue: the first POST previews, the second (confirm=1) carries out.
-async fn bulk(State(state): State<AppState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response> {
+async fn bulk(State(state): State<WebState>, ctx: Ctx, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response> {
     ctx.require_staff()?;
     let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let ids: Vec<i64> = pairs.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).collect();

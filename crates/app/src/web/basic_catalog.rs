@@ -14,14 +14,14 @@ use axum::routing::{get, post};
 use gongkai_domain::disclosure::basic_areas;
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::error::{AppError, Result};
-use crate::flows::application::today;
 use crate::flows::basic_catalog as flow;
+use crate::state::today;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/staff/basic-catalog", get(index))
         .route("/staff/basic-catalog/import", post(import))
@@ -38,7 +38,7 @@ fn areas() -> Vec<(&'static str, &'static str)> {
     basic_areas().iter().map(|a| (a.code, a.title)).collect()
 }
 
-async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn index(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     let actor = ctx.actor();
     let (own, templates) = flow::list_for_staff(&state, &actor).await?;
@@ -52,7 +52,7 @@ async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> 
     .await
 }
 
-async fn import(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+async fn import(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let actor = ctx.actor();
     let mut fields = BTreeMap::new();
@@ -108,7 +108,7 @@ struct DeriveForm {
     effective_on: String,
 }
 
-async fn derive(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DeriveForm>) -> Result<Response> {
+async fn derive(State(state): State<WebState>, ctx: Ctx, Form(f): Form<DeriveForm>) -> Result<Response> {
     ctx.require_staff()?;
     let actor = ctx.actor();
     let unit_id = if actor.is_office() {
@@ -120,7 +120,7 @@ async fn derive(State(state): State<AppState>, ctx: Ctx, Form(f): Form<DeriveFor
     Ok(Redirect::to(&format!("/staff/basic-catalog/{id}")).into_response())
 }
 
-async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn show(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.require_staff()?;
     let actor = ctx.actor();
     let v = flow::view_for_staff(&state, &actor, id, today()).await?;
@@ -128,7 +128,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
     render(&state, &ctx, "basic_catalog/show.html", crate::page! { v => v, suggestions => suggestions }).await
 }
 
-async fn export(state: AppState, ctx: Ctx, id: i64, xlsx: bool) -> Result<Response> {
+async fn export(state: WebState, ctx: Ctx, id: i64, xlsx: bool) -> Result<Response> {
     ctx.require_staff()?;
     let (name, bytes, ct) = flow::export(&state, &ctx.actor(), id, xlsx).await?;
     Ok((
@@ -141,11 +141,11 @@ async fn export(state: AppState, ctx: Ctx, id: i64, xlsx: bool) -> Result<Respon
         .into_response())
 }
 
-async fn export_xlsx(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn export_xlsx(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     export(state, ctx, id, true).await
 }
 
-async fn export_csv(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn export_csv(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     export(state, ctx, id, false).await
 }
 
@@ -157,7 +157,7 @@ struct RuleFormIn {
 }
 
 async fn set_rule(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<RuleFormIn>,
@@ -175,7 +175,7 @@ struct EventForm {
 }
 
 async fn set_event(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<EventForm>,
@@ -193,7 +193,7 @@ struct LinkForm {
     entry_id: String,
 }
 
-async fn link(State(state): State<AppState>, ctx: Ctx, Form(f): Form<LinkForm>) -> Result<Response> {
+async fn link(State(state): State<WebState>, ctx: Ctx, Form(f): Form<LinkForm>) -> Result<Response> {
     ctx.require_staff()?;
     let entry = match f.entry_id.trim() {
         "" => None,

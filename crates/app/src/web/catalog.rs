@@ -13,7 +13,7 @@ use gongkai_domain::paging::Page;
 use qrcode::{Color, QrCode};
 use serde::{Deserialize, Serialize};
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db::{
@@ -24,7 +24,7 @@ use crate::db::{
 use crate::error::{AppError, Result};
 use crate::flows::disclosure as flow;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/items/{id}", get(item_page))
         .route("/items/{id}/print", get(item_print))
@@ -106,7 +106,7 @@ fn is_public(status: &str) -> bool {
     matches!(status, "published" | "expired")
 }
 
-async fn load_public(state: &AppState, id: i64) -> Result<ItemRow> {
+async fn load_public(state: &WebState, id: i64) -> Result<ItemRow> {
     let r = db::item::get_item(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if !is_public(&r.status) {
         return Err(AppError::NotFound);
@@ -114,17 +114,13 @@ async fn load_public(state: &AppState, id: i64) -> Result<ItemRow> {
     Ok(r)
 }
 
-async fn item_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn item_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
     let attachments = public_attachments(&state, id).await?;
     // A policy's interpretations come first on its page (三同步); a deferred one says by when.
-    let all = crate::flows::interaction::interpretations_of_item(
-        &state.db,
-        id,
-        r.index_no.as_deref(),
-        crate::flows::application::today(),
-    )
-    .await?;
+    let all =
+        crate::flows::interaction::interpretations_of_item(&state.db, id, r.index_no.as_deref(), crate::state::today())
+            .await?;
     let has_published = all.iter().any(|i| i.row.status == "published");
     let deferred: Vec<_> = all.iter().filter(|i| i.row.status == "deferred" && !has_published).cloned().collect();
     let interpretations: Vec<_> = all.into_iter().filter(|i| i.row.status == "published").collect();
@@ -138,11 +134,11 @@ async fn item_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 }
 
 /// The attachments the public may have (originals holding personal data stay with staff).
-async fn public_attachments(state: &AppState, id: i64) -> Result<Vec<db::application::AttachmentMeta>> {
+async fn public_attachments(state: &WebState, id: i64) -> Result<Vec<db::application::AttachmentMeta>> {
     Ok(db::item::public_attachments(&state.db, id).await?)
 }
 
-async fn item_print(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn item_print(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
     let attachments = public_attachments(&state, id).await?;
     render(
@@ -170,7 +166,7 @@ pub fn file_response(meta: AttachmentMeta, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-async fn public_attachment(State(state): State<AppState>, Path((id, aid)): Path<(i64, i64)>) -> Result<Response> {
+async fn public_attachment(State(state): State<WebState>, Path((id, aid)): Path<(i64, i64)>) -> Result<Response> {
     load_public(&state, id).await?;
     let (meta, bytes) = db::application::attachment_content(&state.db, aid).await?.ok_or(AppError::NotFound)?;
     if meta.owner_type != "item"
@@ -194,7 +190,7 @@ fn pages(total: i64, page: i64) -> minijinja::Value {
 }
 
 /// The standard tree (by code, across units) and the units, each with its own catalog.
-async fn catalog_index(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
+async fn catalog_index(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     let tree: Vec<_> = flatten_spec(&gongkai_domain::disclosure::standard_catalog(), 0);
     let (items, paging, code_title) = match q.code.as_deref().filter(|c| !c.is_empty()) {
@@ -231,7 +227,7 @@ fn flatten_spec(specs: &[gongkai_domain::disclosure::CatalogNodeSpec], depth: us
 }
 
 async fn node_page(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(node): Path<i64>,
     Query(q): Query<PageQuery>,
@@ -262,7 +258,7 @@ async fn node_page(
 }
 
 async fn unit_page(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
@@ -289,7 +285,7 @@ async fn unit_page(
 }
 
 /// The 基层政务公开标准化规范化 special column, across all units: its sub-columns and the 26 areas.
-async fn special_column(State(state): State<AppState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
+async fn special_column(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
     let code = q.code.clone().filter(|c| c.starts_with("basic") || c.starts_with("area_"));
     let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = match &code {
@@ -333,7 +329,7 @@ fn area_sections() -> Vec<(String, String)> {
 }
 
 /// What the home page shows of 主动公开: the latest items and the special column.
-pub async fn home_extras(state: &AppState) -> Result<minijinja::Value> {
+pub async fn home_extras(state: &WebState) -> Result<minijinja::Value> {
     let latest = db::item::list_public(&state.db, &PublicFilter::default(), 12, 0).await?;
     let mut special = db::item::list_public(
         &state.db,
@@ -358,7 +354,7 @@ pub async fn home_extras(state: &AppState) -> Result<minijinja::Value> {
 
 /// The site's address for feeds, sitemaps and QR codes: the `site_url` setting, else the
 /// request's Host.
-fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+fn base_url(state: &WebState, headers: &HeaderMap) -> String {
     let s = state.setting("site_url");
     if !s.trim().is_empty() {
         return s.trim().trim_end_matches('/').to_string();
@@ -401,7 +397,7 @@ fn xml_response(content_type: &'static str, body: String) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-async fn node_feed(State(state): State<AppState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
+async fn node_feed(State(state): State<WebState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
     let n = db::item::get_node(&state.db, node).await?.ok_or(AppError::NotFound)?;
     let unit = db::org::get_unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
     let items =
@@ -411,7 +407,7 @@ async fn node_feed(State(state): State<AppState>, headers: HeaderMap, Path(node)
     Ok(xml_response("application/atom+xml; charset=utf-8", body))
 }
 
-async fn unit_feed(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response> {
+async fn unit_feed(State(state): State<WebState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response> {
     let unit = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let items =
         db::item::list_public(&state.db, &PublicFilter { unit_id: Some(id), ..Default::default() }, 50, 0).await?;
@@ -420,7 +416,7 @@ async fn unit_feed(State(state): State<AppState>, headers: HeaderMap, Path(id): 
     Ok(xml_response("application/atom+xml; charset=utf-8", body))
 }
 
-async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+async fn sitemap(State(state): State<WebState>, headers: HeaderMap) -> Result<Response> {
     let base = base_url(&state, &headers);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -486,23 +482,23 @@ pub fn png_of_modules(width: u32, modules: &[Color], scale: u32) -> std::result:
     Ok(out)
 }
 
-async fn node_url(state: &AppState, headers: &HeaderMap, node: i64) -> Result<(String, db::item::CatalogNodeRow)> {
+async fn node_url(state: &WebState, headers: &HeaderMap, node: i64) -> Result<(String, db::item::CatalogNodeRow)> {
     let n = db::item::get_node(&state.db, node).await?.ok_or(AppError::NotFound)?;
     Ok((format!("{}/catalog/{node}", base_url(state, headers)), n))
 }
 
-async fn node_qr_svg(State(state): State<AppState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
+async fn node_qr_svg(State(state): State<WebState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
     let (url, _) = node_url(&state, &headers, node).await?;
     Ok(xml_response("image/svg+xml", qr_svg(&url)?))
 }
 
-async fn node_qr_png(State(state): State<AppState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
+async fn node_qr_png(State(state): State<WebState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
     let (url, _) = node_url(&state, &headers, node).await?;
     Ok(([(header::CONTENT_TYPE, "image/png")], qr_png(&url, 10)?).into_response())
 }
 
 async fn node_sign(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     headers: HeaderMap,
     Path(node): Path<i64>,

@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gongkai_domain::org::{ObjectKind, Role};
 
-use super::AppState;
+use super::WebState;
 use crate::db;
 use crate::error::AppError;
 use crate::flows::Actor;
@@ -62,7 +62,7 @@ impl Ctx {
     /// The signed-in staff member, once the one door (`flows::access::object`) has let them at the
     /// object of `kind` named by `id` in the address; otherwise 404 (401 when not signed in), so a
     /// handler of a `{id}` route starts here and never touches another unit's object.
-    pub async fn door(&self, state: &AppState, kind: ObjectKind, id: i64) -> Result<&CurrentUser, AppError> {
+    pub async fn door(&self, state: &WebState, kind: ObjectKind, id: i64) -> Result<&CurrentUser, AppError> {
         let u = self.require_staff()?;
         crate::flows::access::object(&state.db, &self.actor(), kind, id).await?;
         Ok(u)
@@ -142,7 +142,7 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-pub async fn context_layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn context_layer(State(state): State<WebState>, req: Request, next: Next) -> Response {
     match resolve(&state, req, next).await {
         Ok(r) => r,
         Err(e) => {
@@ -155,7 +155,7 @@ pub async fn context_layer(State(state): State<AppState>, req: Request, next: Ne
     }
 }
 
-async fn resolve(state: &AppState, req: Request, next: Next) -> Result<Response, (bool, AppError)> {
+async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response, (bool, AppError)> {
     let is_api = req.uri().path().starts_with("/api/");
     let fail = |e: AppError| (is_api, e);
     let ip = client_ip(&req, state.config.trust_proxy, state.config.trusted_proxies);

@@ -10,15 +10,15 @@ use axum::{Form, Router};
 use gongkai_domain::org::ObjectKind;
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db;
 use crate::error::{AppError, FieldError, Result};
-use crate::flows::application::today;
 use crate::flows::interaction::{self as flow, ConcernForm, InterpretationInput, MessageForm};
+use crate::state::today;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/interaction", get(public_list))
         .route("/interaction/ask", get(ask_form).post(ask))
@@ -44,7 +44,7 @@ struct SearchQuery {
     q: Option<String>,
 }
 
-async fn public_list(State(state): State<AppState>, ctx: Ctx, Query(s): Query<SearchQuery>) -> Result<Html<String>> {
+async fn public_list(State(state): State<WebState>, ctx: Ctx, Query(s): Query<SearchQuery>) -> Result<Html<String>> {
     let q = s.q.unwrap_or_default();
     let list = flow::public_list(&state, &q, today()).await?;
     let faqs = db::interaction::faqs(&state.db).await?;
@@ -57,7 +57,7 @@ async fn public_list(State(state): State<AppState>, ctx: Ctx, Query(s): Query<Se
     .await
 }
 
-async fn ask_page(state: &AppState, ctx: &Ctx, form: MessageForm, errors: Vec<FieldError>) -> Result<Html<String>> {
+async fn ask_page(state: &WebState, ctx: &Ctx, form: MessageForm, errors: Vec<FieldError>) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     let d = flow::deadlines(state);
     let days = crate::page! {
@@ -68,7 +68,7 @@ async fn ask_page(state: &AppState, ctx: &Ctx, form: MessageForm, errors: Vec<Fi
     render(state, ctx, "interaction/ask.html", crate::page! { nav => "interaction", form => form, errors => errors, units => units, kinds => flow::kind_choices(), days => days }).await
 }
 
-async fn ask_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn ask_form(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let form = MessageForm {
         kind: "consultation".into(),
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
@@ -77,7 +77,7 @@ async fn ask_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     ask_page(&state, &ctx, form, vec![]).await
 }
 
-async fn ask(State(state): State<AppState>, ctx: Ctx, Form(form): Form<MessageForm>) -> Result<Response> {
+async fn ask(State(state): State<WebState>, ctx: Ctx, Form(form): Form<MessageForm>) -> Result<Response> {
     state.limiter.limit("public-message", ctx.ip, state.config.public_submissions_per_minute)?;
     match flow::submit(&state, &ctx.actor(), &form, today()).await {
         Ok(s) => {
@@ -99,7 +99,7 @@ struct TrackQuery {
     secret: Option<String>,
 }
 
-async fn track(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
+async fn track(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TrackQuery>) -> Result<Response> {
     let (Some(code), Some(secret)) = (q.code.filter(|c| !c.trim().is_empty()), q.secret) else {
         return Ok(render(&state, &ctx, "interaction/track.html", crate::page! { nav => "interaction" })
             .await?
@@ -139,7 +139,7 @@ struct WriterForm {
     rating: String,
 }
 
-async fn writer_action(State(state): State<AppState>, ctx: Ctx, Form(f): Form<WriterForm>) -> Result<Response> {
+async fn writer_action(State(state): State<WebState>, ctx: Ctx, Form(f): Form<WriterForm>) -> Result<Response> {
     // The tracking form posts (no secret in an address); with an action, the writer rates or
     // reopens, then sees the page again.
     if !f.action.is_empty() {
@@ -149,14 +149,14 @@ async fn writer_action(State(state): State<AppState>, ctx: Ctx, Form(f): Form<Wr
     track(State(state), ctx, Query(TrackQuery { code: Some(f.code), secret: Some(f.secret) })).await
 }
 
-async fn public_message(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn public_message(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let row =
         db::interaction::message(&state.db, id).await?.filter(|m| m.status == "published").ok_or(AppError::NotFound)?;
     let m = flow::message_view(row, today());
     render(&state, &ctx, "interaction/message.html", crate::page! { nav => "interaction", m => m }).await
 }
 
-async fn public_interpretations(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn public_interpretations(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let list: Vec<_> = flow::interpretations(&state.db, None, today())
         .await?
         .into_iter()
@@ -165,7 +165,7 @@ async fn public_interpretations(State(state): State<AppState>, ctx: Ctx) -> Resu
     render(&state, &ctx, "interaction/interpretations.html", crate::page! { nav => "interaction", list => list }).await
 }
 
-async fn public_interpretation(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn public_interpretation(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let all = flow::interpretations(&state.db, None, today()).await?;
     let i = all
         .iter()
@@ -187,7 +187,7 @@ async fn public_interpretation(State(state): State<AppState>, ctx: Ctx, Path(id)
     .await
 }
 
-async fn public_concerns(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn public_concerns(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let rows = db::interaction::concerns(&state.db, None).await?;
     let list: Vec<_> =
         rows.into_iter().map(|r| crate::page! { kind_label => flow::concern_label(&r.kind), r => r }).collect();
@@ -196,7 +196,7 @@ async fn public_concerns(State(state): State<AppState>, ctx: Ctx) -> Result<Html
 
 // ------------------------------------------------------------ staff
 
-async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn queue(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     let list = flow::queue(&state, &ctx.actor(), today()).await?;
     let overdue = list.iter().filter(|m| m.overdue).count();
@@ -205,7 +205,7 @@ async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> 
         .await
 }
 
-async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) -> Result<Html<String>> {
+async fn detail_page(state: &WebState, ctx: &Ctx, id: i64, error: Option<String>) -> Result<Html<String>> {
     let row = flow::load_for_staff(&state.db, &ctx.actor(), id).await?;
     let m = flow::message_view(row, today());
     let units = db::org::list_units(&state.db).await?;
@@ -221,7 +221,7 @@ async fn detail_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>
     .await
 }
 
-async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Message, id).await?;
     detail_page(&state, &ctx, id, None).await
 }
@@ -238,7 +238,7 @@ struct StepForm {
 }
 
 async fn step(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
@@ -259,7 +259,7 @@ async fn step(
     }
 }
 
-async fn faq_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn faq_page(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let faqs = db::interaction::faqs(&state.db).await?;
     let published = flow::public_list(&state, "", today()).await?;
@@ -276,7 +276,7 @@ struct FaqForm {
     message_id: String,
 }
 
-async fn add_faq(State(state): State<AppState>, ctx: Ctx, Form(f): Form<FaqForm>) -> Result<Response> {
+async fn add_faq(State(state): State<WebState>, ctx: Ctx, Form(f): Form<FaqForm>) -> Result<Response> {
     ctx.require_office()?;
     let message_id: Option<i64> = f.message_id.trim().parse().ok();
     let (q, a) = match message_id {
@@ -293,14 +293,14 @@ async fn add_faq(State(state): State<AppState>, ctx: Ctx, Form(f): Form<FaqForm>
     Ok(Redirect::to("/staff/faq").into_response())
 }
 
-async fn delete_faq(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn delete_faq(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_office()?;
     flow::delete_faq(&state.db, &ctx.actor(), id).await?;
     Ok(Redirect::to("/staff/faq").into_response())
 }
 
 async fn concerns_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     form: ConcernForm,
     errors: Vec<FieldError>,
@@ -319,12 +319,12 @@ async fn concerns_page(
     .await
 }
 
-async fn concerns(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn concerns(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     concerns_page(&state, &ctx, ConcernForm { held_on: today().to_string(), ..Default::default() }, vec![]).await
 }
 
-async fn add_concern(State(state): State<AppState>, ctx: Ctx, Form(form): Form<ConcernForm>) -> Result<Response> {
+async fn add_concern(State(state): State<WebState>, ctx: Ctx, Form(form): Form<ConcernForm>) -> Result<Response> {
     ctx.require_staff()?;
     match flow::add_concern(&state.db, &ctx.actor(), &form).await {
         Ok(_) => Ok(Redirect::to("/staff/concerns").into_response()),
@@ -336,7 +336,7 @@ async fn add_concern(State(state): State<AppState>, ctx: Ctx, Form(form): Form<C
 }
 
 async fn interpretations_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     form: InterpretationInput,
     errors: Vec<FieldError>,
@@ -359,7 +359,7 @@ struct NewInterpretationQuery {
 }
 
 async fn interpretations(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Query(q): Query<NewInterpretationQuery>,
 ) -> Result<Html<String>> {
@@ -375,7 +375,7 @@ async fn interpretations(
 }
 
 async fn create_interpretation(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Form(form): Form<InterpretationInput>,
 ) -> Result<Response> {
@@ -396,7 +396,7 @@ struct SetForm {
 }
 
 async fn set_interpretation(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<SetForm>,
@@ -420,7 +420,7 @@ struct SyncForm {
     deferral_by: String,
 }
 
-async fn sync_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn sync_page(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     render(
         &state,
@@ -433,7 +433,7 @@ async fn sync_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Strin
 
 /// Try the 三同步 rule for a policy about to be published (what the disclosure capability runs when
 /// it publishes): refused with the domain's message, or passed (recording a deferral if given).
-async fn sync_check(State(state): State<AppState>, ctx: Ctx, Form(f): Form<SyncForm>) -> Result<Response> {
+async fn sync_check(State(state): State<WebState>, ctx: Ctx, Form(f): Form<SyncForm>) -> Result<Response> {
     ctx.require_staff()?;
     let required = flow::requires_interpretation(&state, &f.category);
     let by = chrono::NaiveDate::parse_from_str(f.deferral_by.trim(), "%Y-%m-%d").ok();

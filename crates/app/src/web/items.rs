@@ -12,15 +12,15 @@ use gongkai_domain::disclosure::{Art20Category, Channel, Genre, Subject, timelin
 use gongkai_domain::org::ObjectKind;
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db;
 use crate::error::{AppError, Result};
-use crate::flows::application::today;
 use crate::flows::disclosure::{self as flow, ItemForm};
+use crate::state::today;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/staff/items", get(list).post(create))
         .route("/staff/items/new", get(new_form))
@@ -59,7 +59,7 @@ struct ListQuery {
     unit: Option<i64>,
 }
 
-async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>> {
+async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let unit = user.unit_id.or(q.unit);
     let status = q.status.filter(|s| !s.is_empty());
@@ -88,7 +88,7 @@ struct NewQuery {
 }
 
 async fn form_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     unit_id: Option<i64>,
     form: &ItemForm,
@@ -113,7 +113,7 @@ async fn form_page(
     .await
 }
 
-async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Html<String>> {
+async fn new_form(State(state): State<WebState>, ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let unit_id = user.unit_id.or(q.unit);
     let form = ItemForm {
@@ -127,7 +127,7 @@ async fn new_form(State(state): State<AppState>, ctx: Ctx, Query(q): Query<NewQu
     form_page(&state, &ctx, unit_id, &form, None, vec![]).await
 }
 
-async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<ItemForm>) -> Result<Response> {
+async fn create(State(state): State<WebState>, ctx: Ctx, Form(form): Form<ItemForm>) -> Result<Response> {
     ctx.require_staff()?;
     match flow::draft(&state.db, &ctx.actor(), &state.calendar(), &form).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/items/{id}")).into_response()),
@@ -140,7 +140,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Form(form): Form<ItemFo
     }
 }
 
-async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Item, id).await?;
     let actor = ctx.actor();
     let item = flow::load_for_staff(&state.db, &actor, id).await?;
@@ -190,14 +190,14 @@ async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) ->
     .await
 }
 
-async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn edit_form(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Item, id).await?;
     let item = flow::load_for_staff(&state.db, &ctx.actor(), id).await?;
     form_page(&state, &ctx, Some(item.unit_id), &ItemForm::from_row(&item), Some(id), vec![]).await
 }
 
 async fn edit(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(form): Form<ItemForm>,
@@ -228,14 +228,14 @@ fn back(id: i64) -> Response {
     Redirect::to(&format!("/staff/items/{id}")).into_response()
 }
 
-async fn submit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn submit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::Item, id).await?;
     flow::submit(&state.db, &ctx.actor(), id).await?;
     Ok(back(id))
 }
 
 async fn return_item(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
@@ -256,7 +256,7 @@ struct ApproveForm {
 }
 
 async fn approve(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ApproveForm>,
@@ -280,7 +280,7 @@ async fn approve(
 }
 
 async fn withdraw(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
@@ -291,7 +291,7 @@ async fn withdraw(
 }
 
 async fn expire(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ReasonForm>,
@@ -302,13 +302,13 @@ async fn expire(
     Ok(back(id))
 }
 
-async fn mask(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn mask(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::Item, id).await?;
     flow::mask_draft(&state.db, &ctx.actor(), id).await?;
     Ok(back(id))
 }
 
-async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mut mp: Multipart) -> Result<Response> {
+async fn upload(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>, mut mp: Multipart) -> Result<Response> {
     ctx.door(&state, ObjectKind::Item, id).await?;
     let mut any = false;
     while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
@@ -327,7 +327,7 @@ async fn upload(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, mu
     Ok(back(id))
 }
 
-async fn mask_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn mask_attachment(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_staff()?;
     let (meta, _) = crate::flows::access::staff_file(&state.db, &ctx.actor(), id).await?;
     if meta.owner_type != "item" {
@@ -345,7 +345,7 @@ struct ConfirmForm {
 
 /// A reviewer's check by hand of a file that could not be scanned.
 async fn confirm_attachment(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<ConfirmForm>,
@@ -356,7 +356,7 @@ async fn confirm_attachment(
     Ok(back(meta.owner_id))
 }
 
-async fn staff_attachment(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn staff_attachment(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_staff()?;
     let (meta, bytes) = crate::flows::access::staff_file(&state.db, &ctx.actor(), id).await?;
     if meta.owner_type != "item" {
@@ -370,7 +370,7 @@ struct CatalogQuery {
     unit: Option<i64>,
 }
 
-async fn catalog_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<CatalogQuery>) -> Result<Html<String>> {
+async fn catalog_page(State(state): State<WebState>, ctx: Ctx, Query(q): Query<CatalogQuery>) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let unit_id = user.unit_id.or(q.unit);
     let nodes = match unit_id {
@@ -392,7 +392,7 @@ struct RenameForm {
 }
 
 async fn rename_node(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(node): Path<i64>,
     Form(f): Form<RenameForm>,
@@ -411,7 +411,7 @@ struct AddNodeForm {
 }
 
 async fn add_node(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(node): Path<i64>,
     Form(f): Form<AddNodeForm>,

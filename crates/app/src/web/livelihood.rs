@@ -14,18 +14,19 @@ use axum::{Form, Json, Router};
 use gongkai_domain::livelihood::{ComplaintEvent, Fen};
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db::{self, livelihood as ldb};
 use crate::error::{ApiError, AppError, FieldError, Result};
-use crate::flows::application::{Upload, today};
+use crate::flows::application::Upload;
 use crate::flows::livelihood::{self as flow, ComplaintForm, DisclosureForm, FundQuery, ProjectForm};
+use crate::state::today;
 
 /// "查我自己的": at most this many queries a minute from one address.
 pub const SELF_QUERY_PER_MINUTE: u32 = 30;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/livelihood", get(index))
         .route("/livelihood/policies", get(policies))
@@ -66,7 +67,7 @@ fn nav() -> &'static str {
     "livelihood"
 }
 
-async fn choices(state: &AppState) -> Result<minijinja::Value> {
+async fn choices(state: &WebState) -> Result<minijinja::Value> {
     let villages = ldb::villages(&state.db).await?;
     let programs = ldb::programs(&state.db).await?;
     let periods = ldb::period_keys(&state.db).await?;
@@ -79,7 +80,7 @@ async fn choices(state: &AppState) -> Result<minijinja::Value> {
 
 // --- public boards ---
 
-async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn index(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let v = flow::public_funds(&state, &FundQuery::default(), 0).await?;
     let projects = flow::project_views(&state, None, false).await?;
     let complaints = flow::complaint_lines(&state, None, true).await?;
@@ -103,7 +104,7 @@ struct PolicyView {
     budgets: Vec<(i64, String, String)>,
 }
 
-async fn policy_views(state: &AppState, poverty_only: bool) -> Result<Vec<PolicyView>> {
+async fn policy_views(state: &WebState, poverty_only: bool) -> Result<Vec<PolicyView>> {
     let units: BTreeMap<i64, String> =
         db::org::list_units(&state.db).await?.into_iter().map(|u| (u.unit_id, u.name)).collect();
     let budgets = ldb::budgets(&state.db).await?;
@@ -128,12 +129,12 @@ async fn policy_views(state: &AppState, poverty_only: bool) -> Result<Vec<Policy
         .collect())
 }
 
-async fn policies(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn policies(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let list = policy_views(&state, false).await?;
     render(&state, &ctx, "livelihood/policies.html", crate::page! { nav => nav(), policies => list }).await
 }
 
-async fn funds(State(state): State<AppState>, ctx: Ctx, Query(q): Query<FundQuery>) -> Result<Html<String>> {
+async fn funds(State(state): State<WebState>, ctx: Ctx, Query(q): Query<FundQuery>) -> Result<Html<String>> {
     let v = flow::public_funds(&state, &q, flow::PAGE_SIZE).await?;
     let export = serde_urlencoded::to_string([
         ("program", q.program.clone().unwrap_or_default()),
@@ -177,7 +178,7 @@ fn write_sheet(title: &str, head: &[&str], rows: &[Vec<String>]) -> Result<Vec<u
 }
 
 /// The masked list as Excel (at most 50 000 rows; narrow the query for more).
-async fn funds_xlsx(State(state): State<AppState>, Query(q): Query<FundQuery>) -> Result<Response> {
+async fn funds_xlsx(State(state): State<WebState>, Query(q): Query<FundQuery>) -> Result<Response> {
     let v = flow::public_funds(&state, &FundQuery { page: None, ..q }, 50_000).await?;
     let rows: Vec<Vec<String>> = v
         .lines
@@ -209,12 +210,12 @@ struct MineForm {
     name: String,
 }
 
-async fn mine_form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn mine_form(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     render(&state, &ctx, "livelihood/mine.html", crate::page! { nav => nav() }).await
 }
 
 /// POST, so that the ID number never sits in a URL or an access log.
-async fn mine(State(state): State<AppState>, ctx: Ctx, Form(f): Form<MineForm>) -> Result<Response> {
+async fn mine(State(state): State<WebState>, ctx: Ctx, Form(f): Form<MineForm>) -> Result<Response> {
     // The per-node limiter sheds floods cheaply; the statutory limits are counted in the database.
     state.limiter.limit("livelihood-self-query", ctx.ip, SELF_QUERY_PER_MINUTE)?;
     match flow::self_query(&state, &ctx.ip.to_string(), &f.id_number, &f.name).await {
@@ -249,7 +250,7 @@ fn village_param(q: &VillageQuery) -> Option<i64> {
     q.village.as_deref().and_then(|v| v.trim().parse().ok())
 }
 
-async fn projects(State(state): State<AppState>, ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Html<String>> {
+async fn projects(State(state): State<WebState>, ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Html<String>> {
     let list = flow::project_views(&state, village_param(&q), false).await?;
     let villages = ldb::villages(&state.db).await?;
     render(
@@ -261,7 +262,7 @@ async fn projects(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Villa
     .await
 }
 
-async fn projects_xlsx(State(state): State<AppState>, Query(q): Query<VillageQuery>) -> Result<Response> {
+async fn projects_xlsx(State(state): State<WebState>, Query(q): Query<VillageQuery>) -> Result<Response> {
     let list = flow::project_views(&state, village_param(&q), false).await?;
     let rows: Vec<Vec<String>> = list
         .iter()
@@ -302,7 +303,7 @@ async fn projects_xlsx(State(state): State<AppState>, Query(q): Query<VillageQue
     Ok(xlsx_response("livelihood-projects.xlsx", bytes))
 }
 
-async fn project(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn project(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let p = ldb::project(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let view = flow::project_view(p, today());
     let mut updates = vec![];
@@ -320,7 +321,7 @@ async fn project(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -
     .await
 }
 
-async fn disclosure_board(state: &AppState, ctx: &Ctx, board: &str, q: &VillageQuery) -> Result<Html<String>> {
+async fn disclosure_board(state: &WebState, ctx: &Ctx, board: &str, q: &VillageQuery) -> Result<Html<String>> {
     let village = village_param(q);
     let mut items = vec![];
     for d in ldb::disclosures(&state.db, board, village).await? {
@@ -342,15 +343,15 @@ async fn disclosure_board(state: &AppState, ctx: &Ctx, board: &str, q: &VillageQ
     .await
 }
 
-async fn sanzi(State(state): State<AppState>, ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Html<String>> {
+async fn sanzi(State(state): State<WebState>, ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Html<String>> {
     disclosure_board(&state, &ctx, "sanzi", &q).await
 }
 
-async fn sanwu(State(state): State<AppState>, ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Html<String>> {
+async fn sanwu(State(state): State<WebState>, ctx: Ctx, Query(q): Query<VillageQuery>) -> Result<Html<String>> {
     disclosure_board(&state, &ctx, "sanwu", &q).await
 }
 
-async fn poverty(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn poverty(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let policies = policy_views(&state, true).await?;
     let projects = flow::project_views(&state, None, true).await?;
     let mut totals = vec![];
@@ -372,7 +373,7 @@ async fn poverty(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>
     .await
 }
 
-async fn complaints(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn complaints(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let lines = flow::complaint_lines(&state, None, true).await?;
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     for l in &lines {
@@ -389,7 +390,7 @@ async fn complaints(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Stri
     .await
 }
 
-async fn complaint_choices(state: &AppState) -> Result<minijinja::Value> {
+async fn complaint_choices(state: &WebState) -> Result<minijinja::Value> {
     let villages = ldb::villages(&state.db).await?;
     let programs = ldb::programs(&state.db).await?;
     let projects = ldb::projects(&state.db, None, false).await?;
@@ -397,7 +398,7 @@ async fn complaint_choices(state: &AppState) -> Result<minijinja::Value> {
     Ok(crate::page! { villages => villages, programs => programs, projects => projects, kinds => kinds })
 }
 
-async fn new_complaint(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn new_complaint(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let form = ComplaintForm {
         subject_kind: "fund".into(),
         idempotency_key: crate::flows::auth::random_token()[..32].to_string(),
@@ -414,7 +415,7 @@ async fn new_complaint(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
 }
 
 async fn submit_complaint(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Form(form): Form<ComplaintForm>,
 ) -> Result<Response> {
@@ -453,7 +454,7 @@ struct TrackForm {
     rating: String,
 }
 
-async fn track_complaint(State(state): State<AppState>, ctx: Ctx, Query(q): Query<TrackForm>) -> Result<Response> {
+async fn track_complaint(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TrackForm>) -> Result<Response> {
     if q.code.trim().is_empty() {
         return Ok(render(&state, &ctx, "livelihood/complaint_track.html", crate::page! { nav => nav() })
             .await?
@@ -484,7 +485,7 @@ async fn track_complaint(State(state): State<AppState>, ctx: Ctx, Query(q): Quer
 }
 
 /// The complainant rates the reply or asks for it to be handled again (code and secret prove it).
-async fn act_on_complaint(State(state): State<AppState>, ctx: Ctx, Form(f): Form<TrackForm>) -> Result<Response> {
+async fn act_on_complaint(State(state): State<WebState>, ctx: Ctx, Form(f): Form<TrackForm>) -> Result<Response> {
     // The tracking form posts (no secret in an address); with an action, the complainant rates or
     // reopens, then sees the page again.
     if f.action.is_empty() {
@@ -506,7 +507,7 @@ async fn act_on_complaint(State(state): State<AppState>, ctx: Ctx, Form(f): Form
 }
 
 /// Files of village disclosures and project updates (public by nature); nothing else.
-async fn public_file(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response> {
+async fn public_file(State(state): State<WebState>, Path(id): Path<i64>) -> Result<Response> {
     let (meta, bytes) = db::application::attachment_content(&state.db, id).await?.ok_or(AppError::NotFound)?;
     if meta.owner_type != "village_disclosure" && meta.owner_type != "project_update" {
         return Err(AppError::NotFound);
@@ -520,14 +521,14 @@ async fn public_file(State(state): State<AppState>, Path(id): Path<i64>) -> Resu
 }
 
 async fn api_funds(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     Query(q): Query<FundQuery>,
 ) -> std::result::Result<Json<flow::FundView>, ApiError> {
     Ok(Json(flow::public_funds(&state, &q, flow::PAGE_SIZE).await?))
 }
 
 async fn api_projects(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     Query(q): Query<VillageQuery>,
 ) -> std::result::Result<Json<Vec<flow::ProjectView>>, ApiError> {
     Ok(Json(flow::project_views(&state, village_param(&q), false).await?))
@@ -535,7 +536,7 @@ async fn api_projects(
 
 // --- staff ---
 
-async fn staff_index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn staff_index(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let actor = ctx.actor();
     let scope = if actor.is_office() { None } else { user.unit_id };
@@ -608,7 +609,7 @@ async fn read_multipart(mut mp: Multipart) -> Result<(BTreeMap<String, String>, 
     Ok((fields, upload))
 }
 
-async fn upload_batch(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
+async fn upload_batch(State(state): State<WebState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let (fields, file) = read_multipart(mp).await?;
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
@@ -626,7 +627,7 @@ async fn upload_batch(State(state): State<AppState>, ctx: Ctx, mp: Multipart) ->
     Ok(Redirect::to(&format!("/staff/livelihood/batches/{}", r.batch_id)).into_response())
 }
 
-async fn batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn batch(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::DisbursementBatch, id).await?;
     let b = flow::batch_for_staff(&state, &ctx.actor(), id).await?;
     let errors: Vec<gongkai_domain::livelihood::RowError> = serde_json::from_str(&b.errors_json).unwrap_or_default();
@@ -644,20 +645,20 @@ async fn batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> 
     render(&state, &ctx, "livelihood/staff_batch.html", crate::page! { b => b, errors => errors, findings => findings, files => files, total => total, period => period, is_office => ctx.actor().is_office() }).await
 }
 
-async fn accept_batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn accept_batch(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::DisbursementBatch, id).await?;
     ctx.require_office()?;
     flow::accept_batch(&state, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/livelihood/batches/{id}")).into_response())
 }
 
-async fn discard_batch(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn discard_batch(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::DisbursementBatch, id).await?;
     flow::discard_batch(&state, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/livelihood/batches/{id}")).into_response())
 }
 
-async fn resolve_finding(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn resolve_finding(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.require_office()?;
     flow::resolve_finding(&state, &ctx.actor(), id).await?;
     Ok(Redirect::to("/staff/livelihood#findings").into_response())
@@ -671,14 +672,14 @@ struct VillageForm {
     kind: String,
 }
 
-async fn add_village(State(state): State<AppState>, ctx: Ctx, Form(f): Form<VillageForm>) -> Result<Response> {
+async fn add_village(State(state): State<WebState>, ctx: Ctx, Form(f): Form<VillageForm>) -> Result<Response> {
     ctx.require_staff()?;
     flow::add_village(&state, &ctx.actor(), f.township.parse().unwrap_or(0), &f.name, &f.kind).await?;
     Ok(Redirect::to("/staff/livelihood#villages").into_response())
 }
 
 async fn create_program_form(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Form(f): Form<flow::ProgramForm>,
 ) -> Result<Response> {
@@ -696,7 +697,7 @@ struct BudgetForm {
     source: String,
 }
 
-async fn set_budget(State(state): State<AppState>, ctx: Ctx, Form(f): Form<BudgetForm>) -> Result<Response> {
+async fn set_budget(State(state): State<WebState>, ctx: Ctx, Form(f): Form<BudgetForm>) -> Result<Response> {
     ctx.require_office()?;
     flow::set_budget(&state, &ctx.actor(), f.program_id, f.year, &f.budget, &f.source).await?;
     Ok(Redirect::to("/staff/livelihood#programs").into_response())
@@ -708,20 +709,20 @@ struct SettingsForm {
     cycle: String,
 }
 
-async fn save_settings(State(state): State<AppState>, ctx: Ctx, Form(f): Form<SettingsForm>) -> Result<Response> {
+async fn save_settings(State(state): State<WebState>, ctx: Ctx, Form(f): Form<SettingsForm>) -> Result<Response> {
     ctx.require_office()?;
     flow::save_settings(&state, &ctx.actor(), &f.complaint_days, &f.cycle).await?;
     Ok(Redirect::to("/staff/livelihood#settings").into_response())
 }
 
-async fn staff_complaints(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn staff_complaints(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let scope = if ctx.actor().is_office() { None } else { Some(user.unit_id.ok_or(AppError::Forbidden)?) };
     let lines = flow::complaint_lines(&state, scope, false).await?;
     render(&state, &ctx, "livelihood/staff_complaints.html", crate::page! { lines => lines }).await
 }
 
-async fn staff_complaint(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn staff_complaint(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Complaint, id).await?;
     let actor = ctx.actor();
     let c = flow::complaint_for_staff(&state, &actor, id).await?;
@@ -760,7 +761,7 @@ struct StepForm {
 }
 
 async fn complaint_step(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<StepForm>,
@@ -783,14 +784,14 @@ async fn complaint_step(
     Ok(Redirect::to(&format!("/staff/livelihood/complaints/{id}")).into_response())
 }
 
-async fn create_project(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ProjectForm>) -> Result<Response> {
+async fn create_project(State(state): State<WebState>, ctx: Ctx, Form(f): Form<ProjectForm>) -> Result<Response> {
     ctx.require_staff()?;
     let id = flow::create_project(&state, &ctx.actor(), &f).await?;
     Ok(Redirect::to(&format!("/livelihood/projects/{id}")).into_response())
 }
 
 async fn project_progress(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     mp: Multipart,
@@ -813,7 +814,7 @@ async fn project_progress(
     Ok(Redirect::to(&format!("/livelihood/projects/{id}")).into_response())
 }
 
-async fn add_disclosure(State(state): State<AppState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
+async fn add_disclosure(State(state): State<WebState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let (fields, file) = read_multipart(mp).await?;
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();

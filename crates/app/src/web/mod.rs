@@ -19,7 +19,7 @@ pub mod templates;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -28,57 +28,31 @@ use axum::http::{HeaderValue, header};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use gongkai_domain::calendar::Calendar;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::config::Config;
-use crate::db::Db;
 use crate::error::AppError;
+use crate::state::AppState;
 
+/// What every handler holds: the application (database, configuration, calendar, settings — see
+/// `crate::state`) and what only the web needs (templates, the per-node rate limiter). Derefs to the
+/// application, so `state.db` reads as before and `&state` passes to a flow as `&AppState`.
 #[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
+pub struct WebState {
+    pub app: AppState,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub limiter: Arc<RateLimiter>,
-    /// The working-day calendar, cached; reloaded from the database when the feed says it changed.
-    pub calendar: Arc<RwLock<Arc<Calendar>>>,
-    pub settings: Arc<RwLock<HashMap<String, String>>>,
 }
 
-impl AppState {
-    pub async fn new(db: Db, config: Config) -> anyhow::Result<AppState> {
-        let calendar = crate::flows::application::load_calendar(&db).await?;
-        let state = AppState {
-            db,
-            config: Arc::new(config),
-            templates: Arc::new(templates::environment()),
-            limiter: Arc::new(RateLimiter::default()),
-            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
-            settings: Arc::new(RwLock::new(HashMap::new())),
-        };
-        state.reload_settings().await?;
-        Ok(state)
+impl WebState {
+    pub fn new(app: AppState) -> WebState {
+        WebState { app, templates: Arc::new(templates::environment()), limiter: Arc::new(RateLimiter::default()) }
     }
+}
 
-    pub fn calendar(&self) -> Arc<Calendar> {
-        self.calendar.read().expect("calendar lock").clone()
-    }
-
-    pub async fn reload_calendar(&self) -> anyhow::Result<()> {
-        let c = crate::flows::application::load_calendar(&self.db).await?;
-        *self.calendar.write().expect("calendar lock") = Arc::new(c);
-        Ok(())
-    }
-
-    pub async fn reload_settings(&self) -> anyhow::Result<()> {
-        let all = crate::db::org::all_settings(&self.db).await?;
-        *self.settings.write().expect("settings lock") = all.into_iter().collect();
-        Ok(())
-    }
-
-    pub fn setting(&self, key: &str) -> String {
-        self.settings.read().expect("settings lock").get(key).cloned().unwrap_or_default()
+impl std::ops::Deref for WebState {
+    type Target = AppState;
+    fn deref(&self) -> &AppState {
+        &self.app
     }
 }
 
@@ -131,7 +105,7 @@ pub fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: WebState) -> Router {
     let body_limit = state.config.max_body_bytes;
     Router::new()
         .route("/healthz", get(healthz))
@@ -160,7 +134,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+async fn healthz(axum::extract::State(state): axum::extract::State<WebState>) -> impl IntoResponse {
     match sqlx::query("SELECT 1").execute(&state.db.pool).await {
         Ok(_) => (axum::http::StatusCode::OK, "ok"),
         Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
@@ -174,7 +148,7 @@ async fn livez() -> impl IntoResponse {
 
 /// Ready for traffic: the database answers (migrations ran at start) and this node's search index
 /// has caught up at least once; otherwise 503 with the reason.
-async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+async fn readyz(axum::extract::State(state): axum::extract::State<WebState>) -> impl IntoResponse {
     if sqlx::query("SELECT 1").execute(&state.db.pool).await.is_err() {
         return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
     }
@@ -194,7 +168,7 @@ async fn site_css() -> impl IntoResponse {
 
 /// Serve until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    let app = router(state.clone());
+    let app = router(WebState::new(state.clone()));
     let background = tokio::spawn(crate::flows::application::background(state.clone()));
     let indexer = tokio::spawn(crate::search::follow(state.db.clone(), crate::search::open(&state.config.data_dir)?));
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

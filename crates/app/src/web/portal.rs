@@ -6,13 +6,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db;
 use crate::error::Result;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/", get(home))
         .route("/guide", get(guide))
@@ -20,7 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/a11y/large", get(toggle_large))
 }
 
-async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     let reports = db::report::list_published(&state.db).await?;
     let disclosure = super::catalog::home_extras(&state).await?;
@@ -33,12 +33,12 @@ async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
     .await
 }
 
-async fn guide(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn guide(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     render(&state, &ctx, "portal/guide.html", crate::page! { nav => "guide", units => units }).await
 }
 
-async fn units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn units(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let units = db::org::list_units(&state.db).await?;
     let kinds: Vec<_> =
         gongkai_domain::org::UNIT_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();

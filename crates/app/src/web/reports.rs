@@ -14,14 +14,14 @@ use gongkai_domain::report::{self, Severity};
 
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db;
 use crate::error::{AppError, Result};
 use crate::flows::report as flow;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/reports", get(index))
         .route("/reports/{id}", get(show))
@@ -36,12 +36,12 @@ pub fn router() -> Router<AppState> {
         .route("/staff/reports/{id}/correct", post(correct))
 }
 
-async fn index(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn index(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let reports = db::report::list_published(&state.db).await?;
     render(&state, &ctx, "reports/index.html", crate::page! { nav => "reports", reports => reports }).await
 }
 
-async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn show(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let actor = ctx.actor();
     let row = flow::load(&state.db, ctx.user.as_ref().map(|_| &actor), id).await?;
     let r = flow::body(&row)?;
@@ -60,7 +60,7 @@ async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> R
     .await
 }
 
-async fn download(State(state): State<AppState>, ctx: Ctx, Path((id, fmt)): Path<(i64, String)>) -> Result<Response> {
+async fn download(State(state): State<WebState>, ctx: Ctx, Path((id, fmt)): Path<(i64, String)>) -> Result<Response> {
     let actor = ctx.actor();
     let row = flow::load(&state.db, ctx.user.as_ref().map(|_| &actor), id).await?;
     let r = flow::body(&row)?;
@@ -87,7 +87,7 @@ async fn download(State(state): State<AppState>, ctx: Ctx, Path((id, fmt)): Path
         .into_response())
 }
 
-async fn staff_list(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn staff_list(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let scope = if ctx.actor().is_office() { None } else { user.unit_id };
     let reports = db::report::list_all(&state.db, scope).await?;
@@ -102,7 +102,7 @@ struct CreateForm {
     unit_id: String,
 }
 
-async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response> {
+async fn create(State(state): State<WebState>, ctx: Ctx, Form(f): Form<CreateForm>) -> Result<Response> {
     ctx.require_staff()?;
     let year: i32 = f.year.trim().parse().map_err(|_| AppError::BadRequest("请填写年度".into()))?;
     let unit = f.unit_id.trim().parse::<i64>().ok();
@@ -110,7 +110,7 @@ async fn create(State(state): State<AppState>, ctx: Ctx, Form(f): Form<CreateFor
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }
 
-async fn edit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Report, id).await?;
     let actor = ctx.actor();
     let row = flow::load(&state.db, Some(&actor), id).await?;
@@ -175,7 +175,7 @@ struct SaveForm {
 }
 
 async fn save(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<SaveForm>,
@@ -192,7 +192,7 @@ struct FigureForm {
 }
 
 async fn save_figure(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<FigureForm>,
@@ -222,7 +222,7 @@ struct CellQuery {
 }
 
 async fn drill_down(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<CellQuery>,
@@ -241,7 +241,7 @@ async fn drill_down(
     render(&state, &ctx, "reports/check.html", crate::page! { drill => true, report_id => id, cell => format!("{} · {}", t3row.label(), col.label()), apps => apps }).await
 }
 
-async fn review(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
+async fn review(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::Report, id).await?;
     flow::mark_reviewed(&state.db, &ctx.actor(), id).await?;
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
@@ -254,7 +254,7 @@ struct PublishForm {
 }
 
 async fn publish(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<PublishForm>,
@@ -270,7 +270,7 @@ struct CorrectForm {
 }
 
 async fn correct(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<CorrectForm>,
@@ -280,13 +280,13 @@ async fn correct(
     Ok(Redirect::to(&format!("/staff/reports/{new_id}")).into_response())
 }
 
-async fn check_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn check_page(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     render(&state, &ctx, "reports/check.html", crate::page! {}).await
 }
 
 /// Upload published reports (text, HTML, .docx, PDF) and see what the checker finds.
-async fn check_upload(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+async fn check_upload(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let mut results = vec![];
     while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?

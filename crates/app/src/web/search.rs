@@ -7,17 +7,17 @@ use axum::response::Html;
 use axum::routing::get;
 use gongkai_domain::disclosure::Art20Category;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::error::{ApiError, AppError, Result};
 use crate::search::{self, SearchQuery, SearchResult};
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new().route("/search", get(search_page))
 }
 
-fn run(state: &AppState, q: &SearchQuery) -> Result<SearchResult> {
+fn run(state: &WebState, q: &SearchQuery) -> Result<SearchResult> {
     let index = search::open(&state.config.data_dir).map_err(AppError::Internal)?;
     if !index.is_ready() {
         return Err(AppError::Unavailable("检索索引正在建立，暂时无法检索，请稍后再试（不是没有结果）".into()));
@@ -68,7 +68,7 @@ impl TryFrom<RawQuery> for SearchQuery {
     }
 }
 
-async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<RawQuery>) -> Result<Html<String>> {
+async fn search_page(State(state): State<WebState>, ctx: Ctx, Query(raw): Query<RawQuery>) -> Result<Html<String>> {
     state.limiter.limit("search", ctx.ip, 600)?;
     let sq = SearchQuery::try_from(raw).map_err(AppError::from)?;
     let result = run(&state, &sq)?;
@@ -87,7 +87,7 @@ async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(raw): Query<
 
 /// `GET /api/v1/search`: {total, page, per_page, hits: [{id, title, index_no, publisher, published, snippet}]}.
 pub async fn api_search(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Query(raw): Query<RawQuery>,
 ) -> std::result::Result<Json<SearchResult>, ApiError> {

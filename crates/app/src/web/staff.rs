@@ -11,14 +11,14 @@ use gongkai_domain::org::{Role, UNIT_KINDS};
 
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::{Ctx, SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use super::templates::render;
 use crate::db;
 use crate::error::{AppError, Result};
 use crate::flows;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/staff/login", get(login_page).post(login))
         .route("/staff/logout", post(logout))
@@ -41,11 +41,11 @@ struct LoginForm {
     password: String,
 }
 
-async fn login_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn login_page(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     render(&state, &ctx, "staff/login.html", crate::page! {}).await
 }
 
-async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response> {
+async fn login(State(state): State<WebState>, ctx: Ctx, Form(form): Form<LoginForm>) -> Result<Response> {
     match flows::auth::login(&state.db, form.username.trim(), &form.password, &ctx.ip.to_string()).await {
         Ok(session) => Ok((
             StatusCode::SEE_OTHER,
@@ -65,7 +65,7 @@ async fn login(State(state): State<AppState>, ctx: Ctx, Form(form): Form<LoginFo
     }
 }
 
-async fn logout(State(state): State<AppState>, ctx: Ctx, headers: axum::http::HeaderMap) -> Result<Response> {
+async fn logout(State(state): State<WebState>, ctx: Ctx, headers: axum::http::HeaderMap) -> Result<Response> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         db::user::delete_session(&state.db, &flows::auth::digest(&token)).await?;
         if ctx.user.is_some() {
@@ -88,9 +88,9 @@ async fn logout(State(state): State<AppState>, ctx: Ctx, headers: axum::http::He
         .into_response())
 }
 
-async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn dashboard(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
-    let today = crate::flows::application::today();
+    let today = crate::state::today();
     let scope = if user.role == Role::Admin { None } else { user.unit_id };
     let summary = flows::application::dashboard(&state, scope, today).await?;
     let livelihood = flows::livelihood::dashboard(&state, scope).await?;
@@ -108,7 +108,7 @@ async fn dashboard(State(state): State<AppState>, ctx: Ctx) -> Result<Html<Strin
     .await
 }
 
-async fn list_units(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn list_units(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let units = db::org::list_units(&state.db).await?;
     render(&state, &ctx, "staff/units.html", crate::page! { units => units, kinds => kinds() }).await
@@ -118,7 +118,7 @@ fn kinds() -> Vec<minijinja::Value> {
     UNIT_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect()
 }
 
-async fn new_unit(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn new_unit(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let units = db::org::list_units(&state.db).await?;
     render(
@@ -131,7 +131,7 @@ async fn new_unit(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
 }
 
 async fn create_unit(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Form(form): Form<flows::org::UnitForm>,
 ) -> Result<Response> {
@@ -153,7 +153,7 @@ async fn create_unit(
     }
 }
 
-async fn edit_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn edit_unit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.require_office()?;
     let u = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let form = flows::org::UnitForm {
@@ -179,7 +179,7 @@ async fn edit_unit(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>)
 }
 
 async fn update_unit(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(form): Form<flows::org::UnitForm>,
@@ -208,7 +208,7 @@ struct ActiveForm {
 }
 
 async fn set_user_active(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     axum::extract::Path(id): axum::extract::Path<i64>,
     Form(f): Form<ActiveForm>,
@@ -218,7 +218,7 @@ async fn set_user_active(
     Ok(Redirect::to("/staff/users").into_response())
 }
 
-async fn list_users(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn list_users(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let users = db::user::list(&state.db).await?;
     let units = db::org::list_units(&state.db).await?;
@@ -235,7 +235,7 @@ struct UserForm {
     unit_id: String,
 }
 
-async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<UserForm>) -> Result<Response> {
+async fn create_user(State(state): State<WebState>, ctx: Ctx, Form(form): Form<UserForm>) -> Result<Response> {
     ctx.require_office()?;
     let role = Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("请选择角色".into()))?;
     let unit_id = form.unit_id.trim().parse::<i64>().ok();
@@ -268,7 +268,7 @@ async fn create_user(State(state): State<AppState>, ctx: Ctx, Form(form): Form<U
 }
 
 async fn audit(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Query(filter): Query<db::audit::AuditFilter>,
 ) -> Result<Html<String>> {
@@ -308,7 +308,7 @@ impl From<&db::audit::AuditFilter> for AuditFilterView {
 
 /// The audit trail as CSV (UTF-8 with BOM so that Excel reads the Chinese).
 async fn audit_csv(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Query(mut filter): Query<db::audit::AuditFilter>,
 ) -> Result<Response> {
@@ -344,7 +344,7 @@ async fn audit_csv(
         .into_response())
 }
 
-async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn settings_page(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     let keys: Vec<_> = flows::org::SETTING_KEYS
         .iter()
@@ -354,7 +354,7 @@ async fn settings_page(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
 }
 
 async fn save_settings(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
@@ -371,13 +371,13 @@ struct CalendarQuery {
 }
 
 async fn calendar_page(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Query(q): Query<CalendarQuery>,
 ) -> Result<Html<String>> {
     ctx.require_staff()?;
     let cal = state.calendar();
-    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&flows::application::today()));
+    let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&crate::state::today()));
     let provisional = !cal.covers(year);
     let days = if provisional { cal.provisional_days(year) } else { cal.special_days(year) };
     let days: Vec<_> = days
@@ -399,7 +399,7 @@ struct NoticeForm {
 }
 
 /// The notice's own text, pasted: the days read are shown for confirmation; nothing is saved yet.
-async fn read_notice(State(state): State<AppState>, ctx: Ctx, Form(form): Form<NoticeForm>) -> Result<Html<String>> {
+async fn read_notice(State(state): State<WebState>, ctx: Ctx, Form(form): Form<NoticeForm>) -> Result<Html<String>> {
     ctx.require_office()?;
     let cal = state.calendar();
     let (preview, error) = match gongkai_domain::calendar::notice::parse_notice(&form.text) {
@@ -416,7 +416,7 @@ async fn read_notice(State(state): State<AppState>, ctx: Ctx, Form(form): Form<N
         }
         Err(e) => (None, Some(e.to_string())),
     };
-    let year = chrono::Datelike::year(&flows::application::today());
+    let year = chrono::Datelike::year(&crate::state::today());
     render(
         &state,
         &ctx,
@@ -431,7 +431,7 @@ struct CalendarForm {
     csv: String,
 }
 
-async fn import_calendar(State(state): State<AppState>, ctx: Ctx, Form(form): Form<CalendarForm>) -> Result<Response> {
+async fn import_calendar(State(state): State<WebState>, ctx: Ctx, Form(form): Form<CalendarForm>) -> Result<Response> {
     ctx.require_office()?;
     let report = flows::application::import_calendar(&state, &ctx.actor(), &form.csv).await?;
     let cal = state.calendar();

@@ -12,15 +12,15 @@ use gongkai_domain::org::ObjectKind;
 use gongkai_domain::supervision::{Evidence, RectificationEvent};
 use serde::Deserialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
 use crate::db;
 use crate::error::{ApiError, AppError, Result};
-use crate::flows::application::today;
 use crate::flows::supervision::{self as flow, AccountForm, FindingForm, SpotCheckForm, TrainingForm};
+use crate::state::today;
 
-pub fn router() -> Router<AppState> {
+pub fn router() -> Router<WebState> {
     Router::new()
         .route("/staff/new-media", get(accounts).post(create_account))
         .route("/staff/new-media/import", post(import_posts))
@@ -51,7 +51,7 @@ pub fn router() -> Router<AppState> {
 // ------------------------------------------------------------ 政务新媒体
 
 async fn accounts_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     form: AccountForm,
     errors: Vec<crate::error::FieldError>,
@@ -79,7 +79,7 @@ async fn accounts_page(
     .await
 }
 
-async fn accounts(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn accounts(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     let form = AccountForm {
         opened_on: today().to_string(),
@@ -89,7 +89,7 @@ async fn accounts(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String
     accounts_page(&state, &ctx, form, vec![], None).await
 }
 
-async fn create_account(State(state): State<AppState>, ctx: Ctx, Form(form): Form<AccountForm>) -> Result<Response> {
+async fn create_account(State(state): State<WebState>, ctx: Ctx, Form(form): Form<AccountForm>) -> Result<Response> {
     ctx.require_staff()?;
     match flow::create_account(&state.db, &ctx.actor(), &form).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/new-media/{id}")).into_response()),
@@ -101,7 +101,7 @@ async fn create_account(State(state): State<AppState>, ctx: Ctx, Form(form): For
     }
 }
 
-async fn import_posts(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+async fn import_posts(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
     let mut csv = String::new();
     while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
@@ -118,14 +118,14 @@ async fn import_posts(State(state): State<AppState>, ctx: Ctx, mut mp: Multipart
     Ok(accounts_page(&state, &ctx, AccountForm::default(), vec![], Some(result)).await?.into_response())
 }
 
-async fn remind(State(state): State<AppState>, ctx: Ctx) -> Result<Response> {
+async fn remind(State(state): State<WebState>, ctx: Ctx) -> Result<Response> {
     ctx.require_office()?;
     flow::weekly_reminders(&state, today()).await?;
     Ok(Redirect::to("/staff/new-media").into_response())
 }
 
 async fn account_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     id: i64,
     errors: Vec<crate::error::FieldError>,
@@ -142,7 +142,7 @@ async fn account_page(
     .await
 }
 
-async fn account(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn account(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::NewMediaAccount, id).await?;
     account_page(&state, &ctx, id, vec![]).await
 }
@@ -156,7 +156,7 @@ struct AccountUpdate {
 }
 
 async fn update_account(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<AccountUpdate>,
@@ -182,7 +182,7 @@ struct PostForm {
 }
 
 async fn log_post(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<PostForm>,
@@ -200,7 +200,7 @@ async fn log_post(
 /// `POST /api/v1/new-media/{id}/posts` with `Authorization: Bearer …` and `{"posted_on", "title", "url"}`:
 /// 201 when logged, 200 when the same post was already logged.
 async fn api_log_post(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     body: std::result::Result<Json<PostForm>, axum::extract::rejection::JsonRejection>,
@@ -229,7 +229,7 @@ fn default_month() -> String {
     format!("{}", prev.format("%Y-%m"))
 }
 
-async fn monthly(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Html<String>> {
+async fn monthly(State(state): State<WebState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Html<String>> {
     ctx.require_staff()?;
     let month = q.month.filter(|m| !m.is_empty()).unwrap_or_else(default_month);
     let ym = flow::parse_month(&month)?;
@@ -255,7 +255,7 @@ struct IssueForm {
     reason: String,
 }
 
-async fn issue_monthly(State(state): State<AppState>, ctx: Ctx, Form(f): Form<IssueForm>) -> Result<Response> {
+async fn issue_monthly(State(state): State<WebState>, ctx: Ctx, Form(f): Form<IssueForm>) -> Result<Response> {
     ctx.require_office()?;
     let ym = flow::parse_month(&f.month)?;
     let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
@@ -268,7 +268,7 @@ fn svg_response(body: String) -> Response {
         .into_response()
 }
 
-async fn scores_svg(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Response> {
+async fn scores_svg(State(state): State<WebState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Response> {
     ctx.require_staff()?;
     let ym = flow::parse_month(&q.month.unwrap_or_else(default_month))?;
     let view = flow::month_view(&state, ym, q.version, today()).await?;
@@ -277,7 +277,7 @@ async fn scores_svg(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Mon
     Ok(svg_response(svg::bar_chart(&format!("{}各单位得分（前30名）", view.label), &bars, 100.0)))
 }
 
-async fn trend_svg(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Response> {
+async fn trend_svg(State(state): State<WebState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Response> {
     let user = ctx.require_staff()?;
     let unit = if user.role == gongkai_domain::org::Role::Admin { q.unit } else { user.unit_id };
     let points = flow::trend(&state, unit).await?;
@@ -292,7 +292,7 @@ fn short_name(s: &str) -> String {
     s.trim_start_matches("汝州市").chars().take(8).collect()
 }
 
-async fn monthly_docx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Response> {
+async fn monthly_docx(State(state): State<WebState>, ctx: Ctx, Query(q): Query<MonthQuery>) -> Result<Response> {
     ctx.require_staff()?;
     let ym = flow::parse_month(&q.month.unwrap_or_else(default_month))?;
     let view = flow::month_view(&state, ym, q.version, today()).await?;
@@ -312,18 +312,18 @@ async fn monthly_docx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<M
         .into_response())
 }
 
-async fn scoring_page(state: &AppState, ctx: &Ctx, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
+async fn scoring_page(state: &WebState, ctx: &Ctx, errors: Vec<crate::error::FieldError>) -> Result<Html<String>> {
     let config = flow::scoring_config(state);
     render(state, ctx, "supervision/scoring.html", crate::page! { indicators => flow::indicators(&config), min_count => config.min_count_for_rate(), errors => errors }).await
 }
 
-async fn scoring(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn scoring(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     scoring_page(&state, &ctx, vec![]).await
 }
 
 async fn save_scoring(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
@@ -341,7 +341,7 @@ async fn save_scoring(
 // ------------------------------------------------------------ spot checks and rectification
 
 async fn checks_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     form: SpotCheckForm,
     errors: Vec<crate::error::FieldError>,
@@ -356,13 +356,13 @@ async fn checks_page(
     .await
 }
 
-async fn spot_checks(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn spot_checks(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
     checks_page(&state, &ctx, SpotCheckForm { checked_on: today().to_string(), ..Default::default() }, vec![]).await
 }
 
 async fn create_spot_check(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Form(form): Form<SpotCheckForm>,
 ) -> Result<Response> {
@@ -377,7 +377,7 @@ async fn create_spot_check(
 }
 
 async fn check_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     id: i64,
     form: FindingForm,
@@ -404,14 +404,14 @@ async fn check_page(
     .await
 }
 
-async fn spot_check(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn spot_check(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::SpotCheck, id).await?;
     ctx.require_office()?;
     check_page(&state, &ctx, id, FindingForm { working_days: "10".into(), ..Default::default() }, vec![]).await
 }
 
 async fn add_finding(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(form): Form<FindingForm>,
@@ -434,7 +434,7 @@ struct BulletinForm {
 }
 
 async fn publish_bulletin(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<BulletinForm>,
@@ -445,13 +445,13 @@ async fn publish_bulletin(
     Ok(Redirect::to(&format!("/supervision/bulletins/{id}")).into_response())
 }
 
-async fn rectifications(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn rectifications(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     let list = flow::findings(&state, &ctx.actor(), None, today()).await?;
     render(&state, &ctx, "supervision/rectifications.html", crate::page! { findings => list }).await
 }
 
-async fn rectification_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<String>) -> Result<Html<String>> {
+async fn rectification_page(state: &WebState, ctx: &Ctx, id: i64, error: Option<String>) -> Result<Html<String>> {
     let t = today();
     let f = flow::findings(state, &ctx.actor(), None, t)
         .await?
@@ -461,7 +461,7 @@ async fn rectification_page(state: &AppState, ctx: &Ctx, id: i64, error: Option<
     render(state, ctx, "supervision/rectification.html", crate::page! { f => f, error => error }).await
 }
 
-async fn rectification(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn rectification(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Finding, id).await?;
     rectification_page(&state, &ctx, id, None).await
 }
@@ -474,7 +474,7 @@ struct RectifyForm {
 }
 
 async fn rectify(
-    State(state): State<AppState>,
+    State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Form(f): Form<RectifyForm>,
@@ -505,13 +505,13 @@ async fn rectify(
     }
 }
 
-async fn bulletins(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn bulletins(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let checks: Vec<_> =
         db::supervision::spot_checks(&state.db).await?.into_iter().filter(|c| c.published_on.is_some()).collect();
     render(&state, &ctx, "supervision/bulletins.html", crate::page! { nav => "supervision", checks => checks }).await
 }
 
-async fn bulletin(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
+async fn bulletin(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let c = db::supervision::spot_check(&state.db, id)
         .await?
         .filter(|c| c.published_on.is_some())
@@ -545,7 +545,7 @@ async fn bulletin(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) 
 // ------------------------------------------------------------ training and assessment
 
 async fn trainings_page(
-    state: &AppState,
+    state: &WebState,
     ctx: &Ctx,
     form: TrainingForm,
     errors: Vec<crate::error::FieldError>,
@@ -563,12 +563,12 @@ async fn trainings_page(
     .await
 }
 
-async fn trainings(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>> {
+async fn trainings(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
     trainings_page(&state, &ctx, TrainingForm { held_on: today().to_string(), ..Default::default() }, vec![]).await
 }
 
-async fn add_training(State(state): State<AppState>, ctx: Ctx, Form(form): Form<TrainingForm>) -> Result<Response> {
+async fn add_training(State(state): State<WebState>, ctx: Ctx, Form(form): Form<TrainingForm>) -> Result<Response> {
     ctx.require_office()?;
     match flow::add_training(&state.db, &ctx.actor(), &form).await {
         Ok(_) => Ok(Redirect::to("/staff/trainings").into_response()),
@@ -584,7 +584,7 @@ struct YearQuery {
     year: Option<i32>,
 }
 
-async fn assessment(State(state): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Html<String>> {
+async fn assessment(State(state): State<WebState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Html<String>> {
     ctx.require_staff()?;
     let year = q.year.unwrap_or_else(|| today().year());
     let lines = flow::annual(&state, year, today()).await?;
@@ -603,13 +603,13 @@ struct ShareForm {
     share: String,
 }
 
-async fn save_share(State(state): State<AppState>, ctx: Ctx, Form(f): Form<ShareForm>) -> Result<Response> {
+async fn save_share(State(state): State<WebState>, ctx: Ctx, Form(f): Form<ShareForm>) -> Result<Response> {
     ctx.require_office()?;
     flow::save_assessment_share(&state, &ctx.actor(), &f.share).await?;
     Ok(Redirect::to("/staff/assessment").into_response())
 }
 
-async fn assessment_xlsx(State(state): State<AppState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response> {
+async fn assessment_xlsx(State(state): State<WebState>, ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response> {
     ctx.require_staff()?;
     let year = q.year.unwrap_or_else(|| today().year());
     let lines = flow::annual(&state, year, today()).await?;

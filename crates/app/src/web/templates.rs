@@ -117,7 +117,7 @@ use gongkai_domain::org::Role;
 use minijinja::Value;
 use serde::Serialize;
 
-use super::AppState;
+use super::WebState;
 use super::context::Ctx;
 use crate::error::Result;
 
@@ -134,7 +134,7 @@ struct UserView {
 
 /// Render a page with what every page needs (site settings, the user, the CSRF token) merged
 /// with the page's own context.
-pub async fn render(state: &AppState, ctx: &Ctx, name: &str, page: Value) -> Result<Html<String>> {
+pub async fn render(state: &WebState, ctx: &Ctx, name: &str, page: Value) -> Result<Html<String>> {
     let site: std::collections::HashMap<String, String> = state.settings.read().expect("settings lock").clone();
     let user = match &ctx.user {
         Some(u) => {
