@@ -3,9 +3,7 @@
 //! under its result in the year it was decided. The case crosses a year boundary: the server runs
 //! on 25 Nov 2023, 15 Jan 2024 and 21 Feb 2024 (GONGKAI_TODAY), on the same data.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn table4(store: &Store, year: i32, unit: &str) -> serde_json::Value {
     let y = year.to_string();

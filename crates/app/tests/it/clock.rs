@@ -3,11 +3,8 @@
 //! notice was not in the calendar. Now it is accepted on a provisional deadline (暂定), shown as
 //! such, and settled when the notice is imported.
 
-mod common;
-mod support;
-
+use crate::common::*;
 use chrono::NaiveDate;
-use common::*;
 use gongkai_domain::calendar::Calendar;
 
 fn provisional_due(received: &str) -> String {
@@ -40,7 +37,7 @@ async fn submit_form(server: &Server, n: usize) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn on_15_december_2026_applications_are_accepted_on_a_provisional_date_settled_by_the_notice() {
-    let (_store, server, admin) = support::setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", "2026-12-15")]).await;
+    let (_store, server, admin) = crate::support::setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", "2026-12-15")]).await;
     create_unit(&server, &admin, "汝州市民政局", 1).await;
     // The JSON API: 201 with a provisional due date.
     let body = submit_api(&server, 1).await;
@@ -119,7 +116,7 @@ async fn from_the_last_data_year_into_the_next_nothing_is_refused() {
     days.push(NaiveDate::from_ymd_opt(2026, 12, 15).unwrap());
     for (k, today) in days.iter().enumerate() {
         let t = today.to_string();
-        let (_store, server, admin) = support::setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", &t)]).await;
+        let (_store, server, admin) = crate::support::setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", &t)]).await;
         let unit = create_unit(&server, &admin, "汝州市民政局", 1).await;
         create_user(&server, &admin, "reviewer", "reviewer", unit).await;
         let body = submit_api(&server, 3 * k + 1).await;

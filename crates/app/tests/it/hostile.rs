@@ -1,8 +1,6 @@
 //! Hostile input: what a stranger types must not break the platform or run in anyone's browser.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn scripts_and_sql_in_fields_are_stored_as_text_and_shown_escaped() {

@@ -5,9 +5,7 @@
 //! in the month's column check; the public area page shows the table. And the demo: Ruzhou's
 //! 社会救助 page with items per entry and the planted gap.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A catalog as a county keeps it: title row, two-row header with merged groups, the 一级事项
 /// merged down, 同上 in the 依据 column, one 时限 the platform cannot read.

@@ -3,11 +3,9 @@
 //! in which the data is really gone), the original stays staff-only, and only masked text is
 //! searchable.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 fn docx_with(lines: &[&str]) -> Vec<u8> {
     let mut doc = docx_rs::Docx::new();

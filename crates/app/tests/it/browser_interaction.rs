@@ -1,10 +1,8 @@
 //! 政民互动 in a real browser: a citizen asks a question, staff route and answer it, and the
 //! citizen finds it answered in the public list — with none of their personal data shown.
 
-mod common;
-
-use common::webdriver::Browser;
-use common::*;
+use crate::common::webdriver::Browser;
+use crate::common::*;
 
 fn first_between<'a>(s: &'a str, before: &str, after: &str) -> Option<&'a str> {
     let i = s.find(before)? + before.len();

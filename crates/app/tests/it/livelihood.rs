@@ -4,11 +4,8 @@
 //! submit → assign → reply → rate on the working-day calendar, and a late one reaches the office's
 //! dashboard.
 
-mod common;
-mod support;
-
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 /// Today for these tests: Friday before the 2025 National Day holiday (10-01…10-08 off, 09-28 and
 /// 10-11 worked), so that a deadline ignoring the calendar would come out wrong.
@@ -93,8 +90,8 @@ async fn a_broken_excel_file_is_refused_with_a_message_not_a_dropped_request() {
     // Two .xls files found by fuzzing (fuzz/fuzz_targets/sheet_xlsx.rs): one makes the Excel
     // reader library panic; the other makes it ask for 4 TB of memory, which aborts whatever
     // process reads it. Workbooks are read by a capped child process, so the server lives on.
-    let panics = include_bytes!("../../domain/data/regressions/sheet-xls-calamine-assert.xls");
-    let aborts = include_bytes!("fixtures/hostile/xls-calamine-huge-alloc.xls");
+    let panics = include_bytes!("../../../domain/data/regressions/sheet-xls-calamine-assert.xls");
+    let aborts = include_bytes!("../fixtures/hostile/xls-calamine-huge-alloc.xls");
     for (name, bytes) in [("名册.xls", &panics[..]), ("名册2.xls", &aborts[..])] {
         let (_, page) = upload_file(&server, &admin, &f, name, bytes).await;
         assert!(page.contains("无法读取 Excel 文件"), "{name}: the clerk is told: {page}");

@@ -3,11 +3,9 @@
 //! recorded), argon2 ran on the async workers, and five bad attempts locked any account for anyone
 //! who knew its name. Clients are told apart by X-Forwarded-For behind a trusted proxy.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 async fn attempt(server: &Server, c: &reqwest::Client, csrf: &str, xff: &str, user: &str, password: &str) -> u16 {
     c.post(server.url("/staff/login"))

@@ -4,11 +4,8 @@
 //! original by walking `/staff/attachments/{id}`. Objects are made through the real flows by unit A;
 //! unit B's clerk walks every id.
 
-mod common;
-mod support;
-
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 fn docx_with(lines: &[&str]) -> Vec<u8> {
     let mut doc = docx_rs::Docx::new();

@@ -1,10 +1,8 @@
 //! Real-browser tests: Debian's headless Chromium through chromedriver. Screenshots at desktop and
 //! phone width are saved in test-artifacts/. Skipped, saying so, where Chromium is absent.
 
-mod common;
-
-use common::webdriver::Browser;
-use common::*;
+use crate::common::webdriver::Browser;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_citizen_applies_in_the_browser_and_tracks_the_application() {

@@ -8,17 +8,14 @@
 //! The crawl visits at most GONGKAI_CRAWL_PER_ROUTE pages (default 25) of each route shape
 //! (`/items/{n}`, `/catalog/{n}` …), so that it covers every route without fetching all 3 000 items.
 
-mod common;
-mod support;
-
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 struct DemoServer {
     base: String,

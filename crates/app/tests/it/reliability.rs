@@ -4,15 +4,12 @@
 //! change feed agree with the data.
 //! The long form: `reliability/crash-loop.sh` (more kills, longer load).
 
-mod common;
-mod support;
-
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::*;
-use support::between;
+use crate::common::*;
+use crate::support::between;
 
 /// Who got a 2xx answer for what, across all rounds.
 #[derive(Default)]

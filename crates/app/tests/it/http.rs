@@ -1,9 +1,7 @@
 //! Integration tests over real HTTP against the real binary and the real database (SQLite
 //! always, PostgreSQL when GONGKAI_TEST_DATABASE_URL is set).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 async fn audit_csv(server: &Server, admin: &Staff) -> String {
     admin.get(server, "/staff/audit.csv").await.text().await.unwrap()

@@ -1,11 +1,9 @@
 //! 主动公开 over HTTP (issue 5's acceptance): the personal-data check before publication, search
 //! on realistic items, two nodes on one PostgreSQL, and `gongkai import items`.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// The item id in a `Location: /staff/items/{id}` redirect.
 fn id_in(resp: &reqwest::Response) -> i64 {

@@ -2,11 +2,8 @@
 //! published items by channel on the 月报 match what the test itself published; a 动态 column
 //! without an update for 15 days is stale; five such columns trip the single-veto flag, four do not.
 
-mod common;
-mod support;
-
-use common::*;
-use support::*;
+use crate::common::*;
+use crate::support::*;
 
 const D0: &str = "2025-06-02";
 

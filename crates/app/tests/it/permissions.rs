@@ -3,21 +3,30 @@
 //! admin). Rules: nothing answers 5xx; the public never gets a 2xx from staff routes; a clerk never
 //! gets a 2xx from the office's routes; unit B's staff never get a 2xx on unit A's objects.
 
-mod common;
-mod support;
+use crate::common::*;
+use crate::support::*;
 
-use common::*;
-use support::*;
-
-/// (method, path) for every `.route("…", get(…).post(…))` in src/web/*.rs; paths of api.rs
+/// (method, path) for every `.route("…", get(…).post(…))` in src/web/ and its folders; paths of api.rs (or api/)
 /// are nested under /api/v1.
 fn routes() -> Vec<(String, String)> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut files = vec![];
+    let mut dirs = vec![web.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
     let mut out = vec![];
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
+    for path in files {
         let src = std::fs::read_to_string(&path).unwrap();
-        let prefix = if path.file_name().unwrap() == "api.rs" { "/api/v1" } else { "" };
+        let rel = path.strip_prefix(&web).unwrap();
+        let prefix = if rel.starts_with("api.rs") || rel.starts_with("api") { "/api/v1" } else { "" };
         let compact: String = src.split_whitespace().collect::<Vec<_>>().join(" ");
         for part in compact.split(".route(\"").skip(1) {
             let Some(end) = part.find('"') else { continue };
@@ -219,7 +228,7 @@ async fn every_id_route_refuses_another_unit_with_404_on_a_real_object() {
 }
 
 async fn id_routes_on(backend: Backend) {
-    let (_store, server, admin) = support::setup_with(backend, &[("GONGKAI_TODAY", "2025-10-15")]).await;
+    let (_store, server, admin) = crate::support::setup_with(backend, &[("GONGKAI_TODAY", "2025-10-15")]).await;
     let a = create_township(&server, &admin, "寄料镇", 81).await;
     let b = create_unit(&server, &admin, "汝州市交通运输局", 82).await;
     create_user(&server, &admin, "clerk-a", "clerk", a).await;

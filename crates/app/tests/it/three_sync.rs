@@ -4,11 +4,9 @@
 //! GONGKAI_TODAY on the same store). Linked interpretations come first on the policy's page, link
 //! back, are published with it, and are found by search.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 async fn start(store: &Store, today: &str) -> (Server, Staff) {
     let server = Server::start(store, &[("GONGKAI_TODAY", today)]);

@@ -1,10 +1,8 @@
 //! The command line as a user runs it: calendar, report check and build, config errors.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn gongkai(args: &[&str]) -> std::process::Output {
     Command::new(BIN).args(args).env("GONGKAI_LOG", "warn").current_dir(std::env::temp_dir()).output().unwrap()

@@ -1,8 +1,6 @@
 //! The monthly 通报 (.docx) and the annual assessment (.xlsx) open in LibreOffice.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_monthly_bulletin_and_the_assessment_open_in_libreoffice() {

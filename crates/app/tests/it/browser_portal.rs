@@ -3,12 +3,10 @@
 //! Screenshots at desktop (1280) and phone (390) width go to test-artifacts/. Skipped, saying so,
 //! where Chromium is absent.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::webdriver::Browser;
-use common::*;
+use crate::common::webdriver::Browser;
+use crate::common::*;
 
 /// A node of the unit's catalog (the first real option of the item form's 所属栏目).
 async fn first_node(server: &Server, admin: &Staff, unit: i64) -> String {

@@ -2,9 +2,7 @@
 //! written by that release with `make_release_fixture`) is opened by the current binary, which
 //! migrates it, and every record the fixture was made with is read back.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn fixtures() -> Vec<std::path::PathBuf> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/releases");

@@ -1,0 +1,29 @@
+//! The integration tests: one binary, so the app's test support is compiled and linked once.
+//! Every test starts the real `gongkai` binary (SQLite, and PostgreSQL where
+//! `GONGKAI_TEST_DATABASE_URL` is set) and talks to it over HTTP, the command line or a browser.
+
+mod common;
+mod support;
+
+mod access;
+mod attachments;
+mod basic_catalog;
+mod browser;
+mod browser_interaction;
+mod browser_portal;
+mod cli;
+mod clock;
+mod disclosure;
+mod hostile;
+mod http;
+mod layers;
+mod livelihood;
+mod permissions;
+mod privacy_crawl;
+mod reliability;
+mod review_cases;
+mod supervision;
+mod supervision_exports;
+mod three_sync;
+mod throttle;
+mod upgrade;
