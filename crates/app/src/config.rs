@@ -140,4 +140,9 @@ impl Config {
             _ => crate::db::sqlite_url(&self.data_dir),
         }
     }
+
+    /// The database URL as it may be printed or logged: the password replaced.
+    pub fn database_url_redacted(&self) -> String {
+        crate::db::redact(&self.database_url())
+    }
 }

@@ -3,6 +3,7 @@
 
 use clap::Parser;
 
+mod bench;
 mod cli;
 mod config;
 mod db;

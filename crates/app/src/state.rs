@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use gongkai_domain::calendar::Calendar;
 
 use crate::config::Config;
-use crate::db::Db;
+pub use crate::db::Db;
 
 /// Today in China (UTC+8), or `GONGKAI_TODAY` (YYYY-MM-DD) where a test or a demo fixes the date.
 /// Every statutory date of the platform counts from this day.
@@ -31,6 +31,29 @@ pub async fn load_calendar(db: &Db) -> anyhow::Result<Calendar> {
         csv.push_str(&format!("{d},{k},{n}\n"));
     }
     Calendar::from_csv(&csv).map_err(|e| anyhow::anyhow!("the stored calendar is invalid: {e}"))
+}
+
+/// The database of this configuration, migrated; a SQLite data directory is created if needed,
+/// and an unwritable one is a clear error.
+pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot create the data directory {}: {e}. Choose another with --data-dir",
+                config.data_dir.display()
+            )
+        })?;
+        let probe = config.data_dir.join(".write-test");
+        std::fs::write(&probe, b"ok").map_err(|e| {
+            anyhow::anyhow!(
+                "the data directory {} is not writable: {e}. Fix its permissions or choose another with --data-dir",
+                config.data_dir.display()
+            )
+        })?;
+        let _ = std::fs::remove_file(probe);
+    }
+    Ok(Db::connect(&url).await?)
 }
 
 #[derive(Clone)]

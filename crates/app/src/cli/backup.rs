@@ -27,10 +27,10 @@ pub struct RestoreArgs {
 
 pub async fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let (config, db) = args.db.open().await?;
-    if db.backend == crate::db::Backend::Postgres {
+    if db.is_postgres() {
         anyhow::bail!(
             "for PostgreSQL use pg_dump: pg_dump -Fc '{}' > {}",
-            crate::db::redact(&config.database_url()),
+            config.database_url_redacted(),
             args.dest.display()
         );
     }
@@ -64,7 +64,7 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {
     let db = super::open_db(&config).await.inspect_err(|_| {
         let _ = std::fs::remove_file(&target);
     })?;
-    let units = crate::db::org::count_units(&db).await?;
+    let units = crate::flows::org::count_units(&db).await?;
     println!("restored into {} ({units} units)", config.data_dir.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -3,9 +3,9 @@
 //! reads what `gongkai serve --data-dir DIR` wrote.
 
 mod backup;
-mod bench;
+
 mod calendar;
-mod disclosure;
+pub mod disclosure;
 mod report;
 mod serve;
 mod user;
@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
-use crate::db::Db;
+use crate::state::Db;
 
 #[derive(Parser, Debug)]
 #[command(name = "gongkai", version, about = "公开 Gongkai — 政府信息公开平台 (open government information platform)")]
@@ -65,7 +65,7 @@ pub enum Command {
     ConfigExample,
     /// Speed figures for BENCHMARKS.md (run on a release build)
     #[command(hide = true)]
-    Bench(bench::BenchArgs),
+    Bench(crate::bench::BenchArgs),
     /// Internal: read an uploaded workbook from stdin, print its rows as JSON (the server runs
     /// this as a capped child process: see `sandbox.rs`)
     #[command(hide = true)]
@@ -100,33 +100,14 @@ impl DbArgs {
     }
 }
 
-pub async fn open_db(config: &Config) -> anyhow::Result<Db> {
-    let url = config.database_url();
-    if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot create the data directory {}: {e}. Choose another with --data-dir",
-                config.data_dir.display()
-            )
-        })?;
-        let probe = config.data_dir.join(".write-test");
-        std::fs::write(&probe, b"ok").map_err(|e| {
-            anyhow::anyhow!(
-                "the data directory {} is not writable: {e}. Fix its permissions or choose another with --data-dir",
-                config.data_dir.display()
-            )
-        })?;
-        let _ = std::fs::remove_file(probe);
-    }
-    Ok(Db::connect(&url).await?)
-}
+pub use crate::state::open_db;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(a) => serve::run(a).await,
         Command::Migrate(a) => {
             let (config, _db) = a.open().await?;
-            println!("database at {} is up to date", crate::db::redact(&config.database_url()));
+            println!("database at {} is up to date", config.database_url_redacted());
             Ok(ExitCode::SUCCESS)
         }
         Command::User(a) => user::run(a).await,
@@ -135,7 +116,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore(a) => backup::restore(a).await,
         Command::Calendar(a) => calendar::run(a).await,
         Command::Report(a) => report::run(a).await,
-        Command::Bench(a) => bench::run(a).await,
+        Command::Bench(a) => crate::bench::run(a).await,
         Command::Reindex(a) => disclosure::reindex(a).await,
         Command::Import(a) => disclosure::import(a).await,
         Command::ReadSheet { name, grid } => Ok(crate::sandbox::child(&name, grid)),

@@ -50,7 +50,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // The bound address (with --listen 127.0.0.1:0 the OS picks the port; tests read this line).
     let bound = listener.local_addr()?;
     tracing::info!("gongkai serving on http://{bound}");
-    eprintln!("gongkai: serving on http://{bound} (database: {})", crate::db::redact(&config.database_url()));
+    eprintln!("gongkai: serving on http://{bound} (database: {})", config.database_url_redacted());
     crate::web::serve(state, listener).await?;
     Ok(ExitCode::SUCCESS)
 }

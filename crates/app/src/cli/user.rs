@@ -7,7 +7,6 @@ use clap::{Args, Subcommand};
 use gongkai_domain::org::Role;
 
 use super::DbArgs;
-use crate::db;
 use crate::error::AppError;
 use crate::flows::{self, Actor};
 
@@ -100,7 +99,7 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
                 .ok_or_else(|| anyhow::anyhow!("unknown role `{role}`: use admin, reviewer or clerk"))?;
             let unit_id = match unit {
                 Some(u) => Some(
-                    db::org::find_unit_by_name(&db, &u)
+                    flows::org::unit_by_name(&db, &u)
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("no unit named `{u}`"))?
                         .unit_id,
@@ -137,8 +136,8 @@ pub async fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             println!("{username} reactivated");
         }
         UserCommand::List => {
-            let units = db::org::list_units(&db).await?;
-            for u in db::user::list(&db).await? {
+            let units = flows::org::units(&db).await?;
+            for u in flows::auth::users(&db).await? {
                 let unit = u
                     .unit_id
                     .and_then(|id| units.iter().find(|x| x.unit_id == id))

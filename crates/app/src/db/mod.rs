@@ -77,6 +77,10 @@ pub fn redact(url: &str) -> String {
 }
 
 impl Db {
+    pub fn is_postgres(&self) -> bool {
+        self.backend == Backend::Postgres
+    }
+
     /// Connect and run the migrations of the back end the URL names.
     pub async fn connect(url: &str) -> Result<Db, ConnectError> {
         sqlx::any::install_default_drivers();

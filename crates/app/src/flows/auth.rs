@@ -287,7 +287,14 @@ pub async fn create_token(db: &Db, actor: &Actor, username: &str, name: &str) ->
     Ok(token)
 }
 
-pub async fn list_tokens(db: &Db) -> Result<Vec<db::user::TokenRow>> {
+pub use crate::db::user::{TokenRow, UserRow};
+
+/// Every staff account.
+pub async fn users(db: &Db) -> Result<Vec<UserRow>> {
+    Ok(db::user::list(db).await?)
+}
+
+pub async fn list_tokens(db: &Db) -> Result<Vec<TokenRow>> {
     Ok(db::user::list_tokens(db).await?)
 }
 
@@ -299,4 +306,40 @@ pub async fn revoke_token(db: &Db, actor: &Actor, token_id: i64) -> Result<()> {
     db::audit::record(&mut tx, actor, "token.revoke", "api_token", &token_id.to_string(), None, None).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A signed-in member of staff, found by a session cookie or an API token.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Option<i64>,
+    /// The session's CSRF token; empty for an API token (token calls carry no cookie).
+    pub csrf_token: String,
+}
+
+impl From<db::user::SessionUserRow> for SignedIn {
+    fn from(row: db::user::SessionUserRow) -> SignedIn {
+        SignedIn {
+            user_id: row.user_id,
+            username: row.username,
+            display_name: row.display_name,
+            // A role the database does not know gets the least: a clerk's.
+            role: Role::parse(&row.role).unwrap_or(Role::Clerk),
+            unit_id: row.unit_id,
+            csrf_token: row.csrf_token,
+        }
+    }
+}
+
+/// Whose session this cookie's token opens (unexpired, active account), if anyone's.
+pub async fn session_user(db: &Db, token: &str) -> Result<Option<SignedIn>> {
+    Ok(db::user::session_user(db, &digest(token), &db::now_text()).await?.map(SignedIn::from))
+}
+
+/// Whose API token this bearer token is (unexpired, unrevoked, active account), if anyone's.
+pub async fn token_user(db: &Db, bearer: &str) -> Result<Option<SignedIn>> {
+    Ok(db::user::token_user(db, &digest(bearer)).await?.map(SignedIn::from))
 }

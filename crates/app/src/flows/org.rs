@@ -7,6 +7,28 @@ use super::Actor;
 use crate::db::{self, Db, org::NewUnit};
 use crate::error::{AppError, FieldError, Result};
 
+pub use crate::db::org::UnitRow;
+
+/// Every unit, in the government's order.
+pub async fn units(db: &Db) -> Result<Vec<UnitRow>> {
+    Ok(db::org::list_units(db).await?)
+}
+
+/// One unit, if it exists.
+pub async fn unit(db: &Db, unit_id: i64) -> Result<Option<UnitRow>> {
+    Ok(db::org::get_unit(db, unit_id).await?)
+}
+
+/// The unit of this exact name, if any.
+pub async fn unit_by_name(db: &Db, name: &str) -> Result<Option<UnitRow>> {
+    Ok(db::org::find_unit_by_name(db, name).await?)
+}
+
+/// How many units the government has.
+pub async fn count_units(db: &Db) -> Result<i64> {
+    Ok(db::org::count_units(db).await?)
+}
+
 /// The unit form as typed (raw strings; converted with checks below).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct UnitForm {

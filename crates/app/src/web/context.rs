@@ -13,10 +13,9 @@ use axum::response::{IntoResponse, Response};
 use gongkai_domain::org::{ObjectKind, Role};
 
 use super::WebState;
-use crate::db;
 use crate::error::AppError;
 use crate::flows::Actor;
-use crate::flows::auth::{digest, random_token};
+use crate::flows::auth::{random_token, session_user, token_user};
 
 pub const SESSION_COOKIE: &str = "gk_session";
 pub const CSRF_COOKIE: &str = "gk_csrf";
@@ -159,17 +158,16 @@ async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response,
     let is_api = req.uri().path().starts_with("/api/");
     let fail = |e: AppError| (is_api, e);
     let ip = client_ip(&req, state.config.trust_proxy, state.config.trusted_proxies);
-    let now = db::now_text();
     let mut user = None;
     let mut session_csrf = None;
     if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
-        if let Some(row) = db::user::session_user(&state.db, &digest(&token), &now).await.map_err(|e| fail(e.into()))? {
+        if let Some(row) = session_user(&state.db, &token).await.map_err(fail)? {
             session_csrf = Some(row.csrf_token.clone());
             user = Some(CurrentUser {
                 user_id: row.user_id,
                 username: row.username,
                 display_name: row.display_name,
-                role: Role::parse(&row.role).unwrap_or(Role::Clerk),
+                role: row.role,
                 unit_id: row.unit_id,
                 via_token: false,
             });
@@ -182,13 +180,13 @@ async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response,
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
         {
-            match db::user::token_user(&state.db, &digest(bearer.trim())).await.map_err(|e| fail(e.into()))? {
+            match token_user(&state.db, bearer.trim()).await.map_err(fail)? {
                 Some(row) => {
                     user = Some(CurrentUser {
                         user_id: row.user_id,
                         username: row.username,
                         display_name: row.display_name,
-                        role: Role::parse(&row.role).unwrap_or(Role::Clerk),
+                        role: row.role,
                         unit_id: row.unit_id,
                         via_token: true,
                     })

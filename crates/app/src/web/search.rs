@@ -73,7 +73,7 @@ async fn search_page(State(state): State<WebState>, ctx: Ctx, Query(raw): Query<
     let sq = SearchQuery::try_from(raw).map_err(AppError::from)?;
     let result = run(&state, &sq)?;
     let last = result.total.div_ceil(search::PER_PAGE).max(1);
-    let units = crate::db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     let art20: Vec<_> =
         Art20Category::ALL.iter().map(|c| crate::page! { code => c.code(), label => c.label() }).collect();
     render(

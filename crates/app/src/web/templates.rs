@@ -139,7 +139,7 @@ pub async fn render(state: &WebState, ctx: &Ctx, name: &str, page: Value) -> Res
     let user = match &ctx.user {
         Some(u) => {
             let unit_name = match u.unit_id {
-                Some(id) => crate::db::org::get_unit(&state.db, id).await?.map(|x| x.name),
+                Some(id) => crate::flows::org::unit(&state.db, id).await?.map(|x| x.name),
                 None => None,
             };
             Some(UserView {

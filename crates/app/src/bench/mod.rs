@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::db::{self, Db};
 use crate::flows::{self, Actor};
 
+mod corpus;
 mod disclosure;
 
 #[derive(Args, Debug)]
@@ -78,7 +79,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchCommand::Queue { open } => queue(open).await?,
         BenchCommand::Checker { files, seconds } => checker(files, seconds)?,
         BenchCommand::Report { applications, items } => report_bench(applications, items).await?,
-        BenchCommand::Corpus { items, seed, out } => disclosure::corpus(items, seed, &out)?,
+        BenchCommand::Corpus { items, seed, out } => corpus::corpus(items, seed, &out)?,
         BenchCommand::Import { corpus, data_dir, no_bare } => disclosure::import(&corpus, &data_dir, no_bare).await?,
         BenchCommand::Search { url, data_dir, rounds } => {
             tokio::task::spawn_blocking(move || disclosure::search(&url, &data_dir, rounds)).await??
@@ -91,7 +92,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 async fn scratch_db() -> anyhow::Result<(tempdir::Dir, Db)> {
     let dir = tempdir::Dir::new()?;
     let config = Config { data_dir: dir.0.clone(), ..Config::default() };
-    let db = super::open_db(&config).await?;
+    let db = crate::state::open_db(&config).await?;
     Ok((dir, db))
 }
 

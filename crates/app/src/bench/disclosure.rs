@@ -1,0 +1,307 @@
+//! `gongkai bench corpus|import|search`: the 主动公开 and search figures of BENCHMARKS.md.
+//! The corpus is generated (deterministic by seed) from real government phrasing; each figure is
+//! printed beside the bare library's (tantivy + jieba alone, sqlx + SQLite alone) measured in the
+//! same run, and the ratio. `reliability/bench-disclosure.sh` runs the whole chain.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
+use tantivy::tokenizer::{LowerCaser, TextAnalyzer, TokenStream, Tokenizer};
+use tantivy::{Index, TantivyDocument, Term};
+use tantivy_jieba::JiebaTokenizer;
+
+use crate::config::Config;
+
+use super::corpus::queries;
+
+fn jieba_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(JiebaTokenizer::new()).filter(LowerCaser).build()
+}
+
+fn strip_p(body: &str) -> String {
+    body.replace("</p><p>", "\n").replace("<p>", "").replace("</p>", "")
+}
+
+/// `gongkai import items` (in-process, the same function) into a fresh data dir, then the index
+/// build (`gongkai reindex`, which a fresh server would otherwise do first); beside it tantivy +
+/// jieba alone and sqlx + SQLite alone on the same texts.
+pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::Result<()> {
+    if data_dir.join("gongkai.db").exists() {
+        anyhow::bail!("{} already holds a database: give a fresh --data-dir", data_dir.display());
+    }
+    let text = std::fs::read_to_string(corpus).map_err(|e| anyhow::anyhow!("{}: {e}", corpus.display()))?;
+    let n = text.lines().filter(|l| !l.trim().is_empty()).count();
+    let config = Config { data_dir: data_dir.to_path_buf(), ..Config::default() };
+    let db = crate::state::open_db(&config).await?;
+    let t = Instant::now();
+    let report =
+        crate::cli::disclosure::import_items(&db, &text, corpus.parent().unwrap_or(Path::new(".")), true).await?;
+    let import_s = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        report.imported == n && report.bad.is_empty(),
+        "imported {} of {n}; bad lines: {:?}",
+        report.imported,
+        &report.bad[..report.bad.len().min(5)]
+    );
+    let t = Instant::now();
+    let index = crate::search::open(data_dir)?;
+    let indexed = index.rebuild(&db, |_, _| {}).await?;
+    index.close_writer();
+    let index_s = t.elapsed().as_secs_f64();
+    anyhow::ensure!(indexed as usize == n, "indexed {indexed} of {n}");
+    db.pool.close().await;
+    let total_rate = n as f64 / (import_s + index_s);
+    println!(
+        "import of {n} items: {:.0} items/s including indexing ({import_s:.1} s import into SQLite at {:.0} items/s + {index_s:.1} s index build at {:.0} items/s)",
+        total_rate,
+        n as f64 / import_s,
+        n as f64 / index_s
+    );
+    if skip_bare {
+        return Ok(());
+    }
+    // Bare tantivy + jieba: the same title and body, same writer settings (1 thread, 50 MB).
+    let lines: Vec<serde_json::Value> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect::<Result<_, _>>()?;
+    drop(text);
+    let dir = data_dir.join("bare-tantivy");
+    std::fs::create_dir_all(&dir)?;
+    let mut b = Schema::builder();
+    let opts = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("jieba")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let title = b.add_text_field("title", opts.clone());
+    let body = b.add_text_field("body", opts);
+    let id = b.add_u64_field("id", STORED | tantivy::schema::INDEXED);
+    let bidx = Index::create_in_dir(&dir, b.build())?;
+    bidx.tokenizers().register("jieba", jieba_analyzer());
+    let t = Instant::now();
+    let mut w: tantivy::IndexWriter = bidx.writer_with_num_threads(1, 50_000_000)?;
+    for (i, l) in lines.iter().enumerate() {
+        let mut d = TantivyDocument::default();
+        d.add_u64(id, i as u64);
+        d.add_text(title, l["title"].as_str().unwrap_or(""));
+        d.add_text(body, strip_p(l["body"].as_str().unwrap_or("")));
+        w.add_document(d)?;
+    }
+    w.commit()?;
+    w.wait_merging_threads()?;
+    let tantivy_s = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    // Bare sqlx + SQLite: the same rows into one plain table, 300 per transaction (like the import).
+    let bare_dir = data_dir.join("bare-sqlite");
+    std::fs::create_dir_all(&bare_dir)?;
+    let bconfig = Config { data_dir: bare_dir.clone(), ..Config::default() };
+    let bdb = crate::db::Db::connect(&bconfig.database_url()).await?;
+    sqlx::query("CREATE TABLE bare_item (id INTEGER PRIMARY KEY, index_no TEXT NOT NULL UNIQUE, title TEXT, publisher TEXT, category TEXT, doc_no TEXT, published TEXT, body TEXT)")
+        .execute(&bdb.pool)
+        .await?;
+    let t = Instant::now();
+    for chunk in lines.chunks(300) {
+        let mut tx = bdb.begin().await?;
+        for l in chunk {
+            let s = |k: &str| l[k].as_str().unwrap_or("").to_string();
+            sqlx::query("INSERT INTO bare_item (index_no, title, publisher, category, doc_no, published, body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(s("index_no"))
+                .bind(s("title"))
+                .bind(s("publisher"))
+                .bind(s("category"))
+                .bind(s("doc_no"))
+                .bind(s("published"))
+                .bind(s("body"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    let sqlite_s = t.elapsed().as_secs_f64();
+    bdb.pool.close().await;
+    let _ = std::fs::remove_dir_all(&bare_dir);
+    let floor = n as f64 / (tantivy_s + sqlite_s);
+    println!(
+        "  bare: tantivy + jieba alone {:.0} items/s ({tantivy_s:.1} s); sqlx + SQLite insert alone {:.0} items/s ({sqlite_s:.1} s); both in sequence {floor:.0} items/s",
+        n as f64 / tantivy_s,
+        n as f64 / sqlite_s
+    );
+    println!(
+        "  ratio: import {:.1}× the bare SQLite insert, index build {:.1}× bare tantivy, whole {:.1}× the bare floor",
+        import_s / sqlite_s,
+        index_s / tantivy_s,
+        floor / total_rate
+    );
+    Ok(())
+}
+
+fn pct(v: &mut [Duration], p: f64) -> f64 {
+    v.sort();
+    let i = ((v.len() as f64 * p).ceil() as usize).clamp(1, v.len()) - 1;
+    v[i].as_secs_f64() * 1000.0
+}
+
+/// A keep-alive HTTP/1.1 GET client (Content-Length bodies), one connection.
+struct Client {
+    addr: String,
+    r: BufReader<TcpStream>,
+}
+
+impl Client {
+    fn connect(addr: &str) -> anyhow::Result<Client> {
+        let s = TcpStream::connect(addr)?;
+        s.set_nodelay(true)?;
+        Ok(Client { addr: addr.to_string(), r: BufReader::new(s) })
+    }
+    fn get(&mut self, path: &str, forwarded_for: &str) -> anyhow::Result<(u16, Vec<u8>)> {
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nX-Forwarded-For: {forwarded_for}\r\nAccept: application/json\r\n\r\n",
+            self.addr
+        );
+        self.r.get_mut().write_all(req.as_bytes())?;
+        let mut line = String::new();
+        self.r.read_line(&mut line)?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| anyhow::anyhow!("bad status line {line:?}"))?;
+        let mut len = None;
+        loop {
+            line.clear();
+            self.r.read_line(&mut line)?;
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                len = v.trim().parse::<usize>().ok();
+            }
+        }
+        let len = len.ok_or_else(|| anyhow::anyhow!("no Content-Length"))?;
+        let mut body = vec![0; len];
+        self.r.read_exact(&mut body)?;
+        Ok((status, body))
+    }
+}
+
+/// The bare tantivy query: every jieba word of the query must occur in the title or the body;
+/// top 10 by BM25 with the count, the 10 stored documents read.
+fn bare_query(index: &Index, q: &str) -> Box<dyn Query> {
+    let schema = index.schema();
+    let (title, body) = (schema.get_field("title").expect("title"), schema.get_field("body").expect("body"));
+    let mut tok = JiebaTokenizer::new();
+    let mut stream = tok.token_stream(q);
+    let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
+    while stream.advance() {
+        let w = stream.token().text.trim().to_lowercase();
+        if !w.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        let either: Vec<(Occur, Box<dyn Query>)> = [title, body]
+            .into_iter()
+            .map(|f| {
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(Term::from_field_text(f, &w), IndexRecordOption::WithFreqs))
+                        as Box<dyn Query>,
+                )
+            })
+            .collect();
+        musts.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+    }
+    Box::new(BooleanQuery::new(musts))
+}
+
+/// Search latency: through the HTTP API of a running server (`url`), in-process through
+/// Gongkai's search module, and bare tantivy, over the same index and queries.
+pub fn search(url: &str, data_dir: &Path, rounds: usize) -> anyhow::Result<()> {
+    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let qs = queries();
+    // HTTP, one client on loopback; each request from its own address (behind the proxy) so the
+    // per-address limit of the search API (600/min) does not bite.
+    let mut client = Client::connect(&addr)?;
+    let mut http = vec![];
+    let mut zero = 0;
+    let mut k = 0u32;
+    for round in 0..=rounds {
+        for q in &qs {
+            k += 1;
+            let ip = format!("10.{}.{}.{}", (k >> 16) & 255, (k >> 8) & 255, k & 255);
+            let t = Instant::now();
+            let (status, body) = client.get(&format!("/api/v1/search?q={}", crate::web::percent_encode(q)), &ip)?;
+            let d = t.elapsed();
+            anyhow::ensure!(status == 200, "{q}: HTTP {status}: {}", String::from_utf8_lossy(&body));
+            if round == 0 {
+                let v: serde_json::Value = serde_json::from_slice(&body)?;
+                if v["total"].as_u64() == Some(0) {
+                    zero += 1;
+                }
+            } else {
+                http.push(d);
+            }
+        }
+    }
+    // In-process, Gongkai's search module (query building, snippets) without HTTP.
+    let module = crate::search::open(data_dir)?;
+    let mut inproc = vec![];
+    for round in 0..=rounds {
+        for q in &qs {
+            let t = Instant::now();
+            let r = module.search(&crate::search::SearchQuery { q: q.to_string(), ..Default::default() })?;
+            if round > 0 {
+                inproc.push(t.elapsed());
+            }
+            std::hint::black_box(r);
+        }
+    }
+    // Bare tantivy over the same index files.
+    let index = Index::open_in_dir(data_dir.join("search-index"))?;
+    index.tokenizers().register("jieba", jieba_analyzer());
+    let reader = index.reader()?;
+    let mut bare = vec![];
+    for round in 0..=rounds {
+        for q in &qs {
+            let t = Instant::now();
+            let searcher = reader.searcher();
+            let query = bare_query(&index, q);
+            let (count, top) = searcher.search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))?;
+            for (_, a) in &top {
+                let d: TantivyDocument = searcher.doc(*a)?;
+                std::hint::black_box(d);
+            }
+            if round > 0 {
+                bare.push(t.elapsed());
+            }
+            std::hint::black_box(count);
+        }
+    }
+    let n = qs.len();
+    let (h50, h99) = (pct(&mut http, 0.5), pct(&mut http, 0.99));
+    let (i50, i99) = (pct(&mut inproc, 0.5), pct(&mut inproc, 0.99));
+    let (b50, b99) = (pct(&mut bare, 0.5), pct(&mut bare, 0.99));
+    println!(
+        "search, {n} queries × {rounds} rounds ({zero} of them without hits), {} documents:",
+        reader.searcher().num_docs()
+    );
+    println!("  HTTP API (GET /api/v1/search, loopback, keep-alive): p50 {h50:.2} ms, p99 {h99:.2} ms");
+    println!("  in-process search module (no HTTP): p50 {i50:.2} ms, p99 {i99:.2} ms");
+    println!("  bare tantivy + jieba (AND of the words, top 10, count): p50 {b50:.2} ms, p99 {b99:.2} ms");
+    println!("  ratio HTTP / bare tantivy: p50 {:.1}×, p99 {:.1}×", h50 / b50, h99 / b99);
+    Ok(())
+}
+
+/// Print the benchmark queries (for the FTS5 comparison script).
+pub fn print_queries() {
+    for q in queries() {
+        println!("{q}");
+    }
+}
