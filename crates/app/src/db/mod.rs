@@ -154,6 +154,39 @@ pub fn now_text() -> String {
 }
 
 /// Is this error a unique-constraint violation (on either back end)?
+/// The unique constraint a write broke, by its PostgreSQL name: `{table}_{columns}_key` for a
+/// column or table constraint, the index's own name for a unique index. SQLite's message
+/// ("UNIQUE constraint failed: village.township_unit_id, village.name", or "… index 'x'") gives
+/// the same name, so one table of messages serves both back ends.
+pub fn unique_violation(e: &sqlx::Error) -> Option<String> {
+    let sqlx::Error::Database(d) = e else { return None };
+    if !d.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+        && !d.message().contains("UNIQUE constraint failed")
+    {
+        return None;
+    }
+    if let Some(name) = d.constraint() {
+        return Some(name.to_string());
+    }
+    Some(unique_name_from_message(d.message()))
+}
+
+/// The constraint's name from the database's message (see `unique_violation`).
+pub fn unique_name_from_message(message: &str) -> String {
+    if let Some(rest) = message.split("UNIQUE constraint failed: ").nth(1) {
+        if let Some(index) = rest.strip_prefix("index '") {
+            return index.trim_end_matches('\'').to_string();
+        }
+        let cols: Vec<(&str, &str)> = rest.split(", ").filter_map(|c| c.trim().split_once('.')).collect();
+        if let Some((table, _)) = cols.first() {
+            let names: Vec<&str> = cols.iter().map(|(_, c)| *c).collect();
+            return format!("{table}_{}_key", names.join("_"));
+        }
+    }
+    // PostgreSQL: duplicate key value violates unique constraint "unit_name_key"
+    message.split('"').nth(1).unwrap_or_default().to_string()
+}
+
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(d) => {

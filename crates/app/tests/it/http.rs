@@ -556,3 +556,35 @@ async fn a_calendar_change_recomputes_open_due_dates_and_lists_them() {
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("第2行"));
 }
+
+/// A unique constraint broken by a complete, valid form is answered with what it means — the same
+/// sentence on both back ends (SQLite names the columns, PostgreSQL the constraint) — and nothing
+/// of the refused unit is saved.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_duplicate_unit_is_refused_with_what_is_duplicated_on_both_back_ends() {
+    for backend in backends() {
+        let (_store, server, admin) = setup(backend).await;
+        create_unit(&server, &admin, "汝州市财政局", 61).await;
+        let same_name = [
+            ("name", "汝州市财政局"),
+            ("kind", "department"),
+            ("credit_code", &credit_code(62)),
+            ("phone", "0375-6800000"),
+        ];
+        let resp = admin.post_form(&server, "/staff/units", &same_name).await;
+        assert_eq!(resp.status().as_u16(), 409, "{backend:?}");
+        assert!(resp.text().await.unwrap().contains("已有同名单位"), "{backend:?}");
+        let same_code = [
+            ("name", "汝州市审计局"),
+            ("kind", "department"),
+            ("credit_code", &credit_code(61)),
+            ("phone", "0375-6800000"),
+        ];
+        let resp = admin.post_form(&server, "/staff/units", &same_code).await;
+        assert_eq!(resp.status().as_u16(), 409, "{backend:?}");
+        assert!(resp.text().await.unwrap().contains("统一社会信用代码已被另一单位使用"), "{backend:?}");
+        let units: serde_json::Value =
+            admin.client.get(server.url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
+        assert!(!units.as_array().unwrap().iter().any(|u| u["name"] == "汝州市审计局"), "nothing half-saved");
+    }
+}
