@@ -18,12 +18,16 @@ mod web;
 
 fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("GONGKAI_LOG").unwrap_or_else(|_| "gongkai=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Logs go to stderr; GONGKAI_LOG filters them (one line per request with
+    // `gongkai::request=info`), GONGKAI_LOG_FORMAT=json writes one JSON object a line.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GONGKAI_LOG")
+        .unwrap_or_else(|_| "gongkai=info,gongkai::request=off,warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("GONGKAI_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        logs.json().init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

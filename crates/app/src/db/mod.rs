@@ -10,6 +10,7 @@ pub mod basic_catalog;
 pub mod interaction;
 pub mod item;
 pub mod livelihood;
+pub mod ops;
 pub mod org;
 pub mod report;
 pub mod supervision;

@@ -10,6 +10,7 @@ pub mod disclosure;
 pub mod interaction;
 pub mod livelihood;
 pub mod mail;
+pub mod ops;
 pub mod org;
 pub mod report;
 pub mod supervision;

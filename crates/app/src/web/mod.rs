@@ -10,6 +10,7 @@ pub mod context;
 pub mod interaction;
 pub mod items;
 pub mod livelihood;
+pub mod metrics;
 pub mod portal;
 pub mod reports;
 pub mod search;
@@ -41,11 +42,17 @@ pub struct WebState {
     pub app: AppState,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub limiter: Arc<RateLimiter>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl WebState {
     pub fn new(app: AppState) -> WebState {
-        WebState { app, templates: Arc::new(templates::environment()), limiter: Arc::new(RateLimiter::default()) }
+        WebState {
+            app,
+            templates: Arc::new(templates::environment()),
+            limiter: Arc::new(RateLimiter::default()),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
     }
 }
 
@@ -111,6 +118,7 @@ pub fn router(state: WebState) -> Router {
         .route("/healthz", get(healthz))
         .route("/livez", get(livez))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/static/site.css", get(site_css))
         .merge(portal::router())
         .merge(staff::router())
@@ -124,6 +132,7 @@ pub fn router(state: WebState) -> Router {
         .merge(basic_catalog::router())
         .merge(search::router())
         .nest("/api/v1", api::router())
+        .route_layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
         .layer(DefaultBodyLimit::max(body_limit))

@@ -18,6 +18,7 @@ mod hostile;
 mod http;
 mod layers;
 mod livelihood;
+mod ops;
 mod permissions;
 mod privacy_crawl;
 mod reliability;

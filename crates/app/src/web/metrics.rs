@@ -1,0 +1,127 @@
+//! `/metrics` for the people who keep the platform running, in the OpenMetrics text format that
+//! Prometheus scrapes: requests by route and status with their latencies (recorded by `track`,
+//! around every matched route), and at each scrape the queue depths of `flows::ops` — open
+//! applications by working days left, mail waiting, the search index's lag behind the change feed.
+//! Answered to this machine (the connection and the client both loopback) or to the office's admin;
+//! everyone else gets 404. It holds counts only, never anything about a person.
+//!
+//! `track` also writes one log line per request (target `gongkai::request`: method, route,
+//! status, milliseconds) — JSON with `GONGKAI_LOG_FORMAT=json`; enable with
+//! `GONGKAI_LOG=gongkai=info,gongkai::request=info`.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use gongkai_domain::org::Role;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+use super::WebState;
+use super::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::flows::ops::{DAYS_LEFT_BANDS, gauges};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BandLabels {
+    days_left: String,
+}
+
+/// This node's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    open_applications: Family<BandLabels, Gauge>,
+    outbox_pending: Gauge,
+    index_lag: Gauge,
+}
+
+fn latency_histogram() -> Histogram {
+    // 1 ms … about 16 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let mut registry = Registry::with_prefix("gongkai");
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register("http_requests", "HTTP requests answered, by method, route and status", requests.clone());
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        registry.register("http_request_duration_seconds", "Time to answer, by method and route", latency.clone());
+        let open_applications = Family::<BandLabels, Gauge>::default();
+        registry.register(
+            "open_applications",
+            "Open 依申请公开 applications by working days left until the statutory due date",
+            open_applications.clone(),
+        );
+        let outbox_pending = Gauge::default();
+        registry.register("outbox_pending", "Mail waiting in the outbox", outbox_pending.clone());
+        let index_lag = Gauge::default();
+        registry.register(
+            "search_index_lag",
+            "Change-feed entries this node's search index has not yet read",
+            index_lag.clone(),
+        );
+        Metrics { registry, requests, latency, open_applications, outbox_pending, index_lag }
+    }
+}
+
+/// Count and time every request that matched a route (a `route_layer`, so the route is known).
+pub async fn track(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let resp = next.run(req).await;
+    let seconds = started.elapsed().as_secs_f64();
+    let status = resp.status().as_u16();
+    state.metrics.requests.get_or_create(&RequestLabels { method: method.clone(), route: route.clone(), status }).inc();
+    state.metrics.latency.get_or_create(&RouteLabels { method: method.clone(), route: route.clone() }).observe(seconds);
+    tracing::info!(target: "gongkai::request", %method, %route, status, ms = (seconds * 1000.0).round());
+    resp
+}
+
+/// GET /metrics
+pub async fn metrics(
+    State(state): State<WebState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ctx: Ctx,
+) -> Result<Response> {
+    let local = peer.ip().is_loopback() && ctx.ip.is_loopback();
+    let admin = ctx.user.as_ref().is_some_and(|u| u.role == Role::Admin);
+    if !local && !admin {
+        return Err(AppError::NotFound);
+    }
+    let position = crate::search::open(&state.config.data_dir).ok().and_then(|i| i.position());
+    let g = gauges(&state, position).await?;
+    let m = &state.metrics;
+    for (band, n) in DAYS_LEFT_BANDS.iter().zip(g.open_by_days_left) {
+        m.open_applications.get_or_create(&BandLabels { days_left: (*band).to_string() }).set(n);
+    }
+    m.outbox_pending.set(g.outbox_pending);
+    m.index_lag.set(g.index_lag.unwrap_or(-1));
+    let mut body = String::new();
+    encode(&mut body, &m.registry).map_err(|e| AppError::Internal(anyhow::anyhow!("metrics encoding: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response())
+}
