@@ -23,6 +23,26 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+# axe-core, the accessibility checker the browser test runs in the page: from the npm registry,
+# pinned and checked, into a cache outside the clone.
+AXE_VERSION=4.10.3
+AXE_SHA256=880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb
+axe_dir="$HOME/.cache/gongkai-test/axe-core-$AXE_VERSION"
+if ! echo "$AXE_SHA256  $axe_dir/axe.min.js" | sha256sum -c --status 2>/dev/null; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "ERROR: npm is needed to fetch axe-core $AXE_VERSION for the accessibility test (apt-get install npm)" >&2
+    exit 1
+  fi
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "axe-core@$AXE_VERSION" >/dev/null && tar xzf "axe-core-$AXE_VERSION.tgz")
+  mkdir -p "$axe_dir"
+  cp "$tmp/package/axe.min.js" "$axe_dir/axe.min.js"
+  rm -rf "$tmp"
+  if ! echo "$AXE_SHA256  $axe_dir/axe.min.js" | sha256sum -c --status; then
+    echo "ERROR: axe-core $AXE_VERSION from the npm registry does not match its checksum" >&2
+    exit 1
+  fi
+fi
 # Verify: every tool the tests use is now here.
 missing=()
 for tool in soffice pdftotext chromium chromedriver psql; do

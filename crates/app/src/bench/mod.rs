@@ -203,6 +203,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         csrf: "x".into(),
         ip: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         large_type: false,
+        high_contrast: false,
     };
     let mut full = vec![];
     let mut bare = vec![];

@@ -38,6 +38,8 @@ pub struct Ctx {
     pub csrf: String,
     pub ip: IpAddr,
     pub large_type: bool,
+    /// 高对比度: black on white, underlined links, thicker focus (a cookie; see `web::a11y`).
+    pub high_contrast: bool,
 }
 
 impl Ctx {
@@ -207,6 +209,7 @@ async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response,
         }
     };
     let large_type = cookie(req.headers(), "gk_large").as_deref() == Some("1");
+    let high_contrast = cookie(req.headers(), super::a11y::CONTRAST_COOKIE).as_deref() == Some("1");
 
     // CSRF: every state-changing request must prove it comes from our own form. API calls with a
     // bearer token carry no cookie and are exempt; anonymous JSON API calls need a JSON body,
@@ -248,7 +251,7 @@ async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response,
         }
     }
 
-    req.extensions_mut().insert(Ctx { user, csrf, ip, large_type });
+    req.extensions_mut().insert(Ctx { user, csrf, ip, large_type, high_contrast });
     let mut resp = next.run(req).await;
     if let Some(t) = set_csrf_cookie {
         let secure = if state.config.secure_cookies { "; Secure" } else { "" };

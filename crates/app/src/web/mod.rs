@@ -2,6 +2,7 @@
 //! user is (session cookie or API token), CSRF on every state-changing form, security headers,
 //! body limits. Handlers translate: request → domain types → a flow → a template or JSON.
 
+pub mod a11y;
 pub mod api;
 pub mod applications;
 pub mod basic_catalog;
@@ -121,6 +122,7 @@ pub fn router(state: WebState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/static/site.css", get(site_css))
         .merge(portal::router())
+        .merge(a11y::router())
         .merge(staff::router())
         .merge(applications::router())
         .merge(reports::router())

@@ -154,7 +154,7 @@ pub async fn render(state: &WebState, ctx: &Ctx, name: &str, page: Value) -> Res
         }
         None => None,
     };
-    let common = crate::page! { site => site, user => user, csrf => ctx.csrf.clone(), large_type => ctx.large_type };
+    let common = crate::page! { site => site, user => user, csrf => ctx.csrf.clone(), large_type => ctx.large_type, high_contrast => ctx.high_contrast };
     let merged = minijinja::context! { ..page, ..common };
     let tpl = state.templates.get_template(name)?;
     Ok(Html(tpl.render(merged)?))

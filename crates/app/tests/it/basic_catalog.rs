@@ -272,49 +272,14 @@ async fn a_units_catalog_is_imported_checked_and_its_gaps_show() {
     }
 }
 
-/// `gongkai serve --demo` on a fresh SQLite store, "today" fixed; (server, admin password).
-fn start_demo(store: &Store) -> (std::process::Child, String, String) {
-    use std::io::BufRead;
-    let mut child = std::process::Command::new(BIN)
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .args(store.args())
-        .env("GONGKAI_LOG", "info")
-        .env("NO_COLOR", "1")
-        .env("GONGKAI_TODAY", "2026-11-20")
-        .stderr(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn gongkai serve --demo");
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let (mut password, mut sent) = (String::new(), false);
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(p) = line.split("with password: ").nth(1) {
-                password = p.trim().to_string();
-            }
-            if !sent && let Some(rest) = line.split("serving on http://").nth(1) {
-                let addr: String =
-                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ':').collect();
-                let _ = tx.send((addr, password.clone()));
-                sent = true;
-            }
-        }
-    });
-    let (addr, password) =
-        rx.recv_timeout(std::time::Duration::from_secs(900)).expect("the demo server starts within 15 minutes");
-    wait_ready(&addr);
-    (child, format!("http://{addr}"), password)
-}
-
 /// The acceptance on the demo: 汝州市民政局's 社会救助 page shows the catalog with the items
 /// published for each entry; the planted missing entry (最低生活保障 / 审批信息, formed
 /// 2026-10-15, 10 working days) is a gap due 2026-10-29 on the office's dashboard and in the
 /// October column check; the late ones show as late to staff. SQLite only: the demo is large.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap() {
-    let store = Store::new(Backend::Sqlite);
-    let (mut child, base, password) = start_demo(&store);
+    let demo = crate::support::start_demo(&[("GONGKAI_TODAY", "2026-11-20")]);
+    let (base, password) = (demo.base.clone(), demo.password.clone());
     let url = |p: &str| format!("{base}{p}");
     let web = client();
     let units: serde_json::Value = web.get(url("/api/v1/units")).send().await.unwrap().json().await.unwrap();
@@ -433,6 +398,5 @@ async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap
     );
     let audit = web.get(url("/staff/audit")).send().await.unwrap().text().await.unwrap();
     assert!(audit.contains("basic_catalog.link_item"));
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(demo);
 }

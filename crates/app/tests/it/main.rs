@@ -6,6 +6,7 @@ mod common;
 mod support;
 
 mod access;
+mod accessibility;
 mod attachments;
 mod basic_catalog;
 mod browser;

@@ -9,77 +9,10 @@
 //! (`/items/{n}`, `/catalog/{n}` …), so that it covers every route without fetching all 3 000 items.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::io::Read;
 
 use crate::common::*;
 use crate::support::*;
-
-struct DemoServer {
-    base: String,
-    password: String,
-    log: Arc<Mutex<Vec<String>>>,
-    child: std::process::Child,
-    _dir: tempdir::Dir,
-}
-
-mod tempdir {
-    pub struct Dir(pub std::path::PathBuf);
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-impl Drop for DemoServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `gongkai serve --demo` with its stderr kept (Server::start only echoes it).
-fn start_demo() -> DemoServer {
-    let dir = std::env::temp_dir().join(format!("gongkai-crawl-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&dir)
-        .env("GONGKAI_LOG", "info")
-        .env("NO_COLOR", "1")
-        .env("GONGKAI_PUBLIC_SUBMISSIONS_PER_MINUTE", "100000")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("spawn gongkai serve --demo");
-    let stderr = child.stderr.take().unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let keep = log.clone();
-    std::thread::spawn(move || {
-        let (mut password, mut sent) = (String::new(), false);
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(p) = line.split("with password: ").nth(1) {
-                password = p.trim().to_string();
-            }
-            if !sent && let Some(rest) = line.split("serving on http://").nth(1) {
-                let addr: String =
-                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ':').collect();
-                let _ = tx.send((addr, password.clone()));
-                sent = true;
-            }
-            keep.lock().unwrap().push(line);
-        }
-    });
-    let (addr, password) = rx.recv_timeout(Duration::from_secs(600)).expect("the demo server starts within 10 minutes");
-    assert!(!password.is_empty(), "the demo prints the admin password");
-    wait_ready(&addr);
-    DemoServer { base: format!("http://{addr}"), password, log, child, _dir: tempdir::Dir(dir) }
-}
 
 /// `/items/123?page=2&q=x` → `/items/{n}?page&q`.
 fn route_shape(url: &str) -> String {
@@ -285,7 +218,7 @@ async fn plant(server: &str, password: &str, planted_id: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn no_public_page_api_or_export_of_the_demo_shows_personal_data() {
-    let server = start_demo();
+    let server = start_demo(&[]);
     let planted_id = id_number(77);
     let seeds = plant(&server.base, &server.password, &planted_id).await;
 

@@ -16,6 +16,10 @@ pub struct Browser {
     http: reqwest::Client,
 }
 
+/// WebDriver key codes.
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 impl Browser {
@@ -137,6 +141,23 @@ impl Browser {
         let url = format!("{}/session/{}/url", self.base, self.session);
         let v: Value = self.http.get(url).send().await.unwrap().json().await.unwrap();
         v["value"].to_string()
+    }
+
+    /// Run a script in the page (W3C Execute Script: a returned promise is awaited) and return
+    /// its value. Scripts run by the driver are not subject to the page's CSP.
+    pub async fn execute(&self, script: &str, args: Value) -> Value {
+        self.cmd("POST", "/execute/sync", json!({"script": script, "args": args})).await
+    }
+
+    /// Press one key (a WebDriver key code such as TAB or ENTER) or type text, as a keyboard does:
+    /// into whatever has the focus.
+    pub async fn keys(&self, text: &str) {
+        let mut actions = vec![];
+        for c in text.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        self.cmd("POST", "/actions", json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})).await;
     }
 
     pub async fn current_url(&self) -> String {

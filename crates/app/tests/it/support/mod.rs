@@ -3,6 +3,11 @@
 
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use crate::common::*;
 
 /// The id at the end of a redirect's Location (`/x/y/42` → 42), ignoring a query or fragment.
@@ -65,4 +70,81 @@ pub fn personal_data(text: &str) -> Vec<String> {
             format!("{:?} “{}” in …{}…", f.kind, &text[f.start..f.end], text[lo..hi].replace('\n', " "))
         })
         .collect()
+}
+
+/// `gongkai serve --demo` on a fresh SQLite data directory, with its stderr kept; stopped and its
+/// folder removed when dropped.
+pub struct DemoServer {
+    pub base: String,
+    pub password: String,
+    pub log: Arc<Mutex<Vec<String>>>,
+    child: std::process::Child,
+    _dir: tempdir::Dir,
+}
+
+mod tempdir {
+    pub struct Dir(pub std::path::PathBuf);
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start the demo with these extra environment variables (e.g. `GONGKAI_TODAY`).
+pub fn start_demo(env: &[(&str, &str)]) -> DemoServer {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("gongkai-demo-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"]).arg(&dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .env("GONGKAI_LOG", "info")
+        .env("NO_COLOR", "1")
+        .env("GONGKAI_PUBLIC_SUBMISSIONS_PER_MINUTE", "100000")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn gongkai serve --demo");
+    let stderr = child.stderr.take().unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let keep = log.clone();
+    std::thread::spawn(move || {
+        let (mut password, mut sent) = (String::new(), false);
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(p) = line.split("with password: ").nth(1) {
+                password = p.trim().to_string();
+            }
+            if !sent && let Some(rest) = line.split("serving on http://").nth(1) {
+                let addr: String =
+                    rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ':').collect();
+                let _ = tx.send((addr, password.clone()));
+                sent = true;
+            }
+            keep.lock().unwrap().push(line);
+        }
+    });
+    let (addr, password) = rx.recv_timeout(Duration::from_secs(900)).expect("the demo server starts within 15 minutes");
+    assert!(!password.is_empty(), "the demo prints the admin password");
+    wait_ready(&addr);
+    DemoServer { base: format!("http://{addr}"), password, log, child, _dir: tempdir::Dir(dir) }
+}
+
+impl DemoServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
 }
