@@ -15,3 +15,12 @@ pub mod report;
 pub mod sheet;
 pub mod supervision;
 pub mod throttle;
+
+/// A stored code (a status, a kind …) that names no value of the type it is read as: the database
+/// holds something this version does not know. Reading a row fails with it instead of guessing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} code “{code}”")]
+pub struct UnknownCode {
+    pub what: &'static str,
+    pub code: String,
+}

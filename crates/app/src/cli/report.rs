@@ -80,7 +80,7 @@ async fn build(
     let unit_id = match unit {
         None => None,
         Some(u) => {
-            let units = crate::db::org::list_units(&db).await?;
+            let units = crate::flows::org::units(&db).await?;
             Some(
                 units
                     .iter()

@@ -1,5 +1,6 @@
 //! 解读与互动 storage: public messages (政民互动), FAQ, 回应关切 and policy interpretations.
 
+use gongkai_domain::interaction::{InterpretationStatus, MessageStatus};
 use serde::Serialize;
 
 use super::{Db, Tx, now_text};
@@ -22,7 +23,8 @@ pub struct MessageRow {
     pub public_subject: String,
     pub public_body: String,
     pub masked: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MessageStatus,
     pub submitted_on: String,
     pub due_on: String,
     pub answer: String,
@@ -50,7 +52,7 @@ pub struct NewMessage<'a> {
     pub public_subject: &'a str,
     pub public_body: &'a str,
     pub masked: bool,
-    pub status: &'a str,
+    pub status: MessageStatus,
     pub submitted_on: &'a str,
     pub due_on: &'a str,
 }
@@ -76,7 +78,7 @@ pub async fn insert_message(tx: &mut Tx<'_>, m: &NewMessage<'_>) -> Result<i64, 
     .bind(m.public_subject.to_string())
     .bind(m.public_body.to_string())
     .bind(i64::from(m.masked))
-    .bind(m.status.to_string())
+    .bind(m.status.code())
     .bind(m.submitted_on.to_string())
     .bind(m.due_on.to_string())
     .bind(now)
@@ -134,7 +136,8 @@ pub async fn published(db: &Db, q: &str, limit: i64) -> Result<Vec<MessageRow>, 
 pub struct MessageDates {
     pub unit_id: Option<i64>,
     pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: MessageStatus,
     pub submitted_on: String,
     pub due_on: String,
     pub answered_on: Option<String>,
@@ -150,8 +153,8 @@ pub async fn message_dates(db: &Db) -> Result<Vec<MessageDates>, sqlx::Error> {
 pub async fn update_message(
     tx: &mut Tx<'_>,
     id: i64,
-    expected_status: &str,
-    status: &str,
+    expected_status: MessageStatus,
+    status: MessageStatus,
     unit_id: Option<i64>,
     to_leader: bool,
     answer: &str,
@@ -162,7 +165,7 @@ pub async fn update_message(
         "UPDATE message SET status = $1, unit_id = $2, to_leader = $3, answer = $4, answered_on = $5, private_reason = $6, updated_at = $7
          WHERE message_id = $8 AND status = $9",
     )
-    .bind(status.to_string())
+    .bind(status.code())
     .bind(unit_id)
     .bind(i64::from(to_leader))
     .bind(answer.to_string())
@@ -170,7 +173,7 @@ pub async fn update_message(
     .bind(private_reason.map(str::to_string))
     .bind(now_text())
     .bind(id)
-    .bind(expected_status.to_string())
+    .bind(expected_status.code())
     .execute(&mut **tx)
     .await?;
     Ok(r.rows_affected() == 1)
@@ -287,7 +290,8 @@ pub struct InterpretationRow {
     pub unit_name: Option<String>,
     pub sections_json: String,
     pub link: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: InterpretationStatus,
     pub deferral_reason: Option<String>,
     pub deferral_by: Option<String>,
     pub policy_published_on: Option<String>,
@@ -370,7 +374,7 @@ pub struct NewInterpretation<'a> {
     pub unit_id: Option<i64>,
     pub sections_json: &'a str,
     pub link: &'a str,
-    pub status: &'a str,
+    pub status: InterpretationStatus,
     pub deferral_reason: Option<&'a str>,
     pub deferral_by: Option<&'a str>,
     pub policy_published_on: Option<&'a str>,
@@ -392,7 +396,7 @@ pub async fn insert_interpretation(tx: &mut Tx<'_>, i: &NewInterpretation<'_>) -
     .bind(i.unit_id)
     .bind(i.sections_json.to_string())
     .bind(i.link.to_string())
-    .bind(i.status.to_string())
+    .bind(i.status.code())
     .bind(i.deferral_reason.map(str::to_string))
     .bind(i.deferral_by.map(str::to_string))
     .bind(i.policy_published_on.map(str::to_string))
@@ -406,11 +410,11 @@ pub async fn insert_interpretation(tx: &mut Tx<'_>, i: &NewInterpretation<'_>) -
 pub async fn set_interpretation_status(
     tx: &mut Tx<'_>,
     id: i64,
-    status: &str,
+    status: InterpretationStatus,
     published_on: Option<&str>,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("UPDATE interpretation SET status = $1, published_on = COALESCE($2, published_on), updated_at = $3 WHERE interpretation_id = $4")
-        .bind(status.to_string())
+        .bind(status.code())
         .bind(published_on.map(str::to_string))
         .bind(now_text())
         .bind(id)
@@ -440,7 +444,7 @@ pub async fn record_deferral(
             unit_id,
             sections_json: "{}",
             link: "",
-            status: "deferred",
+            status: InterpretationStatus::Deferred,
             deferral_reason: Some(reason),
             deferral_by: Some(by),
             policy_published_on: Some(policy_published_on),

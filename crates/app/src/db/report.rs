@@ -1,5 +1,6 @@
 //! Annual-report versions and the figures staff enter for table 二.
 
+use gongkai_domain::report::ReportStatus;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -11,7 +12,8 @@ pub struct ReportRow {
     pub unit_id: Option<i64>,
     pub year: i64,
     pub version: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ReportStatus,
     pub organ: String,
     pub body_json: String,
     pub correction_reason: Option<String>,
@@ -66,7 +68,7 @@ pub async fn insert(
     unit_id: Option<i64>,
     year: i32,
     version: i64,
-    status: &str,
+    status: ReportStatus,
     organ: &str,
     body_json: &str,
     correction_reason: Option<&str>,
@@ -80,7 +82,7 @@ pub async fn insert(
     .bind(unit_id)
     .bind(i64::from(year))
     .bind(version)
-    .bind(status.to_string())
+    .bind(status.code())
     .bind(organ.to_string())
     .bind(body_json.to_string())
     .bind(correction_reason.map(str::to_string))
@@ -91,21 +93,23 @@ pub async fn insert(
     .try_get(0)
 }
 
-/// Change a draft's body or status. Published versions are never updated (the WHERE says so).
+/// Change a draft's body or status (`stamp_published`: record now as the publication time).
+/// Published versions are never updated (the WHERE says so).
 pub async fn update_unpublished(
     tx: &mut Tx<'_>,
     report_id: i64,
-    status: &str,
+    status: ReportStatus,
+    stamp_published: bool,
     body_json: &str,
     override_reason: Option<&str>,
 ) -> Result<u64, sqlx::Error> {
     let now = now_text();
-    let published_at = if status == "published" { Some(now.clone()) } else { None };
+    let published_at = stamp_published.then(|| now.clone());
     let r = sqlx::query(
         "UPDATE annual_report SET status = $1, body_json = $2, override_reason = COALESCE($3, override_reason), published_at = $4, updated_at = $5
          WHERE report_id = $6 AND status IN ('draft', 'reviewed')",
     )
-    .bind(status.to_string())
+    .bind(status.code())
     .bind(body_json.to_string())
     .bind(override_reason.map(str::to_string))
     .bind(published_at)

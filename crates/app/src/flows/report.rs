@@ -5,7 +5,10 @@
 //! module stores and audits.
 
 use gongkai_domain::format::{ApplicantColumn, FormatVersion, Table3Row};
-use gongkai_domain::report::{self, AnnualReport, ChannelCount, Decimal, OverviewInput, Severity};
+use gongkai_domain::report::{
+    self, AnnualReport, ChannelCount, Decimal, OverviewInput, ReportEffect, ReportEvent, ReportStatus,
+    ReportTransitionError, Severity,
+};
 use serde::Serialize;
 
 use super::Actor;
@@ -190,8 +193,18 @@ pub async fn create_draft(db: &Db, actor: &Actor, unit_id: Option<i64>, year: i3
     let body = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.into()))?;
     let mut tx = db.begin().await?;
     let version = db::report::next_version(&mut tx, unit_id, year).await?;
-    let id = db::report::insert(&mut tx, unit_id, year, version, "draft", &report.organ, &body, None, &actor.username)
-        .await?;
+    let id = db::report::insert(
+        &mut tx,
+        unit_id,
+        year,
+        version,
+        ReportStatus::Draft,
+        &report.organ,
+        &body,
+        None,
+        &actor.username,
+    )
+    .await?;
     db::audit::record(
         &mut tx,
         actor,
@@ -214,7 +227,7 @@ pub fn body(row: &db::report::ReportRow) -> Result<AnnualReport> {
 
 pub async fn load(db: &Db, actor: Option<&Actor>, id: i64) -> Result<db::report::ReportRow> {
     let row = db::report::get(db, id).await?.ok_or(AppError::NotFound)?;
-    let public = matches!(row.status.as_str(), "published" | "superseded");
+    let public = row.status.is_public();
     match actor {
         _ if public => Ok(row),
         Some(a) if may_edit(a, row.unit_id) => Ok(row),
@@ -236,9 +249,7 @@ pub async fn edit_draft(
     if !may_edit(actor, row.unit_id) {
         return Err(AppError::Forbidden);
     }
-    if !matches!(row.status.as_str(), "draft" | "reviewed") {
-        return Err(AppError::BadRequest("已发布的年报不能修改；如需更正，请发布更正版本并说明理由".into()));
-    }
+    let (next, _) = report::apply(row.status, ReportEvent::Edit).map_err(refused)?;
     let mut report = if recompute { compute(db, row.unit_id, row.year as i32).await? } else { body(&row)? };
     if !recompute {
         report.sections.overview = overview.trim().replace("\r\n", "\n");
@@ -248,7 +259,7 @@ pub async fn edit_draft(
     let new_body = serde_json::to_string(&report).map_err(|e| AppError::Internal(e.into()))?;
     let mut tx = db.begin().await?;
     // Any edit sends a reviewed report back to draft: the review covered the old text.
-    if db::report::update_unpublished(&mut tx, id, "draft", &new_body, None).await? != 1 {
+    if db::report::update_unpublished(&mut tx, id, next, false, &new_body, None).await? != 1 {
         return Err(AppError::Conflict("年报刚被他人修改或已发布，请刷新".into()));
     }
     db::audit::record(
@@ -258,7 +269,7 @@ pub async fn edit_draft(
         "annual_report",
         &id.to_string(),
         Some(&serde_json::json!({"status": row.status})),
-        Some(&serde_json::json!({"status": "draft"})),
+        Some(&serde_json::json!({"status": next})),
     )
     .await?;
     db::audit::feed(&mut tx, "report.changed", "annual_report", &id.to_string(), row.unit_id).await?;
@@ -313,17 +324,37 @@ pub fn check(r: &AnnualReport) -> Check {
     Check { errors, warnings }
 }
 
+pub use crate::db::report::{FigureRow, ReportRow};
+
+/// Every published version, current and superseded (the public list).
+pub async fn published(db: &Db) -> Result<Vec<ReportRow>> {
+    Ok(db::report::list_published(db).await?)
+}
+
+/// Every version of one unit's reports, or of all (the government's office).
+pub async fn versions(db: &Db, unit_id: Option<i64>) -> Result<Vec<ReportRow>> {
+    Ok(db::report::list_all(db, unit_id).await?)
+}
+
+/// The figures staff entered for table 二 of a year.
+pub async fn figures(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Vec<FigureRow>> {
+    Ok(db::report::figures(db, unit_id, year).await?)
+}
+
+/// A step the report's table refuses, in the clerk's words.
+fn refused(e: ReportTransitionError) -> AppError {
+    AppError::BadRequest(e.to_string())
+}
+
 /// draft → reviewed (a reviewer of the unit, or the office for the government's report).
 pub async fn mark_reviewed(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     let row = load(db, Some(actor), id).await?;
     if !may_approve(actor, row.unit_id) {
         return Err(AppError::Forbidden);
     }
-    if row.status != "draft" {
-        return Err(AppError::BadRequest("只有草稿可以审核".into()));
-    }
+    let (next, _) = report::apply(row.status, ReportEvent::Review).map_err(refused)?;
     let mut tx = db.begin().await?;
-    if db::report::update_unpublished(&mut tx, id, "reviewed", &row.body_json, None).await? != 1 {
+    if db::report::update_unpublished(&mut tx, id, next, false, &row.body_json, None).await? != 1 {
         return Err(AppError::Conflict("年报刚被他人修改，请刷新".into()));
     }
     db::audit::record(
@@ -332,8 +363,8 @@ pub async fn mark_reviewed(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         "report.review",
         "annual_report",
         &id.to_string(),
-        Some(&serde_json::json!({"status": "draft"})),
-        Some(&serde_json::json!({"status": "reviewed"})),
+        Some(&serde_json::json!({"status": row.status})),
+        Some(&serde_json::json!({"status": next})),
     )
     .await?;
     tx.commit().await?;
@@ -347,34 +378,36 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64, override_reason: Option<&s
     if !may_approve(actor, row.unit_id) {
         return Err(AppError::Forbidden);
     }
-    if row.status != "reviewed" {
-        return Err(AppError::BadRequest("年报须先审核，才能发布".into()));
-    }
     let report = body(&row)?;
     let c = check(&report);
     let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
-    if !c.errors.is_empty() && reason.is_none() {
-        let list: Vec<String> = c.errors.iter().map(|f| f.message.clone()).collect();
-        return Err(AppError::BadRequest(format!(
-            "年报有{}处错误，不能发布：{}。如确需按原样发布，请填写接受这些错误的理由。",
-            c.errors.len(),
-            list.join("；")
-        )));
-    }
+    let event = ReportEvent::Publish { errors: c.errors.len(), override_reason_given: reason.is_some() };
+    let (next, effects) = match report::apply(row.status, event) {
+        Err(ReportTransitionError::ErrorsRemain(n)) => {
+            let list: Vec<String> = c.errors.iter().map(|f| f.message.clone()).collect();
+            return Err(AppError::BadRequest(format!(
+                "年报有{n}处错误，不能发布：{}。如确需按原样发布，请填写接受这些错误的理由。",
+                list.join("；")
+            )));
+        }
+        other => other.map_err(refused)?,
+    };
     let mut tx = db.begin().await?;
-    if db::report::update_unpublished(&mut tx, id, "published", &row.body_json, reason).await? != 1 {
+    let stamp = effects.contains(&ReportEffect::StampPublished);
+    if db::report::update_unpublished(&mut tx, id, next, stamp, &row.body_json, reason).await? != 1 {
         return Err(AppError::Conflict("年报刚被他人修改，请刷新".into()));
     }
-    db::report::supersede_published(&mut tx, row.unit_id, row.year as i32, id).await?;
-    let after =
-        serde_json::json!({"status": "published", "errors_accepted": c.errors.len(), "override_reason": reason});
+    if effects.contains(&ReportEffect::SupersedePrevious) {
+        db::report::supersede_published(&mut tx, row.unit_id, row.year as i32, id).await?;
+    }
+    let after = serde_json::json!({"status": next, "errors_accepted": c.errors.len(), "override_reason": reason});
     db::audit::record(
         &mut tx,
         actor,
-        if reason.is_some() && !c.errors.is_empty() { "report.publish_override" } else { "report.publish" },
+        if effects.contains(&ReportEffect::ErrorsOverridden) { "report.publish_override" } else { "report.publish" },
         "annual_report",
         &id.to_string(),
-        Some(&serde_json::json!({"status": "reviewed"})),
+        Some(&serde_json::json!({"status": row.status})),
         Some(&after),
     )
     .await?;
@@ -390,9 +423,7 @@ pub async fn start_correction(db: &Db, actor: &Actor, id: i64, reason: &str) -> 
     if !may_edit(actor, row.unit_id) {
         return Err(AppError::Forbidden);
     }
-    if row.status != "published" {
-        return Err(AppError::BadRequest("只能更正已发布的现行版本".into()));
-    }
+    report::apply(row.status, ReportEvent::Correct).map_err(refused)?;
     if reason.trim().is_empty() {
         return Err(AppError::Invalid(vec![FieldError::new("reason", "请说明更正的理由")]));
     }
@@ -403,7 +434,7 @@ pub async fn start_correction(db: &Db, actor: &Actor, id: i64, reason: &str) -> 
         row.unit_id,
         row.year as i32,
         version,
-        "draft",
+        ReportStatus::Draft,
         &row.organ,
         &row.body_json,
         Some(reason.trim()),

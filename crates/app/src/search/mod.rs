@@ -484,7 +484,7 @@ impl SearchIndex {
         for r in rows.iter().filter(|r| matches!(r.status.as_str(), "published" | "expired")) {
             w.add_document(self.document(r, attachments))?;
         }
-        for r in interps.iter().filter(|r| r.status == "published") {
+        for r in interps.iter().filter(|r| r.status == gongkai_domain::interaction::InterpretationStatus::Published) {
             w.add_document(self.interpretation_document(r))?;
         }
         let mut c = w.prepare_commit()?;

@@ -121,9 +121,17 @@ async fn item_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>)
     let all =
         crate::flows::interaction::interpretations_of_item(&state.db, id, r.index_no.as_deref(), crate::state::today())
             .await?;
-    let has_published = all.iter().any(|i| i.row.status == "published");
-    let deferred: Vec<_> = all.iter().filter(|i| i.row.status == "deferred" && !has_published).cloned().collect();
-    let interpretations: Vec<_> = all.into_iter().filter(|i| i.row.status == "published").collect();
+    let has_published =
+        all.iter().any(|i| i.row.status == gongkai_domain::interaction::InterpretationStatus::Published);
+    let deferred: Vec<_> = all
+        .iter()
+        .filter(|i| i.row.status == gongkai_domain::interaction::InterpretationStatus::Deferred && !has_published)
+        .cloned()
+        .collect();
+    let interpretations: Vec<_> = all
+        .into_iter()
+        .filter(|i| i.row.status == gongkai_domain::interaction::InterpretationStatus::Published)
+        .collect();
     render(
         &state,
         &ctx,

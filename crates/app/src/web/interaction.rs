@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
-use crate::db;
 use crate::error::{AppError, FieldError, Result};
 use crate::flows::interaction::{self as flow, ConcernForm, InterpretationInput, MessageForm};
 use crate::state::today;
@@ -47,7 +46,7 @@ struct SearchQuery {
 async fn public_list(State(state): State<WebState>, ctx: Ctx, Query(s): Query<SearchQuery>) -> Result<Html<String>> {
     let q = s.q.unwrap_or_default();
     let list = flow::public_list(&state, &q, today()).await?;
-    let faqs = db::interaction::faqs(&state.db).await?;
+    let faqs = flow::faqs(&state.db).await?;
     render(
         &state,
         &ctx,
@@ -58,7 +57,7 @@ async fn public_list(State(state): State<WebState>, ctx: Ctx, Query(s): Query<Se
 }
 
 async fn ask_page(state: &WebState, ctx: &Ctx, form: MessageForm, errors: Vec<FieldError>) -> Result<Html<String>> {
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     let d = flow::deadlines(state);
     let days = crate::page! {
         consultation => d.working_days(gongkai_domain::interaction::MessageKind::Consultation),
@@ -150,8 +149,7 @@ async fn writer_action(State(state): State<WebState>, ctx: Ctx, Form(f): Form<Wr
 }
 
 async fn public_message(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
-    let row =
-        db::interaction::message(&state.db, id).await?.filter(|m| m.status == "published").ok_or(AppError::NotFound)?;
+    let row = flow::published_message(&state.db, id).await?;
     let m = flow::message_view(row, today());
     render(&state, &ctx, "interaction/message.html", crate::page! { nav => "interaction", m => m }).await
 }
@@ -160,7 +158,7 @@ async fn public_interpretations(State(state): State<WebState>, ctx: Ctx) -> Resu
     let list: Vec<_> = flow::interpretations(&state.db, None, today())
         .await?
         .into_iter()
-        .filter(|i| i.row.status == "published")
+        .filter(|i| i.row.status == gongkai_domain::interaction::InterpretationStatus::Published)
         .collect();
     render(&state, &ctx, "interaction/interpretations.html", crate::page! { nav => "interaction", list => list }).await
 }
@@ -169,13 +167,18 @@ async fn public_interpretation(State(state): State<WebState>, ctx: Ctx, Path(id)
     let all = flow::interpretations(&state.db, None, today()).await?;
     let i = all
         .iter()
-        .find(|i| i.row.interpretation_id == id && i.row.status == "published")
+        .find(|i| {
+            i.row.interpretation_id == id
+                && i.row.status == gongkai_domain::interaction::InterpretationStatus::Published
+        })
         .cloned()
         .ok_or(AppError::NotFound)?;
     let siblings: Vec<_> = all
         .into_iter()
         .filter(|x| {
-            x.row.policy_ref == i.row.policy_ref && x.row.interpretation_id != id && x.row.status == "published"
+            x.row.policy_ref == i.row.policy_ref
+                && x.row.interpretation_id != id
+                && x.row.status == gongkai_domain::interaction::InterpretationStatus::Published
         })
         .collect();
     render(
@@ -188,7 +191,7 @@ async fn public_interpretation(State(state): State<WebState>, ctx: Ctx, Path(id)
 }
 
 async fn public_concerns(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
-    let rows = db::interaction::concerns(&state.db, None).await?;
+    let rows = flow::concerns(&state.db).await?;
     let list: Vec<_> =
         rows.into_iter().map(|r| crate::page! { kind_label => flow::concern_label(&r.kind), r => r }).collect();
     render(&state, &ctx, "interaction/concerns.html", crate::page! { nav => "interaction", list => list }).await
@@ -208,7 +211,7 @@ async fn queue(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> 
 async fn detail_page(state: &WebState, ctx: &Ctx, id: i64, error: Option<String>) -> Result<Html<String>> {
     let row = flow::load_for_staff(&state.db, &ctx.actor(), id).await?;
     let m = flow::message_view(row, today());
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     let reasons: Vec<_> =
         flow::PRIVATE_REASONS.iter().map(|(c, _, l)| crate::page! { code => c, label => l }).collect();
     let may_review = ctx.actor().is_office() || m.row.unit_id.is_some_and(|u| ctx.actor().may_approve_for(u));
@@ -261,7 +264,7 @@ async fn step(
 
 async fn faq_page(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
-    let faqs = db::interaction::faqs(&state.db).await?;
+    let faqs = flow::faqs(&state.db).await?;
     let published = flow::public_list(&state, "", today()).await?;
     render(&state, &ctx, "interaction/faq.html", crate::page! { faqs => faqs, published => published }).await
 }
@@ -281,10 +284,7 @@ async fn add_faq(State(state): State<WebState>, ctx: Ctx, Form(f): Form<FaqForm>
     let message_id: Option<i64> = f.message_id.trim().parse().ok();
     let (q, a) = match message_id {
         Some(id) if f.question.trim().is_empty() => {
-            let m = db::interaction::message(&state.db, id)
-                .await?
-                .filter(|m| m.status == "published")
-                .ok_or(AppError::NotFound)?;
+            let m = flow::published_message(&state.db, id).await?;
             (m.public_subject, m.answer)
         }
         _ => (f.question, f.answer),
@@ -305,11 +305,11 @@ async fn concerns_page(
     form: ConcernForm,
     errors: Vec<FieldError>,
 ) -> Result<Html<String>> {
-    let rows = db::interaction::concerns(&state.db, None).await?;
+    let rows = flow::concerns(&state.db).await?;
     let list: Vec<_> =
         rows.into_iter().map(|r| crate::page! { kind_label => flow::concern_label(&r.kind), r => r }).collect();
     let kinds: Vec<_> = flow::CONCERN_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     render(
         state,
         ctx,
@@ -346,7 +346,7 @@ async fn interpretations_page(
         .into_iter()
         .filter(|i| ctx.actor().is_office() || i.row.unit_id.is_some_and(|u| ctx.actor().may_access_unit(u)))
         .collect();
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     render(state, ctx, "interaction/staff_interpretations.html", crate::page! {
         list => list, units => units, forms => flow::form_choices(), sections => flow::section_choices(), form => form, errors => errors,
     })

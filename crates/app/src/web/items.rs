@@ -170,7 +170,7 @@ async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
         crate::flows::interaction::interpretations_of_item(&state.db, id, item.index_no.as_deref(), today()).await?;
     let needs_interpretation = Art20Category::from_code(&item.art20)
         .is_some_and(|c| crate::flows::interaction::requires_interpretation(&state, c.label()));
-    let has_approved = interpretations.iter().any(|i| matches!(i.row.status.as_str(), "approved" | "published"));
+    let has_approved = interpretations.iter().any(|i| i.row.status.counts_for_sync());
     let interpretation_late = interpretations.iter().any(|i| i.late);
     let basic = crate::flows::basic_catalog::item_choice(&state, &actor, id, &item.title).await?;
     render(

@@ -17,7 +17,6 @@ use serde::Deserialize;
 use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
-use crate::db;
 use crate::error::{AppError, Result};
 use crate::flows::report as flow;
 
@@ -37,7 +36,7 @@ pub fn router() -> Router<WebState> {
 }
 
 async fn index(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
-    let reports = db::report::list_published(&state.db).await?;
+    let reports = flow::published(&state.db).await?;
     render(&state, &ctx, "reports/index.html", crate::page! { nav => "reports", reports => reports }).await
 }
 
@@ -45,7 +44,7 @@ async fn show(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
     let actor = ctx.actor();
     let row = flow::load(&state.db, ctx.user.as_ref().map(|_| &actor), id).await?;
     let r = flow::body(&row)?;
-    let versions: Vec<_> = db::report::list_published(&state.db)
+    let versions: Vec<_> = flow::published(&state.db)
         .await?
         .into_iter()
         .filter(|v| v.unit_id == row.unit_id && v.year == row.year)
@@ -90,8 +89,8 @@ async fn download(State(state): State<WebState>, ctx: Ctx, Path((id, fmt)): Path
 async fn staff_list(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     let user = ctx.require_staff()?;
     let scope = if ctx.actor().is_office() { None } else { user.unit_id };
-    let reports = db::report::list_all(&state.db, scope).await?;
-    let units = db::org::list_units(&state.db).await?;
+    let reports = flow::versions(&state.db, scope).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     render(&state, &ctx, "reports/staff_list.html", crate::page! { reports => reports, units => units }).await
 }
 
@@ -119,7 +118,7 @@ async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
     }
     let r = flow::body(&row)?;
     let check = flow::check(&r);
-    let figures = db::report::figures(&state.db, row.unit_id, row.year as i32).await?;
+    let figures = flow::figures(&state.db, row.unit_id, row.year as i32).await?;
     let mut cells = vec![];
     for block in report::layout::table2_blocks(r.format) {
         for rr in block.rows {
@@ -155,7 +154,7 @@ async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
             row => row, r => r, title => r.title(), errors => check.errors, warnings => check.warnings,
             cells => cells, channels => channels, t3 => t3, columns => columns,
             t4 => r.table4.to_array().to_vec(), t4_labels => gongkai_domain::application::TABLE4_COLUMNS.to_vec(),
-            editable => matches!(row.status.as_str(), "draft" | "reviewed"),
+            editable => row.status.is_editable(),
             may_approve => actor.is_office() || row.unit_id.is_some_and(|u| actor.may_approve_for(u)),
         },
     )

@@ -23,6 +23,7 @@ mod ops;
 mod permissions;
 mod privacy_crawl;
 mod reliability;
+mod reports;
 mod review_cases;
 mod supervision;
 mod supervision_exports;

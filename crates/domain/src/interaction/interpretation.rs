@@ -113,6 +113,107 @@ impl Deferral {
     }
 }
 
+/// Where an interpretation (政策解读) stands. A `Deferred` record is not an interpretation but a
+/// reviewer's 延期发布 decision for a policy (reason, date), kept beside them. Serialized as the
+/// stored code, which templates compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterpretationStatus {
+    /// 草稿
+    Draft,
+    /// 已审核: published with its policy, or by a reviewer once the policy is out
+    Approved,
+    /// 已发布
+    Published,
+    /// 延期发布 (a deferral record)
+    Deferred,
+}
+
+impl InterpretationStatus {
+    pub const ALL: [InterpretationStatus; 4] = [
+        InterpretationStatus::Draft,
+        InterpretationStatus::Approved,
+        InterpretationStatus::Published,
+        InterpretationStatus::Deferred,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            InterpretationStatus::Draft => "draft",
+            InterpretationStatus::Approved => "approved",
+            InterpretationStatus::Published => "published",
+            InterpretationStatus::Deferred => "deferred",
+        }
+    }
+    /// Counts for 三同步: an approved interpretation goes out with its policy; a published one is out.
+    pub fn counts_for_sync(self) -> bool {
+        matches!(self, InterpretationStatus::Approved | InterpretationStatus::Published)
+    }
+}
+
+impl TryFrom<String> for InterpretationStatus {
+    type Error = crate::UnknownCode;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        InterpretationStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or(crate::UnknownCode { what: "interpretation status", code })
+    }
+}
+
+/// What may happen to an interpretation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterpretationEvent {
+    /// A reviewer approves the draft.
+    Approve,
+    /// Published: by a reviewer once its policy is out, or together with the policy (三同步).
+    Publish,
+}
+
+impl InterpretationEvent {
+    /// The action's name as the staff form sends it (`approve`, `publish`).
+    pub fn parse(action: &str) -> Option<InterpretationEvent> {
+        match action {
+            "approve" => Some(InterpretationEvent::Approve),
+            "publish" => Some(InterpretationEvent::Publish),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            InterpretationEvent::Approve => "approve",
+            InterpretationEvent::Publish => "publish",
+        }
+    }
+}
+
+/// What follows from a step, for the flow to carry out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterpretationEffect {
+    /// Record today as the publication date.
+    StampPublished,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("解读处于“{}”状态，不能执行“{}”", .status.code(), .event.code())]
+pub struct InterpretationTransitionError {
+    pub status: InterpretationStatus,
+    pub event: InterpretationEvent,
+}
+
+/// The interpretation's lifecycle: draft → approved → published. A deferral record takes no step.
+pub fn apply(
+    status: InterpretationStatus,
+    event: InterpretationEvent,
+) -> Result<(InterpretationStatus, Vec<InterpretationEffect>), InterpretationTransitionError> {
+    use InterpretationEvent as E;
+    use InterpretationStatus as S;
+    match (status, event) {
+        (S::Draft, E::Approve) => Ok((S::Approved, vec![])),
+        (S::Approved, E::Publish) => Ok((S::Published, vec![InterpretationEffect::StampPublished])),
+        _ => Err(InterpretationTransitionError { status, event }),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SyncError {
     #[error("该政策文件须同步发布政策解读（三同步）：解读材料尚未审核通过，且未登记延期发布说明")]
@@ -144,6 +245,47 @@ pub fn is_late(deferral: &Deferral, interpretation_published_on: Option<NaiveDat
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every (status, event) pair: only draft→approve and approved→publish move; publishing
+    /// stamps the date; the refusal names the status and the action.
+    #[test]
+    fn the_interpretation_lifecycle_for_every_status_and_event() {
+        use InterpretationEvent as E;
+        use InterpretationStatus as S;
+        for status in S::ALL {
+            for event in [E::Approve, E::Publish] {
+                let got = apply(status, event);
+                match (status, event) {
+                    (S::Draft, E::Approve) => assert_eq!(got, Ok((S::Approved, vec![]))),
+                    (S::Approved, E::Publish) => {
+                        assert_eq!(got, Ok((S::Published, vec![InterpretationEffect::StampPublished])))
+                    }
+                    _ => {
+                        let e = got.unwrap_err();
+                        assert_eq!(
+                            e.to_string(),
+                            format!("解读处于“{}”状态，不能执行“{}”", status.code(), event.code())
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn statuses_read_back_from_their_codes_and_refuse_unknown_ones() {
+        for s in InterpretationStatus::ALL {
+            assert_eq!(InterpretationStatus::try_from(s.code().to_string()), Ok(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.code()));
+        }
+        for s in crate::interaction::MessageStatus::ALL {
+            assert_eq!(crate::interaction::MessageStatus::try_from(s.code().to_string()), Ok(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.code()));
+        }
+        assert!(InterpretationStatus::try_from("withdrawn".to_string()).is_err());
+        assert_eq!(InterpretationEvent::parse("approve"), Some(InterpretationEvent::Approve));
+        assert_eq!(InterpretationEvent::parse("delete"), None);
+    }
 
     fn d(day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2021, 3, day).unwrap()

@@ -89,7 +89,9 @@ impl Default for DeadlineConfig {
     }
 }
 
+/// Serialized as its stored code (`submitted`, `routed` …), which templates compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
     /// 已提交
     Submitted,
@@ -127,6 +129,27 @@ impl MessageStatus {
     /// The writer is still waiting for an answer.
     pub fn awaits_answer(self) -> bool {
         matches!(self, MessageStatus::Submitted | MessageStatus::Routed | MessageStatus::Reopened)
+    }
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            MessageStatus::Submitted => "submitted",
+            MessageStatus::Routed => "routed",
+            MessageStatus::Answered => "answered",
+            MessageStatus::Published => "published",
+            MessageStatus::Private => "private",
+            MessageStatus::Reopened => "reopened",
+        }
+    }
+}
+
+impl TryFrom<String> for MessageStatus {
+    type Error = crate::UnknownCode;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        MessageStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or(crate::UnknownCode { what: "message status", code })
     }
 }
 

@@ -9,8 +9,9 @@ pub mod interpretation;
 pub mod message;
 
 pub use interpretation::{
-    Deferral, InterpretationError, InterpretationForm, Section, SyncError, is_late, may_publish_policy,
-    missing_sections, required_sections,
+    Deferral, InterpretationEffect, InterpretationError, InterpretationEvent, InterpretationForm, InterpretationStatus,
+    InterpretationTransitionError, Section, SyncError, is_late, may_publish_policy, missing_sections,
+    required_sections,
 };
 pub use message::{
     DeadlineConfig, Message, MessageError, MessageEvent, MessageKind, MessageStatus, PrivateReason, Recipient,

@@ -24,6 +24,7 @@ mod decimal;
 mod draft;
 mod glued;
 pub mod layout;
+mod lifecycle;
 mod parse;
 mod render;
 mod statement;
@@ -40,6 +41,7 @@ use crate::format::{ApplicantColumn, FormatVersion, Table3Row};
 
 pub use decimal::Decimal;
 pub use draft::{ChannelCount, OverviewInput, draft_overview};
+pub use lifecycle::{ReportEffect, ReportEvent, ReportStatus, ReportTransitionError, apply};
 pub use parse::{NotAReport, ParsedReport, html_to_text, parse};
 pub use render::{render_html, render_json, render_markdown, render_text};
 pub use statement::{Statement, StatementKind, extract_statements};
