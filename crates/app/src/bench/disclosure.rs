@@ -40,7 +40,8 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     let db = crate::state::open_db(&config).await?;
     let t = Instant::now();
     let report =
-        crate::cli::disclosure::import_items(&db, &text, corpus.parent().unwrap_or(Path::new(".")), true).await?;
+        crate::flows::disclosure::import_items(&db, &text, corpus.parent().unwrap_or(Path::new(".")), &mut |_, _| {})
+            .await?;
     let import_s = t.elapsed().as_secs_f64();
     anyhow::ensure!(
         report.imported == n && report.bad.is_empty(),

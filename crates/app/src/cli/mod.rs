@@ -5,7 +5,7 @@
 mod backup;
 
 mod calendar;
-pub mod disclosure;
+mod disclosure;
 mod report;
 mod serve;
 mod user;

@@ -343,3 +343,23 @@ pub async fn session_user(db: &Db, token: &str) -> Result<Option<SignedIn>> {
 pub async fn token_user(db: &Db, bearer: &str) -> Result<Option<SignedIn>> {
     Ok(db::user::token_user(db, &digest(bearer)).await?.map(SignedIn::from))
 }
+
+/// End the session of this cookie's token; audited when someone was signed in with it.
+pub async fn logout(db: &Db, actor: Option<&Actor>, token: &str) -> Result<()> {
+    db::user::delete_session(db, &digest(token)).await?;
+    if let Some(actor) = actor {
+        let mut tx = db.begin().await?;
+        db::audit::record(
+            &mut tx,
+            actor,
+            "session.logout",
+            "user",
+            &actor.user_id.unwrap_or(0).to_string(),
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

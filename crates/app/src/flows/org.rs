@@ -29,6 +29,13 @@ pub async fn count_units(db: &Db) -> Result<i64> {
     Ok(db::org::count_units(db).await?)
 }
 
+pub use crate::db::audit::{AuditFilter, AuditRow};
+
+/// The audit trail, filtered (the office's view).
+pub async fn audit_trail(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+    Ok(db::audit::list(db, filter).await?)
+}
+
 /// The unit form as typed (raw strings; converted with checks below).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct UnitForm {

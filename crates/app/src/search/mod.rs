@@ -481,7 +481,7 @@ impl SearchIndex {
         for id in interp_ids {
             w.delete_term(Term::from_field_text(self.f.key, &format!("interpretation:{id}")));
         }
-        for r in rows.iter().filter(|r| matches!(r.status.as_str(), "published" | "expired")) {
+        for r in rows.iter().filter(|r| r.status.is_public()) {
             w.add_document(self.document(r, attachments))?;
         }
         for r in interps.iter().filter(|r| r.status == gongkai_domain::interaction::InterpretationStatus::Published) {

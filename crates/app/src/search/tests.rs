@@ -16,7 +16,7 @@ fn item(id: i64, title: &str, body: &str, index_no: &str, doc_no: &str) -> ItemR
         catalog_node_id: None,
         node_title: None,
         node_code: Some("notices".into()),
-        status: "published".into(),
+        status: gongkai_domain::disclosure::ItemStatus::Published,
         index_no: Some(index_no.into()),
         title: title.into(),
         summary: String::new(),
@@ -108,7 +108,7 @@ fn segmentation_ranks_the_word_above_its_parts_and_exact_numbers_come_first() {
     assert_eq!(ids(&q("11410482005557000L/2020-00001"))[0], 1);
     // Unpublished (withdrawn) items leave the index.
     let mut gone = rows[2].clone();
-    gone.status = "withdrawn".into();
+    gone.status = gongkai_domain::disclosure::ItemStatus::Withdrawn;
     index.apply(&[3], &[gone], 4).expect("reindexed");
     assert!(q("民生资金").hits.is_empty());
     assert_eq!(index.position(), Some(4));

@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use gongkai_domain::disclosure::{Art20Category, Genre, Subject, basic_areas};
+use gongkai_domain::disclosure::{Art20Category, Genre, ItemStatus, Subject, basic_areas};
 use gongkai_domain::paging::Page;
 use qrcode::{Color, QrCode};
 use serde::{Deserialize, Serialize};
@@ -16,13 +16,8 @@ use serde::{Deserialize, Serialize};
 use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
-use crate::db::{
-    self,
-    application::AttachmentMeta,
-    item::{ItemBrief, ItemRow, PublicFilter},
-};
 use crate::error::{AppError, Result};
-use crate::flows::disclosure as flow;
+use crate::flows::disclosure::{self as flow, AttachmentMeta, ItemBrief, ItemRow, PublicFilter};
 
 pub fn router() -> Router<WebState> {
     Router::new()
@@ -97,18 +92,14 @@ impl PublicItem {
                 .map(|c| format!("{}（{}）", c.item_caption(), c.label()))
                 .unwrap_or_default(),
             channels: flow::parse_channels(&r.channels).iter().map(|c| c.label()).collect(),
-            expired: r.status == "expired",
+            expired: r.status == ItemStatus::Expired,
         }
     }
 }
 
-fn is_public(status: &str) -> bool {
-    matches!(status, "published" | "expired")
-}
-
 async fn load_public(state: &WebState, id: i64) -> Result<ItemRow> {
-    let r = db::item::get_item(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if !is_public(&r.status) {
+    let r = flow::public_item(&state.db, id).await?;
+    if !r.status.is_public() {
         return Err(AppError::NotFound);
     }
     Ok(r)
@@ -142,8 +133,8 @@ async fn item_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>)
 }
 
 /// The attachments the public may have (originals holding personal data stay with staff).
-async fn public_attachments(state: &WebState, id: i64) -> Result<Vec<db::application::AttachmentMeta>> {
-    Ok(db::item::public_attachments(&state.db, id).await?)
+async fn public_attachments(state: &WebState, id: i64) -> Result<Vec<flow::AttachmentMeta>> {
+    Ok(flow::public_attachments(&state.db, id).await?)
 }
 
 async fn item_print(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
@@ -176,10 +167,10 @@ pub fn file_response(meta: AttachmentMeta, bytes: Vec<u8>) -> Response {
 
 async fn public_attachment(State(state): State<WebState>, Path((id, aid)): Path<(i64, i64)>) -> Result<Response> {
     load_public(&state, id).await?;
-    let (meta, bytes) = db::application::attachment_content(&state.db, aid).await?.ok_or(AppError::NotFound)?;
+    let (meta, bytes) = flow::attachment_content(&state.db, aid).await?;
     if meta.owner_type != "item"
         || meta.owner_id != id
-        || db::item::staff_only_attachments(&state.db, id).await?.contains(&aid)
+        || flow::staff_only_attachments(&state.db, id).await?.contains(&aid)
     {
         return Err(AppError::NotFound);
     }
@@ -199,14 +190,14 @@ fn pages(total: i64, page: i64) -> minijinja::Value {
 
 /// The standard tree (by code, across units) and the units, each with its own catalog.
 async fn catalog_index(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     let tree: Vec<_> = flatten_spec(&gongkai_domain::disclosure::standard_catalog(), 0);
     let (items, paging, code_title) = match q.code.as_deref().filter(|c| !c.is_empty()) {
         Some(code) => {
             let f = PublicFilter { node_code: Some(code.to_string()), ..Default::default() };
             let page = i64::from(Page::parse(q.page.as_deref())?.number());
-            let total = db::item::count_public_filtered(&state.db, &f).await?;
-            let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+            let total = flow::count_public(&state.db, &f).await?;
+            let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
             let title = tree.iter().find(|(c, _, _)| c == code).map(|(_, t, _)| t.clone());
             (items, Some(pages(total, page)), title)
         }
@@ -240,9 +231,9 @@ async fn node_page(
     Path(node): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>> {
-    let n = db::item::get_node(&state.db, node).await?.ok_or(AppError::NotFound)?;
-    let unit = db::org::get_unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
-    let all = flow::tree_order(db::item::nodes_of_unit(&state.db, n.unit_id).await?);
+    let n = flow::node(&state.db, node).await?;
+    let unit = crate::flows::org::unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
+    let all = flow::tree_order(flow::nodes_of_unit(&state.db, n.unit_id).await?);
     let children: Vec<_> = all.iter().filter(|(c, _)| c.parent_id == Some(node)).map(|(c, _)| c.clone()).collect();
     let mut trail = vec![];
     let mut at = n.parent_id;
@@ -252,8 +243,8 @@ async fn node_page(
     }
     let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = PublicFilter { node_id: Some(node), ..Default::default() };
-    let total = db::item::count_public_filtered(&state.db, &f).await?;
-    let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let total = flow::count_public(&state.db, &f).await?;
+    let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     // An area of the special column shows the unit's 标准目录 with the items under each entry.
     let basic = crate::flows::basic_catalog::area_table(&state, n.unit_id, &n.code).await?;
     render(
@@ -271,9 +262,9 @@ async fn unit_page(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>> {
-    let unit = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let unit = crate::flows::org::unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let counts: std::collections::HashMap<i64, i64> =
-        db::item::public_counts_by_node(&state.db, id).await?.into_iter().collect();
+        flow::public_counts_by_node(&state.db, id).await?.into_iter().collect();
     let nodes: Vec<_> = flow::catalog(&state.db, id)
         .await?
         .into_iter()
@@ -281,8 +272,8 @@ async fn unit_page(
         .collect();
     let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = PublicFilter { unit_id: Some(id), ..Default::default() };
-    let total = db::item::count_public_filtered(&state.db, &f).await?;
-    let items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let total = flow::count_public(&state.db, &f).await?;
+    let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     render(
         &state,
         &ctx,
@@ -300,14 +291,14 @@ async fn special_column(State(state): State<WebState>, ctx: Ctx, Query(q): Query
         Some(c) => PublicFilter { node_code: Some(c.clone()), ..Default::default() },
         None => PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },
     };
-    let f_total = db::item::count_public_filtered(&state.db, &f).await?;
-    let mut items = db::item::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let f_total = flow::count_public(&state.db, &f).await?;
+    let mut items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let mut total = f_total;
     if code.is_none() {
         // The areas' items belong to the column too.
         let fa = PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() };
-        total += db::item::count_public_filtered(&state.db, &fa).await?;
-        items.extend(db::item::list_public(&state.db, &fa, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?);
+        total += flow::count_public(&state.db, &fa).await?;
+        items.extend(flow::list_public(&state.db, &fa, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?);
         items.sort_by(|a, b| b.published_on.cmp(&a.published_on).then(b.item_id.cmp(&a.item_id)));
         items.truncate(PAGE_SIZE as usize);
     }
@@ -338,8 +329,8 @@ fn area_sections() -> Vec<(String, String)> {
 
 /// What the home page shows of 主动公开: the latest items and the special column.
 pub async fn home_extras(state: &WebState) -> Result<minijinja::Value> {
-    let latest = db::item::list_public(&state.db, &PublicFilter::default(), 12, 0).await?;
-    let mut special = db::item::list_public(
+    let latest = flow::list_public(&state.db, &PublicFilter::default(), 12, 0).await?;
+    let mut special = flow::list_public(
         &state.db,
         &PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },
         8,
@@ -347,7 +338,7 @@ pub async fn home_extras(state: &WebState) -> Result<minijinja::Value> {
     )
     .await?;
     special.extend(
-        db::item::list_public(
+        flow::list_public(
             &state.db,
             &PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() },
             8,
@@ -406,19 +397,18 @@ fn xml_response(content_type: &'static str, body: String) -> Response {
 }
 
 async fn node_feed(State(state): State<WebState>, headers: HeaderMap, Path(node): Path<i64>) -> Result<Response> {
-    let n = db::item::get_node(&state.db, node).await?.ok_or(AppError::NotFound)?;
-    let unit = db::org::get_unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
+    let n = flow::node(&state.db, node).await?;
+    let unit = crate::flows::org::unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
     let items =
-        db::item::list_public(&state.db, &PublicFilter { node_id: Some(node), ..Default::default() }, 50, 0).await?;
+        flow::list_public(&state.db, &PublicFilter { node_id: Some(node), ..Default::default() }, 50, 0).await?;
     let base = base_url(&state, &headers);
     let body = atom(&format!("{} · {}", unit.name, n.title), &format!("{base}/catalog/{node}/feed.xml"), &base, &items);
     Ok(xml_response("application/atom+xml; charset=utf-8", body))
 }
 
 async fn unit_feed(State(state): State<WebState>, headers: HeaderMap, Path(id): Path<i64>) -> Result<Response> {
-    let unit = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let items =
-        db::item::list_public(&state.db, &PublicFilter { unit_id: Some(id), ..Default::default() }, 50, 0).await?;
+    let unit = crate::flows::org::unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let items = flow::list_public(&state.db, &PublicFilter { unit_id: Some(id), ..Default::default() }, 50, 0).await?;
     let base = base_url(&state, &headers);
     let body = atom(&format!("{} 政府信息公开", unit.name), &format!("{base}/units/{id}/feed.xml"), &base, &items);
     Ok(xml_response("application/atom+xml; charset=utf-8", body))
@@ -432,11 +422,11 @@ async fn sitemap(State(state): State<WebState>, headers: HeaderMap) -> Result<Re
     for path in ["/", "/catalog", "/special", "/units", "/guide", "/reports", "/applications/new"] {
         out.push_str(&format!("<url><loc>{}</loc></url>\n", xml_escape(&format!("{base}{path}"))));
     }
-    for u in db::org::list_units(&state.db).await? {
+    for u in crate::flows::org::units(&state.db).await? {
         out.push_str(&format!("<url><loc>{}</loc></url>\n", xml_escape(&format!("{base}/units/{}", u.unit_id))));
     }
     // A sitemap file holds at most 50,000 URLs.
-    for (id, updated) in db::item::sitemap_entries(&state.db, 49_000).await? {
+    for (id, updated) in flow::sitemap_entries(&state.db, 49_000).await? {
         out.push_str(&format!(
             "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
             xml_escape(&format!("{base}/items/{id}")),
@@ -490,8 +480,8 @@ pub fn png_of_modules(width: u32, modules: &[Color], scale: u32) -> std::result:
     Ok(out)
 }
 
-async fn node_url(state: &WebState, headers: &HeaderMap, node: i64) -> Result<(String, db::item::CatalogNodeRow)> {
-    let n = db::item::get_node(&state.db, node).await?.ok_or(AppError::NotFound)?;
+async fn node_url(state: &WebState, headers: &HeaderMap, node: i64) -> Result<(String, flow::CatalogNodeRow)> {
+    let n = flow::node(&state.db, node).await?;
     Ok((format!("{}/catalog/{node}", base_url(state, headers)), n))
 }
 
@@ -512,7 +502,7 @@ async fn node_sign(
     Path(node): Path<i64>,
 ) -> Result<Html<String>> {
     let (url, n) = node_url(&state, &headers, node).await?;
-    let unit = db::org::get_unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
+    let unit = crate::flows::org::unit(&state.db, n.unit_id).await?.ok_or(AppError::NotFound)?;
     render(&state, &ctx, "portal/sign.html", crate::page! { node => n, unit => unit, url => url }).await
 }
 
@@ -547,7 +537,7 @@ mod tests {
             item_id: 7,
             unit_id: 1,
             unit_name: "汝州市财政局".into(),
-            status: "published".into(),
+            status: ItemStatus::Published,
             index_no: Some("x/2020-00001".into()),
             title: "a".into(),
             public_title: "关于<预算>&公开".into(),

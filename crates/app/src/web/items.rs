@@ -8,14 +8,13 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
-use gongkai_domain::disclosure::{Art20Category, Channel, Genre, Subject, timeliness_statement};
+use gongkai_domain::disclosure::{Art20Category, Channel, Genre, ItemStatus, Subject, timeliness_statement};
 use gongkai_domain::org::ObjectKind;
 use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
-use crate::db;
 use crate::error::{AppError, Result};
 use crate::flows::disclosure::{self as flow, ItemForm};
 use crate::state::today;
@@ -63,16 +62,18 @@ async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<ListQuery
     let user = ctx.require_staff()?;
     let unit = user.unit_id.or(q.unit);
     let status = q.status.filter(|s| !s.is_empty());
-    let items = db::item::list_staff(&state.db, unit, status.as_deref(), 500).await?;
+    let status = status.and_then(|s| gongkai_domain::disclosure::ItemStatus::try_from(s).ok());
+    let items = flow::list_staff(&state.db, unit, status, 500).await?;
     let t = today().to_string();
     let rows: Vec<_> = items
         .iter()
         .map(|i| {
-            let overdue = i.late == 1 || (matches!(i.status.as_str(), "draft" | "pending_review") && i.due_on < t);
-            crate::page! { i => i, status_label => flow::status_label(&i.status), overdue => overdue }
+            let overdue =
+                i.late == 1 || (matches!(i.status, ItemStatus::Draft | ItemStatus::PendingReview) && i.due_on < t);
+            crate::page! { i => i, status_label => i.status.label(), overdue => overdue }
         })
         .collect();
-    let units = if user.unit_id.is_none() { db::org::list_units(&state.db).await? } else { vec![] };
+    let units = if user.unit_id.is_none() { crate::flows::org::units(&state.db).await? } else { vec![] };
     render(
         &state,
         &ctx,
@@ -103,7 +104,7 @@ async fn form_page(
             .collect(),
         None => vec![],
     };
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     render(
         state,
         ctx,
@@ -145,7 +146,7 @@ async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
     let actor = ctx.actor();
     let item = flow::load_for_staff(&state.db, &actor, id).await?;
     let mut findings = flow::scan_row(&item);
-    let texts = db::item::attachment_texts(&state.db, id).await?;
+    let texts = flow::attachment_texts(&state.db, id).await?;
     for t in texts.iter().filter(|t| t.staff_only == 0) {
         findings.extend(gongkai_domain::privacy::scan(&t.text));
     }
@@ -158,7 +159,7 @@ async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
         .iter()
         .map(|f| crate::page! { kind => f.kind.label(), excerpt_masked => f.excerpt_masked, severity => f.severity })
         .collect();
-    let attachments = db::application::attachments(&state.db, "item", id).await?;
+    let attachments = flow::item_attachments(&state.db, id).await?;
     let unscanned = flow::unscanned_attachments(&state.db, id).await?;
     let due = NaiveDate::parse_from_str(&item.due_on, "%Y-%m-%d").unwrap_or_else(|_| today());
     let published = item.published_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
@@ -178,7 +179,7 @@ async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
         &ctx,
         "staff/item.html",
         crate::page! {
-            item => item, status_label => flow::status_label(&item.status), findings => findings, blocking => blocking,
+            item => item, status_label => item.status.label(), findings => findings, blocking => blocking,
             attachments => attachments, unscanned => unscanned, timeliness => timeliness, channels => channels, art20 => art20, may_approve => may_approve,
             genre => Genre::from_code(&item.genre).map(|g| g.label()).unwrap_or(""),
             subject => Subject::from_code(&item.subject).map(|g| g.label()).unwrap_or(""),
@@ -381,7 +382,7 @@ async fn catalog_page(State(state): State<WebState>, ctx: Ctx, Query(q): Query<C
             .collect(),
         None => vec![],
     };
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     render(&state, &ctx, "staff/catalog.html", crate::page! { nodes => nodes, units => units, unit_id => unit_id })
         .await
 }
@@ -399,7 +400,7 @@ async fn rename_node(
 ) -> Result<Response> {
     ctx.require_staff()?;
     flow::rename_node(&state.db, &ctx.actor(), node, &f.title).await?;
-    let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
+    let unit = flow::unit_of_node(&state.db, node).await?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
 }
 
@@ -418,6 +419,6 @@ async fn add_node(
 ) -> Result<Response> {
     ctx.require_staff()?;
     flow::add_node(&state.db, &ctx.actor(), node, &f.title, f.update_class.as_deref()).await?;
-    let unit = db::item::get_node(&state.db, node).await?.map(|n| n.unit_id).unwrap_or_default();
+    let unit = flow::unit_of_node(&state.db, node).await?;
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, format!("/staff/catalog?unit={unit}"))]).into_response())
 }

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use super::WebState;
 use super::context::{Ctx, SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
 use super::templates::render;
-use crate::db;
 use crate::error::{AppError, Result};
 use crate::flows;
 
@@ -67,22 +66,8 @@ async fn login(State(state): State<WebState>, ctx: Ctx, Form(form): Form<LoginFo
 
 async fn logout(State(state): State<WebState>, ctx: Ctx, headers: axum::http::HeaderMap) -> Result<Response> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
-        db::user::delete_session(&state.db, &flows::auth::digest(&token)).await?;
-        if ctx.user.is_some() {
-            let actor = ctx.actor();
-            let mut tx = state.db.begin().await?;
-            db::audit::record(
-                &mut tx,
-                &actor,
-                "session.logout",
-                "user",
-                &actor.user_id.unwrap_or(0).to_string(),
-                None,
-                None,
-            )
-            .await?;
-            tx.commit().await?;
-        }
+        let actor = ctx.user.is_some().then(|| ctx.actor());
+        flows::auth::logout(&state.db, actor.as_ref(), &token).await?;
     }
     Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/".to_string()), (header::SET_COOKIE, clear_session_cookie())])
         .into_response())
@@ -110,7 +95,7 @@ async fn dashboard(State(state): State<WebState>, ctx: Ctx) -> Result<Html<Strin
 
 async fn list_units(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
-    let units = db::org::list_units(&state.db).await?;
+    let units = flows::org::units(&state.db).await?;
     render(&state, &ctx, "staff/units.html", crate::page! { units => units, kinds => kinds() }).await
 }
 
@@ -120,7 +105,7 @@ fn kinds() -> Vec<minijinja::Value> {
 
 async fn new_unit(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
-    let units = db::org::list_units(&state.db).await?;
+    let units = flows::org::units(&state.db).await?;
     render(
         &state,
         &ctx,
@@ -139,7 +124,7 @@ async fn create_unit(
     match flows::org::create_unit(&state.db, &ctx.actor(), &form).await {
         Ok(_) => Ok(Redirect::to("/staff/units").into_response()),
         Err(AppError::Invalid(errors)) => {
-            let units = db::org::list_units(&state.db).await?;
+            let units = flows::org::units(&state.db).await?;
             let page = render(
                 &state,
                 &ctx,
@@ -155,7 +140,7 @@ async fn create_unit(
 
 async fn edit_unit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.require_office()?;
-    let u = db::org::get_unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let u = flows::org::unit(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let form = flows::org::UnitForm {
         name: u.name,
         kind: u.kind,
@@ -168,7 +153,7 @@ async fn edit_unit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>)
         email: u.email,
         office_hours: u.office_hours,
     };
-    let units = db::org::list_units(&state.db).await?;
+    let units = flows::org::units(&state.db).await?;
     render(
         &state,
         &ctx,
@@ -188,7 +173,7 @@ async fn update_unit(
     match flows::org::update_unit(&state.db, &ctx.actor(), id, &form).await {
         Ok(()) => Ok(Redirect::to("/staff/units").into_response()),
         Err(AppError::Invalid(errors)) => {
-            let units = db::org::list_units(&state.db).await?;
+            let units = flows::org::units(&state.db).await?;
             let page = render(
                 &state,
                 &ctx,
@@ -220,8 +205,8 @@ async fn set_user_active(
 
 async fn list_users(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_office()?;
-    let users = db::user::list(&state.db).await?;
-    let units = db::org::list_units(&state.db).await?;
+    let users = flows::auth::users(&state.db).await?;
+    let units = flows::org::units(&state.db).await?;
     render(&state, &ctx, "staff/users.html", crate::page! { users => users, units => units }).await
 }
 
@@ -252,8 +237,8 @@ async fn create_user(State(state): State<WebState>, ctx: Ctx, Form(form): Form<U
     {
         Ok(_) => Ok(Redirect::to("/staff/users").into_response()),
         Err(AppError::Invalid(errors)) => {
-            let users = db::user::list(&state.db).await?;
-            let units = db::org::list_units(&state.db).await?;
+            let users = flows::auth::users(&state.db).await?;
+            let units = flows::org::units(&state.db).await?;
             let page = render(
                 &state,
                 &ctx,
@@ -270,10 +255,10 @@ async fn create_user(State(state): State<WebState>, ctx: Ctx, Form(form): Form<U
 async fn audit(
     State(state): State<WebState>,
     ctx: Ctx,
-    Query(filter): Query<db::audit::AuditFilter>,
+    Query(filter): Query<flows::org::AuditFilter>,
 ) -> Result<Html<String>> {
     ctx.require_office()?;
-    let rows = db::audit::list(&state.db, &filter).await?;
+    let rows = flows::org::audit_trail(&state.db, &filter).await?;
     render(
         &state,
         &ctx,
@@ -293,8 +278,8 @@ struct AuditFilterView {
     to: String,
 }
 
-impl From<&db::audit::AuditFilter> for AuditFilterView {
-    fn from(f: &db::audit::AuditFilter) -> Self {
+impl From<&flows::org::AuditFilter> for AuditFilterView {
+    fn from(f: &flows::org::AuditFilter) -> Self {
         AuditFilterView {
             username: f.username.clone().unwrap_or_default(),
             unit_id: f.unit_id.map(|u| u.to_string()).unwrap_or_default(),
@@ -310,11 +295,11 @@ impl From<&db::audit::AuditFilter> for AuditFilterView {
 async fn audit_csv(
     State(state): State<WebState>,
     ctx: Ctx,
-    Query(mut filter): Query<db::audit::AuditFilter>,
+    Query(mut filter): Query<flows::org::AuditFilter>,
 ) -> Result<Response> {
     ctx.require_office()?;
     filter.limit = Some(filter.limit.unwrap_or(100_000));
-    let rows = db::audit::list(&state.db, &filter).await?;
+    let rows = flows::org::audit_trail(&state.db, &filter).await?;
     let mut out =
         String::from("\u{feff}audit_id,created_at,username,unit_id,ip,action,object_type,object_id,before,after\n");
     for r in rows {

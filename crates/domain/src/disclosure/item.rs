@@ -108,6 +108,23 @@ impl ItemStatus {
     pub fn is_public(self) -> bool {
         matches!(self, ItemStatus::Published | ItemStatus::Expired)
     }
+    /// The code stored in the database (and compared by templates).
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemStatus::Draft => "draft",
+            ItemStatus::PendingReview => "pending_review",
+            ItemStatus::Published => "published",
+            ItemStatus::Withdrawn => "withdrawn",
+            ItemStatus::Expired => "expired",
+        }
+    }
+}
+
+impl TryFrom<String> for ItemStatus {
+    type Error = crate::UnknownCode;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        ItemStatus::ALL.into_iter().find(|s| s.code() == code).ok_or(crate::UnknownCode { what: "item status", code })
+    }
 }
 
 /// The reviewer's 保密审查 record, carried by the approval.

@@ -64,10 +64,7 @@ pub async fn create_interpretation(db: &Db, actor: &Actor, f: &InterpretationInp
             Ok(id) => match db::item::get_item(db, id).await? {
                 Some(it)
                     if actor.may_access_unit(it.unit_id)
-                        || it.status
-                            == crate::flows::disclosure::status_code(
-                                gongkai_domain::disclosure::ItemStatus::Published,
-                            ) =>
+                        || it.status == gongkai_domain::disclosure::ItemStatus::Published =>
                 {
                     Some(it)
                 }

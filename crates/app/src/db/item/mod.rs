@@ -1,6 +1,7 @@
 //! 主动公开 storage: catalog nodes per unit, items, the 索引号 serials. SQL only; the rules live
 //! in `gongkai_domain::disclosure` and the flows.
 
+use gongkai_domain::disclosure::ItemStatus;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -101,7 +102,8 @@ pub struct ItemRow {
     pub catalog_node_id: Option<i64>,
     pub node_title: Option<String>,
     pub node_code: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ItemStatus,
     pub index_no: Option<String>,
     pub title: String,
     pub summary: String,
@@ -144,7 +146,8 @@ pub struct ItemBrief {
     pub item_id: i64,
     pub unit_id: i64,
     pub unit_name: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ItemStatus,
     pub index_no: Option<String>,
     pub title: String,
     pub public_title: String,
@@ -184,7 +187,12 @@ pub struct NewItem {
     pub due_on: String,
 }
 
-pub async fn insert_item(tx: &mut Tx<'_>, it: &NewItem, status: &str, created_by: &str) -> Result<i64, sqlx::Error> {
+pub async fn insert_item(
+    tx: &mut Tx<'_>,
+    it: &NewItem,
+    status: ItemStatus,
+    created_by: &str,
+) -> Result<i64, sqlx::Error> {
     let now = now_text();
     sqlx::query(
         "INSERT INTO item (unit_id, catalog_node_id, status, title, summary, body_html, doc_no, art20, genre, subject, mode, validity,
@@ -193,7 +201,7 @@ pub async fn insert_item(tx: &mut Tx<'_>, it: &NewItem, status: &str, created_by
     )
     .bind(it.unit_id)
     .bind(it.catalog_node_id)
-    .bind(status.to_string())
+    .bind(status.code())
     .bind(it.title.clone())
     .bind(it.summary.clone())
     .bind(it.body_html.clone())
@@ -246,9 +254,9 @@ pub async fn update_item(tx: &mut Tx<'_>, item_id: i64, it: &NewItem) -> Result<
     .rows_affected())
 }
 
-pub async fn set_status(tx: &mut Tx<'_>, item_id: i64, status: &str, reason: &str) -> Result<u64, sqlx::Error> {
+pub async fn set_status(tx: &mut Tx<'_>, item_id: i64, status: ItemStatus, reason: &str) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("UPDATE item SET status = $1, status_reason = $2, updated_at = $3 WHERE item_id = $4")
-        .bind(status.to_string())
+        .bind(status.code())
         .bind(reason.to_string())
         .bind(now_text())
         .bind(item_id)
@@ -395,14 +403,14 @@ pub async fn count_public(db: &Db) -> Result<i64, sqlx::Error> {
 pub async fn list_staff(
     db: &Db,
     unit_id: Option<i64>,
-    status: Option<&str>,
+    status: Option<ItemStatus>,
     limit: i64,
 ) -> Result<Vec<ItemBrief>, sqlx::Error> {
     sqlx::query_as::<_, ItemBrief>(sqlx::AssertSqlSafe(format!(
         "{BRIEF_SELECT} WHERE ($1 IS NULL OR i.unit_id = $1) AND ($2 IS NULL OR i.status = $2) ORDER BY i.updated_at DESC, i.item_id DESC LIMIT $3"
     )))
     .bind(unit_id)
-    .bind(status.map(str::to_string))
+    .bind(status.map(|s| s.code()))
     .bind(limit)
     .fetch_all(&db.pool)
     .await
@@ -595,156 +603,6 @@ pub async fn column_updates(db: &Db, unit_id: Option<i64>, until: &str) -> Resul
     .await
 }
 
-// --- attachments' text (extracted at upload) ---
-
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct AttachmentTextRow {
-    pub attachment_id: i64,
-    pub item_id: i64,
-    pub filename: String,
-    pub text: String,
-    pub masked_text: String,
-    pub findings: i64,
-    pub staff_only: i64,
-    pub masked_from: Option<i64>,
-}
-
-const AT_SELECT: &str =
-    "SELECT t.attachment_id, t.item_id, a.filename, t.text, t.masked_text, t.findings, t.staff_only, t.masked_from
-    FROM item_attachment_text t JOIN attachment a ON a.attachment_id = t.attachment_id";
-
-#[allow(clippy::too_many_arguments)]
-pub async fn insert_attachment_text(
-    tx: &mut Tx<'_>,
-    attachment_id: i64,
-    item_id: i64,
-    text: &str,
-    masked_text: &str,
-    findings: i64,
-    masked_from: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO item_attachment_text (attachment_id, item_id, text, masked_text, findings, staff_only, masked_from, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7)")
-        .bind(attachment_id)
-        .bind(item_id)
-        .bind(text.to_string())
-        .bind(masked_text.to_string())
-        .bind(findings)
-        .bind(masked_from)
-        .bind(super::now_text())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-pub async fn attachment_texts_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Vec<AttachmentTextRow>, sqlx::Error> {
-    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!(
-        "{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"
-    )))
-    .bind(item_id)
-    .fetch_all(&mut **tx)
-    .await
-}
-
-pub async fn attachment_texts(db: &Db, item_id: i64) -> Result<Vec<AttachmentTextRow>, sqlx::Error> {
-    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!(
-        "{AT_SELECT} WHERE t.item_id = $1 ORDER BY t.attachment_id"
-    )))
-    .bind(item_id)
-    .fetch_all(&db.pool)
-    .await
-}
-
-pub async fn attachment_text_tx(tx: &mut Tx<'_>, attachment_id: i64) -> Result<Option<AttachmentTextRow>, sqlx::Error> {
-    sqlx::query_as::<_, AttachmentTextRow>(sqlx::AssertSqlSafe(format!("{AT_SELECT} WHERE t.attachment_id = $1")))
-        .bind(attachment_id)
-        .fetch_optional(&mut **tx)
-        .await
-}
-
-pub async fn set_attachment_staff_only(tx: &mut Tx<'_>, attachment_id: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("UPDATE item_attachment_text SET staff_only = 1 WHERE attachment_id = $1")
-        .bind(attachment_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected())
-}
-
-/// Attachments of the item that the public may not have (originals holding personal data).
-/// The attachments of an item the public may have: those whose text holds personal data stay with
-/// staff (their masked copies are listed instead).
-/// An item's files with neither extracted text nor a reviewer's confirmation: not scanned
-/// (id, filename). One query for a pool or a transaction.
-pub async fn unscanned_attachments<'e, E>(ex: E, item_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(
-        "SELECT a.attachment_id, a.filename FROM attachment a
-         LEFT JOIN item_attachment_text t ON t.attachment_id = a.attachment_id
-         LEFT JOIN attachment_review r ON r.attachment_id = a.attachment_id
-         WHERE a.owner_type = 'item' AND a.owner_id = $1 AND t.attachment_id IS NULL AND r.attachment_id IS NULL
-         ORDER BY a.attachment_id",
-    )
-    .bind(item_id)
-    .fetch_all(ex)
-    .await?;
-    rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
-}
-
-pub async fn confirm_unreadable(
-    tx: &mut Tx<'_>,
-    attachment_id: i64,
-    reviewer: &str,
-    reason: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO attachment_review (attachment_id, reviewer, reason, reviewed_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (attachment_id) DO NOTHING",
-    )
-    .bind(attachment_id)
-    .bind(reviewer.to_string())
-    .bind(reason.to_string())
-    .bind(super::now_text())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-pub async fn public_attachments(db: &Db, item_id: i64) -> Result<Vec<super::application::AttachmentMeta>, sqlx::Error> {
-    sqlx::query_as::<_, super::application::AttachmentMeta>(
-        "SELECT a.attachment_id, a.owner_type, a.owner_id, a.filename, a.content_type, a.size_bytes, a.sha256
-         FROM attachment a
-         WHERE a.owner_type = 'item' AND a.owner_id = $1
-           AND NOT EXISTS (SELECT 1 FROM item_attachment_text t WHERE t.attachment_id = a.attachment_id AND t.staff_only = 1)
-         ORDER BY a.attachment_id",
-    )
-    .bind(item_id)
-    .fetch_all(&db.pool)
-    .await
-}
-
-pub async fn staff_only_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT attachment_id FROM item_attachment_text WHERE item_id = $1 AND staff_only = 1")
-        .bind(item_id)
-        .fetch_all(&db.pool)
-        .await
-}
-
-/// The masked text of the public attachments of these items, for the search index.
-pub async fn public_attachment_texts(db: &Db, item_ids: &[i64]) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let mut out = vec![];
-    for chunk in item_ids.chunks(200) {
-        let list = chunk.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-        let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT item_id, masked_text FROM item_attachment_text WHERE staff_only = 0 AND item_id IN ({list}) ORDER BY attachment_id"
-        )))
-        .fetch_all(&db.pool)
-        .await?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
 /// Published items of one Art. 20 category, oldest first: (id, 索引号, title).
 pub async fn published_of_category(
     db: &Db,
@@ -758,3 +616,6 @@ pub async fn published_of_category(
         .await?;
     rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
 }
+
+mod attachments;
+pub use attachments::*;
