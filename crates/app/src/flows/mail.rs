@@ -9,13 +9,23 @@ use tokio::net::TcpStream;
 use crate::db;
 use crate::state::AppState;
 
-pub async fn deliver(state: &AppState) {
-    let Some(relay) = state.config.smtp_relay.clone().filter(|r| !r.is_empty()) else { return };
-    let Ok(batch) = db::application::unsent_mail(&state.db, 50).await else { return };
+/// Send up to 50 waiting mails through the configured relay; returns how many went out. A mail
+/// the relay refuses stays in the outbox with its error and is tried again (`mark_mail`); a
+/// database error is returned.
+pub async fn deliver(state: &AppState) -> crate::error::Result<usize> {
+    let Some(relay) = state.config.smtp_relay.clone().filter(|r| !r.is_empty()) else { return Ok(0) };
+    let batch = db::application::unsent_mail(&state.db, 50).await?;
+    let mut sent = 0;
     for m in batch {
         let result = send(&relay, &state.config.smtp_from, &m.to_addr, &m.subject, &m.body).await;
-        let _ = db::application::mark_mail(&state.db, m.outbox_id, result.as_ref().err().map(|e| e.as_str())).await;
+        if let Err(e) = &result {
+            tracing::warn!(outbox_id = m.outbox_id, error = %e, "mail not sent; it stays in the outbox");
+        } else {
+            sent += 1;
+        }
+        db::application::mark_mail(&state.db, m.outbox_id, result.as_ref().err().map(|e| e.as_str())).await?;
     }
+    Ok(sent)
 }
 
 async fn send(relay: &str, from: &str, to: &str, subject: &str, body: &str) -> Result<(), String> {

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod application;
 pub mod auth;
+pub mod background;
 pub mod basic_catalog;
 pub mod disclosure;
 pub mod interaction;

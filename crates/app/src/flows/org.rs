@@ -29,7 +29,12 @@ pub async fn count_units(db: &Db) -> Result<i64> {
     Ok(db::org::count_units(db).await?)
 }
 
-pub use crate::db::audit::{AuditFilter, AuditRow};
+pub use crate::db::audit::{AuditFilter, AuditRow, FeedRow};
+
+/// The change feed after `seq`, oldest first (the public API's feed of what changed).
+pub async fn feed_since(db: &Db, seq: i64, limit: i64) -> Result<Vec<FeedRow>> {
+    Ok(db::audit::feed_since(db, seq, limit).await?)
+}
 
 /// The audit trail, filtered (the office's view).
 pub async fn audit_trail(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRow>> {

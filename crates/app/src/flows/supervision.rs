@@ -1354,18 +1354,6 @@ pub fn draft_bulletin(check: &db::supervision::SpotCheckRow, findings: &[Finding
     s
 }
 
-/// Run from the per-node background loop: 周提醒 and the escalation of overdue rectifications
-/// (both deduplicated in the database, so several nodes never remind twice).
-pub async fn background_tick(state: &AppState) {
-    let today = crate::state::today();
-    if let Err(e) = weekly_reminders(state, today).await {
-        tracing::warn!("new-media reminders: {e}");
-    }
-    if let Err(e) = escalate_overdue(state, today).await {
-        tracing::warn!("rectification escalation: {e}");
-    }
-}
-
 // ---------------------------------------------------------------- dashboard card
 
 #[derive(Debug, Clone, Default, Serialize)]

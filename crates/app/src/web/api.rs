@@ -11,7 +11,6 @@ use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
-use crate::db;
 use crate::error::{ApiError, AppError};
 use crate::flows::application::{self as flow, ApplicationForm};
 
@@ -83,16 +82,16 @@ async fn me(ctx: Ctx) -> ApiResult<Json<serde_json::Value>> {
     ))
 }
 
-async fn units(State(state): State<WebState>) -> ApiResult<Json<Vec<db::org::UnitRow>>> {
-    Ok(Json(db::org::list_units(&state.db).await?))
+async fn units(State(state): State<WebState>) -> ApiResult<Json<Vec<crate::flows::org::UnitRow>>> {
+    Ok(Json(crate::flows::org::units(&state.db).await?))
 }
 
 async fn queue(State(state): State<WebState>, ctx: Ctx) -> ApiResult<Json<Vec<flow::QueueLine>>> {
     let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     let scope = if ctx.actor().is_office() {
-        db::application::QueueScope::All
+        crate::flows::application::QueueScope::All
     } else {
-        db::application::QueueScope::Unit(u.unit_id.ok_or(AppError::Forbidden)?)
+        crate::flows::application::QueueScope::Unit(u.unit_id.ok_or(AppError::Forbidden)?)
     };
     Ok(Json(flow::queue(&state, scope, 10_000).await?))
 }
@@ -134,12 +133,12 @@ async fn feed(
     State(state): State<WebState>,
     ctx: Ctx,
     Query(q): Query<FeedQuery>,
-) -> ApiResult<Json<Vec<db::audit::FeedRow>>> {
+) -> ApiResult<Json<Vec<crate::flows::org::FeedRow>>> {
     let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     if u.role != gongkai_domain::org::Role::Admin {
         return Err(AppError::Forbidden.into());
     }
     let limit = gongkai_domain::paging::limit(q.limit.as_deref(), 1000, 1_000_000).map_err(AppError::from)?;
-    let rows = db::audit::feed_since(&state.db, q.after, i64::from(limit)).await?;
+    let rows = crate::flows::org::feed_since(&state.db, q.after, i64::from(limit)).await?;
     Ok(Json(rows.into_iter().filter(|r| q.kind.as_deref().is_none_or(|k| r.kind == k)).collect()))
 }

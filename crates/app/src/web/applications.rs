@@ -16,8 +16,8 @@ use serde::Deserialize;
 use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
-use crate::db::{self, application::QueueScope};
 use crate::error::{AppError, FieldError, Result};
+use crate::flows::application::QueueScope;
 use crate::flows::application::{self as flow, ApplicationForm, Upload};
 
 /// How many of a queue's most urgent applications one page shows.
@@ -174,7 +174,7 @@ async fn queue(State(state): State<WebState>, ctx: Ctx, Query(q): Query<QueueQue
     // The most urgent first; the head of the page counts them all (a unit may have thousands).
     let lines = flow::queue(&state, scope, QUEUE_PAGE).await?;
     let counts = flow::counts(&state, scope, crate::state::today()).await?;
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     render(
         &state,
         &ctx,
@@ -191,9 +191,9 @@ async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
     let (status, clock) = flow::parse_state(&row)?;
     let cal = state.calendar();
     let today = crate::state::today();
-    let events = db::application::events(&state.db, id).await?;
-    let attachments = db::application::attachments(&state.db, "application", id).await?;
-    let units = db::org::list_units(&state.db).await?;
+    let events = flow::events(&state.db, id).await?;
+    let attachments = flow::attachments(&state.db, id).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     let cases = flow::review_cases_for(&state, &actor, id).await?;
     let outcomes: Vec<_> =
         Outcome::all().iter().map(|o| crate::page! { code => o.code(), label => o.label() }).collect();
@@ -420,7 +420,7 @@ async fn attachment(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>
 
 async fn register_form(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
     ctx.require_staff()?;
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     let form = ApplicationForm {
         applicant_kind: "natural_person".into(),
         id_doc_kind: "resident_id_card".into(),
@@ -445,7 +445,7 @@ async fn register(State(state): State<WebState>, ctx: Ctx, mp: Multipart) -> Res
     match flow::submit(&state, &ctx.actor(), &form, uploads, true).await {
         Ok(s) => Ok(Redirect::to(&format!("/staff/applications/{}", s.application_id)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let units = db::org::list_units(&state.db).await?;
+            let units = crate::flows::org::units(&state.db).await?;
             let page = render(
                 &state,
                 &ctx,

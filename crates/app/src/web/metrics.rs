@@ -1,7 +1,8 @@
 //! `/metrics` for the people who keep the platform running, in the OpenMetrics text format that
 //! Prometheus scrapes: requests by route and status with their latencies (recorded by `track`,
 //! around every matched route), and at each scrape the queue depths of `flows::ops` — open
-//! applications by working days left, mail waiting, the search index's lag behind the change feed.
+//! applications by working days left, mail waiting, the search index's lag behind the change feed,
+//! and the failures of each background task.
 //! Answered to this machine (the connection and the client both loopback) or to the office's admin;
 //! everyone else gets 404. It holds counts only, never anything about a person.
 //!
@@ -44,6 +45,11 @@ struct RouteLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct TaskLabels {
+    task: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BandLabels {
     days_left: String,
 }
@@ -56,6 +62,7 @@ pub struct Metrics {
     open_applications: Family<BandLabels, Gauge>,
     outbox_pending: Gauge,
     index_lag: Gauge,
+    background_failures: Family<TaskLabels, Gauge>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -84,7 +91,13 @@ impl Default for Metrics {
             "Change-feed entries this node's search index has not yet read",
             index_lag.clone(),
         );
-        Metrics { registry, requests, latency, open_applications, outbox_pending, index_lag }
+        let background_failures = Family::<TaskLabels, Gauge>::default();
+        registry.register(
+            "background_task_failures",
+            "Failures of each background task since this process started (each is also logged)",
+            background_failures.clone(),
+        );
+        Metrics { registry, requests, latency, open_applications, outbox_pending, index_lag, background_failures }
     }
 }
 
@@ -121,6 +134,11 @@ pub async fn metrics(
     }
     m.outbox_pending.set(g.outbox_pending);
     m.index_lag.set(g.index_lag.unwrap_or(-1));
+    for (task, n) in crate::flows::background::failures() {
+        m.background_failures
+            .get_or_create(&TaskLabels { task: task.to_string() })
+            .set(i64::try_from(n).unwrap_or(i64::MAX));
+    }
     let mut body = String::new();
     encode(&mut body, &m.registry).map_err(|e| AppError::Internal(anyhow::anyhow!("metrics encoding: {e}")))?;
     Ok(([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], body).into_response())

@@ -180,7 +180,7 @@ async fn site_css() -> impl IntoResponse {
 /// Serve until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let app = router(WebState::new(state.clone()));
-    let background = tokio::spawn(crate::flows::application::background(state.clone()));
+    let background = tokio::spawn(crate::flows::background::run(state.clone()));
     let indexer = tokio::spawn(crate::search::follow(state.db.clone(), crate::search::open(&state.config.data_dir)?));
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {

@@ -9,7 +9,6 @@ use axum::routing::get;
 use super::WebState;
 use super::context::Ctx;
 use super::templates::render;
-use crate::db;
 use crate::error::Result;
 
 pub fn router() -> Router<WebState> {
@@ -21,8 +20,8 @@ pub fn router() -> Router<WebState> {
 }
 
 async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
-    let units = db::org::list_units(&state.db).await?;
-    let reports = db::report::list_published(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
+    let reports = crate::flows::report::published(&state.db).await?;
     let disclosure = super::catalog::home_extras(&state).await?;
     render(
         &state,
@@ -34,12 +33,12 @@ async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
 }
 
 async fn guide(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     render(&state, &ctx, "portal/guide.html", crate::page! { nav => "guide", units => units }).await
 }
 
 async fn units(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
-    let units = db::org::list_units(&state.db).await?;
+    let units = crate::flows::org::units(&state.db).await?;
     let kinds: Vec<_> =
         gongkai_domain::org::UNIT_KINDS.iter().map(|(c, l)| crate::page! { code => c, label => l }).collect();
     render(&state, &ctx, "portal/units.html", crate::page! { nav => "units", units => units, kinds => kinds }).await

@@ -35,6 +35,7 @@ async fn metrics_count_requests_and_queue_depths_for_this_machine_only() {
     assert!(text.contains(r#"gongkai_open_applications{days_left="overdue"} 0"#), "{text}");
     assert!(text.contains("gongkai_outbox_pending "), "{text}");
     assert!(text.contains("gongkai_search_index_lag "), "{text}");
+    assert!(text.contains(r#"gongkai_background_task_failures{task="mail"} 0"#), "{text}");
     assert!(!text.contains("申请人") && !text.contains("tracking"), "counts only");
 
     // Through a proxy (trust_proxy on), the client is not this machine: not found.
