@@ -2,6 +2,7 @@
 //! findings, training records; plus the per-unit counts the monthly report reads from the
 //! application tables.
 
+use gongkai_domain::supervision::RectificationStatus;
 use serde::Serialize;
 
 use super::{Db, Tx, now_text};
@@ -301,7 +302,8 @@ pub struct FindingRow {
     pub found_on: String,
     pub working_days: i64,
     pub due_on: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RectificationStatus,
     pub evidence: String,
     pub submitted_on: Option<String>,
     pub return_reason: String,
@@ -366,8 +368,8 @@ pub async fn insert_finding(tx: &mut Tx<'_>, f: &NewFinding<'_>) -> Result<i64, 
 pub async fn update_finding(
     tx: &mut Tx<'_>,
     id: i64,
-    expected_status: &str,
-    status: &str,
+    expected_status: RectificationStatus,
+    status: RectificationStatus,
     evidence: &str,
     submitted_on: Option<&str>,
     return_reason: &str,
@@ -377,14 +379,14 @@ pub async fn update_finding(
         "UPDATE finding SET status = $1, evidence = $2, submitted_on = $3, return_reason = $4, closed_on = $5, updated_at = $6
          WHERE finding_id = $7 AND status = $8",
     )
-    .bind(status.to_string())
+    .bind(status.code())
     .bind(evidence.to_string())
     .bind(submitted_on.map(str::to_string))
     .bind(return_reason.to_string())
     .bind(closed_on.map(str::to_string))
     .bind(now_text())
     .bind(id)
-    .bind(expected_status.to_string())
+    .bind(expected_status.code())
     .execute(&mut **tx)
     .await?;
     Ok(r.rows_affected() == 1)

@@ -165,8 +165,8 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
             db::supervision::update_finding(
                 &mut tx,
                 fid,
-                "open",
-                "accepted",
+                gongkai_domain::supervision::RectificationStatus::Open,
+                gongkai_domain::supervision::RectificationStatus::Accepted,
                 "已整改：栏目已补充更新，并建立定期更新台账（附整改前后截图）",
                 Some(&submitted.to_string()),
                 "",
@@ -239,8 +239,8 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
                 db::supervision::update_finding(
                     &mut tx,
                     fid,
-                    "open",
-                    "submitted",
+                    gongkai_domain::supervision::RectificationStatus::Open,
+                    gongkai_domain::supervision::RectificationStatus::Submitted,
                     "已在栏目补充发布2026年财政资金信息3条",
                     Some(&(today - Duration::days(2)).to_string()),
                     "",
@@ -252,8 +252,8 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
                 db::supervision::update_finding(
                     &mut tx,
                     fid,
-                    "open",
-                    "accepted",
+                    gongkai_domain::supervision::RectificationStatus::Open,
+                    gongkai_domain::supervision::RectificationStatus::Accepted,
                     "已按新条例修订公开指南并发布",
                     Some(&(recent_on + Duration::days(7)).to_string()),
                     "",

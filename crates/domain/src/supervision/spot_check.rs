@@ -83,7 +83,9 @@ impl Evidence {
     }
 }
 
+/// Serialized as its stored code (`open`, `submitted` …), which templates compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RectificationStatus {
     /// 待整改
     Open,
@@ -95,6 +97,16 @@ pub enum RectificationStatus {
     Returned,
 }
 
+impl TryFrom<String> for RectificationStatus {
+    type Error = crate::UnknownCode;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        RectificationStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or(crate::UnknownCode { what: "rectification status", code })
+    }
+}
+
 impl RectificationStatus {
     pub const ALL: [RectificationStatus; 4] = [
         RectificationStatus::Open,
@@ -102,6 +114,15 @@ impl RectificationStatus {
         RectificationStatus::Accepted,
         RectificationStatus::Returned,
     ];
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            RectificationStatus::Open => "open",
+            RectificationStatus::Submitted => "submitted",
+            RectificationStatus::Accepted => "accepted",
+            RectificationStatus::Returned => "returned",
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             RectificationStatus::Open => "待整改",
