@@ -332,7 +332,11 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         )
         .await
         .map_err(err("upload"))?;
-        anyhow::ensure!(r.status == "pending", "demo batch {code} {period} rejected: {:?}", r.errors);
+        anyhow::ensure!(
+            r.status == gongkai_domain::livelihood::BatchStatus::Pending,
+            "demo batch {code} {period} rejected: {:?}",
+            r.errors
+        );
         flow::accept_batch(&state, &office, r.batch_id).await.map_err(err("accept"))?;
     }
     // A rejected batch (bad ID number, amount above the standard, text amount) and a pending one.

@@ -136,7 +136,6 @@ fn the_app_modules_form_no_circle() {
 }
 
 #[test]
-#[ignore = "until the redesign of #15 lands: the lines it finds are being moved"]
 fn web_and_cli_never_reach_the_database_and_db_names_nothing_of_the_app() {
     let files = rust_files(&src());
     let modules: BTreeSet<String> = files.iter().map(|f| module_of(f)).collect();
@@ -161,7 +160,6 @@ fn web_and_cli_never_reach_the_database_and_db_names_nothing_of_the_app() {
 }
 
 #[test]
-#[ignore = "until the redesign of #15 lands: the lines it finds are being moved"]
 fn no_file_is_over_700_lines_and_no_status_is_compared_with_a_string_outside_db() {
     let mut found = vec![];
     for f in rust_files(&src()) {

@@ -30,6 +30,16 @@ pub enum ComplaintStatus {
     Redirected,
 }
 
+impl TryFrom<String> for ComplaintStatus {
+    type Error = crate::UnknownCode;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        ComplaintStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or(crate::UnknownCode { what: "complaint status", code })
+    }
+}
+
 impl ComplaintStatus {
     pub const ALL: [ComplaintStatus; 7] = [
         ComplaintStatus::Submitted,
@@ -50,6 +60,19 @@ impl ComplaintStatus {
             ComplaintStatus::Rated => "已评价",
             ComplaintStatus::Closed => "已办结",
             ComplaintStatus::Redirected => "已转其他渠道",
+        }
+    }
+
+    /// The code stored in the database (and compared by templates).
+    pub fn code(self) -> &'static str {
+        match self {
+            ComplaintStatus::Submitted => "submitted",
+            ComplaintStatus::Assigned => "assigned",
+            ComplaintStatus::Replied => "replied",
+            ComplaintStatus::Reopened => "reopened",
+            ComplaintStatus::Rated => "rated",
+            ComplaintStatus::Closed => "closed",
+            ComplaintStatus::Redirected => "redirected",
         }
     }
 

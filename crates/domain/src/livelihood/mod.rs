@@ -4,11 +4,13 @@
 //! reconciliation findings for the office, the masked public rows (条例第十五条: personal data is
 //! not disclosed; only masked forms reach a public page), and complaints (投诉举报) tracked to a reply.
 
+pub mod batch;
 pub mod complaint;
 pub mod disbursement;
 pub mod program;
 pub mod public_row;
 
+pub use batch::{BatchError, BatchEvent, BatchStatus};
 pub use complaint::{Complaint, ComplaintError, ComplaintEvent, ComplaintStatus, Rating, RedirectKind, due_date};
 pub use disbursement::{BatchCheck, ColumnsError, FundFinding, RawRow, Row, RowError, reconcile, validate_rows};
 pub use program::{AmountError, Basis, Fen, Period, Program};
