@@ -11,9 +11,9 @@ pub const MAX_SHEET_BYTES: usize = 10 * 1024 * 1024;
 /// Whether the upload is a workbook (.xlsx/.xls by name, or a ZIP/OLE file by its first bytes)
 /// rather than a CSV: workbooks are read by calamine, which the server runs in a child process.
 pub fn is_workbook(filename: &str, bytes: &[u8]) -> bool {
-    let lower = filename.to_lowercase();
-    lower.ends_with(".xlsx")
-        || lower.ends_with(".xls")
+    let ext = std::path::Path::new(filename).extension().and_then(|e| e.to_str()).unwrap_or("");
+    ext.eq_ignore_ascii_case("xlsx")
+        || ext.eq_ignore_ascii_case("xls")
         || bytes.starts_with(b"PK\x03\x04")
         || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }

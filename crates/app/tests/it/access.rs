@@ -18,7 +18,7 @@ fn docx_with(lines: &[&str]) -> Vec<u8> {
 }
 
 fn old_id(n: usize) -> String {
-    gongkai_domain::org::complete_id_number(&format!("41048219350101{:03}", n)).unwrap().as_str().to_string()
+    gongkai_domain::org::complete_id_number(&format!("41048219350101{n:03}")).unwrap().as_str().to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,9 +13,7 @@ async fn first_node(server: &Server, admin: &Staff, unit: i64) -> String {
     let form = admin.get(server, &format!("/staff/items/new?unit={unit}")).await.text().await.unwrap();
     let select = &form[form.find("name=\"catalog_node_id\"").expect("node select")..];
     select
-        .split("<option value=\"")
-        .skip(2)
-        .next()
+        .split("<option value=\"").nth(2)
         .and_then(|s| s.split('"').next())
         .expect("a catalog node")
         .to_string()

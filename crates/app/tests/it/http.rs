@@ -153,7 +153,7 @@ async fn a_clerk_cannot_read_or_change_another_units_records() {
         let q: serde_json::Value = clerk_a.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
         assert!(q.as_array().unwrap().iter().all(|l| l["tracking_code"] != code));
         let status: serde_json::Value =
-            admin.get(&server, &format!("/api/v1/staff/applications")).await.json().await.unwrap();
+            admin.get(&server, &"/api/v1/staff/applications".to_string()).await.json().await.unwrap();
         let line = status.as_array().unwrap().iter().find(|l| l["tracking_code"] == code).unwrap().clone();
         assert_eq!(line["unit_id"].as_i64(), Some(b), "still unit B's");
         assert_eq!(line["status_label"], "办理中", "nothing changed");
@@ -432,7 +432,7 @@ async fn an_application_goes_from_intake_to_answer_and_the_public_never_sees_per
     match libreoffice() {
         Some(bin) => assert!(converts_to_pdf(bin, &path), "LibreOffice opens the reply letter"),
         None => {
-            skip("LibreOffice is not installed here; the reply letter was not opened (apt-get install libreoffice)")
+            skip("LibreOffice is not installed here; the reply letter was not opened (apt-get install libreoffice)");
         }
     }
 }

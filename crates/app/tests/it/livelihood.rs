@@ -49,7 +49,7 @@ async fn fixture(server: &Server, admin: &Staff) -> Fixture {
 
 /// Born in 1935: old enough for 高龄津贴.
 fn id(n: usize) -> String {
-    gongkai_domain::org::complete_id_number(&format!("41048219350101{:03}", n)).unwrap().as_str().to_string()
+    gongkai_domain::org::complete_id_number(&format!("41048219350101{n:03}")).unwrap().as_str().to_string()
 }
 
 async fn upload(server: &Server, admin: &Staff, f: &Fixture, csv: &str) -> (i64, String) {

@@ -547,7 +547,7 @@ async fn id_routes_on(backend: Backend) {
                     "public" => assert!(!(200..300).contains(&status), "{what}"),
                     "admin" if method == "GET" => assert_ne!(status, 404, "{what}: the office sees every object"),
                     "clerk-a" | "reviewer-a" if method == "GET" && kind != "complaint" && kind != "spot check" => {
-                        assert_ne!(status, 404, "{what}: unit A's staff see unit A's object")
+                        assert_ne!(status, 404, "{what}: unit A's staff see unit A's object");
                     }
                     _ => {}
                 }

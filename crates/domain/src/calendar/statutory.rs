@@ -97,7 +97,8 @@ pub(crate) fn cached(year: i32) -> &'static [(NaiveDate, &'static str)] {
     if !(FIRST_COMPUTED_YEAR..=LAST_COMPUTED_YEAR).contains(&year) {
         return &[];
     }
-    static TABLE: OnceLock<Mutex<BTreeMap<i32, &'static [(NaiveDate, &'static str)]>>> = OnceLock::new();
+    type Years = BTreeMap<i32, &'static [(NaiveDate, &'static str)]>;
+    static TABLE: OnceLock<Mutex<Years>> = OnceLock::new();
     let mut table = TABLE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     // Leaked once per year (at most the 151 computable years, a few hundred bytes each): the table
     // lives as long as the process and callers get a plain slice.

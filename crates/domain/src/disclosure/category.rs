@@ -331,7 +331,7 @@ vocabulary! {
 pub fn count_by_channel<'a>(items: impl IntoIterator<Item = &'a [Channel]>) -> Vec<(Channel, u64)> {
     let mut counts: Vec<(Channel, u64)> = Channel::ALL.iter().map(|&c| (c, 0)).collect();
     for channels in items {
-        for (c, n) in counts.iter_mut() {
+        for (c, n) in &mut counts {
             if channels.contains(c) {
                 *n += 1;
             }

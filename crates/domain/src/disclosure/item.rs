@@ -365,8 +365,8 @@ mod tests {
     fn returning_withdrawing_and_expiring_need_a_reason() {
         for (s, e) in [
             (ItemStatus::PendingReview, ItemEvent::Return { reason: " ".into() }),
-            (ItemStatus::Published, ItemEvent::Withdraw { reason: "".into() }),
-            (ItemStatus::Published, ItemEvent::Expire { reason: "".into(), on: d(2021, 1, 1) }),
+            (ItemStatus::Published, ItemEvent::Withdraw { reason: String::new() }),
+            (ItemStatus::Published, ItemEvent::Expire { reason: String::new(), on: d(2021, 1, 1) }),
         ] {
             let action = e.action();
             assert_eq!(apply(s, e), Err(ItemError::ReasonRequired { action }));

@@ -258,7 +258,7 @@ mod tests {
                 match (status, event) {
                     (S::Draft, E::Approve) => assert_eq!(got, Ok((S::Approved, vec![]))),
                     (S::Approved, E::Publish) => {
-                        assert_eq!(got, Ok((S::Published, vec![InterpretationEffect::StampPublished])))
+                        assert_eq!(got, Ok((S::Published, vec![InterpretationEffect::StampPublished])));
                     }
                     _ => {
                         let e = got.unwrap_err();

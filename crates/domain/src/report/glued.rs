@@ -107,55 +107,55 @@ fn readings(groups: &[String], n: usize, keep: &dyn Fn(&[i64]) -> bool) -> Optio
     if total < n || groups.len() > n {
         return Some(Vec::new());
     }
-    let mut out = Vec::new();
-    let mut cur = Vec::with_capacity(n);
-    let mut visited = 0usize;
-    fn walk(
-        digits: &[&[u8]],
-        g: usize,
-        pos: usize,
+    /// The search: the groups, how many cells, the reading so far, what was kept, the effort spent.
+    struct Walk<'a> {
+        digits: Vec<&'a [u8]>,
         n: usize,
-        cur: &mut Vec<i64>,
-        out: &mut Vec<Vec<i64>>,
-        visited: &mut usize,
-        keep: &dyn Fn(&[i64]) -> bool,
-    ) -> bool {
-        *visited += 1;
-        if *visited > MAX_READINGS * 8 {
-            return false;
-        }
-        if g == digits.len() {
-            if cur.len() == n && keep(cur) {
-                out.push(cur.clone());
-                if out.len() > MAX_READINGS {
+        cur: Vec<i64>,
+        out: Vec<Vec<i64>>,
+        visited: usize,
+        keep: &'a dyn Fn(&[i64]) -> bool,
+    }
+    impl Walk<'_> {
+        fn walk(&mut self, g: usize, pos: usize) -> bool {
+            self.visited += 1;
+            if self.visited > MAX_READINGS * 8 {
+                return false;
+            }
+            if g == self.digits.len() {
+                if self.cur.len() == self.n && (self.keep)(&self.cur) {
+                    self.out.push(self.cur.clone());
+                    if self.out.len() > MAX_READINGS {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            let d = self.digits[g];
+            if pos == d.len() {
+                return self.walk(g + 1, 0);
+            }
+            // Cells still needed must fit: at least one per remaining group.
+            let remaining_groups = self.digits.len() - g - 1;
+            if self.cur.len() + 1 + remaining_groups > self.n {
+                return true;
+            }
+            let max_len = if d[pos] == b'0' { 1 } else { (d.len() - pos).min(9) };
+            for len in 1..=max_len {
+                let s = std::str::from_utf8(&d[pos..pos + len]).unwrap_or("0");
+                let Ok(v) = s.parse::<i64>() else { continue };
+                self.cur.push(v);
+                let ok = self.walk(g, pos + len);
+                self.cur.pop();
+                if !ok {
                     return false;
                 }
             }
-            return true;
+            true
         }
-        let d = digits[g];
-        if pos == d.len() {
-            return walk(digits, g + 1, 0, n, cur, out, visited, keep);
-        }
-        // Cells still needed must fit: at least one per remaining group.
-        let remaining_groups = digits.len() - g - 1;
-        if cur.len() + 1 + remaining_groups > n {
-            return true;
-        }
-        let max_len = if d[pos] == b'0' { 1 } else { (d.len() - pos).min(9) };
-        for len in 1..=max_len {
-            let s = std::str::from_utf8(&d[pos..pos + len]).unwrap_or("0");
-            let Ok(v) = s.parse::<i64>() else { continue };
-            cur.push(v);
-            let ok = walk(digits, g, pos + len, n, cur, out, visited, keep);
-            cur.pop();
-            if !ok {
-                return false;
-            }
-        }
-        true
     }
-    walk(&digits, 0, 0, n, &mut cur, &mut out, &mut visited, keep).then_some(out)
+    let mut w = Walk { digits, n, cur: Vec::with_capacity(n), out: Vec::new(), visited: 0, keep };
+    w.walk(0, 0).then_some(w.out)
 }
 
 /// One row read from its groups: the cells, which of them are unsure, and how it was read.
@@ -264,10 +264,8 @@ pub(super) fn read(text: &str, format: FormatVersion) -> GluedTables {
         let (cells, mask) = agree(&r.candidates, 7);
         let mut a: [Count; 7] = [None; 7];
         let mut m = [false; 7];
-        for i in 0..7 {
-            a[i] = cells[i];
-            m[i] = mask[i];
-        }
+        a.copy_from_slice(&cells[..7]);
+        m.copy_from_slice(&mask[..7]);
         if r.candidates.len() == 1 && !r.forced && !r.text.is_empty() {
             notes.push(format!(
                 "表三“{}”行的数字连在一起（{}），按唯一合乎本行总计与各列合计的读法读作 {}",

@@ -297,7 +297,7 @@ pub fn render_html(report: &AnnualReport) -> String {
         o.push_str("<tr>");
         match row {
             Table3Row::NewThisYear | Table3Row::CarriedOver | Table3Row::CarriedForward => {
-                span(&mut o, "td", 1, 3, &row.label())
+                span(&mut o, "td", 1, 3, &row.label());
             }
             _ => {
                 if row == Table3Row::Disclosed {

@@ -577,7 +577,7 @@ proptest! {
                 let at = g.below(lines.len() as u64 + 1) as usize;
                 lines.insert(at, String::from_utf8_lossy(&junk).into_owned());
             }
-            3 => for l in lines.iter_mut() {
+            3 => for l in &mut lines {
                 if g.chance(20) {
                     *l = format!("{l} 99999999999999999999999 -0.000000001 １２３ <td> &#xFFFFFFFF; &#0;");
                 }
@@ -784,7 +784,7 @@ fn mangle(text: &str, g: &mut Gen) -> (String, u64) {
             match c {
                 // Full-width digits.
                 '0'..='9' if on(1) && g.chance(30) => {
-                    l.push(char::from_u32(*c as u32 - '0' as u32 + '０' as u32).unwrap())
+                    l.push(char::from_u32(*c as u32 - '0' as u32 + '０' as u32).unwrap());
                 }
                 // 〇 or O for a zero standing alone.
                 '0' if on(2) && alone && g.chance(30) => l.push(if g.chance(50) { '〇' } else { 'O' }),
