@@ -386,8 +386,9 @@ async fn applications(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("demo application recent {i}: {e}"))?;
         let id = s.application_id;
         let cal = state.calendar();
-        let Ok(wd) = (|n: u32| cal.add_working_days(received, n))(1) else { continue };
-        let _ = wd;
+        if cal.add_working_days(received, 1).is_err() {
+            continue;
+        }
         let at = |n: u32| cal.add_working_days(received, n).ok().filter(|d| *d <= today);
         let event = match *kind {
             "clarify" => at(2).map(|d| Event::RequestClarification {

@@ -354,7 +354,7 @@ pub fn pdftotext(path: &std::path::Path) -> std::result::Result<String, String> 
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
+                std::thread::sleep(std::time::Duration::from_millis(20));
             }
             _ => {
                 let _ = child.kill();

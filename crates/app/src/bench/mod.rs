@@ -82,7 +82,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchCommand::Corpus { items, seed, out } => corpus::corpus(items, seed, &out)?,
         BenchCommand::Import { corpus, data_dir, no_bare } => disclosure::import(&corpus, &data_dir, no_bare).await?,
         BenchCommand::Search { url, data_dir, rounds } => {
-            tokio::task::spawn_blocking(move || disclosure::search(&url, &data_dir, rounds)).await??
+            tokio::task::spawn_blocking(move || disclosure::search(&url, &data_dir, rounds)).await??;
         }
         BenchCommand::Queries => disclosure::print_queries(),
     }
@@ -103,7 +103,7 @@ mod tempdir {
             let p = std::env::temp_dir().join(format!(
                 "gongkai-bench-{}-{}",
                 std::process::id(),
-                crate::flows::auth::random_token()[..8].to_string()
+                &crate::flows::auth::random_token()[..8]
             ));
             std::fs::create_dir_all(&p)?;
             Ok(Dir(p))

@@ -120,7 +120,7 @@ pub async fn messages(db: &Db, unit_id: Option<i64>, limit: i64) -> Result<Vec<M
 
 /// Published messages, optionally matching a search term in the public text or the answer.
 pub async fn published(db: &Db, q: &str, limit: i64) -> Result<Vec<MessageRow>, sqlx::Error> {
-    let like = format!("%{}%", q.replace('\\', "").replace('%', "").replace('_', ""));
+    let like = format!("%{}%", q.replace(['\\', '%', '_'], ""));
     sqlx::query_as::<_, MessageRow>(sqlx::AssertSqlSafe(format!(
         "{M_SELECT} WHERE m.status = 'published' AND (m.public_subject LIKE $1 OR m.public_body LIKE $1 OR m.answer LIKE $1)
          ORDER BY m.answered_on DESC, m.message_id DESC LIMIT $2"

@@ -243,7 +243,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         match code {
             "dibao" => (format!("{}", 300 + (i % 4) * 100), None),
             "tekun" => ("800".into(), None),
-            "canji" => (if i % 3 == 0 { "50".into() } else { "100".into() }, None),
+            "canji" => (if i.is_multiple_of(3) { "50".into() } else { "100".into() }, None),
             "gaoling" => ("100".into(), None),
             _ => (format!("{}", 120 * p.quantity), Some(p.quantity)),
         }
@@ -498,20 +498,27 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                 80 => "主体工程基本完成，进行附属工程",
                 _ => "全部完工，待验收",
             };
-            flow::project_progress(&state, &office, id, *p, note, None, false, Some(day))
-                .await
-                .map_err(err("progress"))?;
+            flow::project_progress(
+                &state,
+                &office,
+                id,
+                flow::ProgressUpdate { progress: *p, note, photo: None, accept: false, day: Some(day) },
+            )
+            .await
+            .map_err(err("progress"))?;
         }
         if accepted {
             flow::project_progress(
                 &state,
                 &office,
                 id,
-                100,
-                "经市乡村振兴局、财政局联合验收合格",
-                None,
-                true,
-                Some(t - Duration::days(5)),
+                flow::ProgressUpdate {
+                    progress: 100,
+                    note: "经市乡村振兴局、财政局联合验收合格",
+                    photo: None,
+                    accept: true,
+                    day: Some(t - Duration::days(5)),
+                },
             )
             .await
             .map_err(err("accept project"))?;
@@ -545,7 +552,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
                     village_id: v.village_id.to_string(),
                     board: board.into(),
                     category: cat.into(),
-                    period: period.to_string(),
+                    period: period.clone(),
                     title: format!("{}{}{}", v.name, flow::period_label(period), title),
                     content: content.into(),
                     ..Default::default()

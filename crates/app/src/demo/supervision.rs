@@ -85,7 +85,7 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
         let mut k = 0usize;
         while day <= today {
             let gap2020 = (n == 3 || n == 25) && day >= d(2020, 3, 5) && day <= d(2020, 4, 20);
-            let gap_quiet = day > d(2020, 12, 31) && day < d(2025, 11, 1) && k % 3 != 0; // fewer rows for the quiet years
+            let gap_quiet = day > d(2020, 12, 31) && day < d(2025, 11, 1) && !k.is_multiple_of(3); // fewer rows for the quiet years
             if !gap2020 && !gap_quiet && stop.is_none_or(|s| day <= s) {
                 let title = format!("{}：{}（{}）", name, POST_TOPICS[(n + k) % 8], day.format("%-m月%-d日"));
                 db::supervision::insert_post(
@@ -94,7 +94,7 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
                     &day.to_string(),
                     &title,
                     "",
-                    if k % 5 == 0 { "api" } else { "manual" },
+                    if k.is_multiple_of(5) { "api" } else { "manual" },
                 )
                 .await?;
             }
@@ -371,7 +371,15 @@ async fn interaction(
         let id =
             db::interaction::message_by_code(db, &s.tracking_code).await?.map(|m| m.message_id).expect("just made");
         if i % 9 == 0 {
-            flows::interaction::step(state, system, id, "route", Some(unit_ids[0]), "", "", on).await.map_err(err)?;
+            flows::interaction::step(
+                state,
+                system,
+                id,
+                flows::interaction::MessageStep { action: "route", to_unit: Some(unit_ids[0]), ..Default::default() },
+                on,
+            )
+            .await
+            .map_err(err)?;
         }
         // Leave open: the most recent ones, a few late ones (i % 29 == 0), and i == 7 (old; over three months).
         let keep_open = back <= 4 || (i % 29 == 0 && back < 40) || (i == 7 && back > 95);
@@ -379,10 +387,26 @@ async fn interaction(
             continue;
         }
         let answered_on = cal.add_working_days(on, 1 + (i % 4) as u32).unwrap_or(on).min(today);
-        flows::interaction::step(state, system, id, "answer", None, ANSWER, "", answered_on).await.map_err(err)?;
+        flows::interaction::step(
+            state,
+            system,
+            id,
+            flows::interaction::MessageStep { action: "answer", text: ANSWER, ..Default::default() },
+            answered_on,
+        )
+        .await
+        .map_err(err)?;
         let action = if form.wants_private.is_some() || i % 11 == 0 { "private" } else { "publish" };
         let reason = if form.wants_private.is_some() { "writer_asked" } else { "not_public_interest" };
-        flows::interaction::step(state, system, id, action, None, "", reason, answered_on).await.map_err(err)?;
+        flows::interaction::step(
+            state,
+            system,
+            id,
+            flows::interaction::MessageStep { action, reason, ..Default::default() },
+            answered_on,
+        )
+        .await
+        .map_err(err)?;
     }
     // One consultation unanswered for over three months (互动回应差).
     let old = cal.add_working_days(today - Duration::days(110), 0).unwrap_or(today - Duration::days(110));

@@ -93,7 +93,8 @@ impl TryFrom<&UnitForm> for NewUnit {
         };
         let sort_order = f.sort_order.trim().parse::<i64>().unwrap_or(0);
         let postcode = f.postcode.trim().to_string();
-        if !postcode.is_empty() && !(postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit())) {
+        let postcode_ok = postcode.is_empty() || (postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit()));
+        if !postcode_ok {
             errors.push(FieldError::new("postcode", "邮编应为6位数字"));
         }
         if !errors.is_empty() {

@@ -79,15 +79,15 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
     for f in db::report::figures(db, unit_id, year).await? {
         match f.figure.split_once('.') {
             Some(("channel", name)) => {
-                channels.push(ChannelCount { channel: name.to_string(), count: f.value.parse().unwrap_or(0) })
+                channels.push(ChannelCount { channel: name.to_string(), count: f.value.parse().unwrap_or(0) });
             }
-            Some((row, col)) => {
-                if report::layout::table2_row(format, row).is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col))
-                {
-                    r.table2.set(row, col, Decimal::parse(&f.value));
-                }
+            Some((row, col))
+                if report::layout::table2_row(format, row)
+                    .is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col)) =>
+            {
+                r.table2.set(row, col, Decimal::parse(&f.value));
             }
-            None => {}
+            _ => {}
         }
     }
     if channels.is_empty() {

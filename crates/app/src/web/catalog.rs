@@ -134,7 +134,7 @@ async fn item_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>)
 
 /// The attachments the public may have (originals holding personal data stay with staff).
 async fn public_attachments(state: &WebState, id: i64) -> Result<Vec<flow::AttachmentMeta>> {
-    Ok(flow::public_attachments(&state.db, id).await?)
+    flow::public_attachments(&state.db, id).await
 }
 
 async fn item_print(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {

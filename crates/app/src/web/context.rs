@@ -117,23 +117,6 @@ pub fn forwarded_client(header: &str, trusted: u32) -> Option<IpAddr> {
     entries.len().checked_sub(n).and_then(|i| entries.get(i)).and_then(|e| e.parse().ok())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::forwarded_client;
-
-    #[test]
-    fn the_client_address_is_read_from_the_right() {
-        // One proxy (nginx appends $remote_addr): a forged leftmost entry is ignored.
-        assert_eq!(forwarded_client("6.6.6.6, 203.0.113.7", 1), "203.0.113.7".parse().ok());
-        assert_eq!(forwarded_client("203.0.113.7", 1), "203.0.113.7".parse().ok());
-        // Two proxies: the second from the right.
-        assert_eq!(forwarded_client("6.6.6.6, 203.0.113.7, 10.0.0.2", 2), "203.0.113.7".parse().ok());
-        assert_eq!(forwarded_client("10.0.0.2", 2), None);
-        assert_eq!(forwarded_client("", 1), None);
-        assert_eq!(forwarded_client("not-an-address", 1), None);
-    }
-}
-
 fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     let q = query?;
     serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok()?.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
@@ -162,39 +145,38 @@ async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response,
     let ip = client_ip(&req, state.config.trust_proxy, state.config.trusted_proxies);
     let mut user = None;
     let mut session_csrf = None;
-    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
-        if let Some(row) = session_user(&state.db, &token).await.map_err(fail)? {
-            session_csrf = Some(row.csrf_token.clone());
-            user = Some(CurrentUser {
-                user_id: row.user_id,
-                username: row.username,
-                display_name: row.display_name,
-                role: row.role,
-                unit_id: row.unit_id,
-                via_token: false,
-            });
-        }
+    if let Some(token) = cookie(req.headers(), SESSION_COOKIE)
+        && let Some(row) = session_user(&state.db, &token).await.map_err(fail)?
+    {
+        session_csrf = Some(row.csrf_token.clone());
+        user = Some(CurrentUser {
+            user_id: row.user_id,
+            username: row.username,
+            display_name: row.display_name,
+            role: row.role,
+            unit_id: row.unit_id,
+            via_token: false,
+        });
     }
-    if user.is_none() {
-        if let Some(bearer) = req
+    if user.is_none()
+        && let Some(bearer) = req
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-        {
-            match token_user(&state.db, bearer.trim()).await.map_err(fail)? {
-                Some(row) => {
-                    user = Some(CurrentUser {
-                        user_id: row.user_id,
-                        username: row.username,
-                        display_name: row.display_name,
-                        role: row.role,
-                        unit_id: row.unit_id,
-                        via_token: true,
-                    })
-                }
-                None => return Err(fail(AppError::Unauthorized)),
+    {
+        match token_user(&state.db, bearer.trim()).await.map_err(fail)? {
+            Some(row) => {
+                user = Some(CurrentUser {
+                    user_id: row.user_id,
+                    username: row.username,
+                    display_name: row.display_name,
+                    role: row.role,
+                    unit_id: row.unit_id,
+                    via_token: true,
+                });
             }
+            None => return Err(fail(AppError::Unauthorized)),
         }
     }
     let cookie_csrf = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
@@ -273,4 +255,21 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 
 pub fn clear_session_cookie() -> String {
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_client_address_is_read_from_the_right() {
+        // One proxy (nginx appends $remote_addr): a forged leftmost entry is ignored.
+        assert_eq!(forwarded_client("6.6.6.6, 203.0.113.7", 1), "203.0.113.7".parse().ok());
+        assert_eq!(forwarded_client("203.0.113.7", 1), "203.0.113.7".parse().ok());
+        // Two proxies: the second from the right.
+        assert_eq!(forwarded_client("6.6.6.6, 203.0.113.7, 10.0.0.2", 2), "203.0.113.7".parse().ok());
+        assert_eq!(forwarded_client("10.0.0.2", 2), None);
+        assert_eq!(forwarded_client("", 1), None);
+        assert_eq!(forwarded_client("not-an-address", 1), None);
+    }
 }

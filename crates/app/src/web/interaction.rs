@@ -247,8 +247,19 @@ async fn step(
     Form(f): Form<StepForm>,
 ) -> Result<Response> {
     ctx.door(&state, ObjectKind::Message, id).await?;
-    match flow::step(&state, &ctx.actor(), id, &f.action, f.unit_id.trim().parse().ok(), &f.text, &f.reason, today())
-        .await
+    match flow::step(
+        &state,
+        &ctx.actor(),
+        id,
+        flow::MessageStep {
+            action: &f.action,
+            to_unit: f.unit_id.trim().parse().ok(),
+            text: &f.text,
+            reason: &f.reason,
+        },
+        today(),
+    )
+    .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/staff/messages/{id}")).into_response()),
         Err(AppError::BadRequest(msg)) => {
@@ -478,7 +489,7 @@ async fn sync_check(State(state): State<WebState>, ctx: Ctx, Form(f): Form<SyncF
             .await?
             .into_response())
         }
-        Err(AppError::BadRequest(msg)) | Err(AppError::Conflict(msg)) => Ok((
+        Err(AppError::BadRequest(msg) | AppError::Conflict(msg)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             render(&state, &ctx, "interaction/sync_check.html", crate::page! { form => f, error => msg }).await?,
         )

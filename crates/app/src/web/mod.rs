@@ -68,8 +68,11 @@ impl std::ops::Deref for WebState {
 /// it protects this node; the statutory records never depend on it.
 #[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(&'static str, IpAddr), (Instant, u32)>>,
+    windows: Mutex<HashMap<(&'static str, IpAddr), Window>>,
 }
+
+/// When a window started, and how many requests it has counted.
+type Window = (Instant, u32);
 
 impl RateLimiter {
     /// Count one request; Err(seconds to wait) past `per_minute`.
@@ -193,7 +196,7 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow
             };
             #[cfg(not(unix))]
             let term = std::future::pending::<()>();
-            tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+            tokio::select! { _ = ctrl_c => {}, () = term => {} }
         })
         .await?;
     background.abort();

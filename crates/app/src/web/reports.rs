@@ -306,7 +306,7 @@ async fn check_upload(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart
             .await
             .unwrap_or_else(|_| Err("the file could not be read".into()));
         let _ = std::fs::remove_dir_all(&dir);
-        let entry = match text.map_err(|e| e.to_string()).and_then(|t| report::parse(&t).map_err(|e| e.to_string())) {
+        let entry = match text.map_err(|e| e.clone()).and_then(|t| report::parse(&t).map_err(|e| e.to_string())) {
             Ok(parsed) => {
                 let findings = report::validate_read(&parsed);
                 let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();

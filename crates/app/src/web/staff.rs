@@ -263,7 +263,7 @@ async fn audit(
         &state,
         &ctx,
         "staff/audit.html",
-        crate::page! { rows => rows, filter => serde_json::to_value(&AuditFilterView::from(&filter)).ok() },
+        crate::page! { rows => rows, filter => serde_json::to_value(AuditFilterView::from(&filter)).ok() },
     )
     .await
 }

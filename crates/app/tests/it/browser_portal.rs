@@ -12,11 +12,7 @@ use crate::common::*;
 async fn first_node(server: &Server, admin: &Staff, unit: i64) -> String {
     let form = admin.get(server, &format!("/staff/items/new?unit={unit}")).await.text().await.unwrap();
     let select = &form[form.find("name=\"catalog_node_id\"").expect("node select")..];
-    select
-        .split("<option value=\"").nth(2)
-        .and_then(|s| s.split('"').next())
-        .expect("a catalog node")
-        .to_string()
+    select.split("<option value=\"").nth(2).and_then(|s| s.split('"').next()).expect("a catalog node").to_string()
 }
 
 async fn publish(server: &Server, admin: &Staff, unit: i64, node: &str, title: &str, body: &str) -> i64 {

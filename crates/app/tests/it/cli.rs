@@ -186,7 +186,7 @@ fn report_check_gives_every_shared_report_its_verdict_and_no_clean_one_exit_1() 
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".txt"))
+        .filter(|n| std::path::Path::new(n).extension().is_some_and(|e| e.eq_ignore_ascii_case("txt")))
         .collect();
     names.sort();
     assert!(names.len() >= 17, "{names:?}");

@@ -152,8 +152,7 @@ async fn a_clerk_cannot_read_or_change_another_units_records() {
         // Queue of unit A does not list B's application.
         let q: serde_json::Value = clerk_a.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
         assert!(q.as_array().unwrap().iter().all(|l| l["tracking_code"] != code));
-        let status: serde_json::Value =
-            admin.get(&server, &"/api/v1/staff/applications".to_string()).await.json().await.unwrap();
+        let status: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
         let line = status.as_array().unwrap().iter().find(|l| l["tracking_code"] == code).unwrap().clone();
         assert_eq!(line["unit_id"].as_i64(), Some(b), "still unit B's");
         assert_eq!(line["status_label"], "办理中", "nothing changed");

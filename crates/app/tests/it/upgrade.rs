@@ -37,9 +37,9 @@ async fn every_release_fixture_upgrades_with_nothing_lost() {
     }
 }
 
-/// Writes this release's fixture: `cargo test -p gongkai --test upgrade -- --ignored make_release_fixture`.
+/// Writes this release's fixture: `cargo test -p gongkai --test it -- --ignored upgrade::make_release_fixture`.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore]
+#[ignore = "writes a release fixture: run by hand when a version is released"]
 async fn make_release_fixture() {
     let version = env!("CARGO_PKG_VERSION");
     let store = Store::new(Backend::Sqlite);

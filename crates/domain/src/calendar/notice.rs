@@ -213,9 +213,10 @@ pub fn parse_notice(text: &str) -> Result<Notice, NoticeError> {
                     return Err(err("放假一句里没有读到日期".into()));
                 }
                 if let Some(total) = stated_total(sentence)
-                    && total != ds.len() {
-                        return Err(err(format!("通知写明共{total}天，读到的是{}天", ds.len())));
-                    }
+                    && total != ds.len()
+                {
+                    return Err(err(format!("通知写明共{total}天，读到的是{}天", ds.len())));
+                }
                 says_make_up |= sentence.contains("调休") && !sentence.contains("不调休");
                 holidays.extend(ds);
             } else if sentence.contains("上班") {

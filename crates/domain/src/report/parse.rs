@@ -365,12 +365,14 @@ fn first_year(s: &str) -> Option<i32> {
     let mut i = 0;
     while let Some(off) = s[i..].find('年') {
         let at = i + off;
-        if at >= 4 && b[at - 4..at].iter().all(u8::is_ascii_digit) && (at < 5 || !b[at - 5].is_ascii_digit())
+        if at >= 4
+            && b[at - 4..at].iter().all(u8::is_ascii_digit)
+            && (at < 5 || !b[at - 5].is_ascii_digit())
             && let Ok(y) = s[at - 4..at].parse::<i32>()
-                && (1990..=2100).contains(&y)
-            {
-                return Some(y);
-            }
+            && (1990..=2100).contains(&y)
+        {
+            return Some(y);
+        }
         i = at + '年'.len_utf8();
     }
     None

@@ -105,7 +105,7 @@ pub fn validate(
             match CreditCode::parse(&f.credit_code) {
                 Ok(c) => f.credit_code = c.as_str().to_string(),
                 Err(e) => {
-                    errors.push(FieldError::new("credit_code", format!("{e}（法人或其他组织须填写统一社会信用代码）")))
+                    errors.push(FieldError::new("credit_code", format!("{e}（法人或其他组织须填写统一社会信用代码）")));
                 }
             }
             if f.contact_person.is_empty() {
@@ -135,7 +135,9 @@ pub fn validate(
     if !f.email.is_empty() && (!f.email.contains('@') || f.email.len() > 200) {
         errors.push(FieldError::new("email", "电子邮箱格式不正确"));
     }
-    if !f.postcode.is_empty() && !(f.postcode.len() == 6 && f.postcode.bytes().all(|b| b.is_ascii_digit())) {
+    let postcode_ok =
+        f.postcode.is_empty() || (f.postcode.len() == 6 && f.postcode.bytes().all(|b| b.is_ascii_digit()));
+    if !postcode_ok {
         errors.push(FieldError::new("postcode", "邮编应为6位数字"));
     }
     if f.subject.is_empty() && f.doc_no.is_empty() && f.description.is_empty() {
@@ -155,10 +157,10 @@ pub fn validate(
     match &method {
         Err(_) => errors.push(FieldError::new("delivery_method", "请选择获取信息的方式")),
         Ok(DeliveryMethod::Post) if f.address.is_empty() => {
-            errors.push(FieldError::new("address", "选择邮寄的，请填写通信地址"))
+            errors.push(FieldError::new("address", "选择邮寄的，请填写通信地址"));
         }
         Ok(DeliveryMethod::Email) if f.email.is_empty() => {
-            errors.push(FieldError::new("email", "选择电子邮件的，请填写电子邮箱"))
+            errors.push(FieldError::new("email", "选择电子邮件的，请填写电子邮箱"));
         }
         _ => {}
     }
@@ -288,12 +290,12 @@ pub async fn submit(
     }
     let idem =
         (!form.idempotency_key.trim().is_empty()).then(|| format!("application:{}", form.idempotency_key.trim()));
-    if let Some(key) = &idem {
-        if let Some(resp) = db::application::idempotent_response(&state.db, key).await? {
-            let mut s: Submitted = serde_json::from_str(&resp).map_err(|e| AppError::Internal(e.into()))?;
-            s.repeated = true;
-            return Ok(s);
-        }
+    if let Some(key) = &idem
+        && let Some(resp) = db::application::idempotent_response(&state.db, key).await?
+    {
+        let mut s: Submitted = serde_json::from_str(&resp).map_err(|e| AppError::Internal(e.into()))?;
+        s.repeated = true;
+        return Ok(s);
     }
     let today = today();
     let v = validate(form, staff_registration, today).map_err(AppError::Invalid)?;

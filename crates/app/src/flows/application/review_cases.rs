@@ -10,14 +10,14 @@ fn parse_day(field: &'static str, text: &str, label: &str, errors: &mut Vec<Fiel
     match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
-            errors.push(FieldError::new(field, &format!("{label}格式应为 YYYY-MM-DD")));
+            errors.push(FieldError::new(field, format!("{label}格式应为 YYYY-MM-DD")));
             None
         }
     }
 }
 
 fn review_error(field: &'static str, e: app::ReviewError) -> AppError {
-    AppError::Invalid(vec![FieldError::new(field, &e.to_string())])
+    AppError::Invalid(vec![FieldError::new(field, e.to_string())])
 }
 
 /// A stored case as the domain reads it.

@@ -166,7 +166,7 @@ pub fn check_file(name: &str, bytes: &[u8]) -> std::result::Result<(String, &'st
     if bytes.len() > 20 * 1024 * 1024 {
         return Err(format!("附件“{clean}”超过20MB"));
     }
-    let lower = clean.to_lowercase();
+    let ext = std::path::Path::new(&clean).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let kind = if bytes.starts_with(b"%PDF") {
         "application/pdf"
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -175,13 +175,13 @@ pub fn check_file(name: &str, bytes: &[u8]) -> std::result::Result<(String, &'st
         "image/png"
     } else if bytes.starts_with(b"GIF8") {
         "image/gif"
-    } else if bytes.starts_with(b"PK\x03\x04") && lower.ends_with(".docx") {
+    } else if bytes.starts_with(b"PK\x03\x04") && ext == "docx" {
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    } else if bytes.starts_with(b"PK\x03\x04") && lower.ends_with(".xlsx") {
+    } else if bytes.starts_with(b"PK\x03\x04") && ext == "xlsx" {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && lower.ends_with(".doc") {
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && ext == "doc" {
         "application/msword"
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && lower.ends_with(".xls") {
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && ext == "xls" {
         "application/vnd.ms-excel"
     } else {
         return Err(format!("附件“{clean}”的类型不受支持：请上传 PDF、Word、Excel 或图片文件"));

@@ -134,7 +134,7 @@ pub async fn import_items(
         for (n, raw) in chunk {
             match check_line(*n, raw, base, &calendar) {
                 Ok(r) if !seen.insert(r.index_no.clone()) => {
-                    report.bad.push((*n, format!("索引号“{}”在文件中重复", r.index_no)))
+                    report.bad.push((*n, format!("索引号“{}”在文件中重复", r.index_no)));
                 }
                 Ok(r) => ready.push(r),
                 Err(msg) => report.bad.push((*n, msg)),

@@ -25,7 +25,7 @@ pub fn section_code(s: Section) -> String {
 }
 
 pub fn section_choices() -> Vec<crate::flows::Choice> {
-    Section::ALL.iter().map(|s| crate::flows::Choice { code: section_code(*s).to_string(), label: s.label() }).collect()
+    Section::ALL.iter().map(|s| crate::flows::Choice { code: section_code(*s).clone(), label: s.label() }).collect()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -266,30 +266,30 @@ async fn three_sync(
         db::audit::feed(tx, "interpretation.changed", "interpretation", &i.interpretation_id.to_string(), i.unit_id)
             .await?;
     }
-    if approved.is_empty() {
-        if let Some(d) = deferral.filter(|_| requires_interpretation) {
-            let id = db::interaction::record_deferral(
-                tx,
-                policy_ref,
-                policy_title,
-                d.reason(),
-                &d.by().to_string(),
-                &today.to_string(),
-                unit_id,
-                item_id,
-            )
-            .await?;
-            db::audit::record(
-                tx,
-                actor,
-                "interpretation.defer",
-                "interpretation",
-                &id.to_string(),
-                None,
-                Some(&serde_json::json!({"policy_ref": policy_ref, "reason": d.reason(), "by": d.by().to_string()})),
-            )
-            .await?;
-        }
+    if approved.is_empty()
+        && let Some(d) = deferral.filter(|_| requires_interpretation)
+    {
+        let id = db::interaction::record_deferral(
+            tx,
+            policy_ref,
+            policy_title,
+            d.reason(),
+            &d.by().to_string(),
+            &today.to_string(),
+            unit_id,
+            item_id,
+        )
+        .await?;
+        db::audit::record(
+            tx,
+            actor,
+            "interpretation.defer",
+            "interpretation",
+            &id.to_string(),
+            None,
+            Some(&serde_json::json!({"policy_ref": policy_ref, "reason": d.reason(), "by": d.by().to_string()})),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -360,10 +360,10 @@ fn views(rows: Vec<db::interaction::InterpretationRow>, today: NaiveDate) -> Vec
 pub async fn late_interpretations_by_unit(db: &Db, day: NaiveDate) -> Result<std::collections::BTreeMap<i64, u32>> {
     let mut out = std::collections::BTreeMap::new();
     for v in interpretations(db, None, day).await? {
-        if v.late {
-            if let Some(u) = v.row.unit_id {
-                *out.entry(u).or_insert(0) += 1;
-            }
+        if v.late
+            && let Some(u) = v.row.unit_id
+        {
+            *out.entry(u).or_insert(0) += 1;
         }
     }
     Ok(out)

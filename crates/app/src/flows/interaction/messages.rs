@@ -41,13 +41,12 @@ pub struct SubmittedMessage {
 /// masked in the publishable copy (the writer is told). A repeat with the same key returns the first answer.
 pub async fn submit(state: &AppState, actor: &Actor, f: &MessageForm, today: NaiveDate) -> Result<SubmittedMessage> {
     let idem = f.idempotency_key.trim();
-    if !idem.is_empty() {
-        if let Some(json) = db::application::idempotent_response(&state.db, &format!("msg:{idem}")).await? {
-            if let Ok(mut s) = serde_json::from_str::<SubmittedMessage>(&json) {
-                s.repeated = true;
-                return Ok(s);
-            }
-        }
+    if !idem.is_empty()
+        && let Some(json) = db::application::idempotent_response(&state.db, &format!("msg:{idem}")).await?
+        && let Ok(mut s) = serde_json::from_str::<SubmittedMessage>(&json)
+    {
+        s.repeated = true;
+        return Ok(s);
     }
     let mut errors = vec![];
     let k = kind(&f.kind);
@@ -204,18 +203,20 @@ pub async fn load_for_staff(db: &Db, actor: &Actor, id: i64) -> Result<MessageRo
     Ok(row)
 }
 
+/// What a member of staff does to a message: the action (`route`, `answer`, `publish`,
+/// `private`, `reopen`), and what it needs — the unit routed to, the answer, the reason kept private.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MessageStep<'a> {
+    pub action: &'a str,
+    pub to_unit: Option<i64>,
+    pub text: &'a str,
+    pub reason: &'a str,
+}
+
 /// A step on a message: route (office), answer (the unit), publish / keep private (a reviewer of
 /// the unit or the office), reopen. The domain's table decides what is allowed.
-pub async fn step(
-    state: &AppState,
-    actor: &Actor,
-    id: i64,
-    action: &str,
-    to_unit: Option<i64>,
-    text: &str,
-    reason: &str,
-    today: NaiveDate,
-) -> Result<()> {
+pub async fn step(state: &AppState, actor: &Actor, id: i64, step: MessageStep<'_>, today: NaiveDate) -> Result<()> {
+    let MessageStep { action, to_unit, text, reason } = step;
     let mut tx = state.db.begin().await?;
     let row = db::interaction::message_tx(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     let ok = actor.is_office() || row.unit_id.is_some_and(|u| actor.may_access_unit(u));
@@ -298,18 +299,18 @@ pub async fn step(
     )
     .await?;
     db::audit::feed(&mut tx, "message.changed", "message", &id.to_string(), unit_id).await?;
-    if action == "route" {
-        if let Some(u) = unit_id {
-            db::application::notify_once(
-                &mut tx,
-                Some(u),
-                false,
-                &format!("转办留言：{}（{}前答复）", row.public_subject, row.due_on),
-                &format!("/staff/messages/{id}"),
-                &format!("message:{id}:route:{u}:{}", db::now_text()),
-            )
-            .await?;
-        }
+    if action == "route"
+        && let Some(u) = unit_id
+    {
+        db::application::notify_once(
+            &mut tx,
+            Some(u),
+            false,
+            &format!("转办留言：{}（{}前答复）", row.public_subject, row.due_on),
+            &format!("/staff/messages/{id}"),
+            &format!("message:{id}:route:{u}:{}", db::now_text()),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -367,10 +368,7 @@ pub async fn writer_action(
                 state,
                 &Actor { role: Some(gongkai_domain::org::Role::Admin), ..actor.clone() },
                 id,
-                "reopen",
-                None,
-                "",
-                "",
+                MessageStep { action: "reopen", to_unit: None, text: "", reason: "" },
                 today,
             )
             .await

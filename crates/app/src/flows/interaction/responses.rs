@@ -97,17 +97,20 @@ pub async fn add_concern(db: &Db, actor: &Actor, f: &ConcernForm) -> Result<i64>
         errors.push(FieldError::new("title", "请填写标题"));
     }
     let link = f.link.trim();
-    if !link.is_empty() && !(link.starts_with("http://") || link.starts_with("https://") || link.starts_with('/')) {
+    let link_ok =
+        link.is_empty() || link.starts_with("http://") || link.starts_with("https://") || link.starts_with('/');
+    if !link_ok {
         errors.push(FieldError::new("link", "链接应以 http://、https:// 或 / 开头"));
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
     let unit_id = f.unit_id.trim().parse::<i64>().ok().or(actor.unit_id);
-    if let Some(u) = unit_id {
-        if !actor.is_office() && !actor.may_access_unit(u) {
-            return Err(AppError::Forbidden);
-        }
+    if let Some(u) = unit_id
+        && !actor.is_office()
+        && !actor.may_access_unit(u)
+    {
+        return Err(AppError::Forbidden);
     }
     let mut tx = db.begin().await?;
     let id = db::interaction::insert_concern(

@@ -123,8 +123,9 @@ pub fn validate_complaint(f: &ComplaintForm) -> std::result::Result<(), Vec<Fiel
         e.push(FieldError::new("name", "实名投诉请填写姓名，或选择匿名投诉"));
     }
     let phone = f.phone.trim();
-    if !phone.is_empty() && !(phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let phone_ok =
+        phone.is_empty() || (phone.len() == 11 && phone.starts_with('1') && phone.bytes().all(|b| b.is_ascii_digit()));
+    if !phone_ok {
         e.push(FieldError::new("phone", "手机号码应为11位数字"));
     }
     if !SUBJECT_KINDS.iter().any(|(c, _)| *c == f.subject_kind) {
@@ -168,10 +169,10 @@ pub async fn submit_complaint(
     let program_id = f.program_id.trim().parse::<i64>().ok();
     let project_id = f.project_id.trim().parse::<i64>().ok();
     let mut label = f.subject_label.trim().to_string();
-    if label.is_empty() {
-        if let Some(v) = village_id.map(|v| ldb::village(&state.db, v)) {
-            label = v.await?.map(|v| format!("{}{}", v.township, v.name)).unwrap_or_default();
-        }
+    if label.is_empty()
+        && let Some(v) = village_id.map(|v| ldb::village(&state.db, v))
+    {
+        label = v.await?.map(|v| format!("{}{}", v.township, v.name)).unwrap_or_default();
     }
     for attempt in 1..=5 {
         let code = complaint_code(day);

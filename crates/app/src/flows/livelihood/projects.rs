@@ -116,18 +116,20 @@ pub async fn create_project(state: &AppState, actor: &Actor, f: &ProjectForm) ->
     Ok(id)
 }
 
+/// A project's progress as reported: percent done, what was done, a photo, whether the office
+/// accepts (验收) it now, and the day (today when none).
+pub struct ProgressUpdate<'a> {
+    pub progress: i64,
+    pub note: &'a str,
+    pub photo: Option<Upload>,
+    pub accept: bool,
+    pub day: Option<NaiveDate>,
+}
+
 /// A progress update (with an optional photo). 100% sets the actual completion date; `accept`
 /// records 验收 (office only, after completion).
-pub async fn project_progress(
-    state: &AppState,
-    actor: &Actor,
-    id: i64,
-    progress: i64,
-    note: &str,
-    photo: Option<Upload>,
-    accept: bool,
-    day: Option<NaiveDate>,
-) -> Result<()> {
+pub async fn project_progress(state: &AppState, actor: &Actor, id: i64, update: ProgressUpdate<'_>) -> Result<()> {
+    let ProgressUpdate { progress, note, photo, accept, day } = update;
     let p = ldb::project(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let village = ldb::village(&state.db, p.village_id).await?.ok_or(AppError::NotFound)?;
     if !may_work_on_village(actor, &village) {

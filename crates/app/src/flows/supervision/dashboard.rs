@@ -33,7 +33,7 @@ pub async fn card(state: &AppState, unit: Option<i64>, today: NaiveDate) -> Resu
             match a.status(today, zombie) {
                 AccountStatus::Dormant | AccountStatus::Zombie => c.silent_accounts += 1,
                 AccountStatus::Normal if a.days_silent(today) >= sup::account::REMIND_AFTER_DAYS => {
-                    c.remind_accounts += 1
+                    c.remind_accounts += 1;
                 }
                 _ => {}
             }

@@ -213,12 +213,11 @@ pub async fn compute_month(state: &AppState, ym: YearMonth, today: NaiveDate) ->
 
     let zombie = zombie_after_days(state);
     for r in db::supervision::accounts(db, &end_s).await? {
-        if let (Some(a), Some(m)) = (domain_account(&r), map.get_mut(&r.unit_id)) {
-            if date(&r.opened_on).is_some_and(|o| o <= end)
-                && matches!(a.status(end, zombie), AccountStatus::Dormant | AccountStatus::Zombie)
-            {
-                m.silent_accounts += 1;
-            }
+        if let (Some(a), Some(m)) = (domain_account(&r), map.get_mut(&r.unit_id))
+            && date(&r.opened_on).is_some_and(|o| o <= end)
+            && matches!(a.status(end, zombie), AccountStatus::Dormant | AccountStatus::Zombie)
+        {
+            m.silent_accounts += 1;
         }
     }
 

@@ -18,6 +18,11 @@ pub fn platform_choices() -> Vec<crate::flows::Choice> {
     PLATFORMS.iter().map(|(c, p)| crate::flows::Choice { code: c.to_string(), label: p.label() }).collect()
 }
 
+/// A link a post may carry: none, or an http(s) address.
+fn web_link(url: &str) -> bool {
+    url.is_empty() || url.starts_with("http://") || url.starts_with("https://")
+}
+
 pub fn status_label(s: AccountStatus) -> (&'static str, &'static str) {
     match s {
         AccountStatus::Normal => ("normal", "正常"),
@@ -201,17 +206,24 @@ pub async fn update_account(
     Ok(())
 }
 
+/// A post as logged: its date, title, link, and where it came from (`manual`, `api`, `import`).
+#[derive(Debug, Clone, Copy)]
+pub struct NewPost<'a> {
+    pub posted_on: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub source: &'a str,
+}
+
 /// Log one post (by hand or through the API). Returns false when the same post was logged before.
 pub async fn log_post(
     state: &AppState,
     actor: &Actor,
     account_id: i64,
-    posted_on: &str,
-    title: &str,
-    url: &str,
-    source: &str,
+    post: NewPost<'_>,
     today: NaiveDate,
 ) -> Result<bool> {
+    let NewPost { posted_on, title, url, source } = post;
     let a = account(state, actor, account_id, today).await?;
     let mut errors = vec![];
     let d = date(posted_on);
@@ -223,7 +235,7 @@ pub async fn log_post(
     if title.chars().count() > 200 {
         errors.push(FieldError::new("title", "标题不超过200字"));
     }
-    if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+    if !web_link(url) {
         errors.push(FieldError::new("url", "链接应以 http:// 或 https:// 开头"));
     }
     if !errors.is_empty() {
@@ -299,7 +311,7 @@ pub async fn import_posts(state: &AppState, actor: &Actor, csv: &str, today: Nai
         }
         let title = cols.get(2).map(|s| s.trim_matches('"')).unwrap_or("").to_string();
         let url = cols.get(3).map(|s| s.trim_matches('"')).unwrap_or("").to_string();
-        if !url.is_empty() && !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !web_link(&url) {
             out.errors.push((n, "链接应以 http:// 或 https:// 开头".into()));
             continue;
         }

@@ -51,9 +51,15 @@ async fn account(state: &AppState, unit: i64, name: &str, last_post: NaiveDate) 
         opened_on: "2019-01-01".into(),
     };
     let id = flows::supervision::create_account(&state.db, &office(), &form).await.unwrap();
-    flows::supervision::log_post(state, &office(), id, &last_post.to_string(), "一条", "", "manual", last_post)
-        .await
-        .unwrap();
+    flows::supervision::log_post(
+        state,
+        &office(),
+        id,
+        flows::supervision::NewPost { posted_on: &last_post.to_string(), title: "一条", url: "", source: "manual" },
+        last_post,
+    )
+    .await
+    .unwrap();
     id
 }
 
@@ -90,7 +96,7 @@ async fn csv_import_reports_bad_rows_and_imports_the_rest() {
 
 async fn application(state: &AppState, unit: i64, n: usize, received: NaiveDate, answered: Option<NaiveDate>) {
     let id_number =
-        gongkai_domain::org::complete_id_number(&format!("41048219800101{:03}", n)).unwrap().as_str().to_string();
+        gongkai_domain::org::complete_id_number(&format!("41048219800101{n:03}")).unwrap().as_str().to_string();
     let form = flows::application::ApplicationForm {
         applicant_kind: "natural_person".into(),
         applicant_name: "测试".into(),
@@ -276,7 +282,15 @@ async fn a_message_goes_submit_route_answer_publish_without_personal_data_and_la
     for (action, unit, text) in
         [("route", Some(units[0]), ""), ("answer", None, "可以办理，请携带身份证到窗口"), ("publish", None, "")]
     {
-        flows::interaction::step(&state, &office(), id, action, unit, text, "", on + Duration::days(2)).await.unwrap();
+        flows::interaction::step(
+            &state,
+            &office(),
+            id,
+            flows::interaction::MessageStep { action, to_unit: unit, text, reason: "" },
+            on + Duration::days(2),
+        )
+        .await
+        .unwrap();
     }
     let public = flows::interaction::public_list(&state, "低保", on).await.unwrap();
     assert_eq!(public.len(), 1);

@@ -282,17 +282,9 @@ pub(super) async fn project_progress(
     let (fields, photo) = read_multipart(mp).await?;
     let progress = fields.get("progress").and_then(|p| p.trim().parse::<i64>().ok()).unwrap_or(-1);
     let accept = fields.get("accept").is_some_and(|a| a == "1");
-    flow::project_progress(
-        &state,
-        &ctx.actor(),
-        id,
-        progress,
-        fields.get("note").map(String::as_str).unwrap_or(""),
-        photo,
-        accept,
-        None,
-    )
-    .await?;
+    let note = fields.get("note").map(String::as_str).unwrap_or("");
+    flow::project_progress(&state, &ctx.actor(), id, flow::ProgressUpdate { progress, note, photo, accept, day: None })
+        .await?;
     Ok(Redirect::to(&format!("/livelihood/projects/{id}")).into_response())
 }
 

@@ -144,7 +144,15 @@ pub(super) async fn log_post(
     Form(f): Form<PostForm>,
 ) -> Result<Response> {
     ctx.door(&state, ObjectKind::NewMediaAccount, id).await?;
-    match flow::log_post(&state, &ctx.actor(), id, &f.posted_on, &f.title, &f.url, "manual", today()).await {
+    match flow::log_post(
+        &state,
+        &ctx.actor(),
+        id,
+        flow::NewPost { posted_on: &f.posted_on, title: &f.title, url: &f.url, source: "manual" },
+        today(),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/staff/new-media/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, account_page(&state, &ctx, id, errors).await?).into_response())
@@ -164,7 +172,14 @@ pub(super) async fn api_log_post(
     ctx.door(&state, ObjectKind::NewMediaAccount, id).await?;
     let Json(f) = body.map_err(|e| AppError::BadRequest(format!("请求体不是有效的 JSON：{}", e.body_text())))?;
     let t = today();
-    let new = flow::log_post(&state, &ctx.actor(), id, &f.posted_on, &f.title, &f.url, "api", t).await?;
+    let new = flow::log_post(
+        &state,
+        &ctx.actor(),
+        id,
+        flow::NewPost { posted_on: &f.posted_on, title: &f.title, url: &f.url, source: "api" },
+        t,
+    )
+    .await?;
     let a = flow::account(&state, &ctx.actor(), id, t).await?;
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(serde_json::json!({"account_id": id, "logged": new, "last_post": a.row.last_post, "status": a.status_label}))).into_response())
