@@ -3,22 +3,10 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// A message about one form field, shown next to it.
-#[derive(Debug, Clone, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), message: message.into() }
-    }
-}
+pub use gongkai_domain::FieldError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -24,3 +24,17 @@ pub struct UnknownCode {
     pub what: &'static str,
     pub code: String,
 }
+
+/// A message about one form field, shown next to it: the field's name and what is wrong with it,
+/// in Chinese for the public, in plain words for staff.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}

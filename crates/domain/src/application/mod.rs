@@ -8,6 +8,7 @@
 pub mod applicant;
 pub mod clock;
 pub mod fee;
+pub mod intake;
 pub mod letter;
 pub mod outcome;
 pub mod review;

@@ -6,11 +6,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use gongkai_domain::application::{
-    self as app, ApplicantKind, Channel, Clock, DeliveryForm, DeliveryMethod, Event, IdDocumentKind, Outcome, Status,
-};
+use gongkai_domain::application::{self as app, ApplicantKind, Clock, Event, Outcome, Status};
 use gongkai_domain::calendar::Calendar;
-use gongkai_domain::org::{CreditCode, IdNumber};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Db, application::ApplicationRow};
