@@ -63,6 +63,12 @@ pub enum Command {
     Import(disclosure::ImportArgs),
     /// Write an example configuration file to stdout
     ConfigExample,
+    /// Every route with its method and access rule (public, staff, office, object:<kind>), one a
+    /// line, or as JSON: the table the router is built from
+    Routes {
+        #[arg(long)]
+        json: bool,
+    },
     /// Speed figures for BENCHMARKS.md (run on a release build)
     #[command(hide = true)]
     Bench(crate::bench::BenchArgs),
@@ -117,6 +123,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Calendar(a) => calendar::run(a).await,
         Command::Report(a) => report::run(a).await,
         Command::Bench(a) => crate::bench::run(a).await,
+        Command::Routes { json } => {
+            let rows = crate::web::routes::infos();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for r in rows {
+                    println!("{:6} {:55} {}", r.method, r.path, r.access);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Reindex(a) => disclosure::reindex(a).await,
         Command::Import(a) => disclosure::import(a).await,
         Command::ReadSheet { name, grid } => Ok(crate::sandbox::child(&name, grid)),

@@ -2,18 +2,17 @@
 //! A cookie, set by a plain link (no JavaScript, which the CSP would refuse anyway), read by the
 //! context layer into `Ctx::high_contrast` and by the base template into `body.contrast`.
 
-use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 
 pub const CONTRAST_COOKIE: &str = "gk_contrast";
 
-pub fn router() -> Router<WebState> {
-    Router::new().route("/a11y/contrast", get(toggle_contrast))
+pub fn routes() -> Vec<Route> {
+    vec![Route::new("GET", "/a11y/contrast", Access::Public, get(toggle_contrast))]
 }
 
 /// The page the switch was used on (same site only), or the home page.

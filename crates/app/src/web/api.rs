@@ -2,31 +2,32 @@
 //! Public: submitting and tracking applications. Staff: with a session (and its X-CSRF-Token
 //! header) or an API token (`Authorization: Bearer …`).
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use crate::error::{ApiError, AppError};
 use crate::flows::application::{self as flow, ApplicationForm};
 
 type ApiResult<T> = Result<T, ApiError>;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/applications", post(submit_application))
-        .route("/applications/{code}", get(track_application))
-        .route("/me", get(me))
-        .route("/units", get(units))
-        .route("/search", get(super::search::api_search))
-        .route("/staff/applications", get(queue))
-        .route("/calendar/due", get(due))
-        .route("/feed", get(feed))
-        .fallback(|| async { ApiError(AppError::NotFound) })
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("POST", "/api/v1/applications", Access::Public, post(submit_application)),
+        Route::new("GET", "/api/v1/applications/{code}", Access::Public, get(track_application)),
+        Route::new("GET", "/api/v1/me", Access::Staff, get(me)),
+        Route::new("GET", "/api/v1/units", Access::Public, get(units)),
+        Route::new("GET", "/api/v1/search", Access::Public, get(super::search::api_search)),
+        Route::new("GET", "/api/v1/staff/applications", Access::Staff, get(queue)),
+        Route::new("GET", "/api/v1/calendar/due", Access::Public, get(due)),
+        Route::new("GET", "/api/v1/feed", Access::Office, get(feed)),
+    ]
 }
 
 /// `POST /api/v1/applications`: the form's fields as JSON → 201 with tracking code and secret.

@@ -2,7 +2,6 @@
 //! registration of offline applications and reply letters.
 
 use axum::Form;
-use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -15,6 +14,7 @@ use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, FieldError, Result};
 use crate::flows::application::QueueScope;
@@ -23,23 +23,46 @@ use crate::flows::application::{self as flow, ApplicationForm, Upload};
 /// How many of a queue's most urgent applications one page shows.
 pub const QUEUE_PAGE: i64 = 200;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/applications/new", get(new_form))
-        .route("/applications", post(submit_form))
-        .route("/applications/track", get(track).post(track_post))
-        .route("/staff/applications", get(queue))
-        .route("/staff/applications/register", get(register_form).post(register))
-        .route("/staff/applications/bulk", post(bulk))
-        .route("/staff/applications/{id}", get(detail))
-        .route("/staff/applications/{id}/route", post(route))
-        .route("/staff/applications/{id}/step", post(step))
-        .route("/staff/applications/{id}/letter", get(letter))
-        .route("/staff/applications/{id}/letter.docx", get(letter_docx))
-        .route("/staff/applications/{id}/review-cases", post(add_review_case))
-        .route("/staff/review-cases/{id}/end", post(end_review_case))
-        .route("/staff/review-cases/{id}/extend", post(extend_review_case))
-        .route("/staff/attachments/{id}", get(attachment))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/applications/new", Access::Public, get(new_form)),
+        Route::new("POST", "/applications", Access::Public, post(submit_form)),
+        Route::new("GET", "/applications/track", Access::Public, get(track)),
+        Route::new("POST", "/applications/track", Access::Public, post(track_post)),
+        Route::new("GET", "/staff/applications", Access::Staff, get(queue)),
+        Route::new("GET", "/staff/applications/register", Access::Staff, get(register_form)),
+        Route::new("POST", "/staff/applications/register", Access::Staff, post(register)),
+        Route::new("POST", "/staff/applications/bulk", Access::Staff, post(bulk)),
+        Route::new("GET", "/staff/applications/{id}", Access::Object(ObjectKind::Application), get(detail)),
+        Route::new("POST", "/staff/applications/{id}/route", Access::Object(ObjectKind::Application), post(route)),
+        Route::new("POST", "/staff/applications/{id}/step", Access::Object(ObjectKind::Application), post(step)),
+        Route::new("GET", "/staff/applications/{id}/letter", Access::Object(ObjectKind::Application), get(letter)),
+        Route::new(
+            "GET",
+            "/staff/applications/{id}/letter.docx",
+            Access::Object(ObjectKind::Application),
+            get(letter_docx),
+        ),
+        Route::new(
+            "POST",
+            "/staff/applications/{id}/review-cases",
+            Access::Object(ObjectKind::Application),
+            post(add_review_case),
+        ),
+        Route::new(
+            "POST",
+            "/staff/review-cases/{id}/end",
+            Access::Object(ObjectKind::ReviewCase),
+            post(end_review_case),
+        ),
+        Route::new(
+            "POST",
+            "/staff/review-cases/{id}/extend",
+            Access::Object(ObjectKind::ReviewCase),
+            post(extend_review_case),
+        ),
+        Route::new("GET", "/staff/attachments/{id}", Access::Staff, get(attachment)),
+    ]
 }
 
 pub fn choices() -> minijinja::Value {

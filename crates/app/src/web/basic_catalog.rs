@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use axum::Form;
-use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -16,22 +15,24 @@ use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, Result};
 use crate::flows::basic_catalog as flow;
 use crate::state::today;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/staff/basic-catalog", get(index))
-        .route("/staff/basic-catalog/import", post(import))
-        .route("/staff/basic-catalog/derive", post(derive))
-        .route("/staff/basic-catalog/{id}", get(show))
-        .route("/staff/basic-catalog/{id}/export.xlsx", get(export_xlsx))
-        .route("/staff/basic-catalog/{id}/export.csv", get(export_csv))
-        .route("/staff/basic-catalog/entries/{id}/rule", post(set_rule))
-        .route("/staff/basic-catalog/entries/{id}/event", post(set_event))
-        .route("/staff/basic-catalog/link", post(link))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/staff/basic-catalog", Access::Staff, get(index)),
+        Route::new("POST", "/staff/basic-catalog/import", Access::Staff, post(import)),
+        Route::new("POST", "/staff/basic-catalog/derive", Access::Staff, post(derive)),
+        Route::new("GET", "/staff/basic-catalog/{id}", Access::Staff, get(show)),
+        Route::new("GET", "/staff/basic-catalog/{id}/export.xlsx", Access::Staff, get(export_xlsx)),
+        Route::new("GET", "/staff/basic-catalog/{id}/export.csv", Access::Staff, get(export_csv)),
+        Route::new("POST", "/staff/basic-catalog/entries/{id}/rule", Access::Staff, post(set_rule)),
+        Route::new("POST", "/staff/basic-catalog/entries/{id}/event", Access::Staff, post(set_event)),
+        Route::new("POST", "/staff/basic-catalog/link", Access::Staff, post(link)),
+    ]
 }
 
 fn areas() -> Vec<(&'static str, &'static str)> {

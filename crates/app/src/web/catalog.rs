@@ -3,7 +3,6 @@
 //! column, Atom feeds per node and per unit, sitemap.xml, and the QR-code table signs of the
 //! catalog nodes (SVG, PNG and a print-ready page) for the service halls.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -15,25 +14,27 @@ use serde::{Deserialize, Serialize};
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, Result};
 use crate::flows::disclosure::{self as flow, AttachmentMeta, ItemBrief, ItemRow, PublicFilter};
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/items/{id}", get(item_page))
-        .route("/items/{id}/print", get(item_print))
-        .route("/items/{id}/attachments/{aid}", get(public_attachment))
-        .route("/catalog", get(catalog_index))
-        .route("/catalog/{node}", get(node_page))
-        .route("/catalog/{node}/feed.xml", get(node_feed))
-        .route("/catalog/{node}/qr.svg", get(node_qr_svg))
-        .route("/catalog/{node}/qr.png", get(node_qr_png))
-        .route("/catalog/{node}/sign", get(node_sign))
-        .route("/units/{id}", get(unit_page))
-        .route("/units/{id}/feed.xml", get(unit_feed))
-        .route("/special", get(special_column))
-        .route("/sitemap.xml", get(sitemap))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/items/{id}", Access::Public, get(item_page)),
+        Route::new("GET", "/items/{id}/print", Access::Public, get(item_print)),
+        Route::new("GET", "/items/{id}/attachments/{aid}", Access::Public, get(public_attachment)),
+        Route::new("GET", "/catalog", Access::Public, get(catalog_index)),
+        Route::new("GET", "/catalog/{node}", Access::Public, get(node_page)),
+        Route::new("GET", "/catalog/{node}/feed.xml", Access::Public, get(node_feed)),
+        Route::new("GET", "/catalog/{node}/qr.svg", Access::Public, get(node_qr_svg)),
+        Route::new("GET", "/catalog/{node}/qr.png", Access::Public, get(node_qr_png)),
+        Route::new("GET", "/catalog/{node}/sign", Access::Public, get(node_sign)),
+        Route::new("GET", "/units/{id}", Access::Public, get(unit_page)),
+        Route::new("GET", "/units/{id}/feed.xml", Access::Public, get(unit_feed)),
+        Route::new("GET", "/special", Access::Public, get(special_column)),
+        Route::new("GET", "/sitemap.xml", Access::Public, get(sitemap)),
+    ]
 }
 
 const PAGE_SIZE: i64 = 20;

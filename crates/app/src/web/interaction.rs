@@ -2,38 +2,52 @@
 //! answered questions with search, 常见问题, 回应关切, interpretations; the staff queue of messages,
 //! FAQ curation, the 回应关切 log, interpretation records and the 三同步 check.
 
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use gongkai_domain::org::ObjectKind;
 use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, FieldError, Result};
 use crate::flows::interaction::{self as flow, ConcernForm, InterpretationInput, MessageForm};
 use crate::state::today;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/interaction", get(public_list))
-        .route("/interaction/ask", get(ask_form).post(ask))
-        .route("/interaction/track", get(track).post(writer_action))
-        .route("/interaction/{id}", get(public_message))
-        .route("/interpretations", get(public_interpretations))
-        .route("/interpretations/{id}", get(public_interpretation))
-        .route("/concerns", get(public_concerns))
-        .route("/staff/messages", get(queue))
-        .route("/staff/messages/{id}", get(detail).post(step))
-        .route("/staff/faq", get(faq_page).post(add_faq))
-        .route("/staff/faq/{id}/delete", post(delete_faq))
-        .route("/staff/concerns", get(concerns).post(add_concern))
-        .route("/staff/interpretations", get(interpretations).post(create_interpretation))
-        .route("/staff/interpretations/sync-check", get(sync_page).post(sync_check))
-        .route("/staff/interpretations/{id}", post(set_interpretation))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/interaction", Access::Public, get(public_list)),
+        Route::new("GET", "/interaction/ask", Access::Public, get(ask_form)),
+        Route::new("POST", "/interaction/ask", Access::Public, post(ask)),
+        Route::new("GET", "/interaction/track", Access::Public, get(track)),
+        Route::new("POST", "/interaction/track", Access::Public, post(writer_action)),
+        Route::new("GET", "/interaction/{id}", Access::Public, get(public_message)),
+        Route::new("GET", "/interpretations", Access::Public, get(public_interpretations)),
+        Route::new("GET", "/interpretations/{id}", Access::Public, get(public_interpretation)),
+        Route::new("GET", "/concerns", Access::Public, get(public_concerns)),
+        Route::new("GET", "/staff/messages", Access::Staff, get(queue)),
+        Route::new("GET", "/staff/messages/{id}", Access::Object(ObjectKind::Message), get(detail)),
+        Route::new("POST", "/staff/messages/{id}", Access::Object(ObjectKind::Message), post(step)),
+        Route::new("GET", "/staff/faq", Access::Office, get(faq_page)),
+        Route::new("POST", "/staff/faq", Access::Office, post(add_faq)),
+        Route::new("POST", "/staff/faq/{id}/delete", Access::Office, post(delete_faq)),
+        Route::new("GET", "/staff/concerns", Access::Staff, get(concerns)),
+        Route::new("POST", "/staff/concerns", Access::Staff, post(add_concern)),
+        Route::new("GET", "/staff/interpretations", Access::Staff, get(interpretations)),
+        Route::new("POST", "/staff/interpretations", Access::Staff, post(create_interpretation)),
+        Route::new("GET", "/staff/interpretations/sync-check", Access::Staff, get(sync_page)),
+        Route::new("POST", "/staff/interpretations/sync-check", Access::Staff, post(sync_check)),
+        Route::new(
+            "POST",
+            "/staff/interpretations/{id}",
+            Access::Object(ObjectKind::Interpretation),
+            post(set_interpretation),
+        ),
+    ]
 }
 
 // ------------------------------------------------------------ public

@@ -2,7 +2,6 @@
 //! reviewer's 保密审查 with the scanner's findings, attachments, and the catalog editor.
 
 use axum::Form;
-use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -14,30 +13,34 @@ use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, Result};
 use crate::flows::disclosure::{self as flow, ItemForm};
 use crate::state::today;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/staff/items", get(list).post(create))
-        .route("/staff/items/new", get(new_form))
-        .route("/staff/items/{id}", get(detail))
-        .route("/staff/items/{id}/edit", get(edit_form).post(edit))
-        .route("/staff/items/{id}/submit", post(submit))
-        .route("/staff/items/{id}/return", post(return_item))
-        .route("/staff/items/{id}/approve", post(approve))
-        .route("/staff/items/{id}/withdraw", post(withdraw))
-        .route("/staff/items/{id}/expire", post(expire))
-        .route("/staff/items/{id}/mask", post(mask))
-        .route("/staff/items/{id}/attachments", post(upload))
-        .route("/staff/item-attachments/{id}", get(staff_attachment))
-        .route("/staff/item-attachments/{id}/mask", post(mask_attachment))
-        .route("/staff/item-attachments/{id}/confirm", post(confirm_attachment))
-        .route("/staff/catalog", get(catalog_page))
-        .route("/staff/catalog/{node}", post(rename_node))
-        .route("/staff/catalog/{node}/children", post(add_node))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/staff/items", Access::Staff, get(list)),
+        Route::new("POST", "/staff/items", Access::Staff, post(create)),
+        Route::new("GET", "/staff/items/new", Access::Staff, get(new_form)),
+        Route::new("GET", "/staff/items/{id}", Access::Object(ObjectKind::Item), get(detail)),
+        Route::new("GET", "/staff/items/{id}/edit", Access::Object(ObjectKind::Item), get(edit_form)),
+        Route::new("POST", "/staff/items/{id}/edit", Access::Object(ObjectKind::Item), post(edit)),
+        Route::new("POST", "/staff/items/{id}/submit", Access::Object(ObjectKind::Item), post(submit)),
+        Route::new("POST", "/staff/items/{id}/return", Access::Object(ObjectKind::Item), post(return_item)),
+        Route::new("POST", "/staff/items/{id}/approve", Access::Object(ObjectKind::Item), post(approve)),
+        Route::new("POST", "/staff/items/{id}/withdraw", Access::Object(ObjectKind::Item), post(withdraw)),
+        Route::new("POST", "/staff/items/{id}/expire", Access::Object(ObjectKind::Item), post(expire)),
+        Route::new("POST", "/staff/items/{id}/mask", Access::Object(ObjectKind::Item), post(mask)),
+        Route::new("POST", "/staff/items/{id}/attachments", Access::Object(ObjectKind::Item), post(upload)),
+        Route::new("GET", "/staff/item-attachments/{id}", Access::Staff, get(staff_attachment)),
+        Route::new("POST", "/staff/item-attachments/{id}/mask", Access::Staff, post(mask_attachment)),
+        Route::new("POST", "/staff/item-attachments/{id}/confirm", Access::Staff, post(confirm_attachment)),
+        Route::new("GET", "/staff/catalog", Access::Staff, get(catalog_page)),
+        Route::new("POST", "/staff/catalog/{node}", Access::Staff, post(rename_node)),
+        Route::new("POST", "/staff/catalog/{node}/children", Access::Staff, post(add_node)),
+    ]
 }
 
 /// The choices of the item form.

@@ -1,6 +1,5 @@
 //! The public portal: home, the 公开指南, the units and their contacts, the large-type switch.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -8,15 +7,17 @@ use axum::routing::get;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::Result;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/guide", get(guide))
-        .route("/units", get(units))
-        .route("/a11y/large", get(toggle_large))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/", Access::Public, get(home)),
+        Route::new("GET", "/guide", Access::Public, get(guide)),
+        Route::new("GET", "/units", Access::Public, get(units)),
+        Route::new("GET", "/a11y/large", Access::Public, get(toggle_large)),
+    ]
 }
 
 async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {

@@ -3,7 +3,6 @@
 //! drill-down, review and publication) and the checker for uploaded reports.
 
 use axum::Form;
-use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -16,23 +15,28 @@ use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, Result};
 use crate::flows::report as flow;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/reports", get(index))
-        .route("/reports/{id}", get(show))
-        .route("/reports/{id}/download/{fmt}", get(download))
-        .route("/staff/reports", get(staff_list).post(create))
-        .route("/staff/reports/check", get(check_page).post(check_upload))
-        .route("/staff/reports/{id}", get(edit).post(save))
-        .route("/staff/reports/{id}/figures", post(save_figure))
-        .route("/staff/reports/{id}/cell", get(drill_down))
-        .route("/staff/reports/{id}/review", post(review))
-        .route("/staff/reports/{id}/publish", post(publish))
-        .route("/staff/reports/{id}/correct", post(correct))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/reports", Access::Public, get(index)),
+        Route::new("GET", "/reports/{id}", Access::Public, get(show)),
+        Route::new("GET", "/reports/{id}/download/{fmt}", Access::Public, get(download)),
+        Route::new("GET", "/staff/reports", Access::Staff, get(staff_list)),
+        Route::new("POST", "/staff/reports", Access::Staff, post(create)),
+        Route::new("GET", "/staff/reports/check", Access::Staff, get(check_page)),
+        Route::new("POST", "/staff/reports/check", Access::Staff, post(check_upload)),
+        Route::new("GET", "/staff/reports/{id}", Access::Object(ObjectKind::Report), get(edit)),
+        Route::new("POST", "/staff/reports/{id}", Access::Object(ObjectKind::Report), post(save)),
+        Route::new("POST", "/staff/reports/{id}/figures", Access::Object(ObjectKind::Report), post(save_figure)),
+        Route::new("GET", "/staff/reports/{id}/cell", Access::Object(ObjectKind::Report), get(drill_down)),
+        Route::new("POST", "/staff/reports/{id}/review", Access::Object(ObjectKind::Report), post(review)),
+        Route::new("POST", "/staff/reports/{id}/publish", Access::Object(ObjectKind::Report), post(publish)),
+        Route::new("POST", "/staff/reports/{id}/correct", Access::Object(ObjectKind::Report), post(correct)),
+    ]
 }
 
 async fn index(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {

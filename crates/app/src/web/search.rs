@@ -1,7 +1,6 @@
 //! Search: the HTML page /search and `GET /api/v1/search?q=…&unit=…&page=…`.
 
 use axum::Json;
-use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
@@ -9,12 +8,13 @@ use gongkai_domain::disclosure::Art20Category;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{ApiError, AppError, Result};
 use crate::search::{self, SearchQuery, SearchResult};
 
-pub fn router() -> Router<WebState> {
-    Router::new().route("/search", get(search_page))
+pub fn routes() -> Vec<Route> {
+    vec![Route::new("GET", "/search", Access::Public, get(search_page))]
 }
 
 fn run(state: &WebState, q: &SearchQuery) -> Result<SearchResult> {

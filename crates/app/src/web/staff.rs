@@ -2,7 +2,6 @@
 //! working-day calendar. Every handler checks who may do what before it does anything.
 
 use axum::Form;
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -13,25 +12,33 @@ use serde::Deserialize;
 
 use super::WebState;
 use super::context::{Ctx, SESSION_COOKIE, clear_session_cookie, cookie, session_cookie};
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, Result};
 use crate::flows;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/staff/login", get(login_page).post(login))
-        .route("/staff/logout", post(logout))
-        .route("/staff", get(dashboard))
-        .route("/staff/units", get(list_units).post(create_unit))
-        .route("/staff/units/new", get(new_unit))
-        .route("/staff/units/{id}", get(edit_unit).post(update_unit))
-        .route("/staff/users", get(list_users).post(create_user))
-        .route("/staff/users/{id}/active", post(set_user_active))
-        .route("/staff/audit", get(audit))
-        .route("/staff/audit.csv", get(audit_csv))
-        .route("/staff/settings", get(settings_page).post(save_settings))
-        .route("/staff/calendar", get(calendar_page).post(import_calendar))
-        .route("/staff/calendar/notice", post(read_notice))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/staff/login", Access::Public, get(login_page)),
+        Route::new("POST", "/staff/login", Access::Public, post(login)),
+        Route::new("POST", "/staff/logout", Access::Public, post(logout)),
+        Route::new("GET", "/staff", Access::Staff, get(dashboard)),
+        Route::new("GET", "/staff/units", Access::Office, get(list_units)),
+        Route::new("POST", "/staff/units", Access::Office, post(create_unit)),
+        Route::new("GET", "/staff/units/new", Access::Office, get(new_unit)),
+        Route::new("GET", "/staff/units/{id}", Access::Office, get(edit_unit)),
+        Route::new("POST", "/staff/units/{id}", Access::Office, post(update_unit)),
+        Route::new("GET", "/staff/users", Access::Office, get(list_users)),
+        Route::new("POST", "/staff/users", Access::Office, post(create_user)),
+        Route::new("POST", "/staff/users/{id}/active", Access::Office, post(set_user_active)),
+        Route::new("GET", "/staff/audit", Access::Office, get(audit)),
+        Route::new("GET", "/staff/audit.csv", Access::Office, get(audit_csv)),
+        Route::new("GET", "/staff/settings", Access::Office, get(settings_page)),
+        Route::new("POST", "/staff/settings", Access::Office, post(save_settings)),
+        Route::new("GET", "/staff/calendar", Access::Staff, get(calendar_page)),
+        Route::new("POST", "/staff/calendar", Access::Office, post(import_calendar)),
+        Route::new("POST", "/staff/calendar/notice", Access::Office, post(read_notice)),
+    ]
 }
 
 #[derive(Deserialize)]

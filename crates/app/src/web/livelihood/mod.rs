@@ -10,12 +10,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use gongkai_domain::livelihood::{ComplaintEvent, Fen};
 use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{ApiError, AppError, FieldError, Result};
 use crate::flows::application::Upload;
@@ -25,41 +26,70 @@ use crate::state::today;
 /// "查我自己的": at most this many queries a minute from one address.
 pub const SELF_QUERY_PER_MINUTE: u32 = 30;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/livelihood", get(index))
-        .route("/livelihood/policies", get(policies))
-        .route("/livelihood/funds", get(funds))
-        .route("/livelihood/funds.xlsx", get(funds_xlsx))
-        .route("/livelihood/funds/mine", get(mine_form).post(mine))
-        .route("/livelihood/projects", get(projects))
-        .route("/livelihood/projects.xlsx", get(projects_xlsx))
-        .route("/livelihood/projects/{id}", get(project))
-        .route("/livelihood/sanzi", get(sanzi))
-        .route("/livelihood/sanwu", get(sanwu))
-        .route("/livelihood/poverty", get(poverty))
-        .route("/livelihood/complaints", get(complaints).post(submit_complaint))
-        .route("/livelihood/complaints/new", get(new_complaint))
-        .route("/livelihood/complaints/track", get(track_complaint).post(act_on_complaint))
-        .route("/livelihood/files/{id}", get(public_file))
-        .route("/api/v1/livelihood/funds", get(api_funds))
-        .route("/api/v1/livelihood/projects", get(api_projects))
-        .route("/staff/livelihood", get(staff_index))
-        .route("/staff/livelihood/batches", post(upload_batch))
-        .route("/staff/livelihood/batches/{id}", get(batch))
-        .route("/staff/livelihood/batches/{id}/accept", post(accept_batch))
-        .route("/staff/livelihood/batches/{id}/discard", post(discard_batch))
-        .route("/staff/livelihood/findings/{id}/resolve", post(resolve_finding))
-        .route("/staff/livelihood/villages", post(add_village))
-        .route("/staff/livelihood/programs", post(create_program_form))
-        .route("/staff/livelihood/budgets", post(set_budget))
-        .route("/staff/livelihood/settings", post(save_settings))
-        .route("/staff/livelihood/complaints", get(staff_complaints))
-        .route("/staff/livelihood/complaints/{id}", get(staff_complaint))
-        .route("/staff/livelihood/complaints/{id}/step", post(complaint_step))
-        .route("/staff/livelihood/projects", post(create_project))
-        .route("/staff/livelihood/projects/{id}/progress", post(project_progress))
-        .route("/staff/livelihood/disclosures", post(add_disclosure))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/livelihood", Access::Public, get(index)),
+        Route::new("GET", "/livelihood/policies", Access::Public, get(policies)),
+        Route::new("GET", "/livelihood/funds", Access::Public, get(funds)),
+        Route::new("GET", "/livelihood/funds.xlsx", Access::Public, get(funds_xlsx)),
+        Route::new("GET", "/livelihood/funds/mine", Access::Public, get(mine_form)),
+        Route::new("POST", "/livelihood/funds/mine", Access::Public, post(mine)),
+        Route::new("GET", "/livelihood/projects", Access::Public, get(projects)),
+        Route::new("GET", "/livelihood/projects.xlsx", Access::Public, get(projects_xlsx)),
+        Route::new("GET", "/livelihood/projects/{id}", Access::Public, get(project)),
+        Route::new("GET", "/livelihood/sanzi", Access::Public, get(sanzi)),
+        Route::new("GET", "/livelihood/sanwu", Access::Public, get(sanwu)),
+        Route::new("GET", "/livelihood/poverty", Access::Public, get(poverty)),
+        Route::new("GET", "/livelihood/complaints", Access::Public, get(complaints)),
+        Route::new("POST", "/livelihood/complaints", Access::Public, post(submit_complaint)),
+        Route::new("GET", "/livelihood/complaints/new", Access::Public, get(new_complaint)),
+        Route::new("GET", "/livelihood/complaints/track", Access::Public, get(track_complaint)),
+        Route::new("POST", "/livelihood/complaints/track", Access::Public, post(act_on_complaint)),
+        Route::new("GET", "/livelihood/files/{id}", Access::Public, get(public_file)),
+        Route::new("GET", "/api/v1/livelihood/funds", Access::Public, get(api_funds)),
+        Route::new("GET", "/api/v1/livelihood/projects", Access::Public, get(api_projects)),
+        Route::new("GET", "/staff/livelihood", Access::Staff, get(staff_index)),
+        Route::new("POST", "/staff/livelihood/batches", Access::Staff, post(upload_batch)),
+        Route::new("GET", "/staff/livelihood/batches/{id}", Access::Object(ObjectKind::DisbursementBatch), get(batch)),
+        Route::new(
+            "POST",
+            "/staff/livelihood/batches/{id}/accept",
+            Access::Object(ObjectKind::DisbursementBatch),
+            post(accept_batch),
+        ),
+        Route::new(
+            "POST",
+            "/staff/livelihood/batches/{id}/discard",
+            Access::Object(ObjectKind::DisbursementBatch),
+            post(discard_batch),
+        ),
+        Route::new("POST", "/staff/livelihood/findings/{id}/resolve", Access::Office, post(resolve_finding)),
+        Route::new("POST", "/staff/livelihood/villages", Access::Staff, post(add_village)),
+        Route::new("POST", "/staff/livelihood/programs", Access::Office, post(create_program_form)),
+        Route::new("POST", "/staff/livelihood/budgets", Access::Office, post(set_budget)),
+        Route::new("POST", "/staff/livelihood/settings", Access::Office, post(save_settings)),
+        Route::new("GET", "/staff/livelihood/complaints", Access::Staff, get(staff_complaints)),
+        Route::new(
+            "GET",
+            "/staff/livelihood/complaints/{id}",
+            Access::Object(ObjectKind::Complaint),
+            get(staff_complaint),
+        ),
+        Route::new(
+            "POST",
+            "/staff/livelihood/complaints/{id}/step",
+            Access::Object(ObjectKind::Complaint),
+            post(complaint_step),
+        ),
+        Route::new("POST", "/staff/livelihood/projects", Access::Staff, post(create_project)),
+        Route::new(
+            "POST",
+            "/staff/livelihood/projects/{id}/progress",
+            Access::Object(ObjectKind::Project),
+            post(project_progress),
+        ),
+        Route::new("POST", "/staff/livelihood/disclosures", Access::Staff, post(add_disclosure)),
+    ]
 }
 
 fn nav() -> &'static str {

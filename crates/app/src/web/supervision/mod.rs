@@ -6,7 +6,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Json};
 use chrono::Datelike;
 use gongkai_domain::org::ObjectKind;
 use gongkai_domain::supervision::{AccountStatus, Evidence, RectificationEvent};
@@ -14,37 +14,60 @@ use serde::Deserialize;
 
 use super::WebState;
 use super::context::Ctx;
+use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{ApiError, AppError, Result};
 use crate::flows::supervision::{self as flow, AccountForm, FindingForm, SpotCheckForm, TrainingForm};
 use crate::state::today;
 
-pub fn router() -> Router<WebState> {
-    Router::new()
-        .route("/staff/new-media", get(accounts).post(create_account))
-        .route("/staff/new-media/import", post(import_posts))
-        .route("/staff/new-media/remind", post(remind))
-        .route("/staff/new-media/{id}", get(account).post(update_account))
-        .route("/staff/new-media/{id}/posts", post(log_post))
-        .route("/api/v1/new-media/{id}/posts", post(api_log_post))
-        .route("/staff/monthly", get(monthly))
-        .route("/staff/monthly/issue", post(issue_monthly))
-        .route("/staff/monthly/scores.svg", get(scores_svg))
-        .route("/staff/monthly/trend.svg", get(trend_svg))
-        .route("/staff/monthly/report.docx", get(monthly_docx))
-        .route("/staff/scoring", get(scoring).post(save_scoring))
-        .route("/staff/spot-checks", get(spot_checks).post(create_spot_check))
-        .route("/staff/spot-checks/{id}", get(spot_check))
-        .route("/staff/spot-checks/{id}/findings", post(add_finding))
-        .route("/staff/spot-checks/{id}/publish", post(publish_bulletin))
-        .route("/staff/rectifications", get(rectifications))
-        .route("/staff/rectifications/{id}", get(rectification).post(rectify))
-        .route("/staff/trainings", get(trainings).post(add_training))
-        .route("/staff/assessment", get(assessment))
-        .route("/staff/assessment/share", post(save_share))
-        .route("/staff/assessment/assessment.xlsx", get(assessment_xlsx))
-        .route("/supervision/bulletins", get(bulletins))
-        .route("/supervision/bulletins/{id}", get(bulletin))
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::new("GET", "/staff/new-media", Access::Staff, get(accounts)),
+        Route::new("POST", "/staff/new-media", Access::Staff, post(create_account)),
+        Route::new("POST", "/staff/new-media/import", Access::Staff, post(import_posts)),
+        Route::new("POST", "/staff/new-media/remind", Access::Office, post(remind)),
+        Route::new("GET", "/staff/new-media/{id}", Access::Object(ObjectKind::NewMediaAccount), get(account)),
+        Route::new("POST", "/staff/new-media/{id}", Access::Object(ObjectKind::NewMediaAccount), post(update_account)),
+        Route::new("POST", "/staff/new-media/{id}/posts", Access::Object(ObjectKind::NewMediaAccount), post(log_post)),
+        Route::new(
+            "POST",
+            "/api/v1/new-media/{id}/posts",
+            Access::Object(ObjectKind::NewMediaAccount),
+            post(api_log_post),
+        ),
+        Route::new("GET", "/staff/monthly", Access::Staff, get(monthly)),
+        Route::new("POST", "/staff/monthly/issue", Access::Office, post(issue_monthly)),
+        Route::new("GET", "/staff/monthly/scores.svg", Access::Staff, get(scores_svg)),
+        Route::new("GET", "/staff/monthly/trend.svg", Access::Staff, get(trend_svg)),
+        Route::new("GET", "/staff/monthly/report.docx", Access::Staff, get(monthly_docx)),
+        Route::new("GET", "/staff/scoring", Access::Office, get(scoring)),
+        Route::new("POST", "/staff/scoring", Access::Office, post(save_scoring)),
+        Route::new("GET", "/staff/spot-checks", Access::Office, get(spot_checks)),
+        Route::new("POST", "/staff/spot-checks", Access::Office, post(create_spot_check)),
+        Route::new("GET", "/staff/spot-checks/{id}", Access::Object(ObjectKind::SpotCheck), get(spot_check)),
+        Route::new(
+            "POST",
+            "/staff/spot-checks/{id}/findings",
+            Access::Object(ObjectKind::SpotCheck),
+            post(add_finding),
+        ),
+        Route::new(
+            "POST",
+            "/staff/spot-checks/{id}/publish",
+            Access::Object(ObjectKind::SpotCheck),
+            post(publish_bulletin),
+        ),
+        Route::new("GET", "/staff/rectifications", Access::Staff, get(rectifications)),
+        Route::new("GET", "/staff/rectifications/{id}", Access::Object(ObjectKind::Finding), get(rectification)),
+        Route::new("POST", "/staff/rectifications/{id}", Access::Object(ObjectKind::Finding), post(rectify)),
+        Route::new("GET", "/staff/trainings", Access::Staff, get(trainings)),
+        Route::new("POST", "/staff/trainings", Access::Office, post(add_training)),
+        Route::new("GET", "/staff/assessment", Access::Staff, get(assessment)),
+        Route::new("POST", "/staff/assessment/share", Access::Office, post(save_share)),
+        Route::new("GET", "/staff/assessment/assessment.xlsx", Access::Staff, get(assessment_xlsx)),
+        Route::new("GET", "/supervision/bulletins", Access::Public, get(bulletins)),
+        Route::new("GET", "/supervision/bulletins/{id}", Access::Public, get(bulletin)),
+    ]
 }
 
 mod assessment;
