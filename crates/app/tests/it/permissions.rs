@@ -226,6 +226,21 @@ async fn id_routes_on(backend: Backend) {
         .await;
     assert!(r.status().as_u16() < 400, "routed: {}", r.status());
     objects.push(("/staff/applications/{id}", "application", app_id));
+    // A 行政复议 case on it, filed by unit A.
+    let case = [
+        ("kind", "reconsideration"),
+        ("result", "pending"),
+        ("filed_on", "2025-10-01"),
+        ("accepted_on", "2025-10-08"),
+        ("court_due_on", ""),
+        ("decided_on", ""),
+        ("note", "申请人对答复不服"),
+    ];
+    let r = clerk_a.post_form(&server, &format!("/staff/applications/{app_id}/review-cases"), &case).await;
+    assert_eq!(r.status().as_u16(), 303, "review case filed");
+    let page = clerk_a.get(&server, &format!("/staff/applications/{app_id}")).await.text().await.unwrap();
+    let case_id = first_id(&page, "/staff/review-cases/").expect("the review case is listed");
+    objects.push(("/staff/review-cases/{id}", "review case", case_id));
 
     // A report draft of A.
     let r = reviewer_a.post_form(&server, "/staff/reports", &[("year", "2025"), ("unit_id", &at)]).await;
