@@ -9,7 +9,7 @@ use crate::common::*;
 
 /// A catalog as a county keeps it: title row, two-row header with merged groups, the 一级事项
 /// merged down, 同上 in the 依据 column, one 时限 the platform cannot read.
-fn workbook(bad_row: bool) -> Vec<u8> {
+pub(crate) fn workbook(bad_row: bool) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     let f = rust_xlsxwriter::Format::new();
@@ -127,7 +127,7 @@ fn workbook(bad_row: bool) -> Vec<u8> {
     wb.save_to_buffer().unwrap()
 }
 
-async fn upload(server: &Server, who: &Staff, bytes: Vec<u8>, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn upload(server: &Server, who: &Staff, bytes: Vec<u8>, fields: &[(&str, &str)]) -> reqwest::Response {
     let mut form = reqwest::multipart::Form::new();
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
@@ -141,12 +141,12 @@ async fn upload(server: &Server, who: &Staff, bytes: Vec<u8>, fields: &[(&str, &
         .unwrap()
 }
 
-fn catalog_id(resp: &reqwest::Response) -> i64 {
+pub(crate) fn catalog_id(resp: &reqwest::Response) -> i64 {
     let loc = resp.headers().get("location").expect("redirect").to_str().unwrap();
     loc.rsplit('/').next().unwrap().parse().unwrap()
 }
 
-fn entry_ids(html: &str) -> Vec<i64> {
+pub(crate) fn entry_ids(html: &str) -> Vec<i64> {
     html.split("id=\"entry-").skip(1).filter_map(|s| s.split('"').next()?.parse().ok()).collect()
 }
 
