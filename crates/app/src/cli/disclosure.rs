@@ -69,6 +69,9 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for u in &report.new_units {
         eprintln!("新建单位：{u}（导入文件中的发布机构，原无此单位；请在 /staff/units 补全其统一社会信用代码等信息）");
     }
+    for (line, msg) in &report.held {
+        eprintln!("第{line}行：{msg}");
+    }
     for (line, msg) in &report.bad {
         eprintln!("第{line}行：{msg}");
     }

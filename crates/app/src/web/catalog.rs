@@ -168,13 +168,11 @@ pub fn file_response(meta: AttachmentMeta, bytes: Vec<u8>) -> Response {
 
 async fn public_attachment(State(state): State<WebState>, Path((id, aid)): Path<(i64, i64)>) -> Result<Response> {
     load_public(&state, id).await?;
-    let (meta, bytes) = flow::attachment_content(&state.db, aid).await?;
-    if meta.owner_type != "item"
-        || meta.owner_id != id
-        || flow::staff_only_attachments(&state.db, id).await?.contains(&aid)
-    {
+    // Only a file the public list offers: scanned (or checked by hand) and not kept staff-only.
+    if !flow::public_attachments(&state.db, id).await?.iter().any(|a| a.attachment_id == aid) {
         return Err(AppError::NotFound);
     }
+    let (meta, bytes) = flow::attachment_content(&state.db, aid).await?;
     Ok(file_response(meta, bytes))
 }
 

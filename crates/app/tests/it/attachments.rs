@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::*;
 
-fn docx_with(lines: &[&str]) -> Vec<u8> {
+pub(crate) fn docx_with(lines: &[&str]) -> Vec<u8> {
     let mut doc = docx_rs::Docx::new();
     for l in lines {
         doc = doc.add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text(*l)));

@@ -324,3 +324,87 @@ fn import_reports_bad_lines_by_number_and_a_rerun_duplicates_nothing() {
         assert_eq!(v["hits"].as_array().unwrap().len().min(1), 1);
     });
 }
+
+/// A legacy import publishes nothing unscanned: a file whose text has an ID number is kept from
+/// the public (staff see it, and its finding), a file without readable text (an image) is not
+/// public until a reviewer has checked it by hand, a clean file is public; the import says so by
+/// line.
+#[tokio::test(flavor = "multi_thread")]
+async fn imported_attachments_are_scanned_or_held() {
+    let (store, server, admin) = setup(Backend::Sqlite).await;
+    let id = id_number(77);
+    let dir = store.dir.join("legacy");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("名单.docx"), crate::attachments::docx_with(&["补贴名单", &format!("王某 身份证号 {id}")]))
+        .unwrap();
+    std::fs::write(dir.join("通知.docx"), crate::attachments::docx_with(&["关于做好档案开放工作的通知"])).unwrap();
+    std::fs::write(dir.join("照片.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\0\x01\0\0\x05\0\x01\r\n-\xb4\0\0\0\0IEND\xaeB`\x82").unwrap();
+    let code = credit_code(901);
+    let line = serde_json::json!({
+        "index_no": format!("{code}/2019-00001"),
+        "title": "汝州市档案馆2019年补贴发放情况",
+        "publisher": "汝州市档案馆",
+        "published": "2019-05-05",
+        "body": "<p>见附件。</p>",
+        "attachments": ["名单.docx", "通知.docx", "照片.png"],
+    });
+    let file = dir.join("legacy.jsonl");
+    std::fs::write(&file, format!("{line}\n")).unwrap();
+    let o = store.cli(&["import", "items", file.to_str().unwrap()]);
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{out}\n{err}");
+    assert!(err.contains("第1行：附件《名单.docx》含个人信息"), "{err}");
+    assert!(err.contains("第1行：附件《照片.png》无法提取文字"), "{err}");
+
+    let item = wait_for_item(&server, "补贴发放情况").await;
+    let page = client().get(server.url(&format!("/items/{item}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("通知.docx"), "the clean file is public");
+    assert!(!page.contains("名单.docx") && !page.contains("照片.png"), "held files are not offered: {page}");
+    assert!(!page.contains(&id));
+    let files: Vec<i64> = page
+        .split(&format!("/items/{item}/attachments/"))
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect();
+    assert_eq!(files.len(), 1);
+    // Staff see all three, the finding, and the image waiting for a check by hand.
+    let staff = admin.get(&server, &format!("/staff/items/{item}")).await.text().await.unwrap();
+    assert!(
+        staff.contains("名单.docx") && staff.contains("仅工作人员可见") && staff.contains("未能自动扫描"),
+        "{staff}"
+    );
+    assert!(!staff.contains(&id), "staff pages show findings masked");
+    // A held file's address answers 404 to the public, whatever its id.
+    for aid in 1..=10 {
+        if files.contains(&aid) {
+            continue;
+        }
+        let r = client().get(server.url(&format!("/items/{item}/attachments/{aid}"))).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 404, "attachment {aid}");
+    }
+    // A reviewer's check by hand (with what was checked) makes the image public.
+    let image =
+        staff.split("/staff/item-attachments/").filter_map(|s| s.split('/').next()?.parse::<i64>().ok()).max().unwrap();
+    let r = admin
+        .post_form(
+            &server,
+            &format!("/staff/item-attachments/{image}/confirm"),
+            &[("reason", "逐页核查，为活动照片，无个人信息")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let page = client().get(server.url(&format!("/items/{item}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("照片.png") && !page.contains("名单.docx"), "{page}");
+}
+
+async fn wait_for_item(server: &Server, q: &str) -> i64 {
+    let start = Instant::now();
+    loop {
+        let v = search(server, q).await;
+        if let Some(id) = v["hits"].as_array().and_then(|h| h.first()).and_then(|h| h["id"].as_i64()) {
+            return id;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "{q} in the index");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -125,18 +125,13 @@ pub async fn public_attachments(
          FROM attachment a
          WHERE a.owner_type = 'item' AND a.owner_id = $1
            AND NOT EXISTS (SELECT 1 FROM item_attachment_text t WHERE t.attachment_id = a.attachment_id AND t.staff_only = 1)
+           AND (EXISTS (SELECT 1 FROM item_attachment_text t WHERE t.attachment_id = a.attachment_id)
+                OR EXISTS (SELECT 1 FROM attachment_review r WHERE r.attachment_id = a.attachment_id))
          ORDER BY a.attachment_id",
     )
     .bind(item_id)
     .fetch_all(&db.pool)
     .await
-}
-
-pub async fn staff_only_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT attachment_id FROM item_attachment_text WHERE item_id = $1 AND staff_only = 1")
-        .bind(item_id)
-        .fetch_all(&db.pool)
-        .await
 }
 
 /// The masked text of the public attachments of these items, for the search index.

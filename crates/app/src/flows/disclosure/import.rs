@@ -17,6 +17,8 @@ pub struct ImportReport {
     pub skipped: usize,
     pub bad: Vec<(usize, String)>,
     pub new_units: Vec<String>,
+    /// Files kept from the public, by line: personal data found, or no readable text.
+    pub held: Vec<(usize, String)>,
 }
 
 /// A checked line, ready to store.
@@ -140,8 +142,20 @@ pub async fn import_items(
                 Err(msg) => report.bad.push((*n, msg)),
             }
         }
+        // Every file's text, read outside the transaction (a slow PDF must not hold the writer).
+        let mut texts: Vec<Vec<Option<String>>> = Vec::with_capacity(ready.len());
+        for r in &ready {
+            let mut t = Vec::with_capacity(r.files.len());
+            for (name, bytes) in &r.files {
+                let kind = super::check_file(name, bytes).map(|(_, k)| k).unwrap_or("application/octet-stream");
+                t.push(super::extract_text(kind, name, bytes).await);
+            }
+            texts.push(t);
+        }
+        let mut texts = texts.into_iter();
         let mut tx = db.begin().await?;
         for mut r in ready {
+            let file_texts = texts.next().unwrap_or_default();
             if db::item::index_no_taken(&mut tx, &r.index_no).await? {
                 report.skipped += 1;
                 continue;
@@ -199,10 +213,24 @@ pub async fn import_items(
             let (id, _) = super::insert_published(&mut tx, &actor, &code, &it)
                 .await
                 .map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
-            for (name, bytes) in &r.files {
+            for ((name, bytes), text) in r.files.iter().zip(file_texts) {
                 let (name, kind) = super::check_file(name, bytes).map_err(|e| anyhow::anyhow!(e))?;
                 let sha = crate::flows::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
-                db::application::insert_attachment(&mut tx, "item", id, &name, kind, &sha, bytes).await?;
+                let file = db::application::insert_attachment(&mut tx, "item", id, &name, kind, &sha, bytes).await?;
+                // Scanned like an upload: a file with personal data is kept from the public (staff
+                // mask it); a file whose text cannot be read is not public until a reviewer has
+                // checked it by hand (`unscanned_attachments`, `confirm_unreadable`).
+                if let Some(text) = text {
+                    let (masked, found) = gongkai_domain::privacy::mask_all(&text);
+                    let findings = gongkai_domain::privacy::scan(&text).len().max(found.len());
+                    db::item::insert_attachment_text(&mut tx, file, id, &text, &masked, findings as i64, None).await?;
+                    if findings > 0 {
+                        db::item::set_attachment_staff_only(&mut tx, file).await?;
+                        report.held.push((r.line, format!("附件《{name}》含个人信息，原件不公开，请脱敏后发布")));
+                    }
+                } else {
+                    report.held.push((r.line, format!("附件《{name}》无法提取文字，经审核人逐页核查确认后才公开")));
+                }
             }
             report.imported += 1;
         }

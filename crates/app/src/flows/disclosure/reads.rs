@@ -15,11 +15,6 @@ pub async fn public_attachments(db: &Db, item_id: i64) -> Result<Vec<AttachmentM
     Ok(db::item::public_attachments(db, item_id).await?)
 }
 
-/// An item's originals that only staff may download (a masked copy is public instead).
-pub async fn staff_only_attachments(db: &Db, item_id: i64) -> Result<Vec<i64>> {
-    Ok(db::item::staff_only_attachments(db, item_id).await?)
-}
-
 /// A stored file and its bytes, or not found (the caller decides who may have it).
 pub async fn attachment_content(db: &Db, attachment_id: i64) -> Result<(AttachmentMeta, Vec<u8>)> {
     db::application::attachment_content(db, attachment_id).await?.ok_or(AppError::NotFound)
