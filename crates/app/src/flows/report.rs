@@ -324,6 +324,23 @@ pub fn check(r: &AnnualReport) -> Check {
     Check { errors, warnings }
 }
 
+/// Every rule of the format, and the year on year check against the unit's report of the year
+/// before where one is published here (上年结转 = last year's 结转下年度, column by column; the
+/// table 二 changes): what the reviewer sees, and what publishing refuses without an override.
+pub async fn check_with_previous(db: &Db, row: &ReportRow, r: &AnnualReport) -> Result<Check> {
+    let mut c = check(r);
+    let previous = db::report::list_published(db)
+        .await?
+        .into_iter()
+        .find(|p| p.unit_id == row.unit_id && p.year == row.year - 1 && p.status == ReportStatus::Published);
+    if let Some(p) = previous {
+        for f in report::validate_against_previous(r, &body(&p)?) {
+            if f.severity == Severity::Error { c.errors.push(f) } else { c.warnings.push(f) }
+        }
+    }
+    Ok(c)
+}
+
 pub use crate::db::report::{FigureRow, ReportRow};
 
 /// Every published version, current and superseded (the public list).
@@ -379,7 +396,7 @@ pub async fn publish(db: &Db, actor: &Actor, id: i64, override_reason: Option<&s
         return Err(AppError::Forbidden);
     }
     let report = body(&row)?;
-    let c = check(&report);
+    let c = check_with_previous(db, &row, &report).await?;
     let reason = override_reason.map(str::trim).filter(|r| !r.is_empty());
     let event = ReportEvent::Publish { errors: c.errors.len(), override_reason_given: reason.is_some() };
     let (next, effects) = match report::apply(row.status, event) {

@@ -121,7 +121,7 @@ async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
         return Err(AppError::NotFound);
     }
     let r = flow::body(&row)?;
-    let check = flow::check(&r);
+    let check = flow::check_with_previous(&state.db, &row, &r).await?;
     let figures = flow::figures(&state.db, row.unit_id, row.year as i32).await?;
     let mut cells = vec![];
     for block in report::layout::table2_blocks(r.format) {

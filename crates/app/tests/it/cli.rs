@@ -121,6 +121,32 @@ fn the_demo_2020_report_reproduces_the_seed_and_exports_open_in_libreoffice() {
     let o = gongkai(&["report", "check", built.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o).matches("[错误]").count(), 1);
+    // The next year from the same records: its 上年结转 is 2020's 结转下年度, and the checker, given
+    // both files in either order, chains them without a carry-over error.
+    let built_2021 = store.dir.join("built-2021.txt");
+    let o = store.cli(&["report", "build", "--year", "2021", "--to", "txt", "-o", built_2021.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gongkai(&["report", "check", built_2021.to_str().unwrap(), built.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert!(!out.contains("上年结转应等于上一年度报告的结转下年度继续办理"), "{out}");
+    assert_eq!(out.matches("[错误]").count(), 1, "only 2020's own error: {out}");
+    // A planted change to 2021's 上年结转 (natural persons) is an error naming both years and the column.
+    // (The text form puts each cell on its own line after the row's label.)
+    let text = std::fs::read_to_string(&built_2021).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let label = lines.iter().position(|l| l.starts_with("二、上年结转")).expect("the carry-over row");
+    let cell = (label + 1..lines.len())
+        .find(|&i| lines[i].trim_end_matches(['|', ' ']).trim().parse::<i64>().is_ok())
+        .expect("its first cell");
+    let value: i64 = lines[cell].trim_end_matches(['|', ' ']).trim().parse().unwrap();
+    lines[cell] = lines[cell].replacen(&value.to_string(), &(value + 7).to_string(), 1);
+    let planted = store.dir.join("planted-2021.txt");
+    std::fs::write(&planted, lines.join("\n") + "\n").unwrap();
+    let o = gongkai(&["report", "check", built.to_str().unwrap(), planted.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(out.contains("上年结转应等于上一年度报告的结转下年度继续办理"), "{out}");
+    assert!(out.contains("2020年度报告的结转下年度继续办理") && out.contains("自然人"), "{out}");
     for fmt in ["docx", "xlsx"] {
         let path = store.dir.join(format!("report-2020.{fmt}"));
         let o = store.cli(&["report", "build", "--year", "2020", "--to", fmt, "-o", path.to_str().unwrap()]);

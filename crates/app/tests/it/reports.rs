@@ -103,3 +103,39 @@ async fn a_report_goes_draft_reviewed_published_and_a_correction_supersedes_it()
         assert!(audit.contains("report.publish"), "{backend:?}");
     }
 }
+
+/// Publishing checks the report against the unit's previous year published here: a 2026 report
+/// published before an application of 2026 was recorded says 结转下年度 0; the 2027 report computed
+/// from the records carries that application over (上年结转 1). The reviewer sees the carry-over
+/// error on the report's page, and publishing is refused without an override.
+#[tokio::test(flavor = "multi_thread")]
+async fn publishing_checks_the_carry_over_against_last_years_published_report() {
+    let (_store, server, admin) = setup(Backend::Sqlite).await;
+    let publish = |id: i64| {
+        let (server, admin) = (&server, &admin);
+        async move {
+            assert_eq!(
+                admin.post_form(server, &format!("/staff/reports/{id}/review"), &[]).await.status().as_u16(),
+                303
+            );
+            admin.post_form(server, &format!("/staff/reports/{id}/publish"), &[("override_reason", "")]).await
+        }
+    };
+    let r = admin.post_form(&server, "/staff/reports", &[("year", "2026"), ("unit_id", "")]).await;
+    let y2026 = location_id(&r);
+    let r = publish(y2026).await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+
+    // An application received now (2026) and still open at the end of the year.
+    let r = client().post(server.url("/api/v1/applications")).json(&application_json(5, None)).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+
+    let r = admin.post_form(&server, "/staff/reports", &[("year", "2027"), ("unit_id", "")]).await;
+    let y2027 = location_id(&r);
+    let page = admin.get(&server, &format!("/staff/reports/{y2027}")).await.text().await.unwrap();
+    assert!(page.contains("上年结转应等于上一年度报告的结转下年度继续办理"), "the reviewer sees it: {page}");
+    let r = publish(y2027).await;
+    let (status, text) = body(r).await;
+    assert_eq!(status, 422);
+    assert!(text.contains("处错误，不能发布") && text.contains("2026年度报告的结转下年度继续办理0"), "{text}");
+}
