@@ -1,6 +1,7 @@
 //! The node's background work, once a second: follow the change feed (the calendar and the
 //! settings may have changed on another node), and every minute the reminders of deadlines, the
-//! supervision reminders and escalations, the outbox and the purge of old idempotency keys.
+//! supervision reminders and escalations, the outbox, the annual-report reminders of late January
+//! and the purge of old idempotency keys.
 //! Every failure is logged with its task and counted (`failures`, shown in `/metrics`); a failing
 //! task never stops the others or the loop.
 
@@ -14,7 +15,7 @@ use crate::error::Result;
 use crate::state::{AppState, today};
 
 /// The background tasks, by name, each with its failure count since the process started.
-pub const TASKS: [&str; 7] = [
+pub const TASKS: [&str; 8] = [
     "change_feed",
     "settings",
     "reminders",
@@ -22,6 +23,7 @@ pub const TASKS: [&str; 7] = [
     "rectification_escalation",
     "mail",
     "idempotency_purge",
+    "report_reminders",
 ];
 
 static FAILURES: [AtomicU64; TASKS.len()] = [const { AtomicU64::new(0) }; TASKS.len()];
@@ -71,6 +73,7 @@ pub async fn run(state: AppState) {
             run_task("supervision_reminders", super::supervision::weekly_reminders(&state, today)).await;
             run_task("rectification_escalation", super::supervision::escalate_overdue(&state, today)).await;
             run_task("mail", super::mail::deliver(&state)).await;
+            run_task("report_reminders", super::report_oversight::remind_units(&state, today)).await;
             let day_ago = (Utc::now() - Duration::hours(24)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
             run_task("idempotency_purge", async { Ok(db::application::purge_idempotency(&state.db, &day_ago).await?) })
                 .await;

@@ -27,6 +27,7 @@ pub fn routes() -> Vec<Route> {
         Route::new("GET", "/reports/{id}/download/{fmt}", Access::Public, get(download)),
         Route::new("GET", "/staff/reports", Access::Staff, get(staff_list)),
         Route::new("POST", "/staff/reports", Access::Staff, post(create)),
+        Route::new("GET", "/staff/reports/oversight", Access::Office, get(oversight)),
         Route::new("GET", "/staff/reports/check", Access::Staff, get(check_page)),
         Route::new("POST", "/staff/reports/check", Access::Staff, post(check_upload)),
         Route::new("GET", "/staff/reports/{id}", Access::Object(ObjectKind::Report), get(edit)),
@@ -322,4 +323,26 @@ async fn check_upload(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart
     }
     let page = render(&state, &ctx, "reports/check.html", crate::page! { results => results }).await?;
     Ok((StatusCode::OK, page).into_response())
+}
+
+#[derive(Deserialize)]
+struct OversightQuery {
+    year: Option<i32>,
+}
+
+/// GET /staff/reports/oversight?year=: every unit's report of a year, to the 1 月 31 日 deadline.
+async fn oversight(State(state): State<WebState>, ctx: Ctx, Query(q): Query<OversightQuery>) -> Result<Html<String>> {
+    ctx.require_office()?;
+    let today = crate::state::today();
+    let year = q.year.filter(|y| (2008..=2100).contains(y)).unwrap_or(chrono::Datelike::year(&today) - 1);
+    let lines = crate::flows::report_oversight::oversight(&state, year, today).await?;
+    let due = crate::flows::report_oversight::due_on(year).to_string();
+    let late = lines.iter().filter(|l| l.state == "overdue" || l.state == "late").count();
+    render(
+        &state,
+        &ctx,
+        "reports/oversight.html",
+        crate::page! { year => year, due => due, lines => lines, late => late },
+    )
+    .await
 }

@@ -55,6 +55,7 @@ pub fn environment() -> Environment<'static> {
         "reports/staff_list.html",
         "reports/edit.html",
         "reports/check.html",
+        "reports/oversight.html",
         "livelihood/_boards.html",
         "livelihood/index.html",
         "livelihood/policies.html",

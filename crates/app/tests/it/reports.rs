@@ -139,3 +139,50 @@ async fn publishing_checks_the_carry_over_against_last_years_published_report() 
     assert_eq!(status, 422);
     assert!(text.contains("处错误，不能发布") && text.contains("2026年度报告的结转下年度继续办理0"), "{text}");
 }
+
+/// Every unit's report to the 1 月 31 日 deadline (条例第五十条): with today at 2027-01-20 the
+/// office sees unit A's 2026 report published on time and unit B's not yet published, B's staff
+/// get a reminder on their dashboard (once); on 2027-02-05 B is overdue. Clerks cannot see the page.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_office_sees_every_units_report_to_the_january_deadline() {
+    let (store, server, admin) = crate::support::setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", "2027-01-20")]).await;
+    let a = create_unit(&server, &admin, "汝州市财政局", 71).await;
+    let b = create_unit(&server, &admin, "汝州市教育局", 72).await;
+    create_user(&server, &admin, "clerk-b", "clerk", b).await;
+    let r = admin.post_form(&server, "/staff/reports", &[("year", "2026"), ("unit_id", &a.to_string())]).await;
+    let id = location_id(&r);
+    assert_eq!(admin.post_form(&server, &format!("/staff/reports/{id}/review"), &[]).await.status().as_u16(), 303);
+    let r = admin.post_form(&server, &format!("/staff/reports/{id}/publish"), &[("override_reason", "测试")]).await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let page = admin.get(&server, "/staff/reports/oversight?year=2026").await.text().await.unwrap();
+    let row = |name: &str| page.split("<tr>").find(|r| r.contains(name)).unwrap_or_default().to_string();
+    assert!(row("汝州市财政局").contains("按时发布") && row("汝州市财政局").contains("第1版"), "{page}");
+    assert!(row("汝州市教育局").contains("尚未发布"), "{page}");
+    assert!(page.contains("2027年1月31日"), "the deadline is shown: {page}");
+
+    let clerk_b = login(&server, "clerk-b", STAFF_PASSWORD).await;
+    assert_eq!(clerk_b.get(&server, "/staff/reports/oversight").await.status().as_u16(), 403);
+    // The reminders run when a node starts and every minute after: a node started now reminds B.
+    drop(server);
+    let server = Server::start(&store, &[("GONGKAI_TODAY", "2027-01-20")]);
+    let clerk_b = login(&server, "clerk-b", STAFF_PASSWORD).await;
+    let start = std::time::Instant::now();
+    loop {
+        let dash = clerk_b.get(&server, "/staff").await.text().await.unwrap();
+        if dash.contains("请于2027年1月31日前发布2026年度政府信息公开工作年度报告") {
+            assert_eq!(dash.matches("请于2027年1月31日前发布2026年度").count(), 1, "reminded once");
+            break;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "B's reminder: {dash}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    drop(server);
+
+    let later = Server::start(&store, &[("GONGKAI_TODAY", "2027-02-05")]);
+    let admin = login(&later, "admin", ADMIN_PASSWORD).await;
+    let page = admin.get(&later, "/staff/reports/oversight?year=2026").await.text().await.unwrap();
+    let row = |name: &str| page.split("<tr>").find(|r| r.contains(name)).unwrap_or_default().to_string();
+    assert!(row("汝州市教育局").contains("逾期未发布"), "{page}");
+    assert!(row("汝州市财政局").contains("按时发布"), "{page}");
+}
