@@ -396,6 +396,7 @@ pub fn report_file_text(path: &std::path::Path) -> std::result::Result<String, S
 }
 
 /// One report in the summary of a `report check` run.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CheckSummaryRow {
     pub unit: String,
     pub year: Option<i32>,

@@ -1,7 +1,6 @@
 //! `gongkai report build` (from the records) and `gongkai report check FILE…` (anyone's
 //! published report: text, PDF-to-text, HTML, .docx, PDF with a text layer).
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +10,7 @@ use gongkai_domain::report::{self, Severity};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::DbArgs;
+use crate::flows::report_check::{Checked, check_text, pair_errors, pairs, summary_rows, verdict};
 
 #[derive(Args, Debug)]
 pub struct ReportArgs {
@@ -115,25 +115,8 @@ async fn build(
     Ok(ExitCode::SUCCESS)
 }
 
-struct Checked {
-    file: String,
-    result: Result<(report::ParsedReport, Vec<report::Finding>), String>,
-}
-
 fn check_one(path: &Path) -> Checked {
-    let file = path.display().to_string();
-    let text = match crate::export::report_file_text(path) {
-        Ok(t) => t,
-        Err(e) => return Checked { file, result: Err(e) },
-    };
-    let result = match report::parse(&text) {
-        Ok(parsed) => {
-            let findings = report::validate_read(&parsed);
-            Ok((parsed, findings))
-        }
-        Err(e) => Err(e.to_string()),
-    };
-    Checked { file, result }
+    check_text(path.display().to_string(), crate::export::report_file_text(path))
 }
 
 /// The files to check: each file given, and every report-like file under each folder given.
@@ -180,51 +163,6 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// A pair of consecutive years of one unit, with what the later year's report says of the earlier.
-struct Pair {
-    previous: usize,
-    this: usize,
-    findings: Vec<report::Finding>,
-    changes: Vec<report::Change>,
-}
-
-fn pairs(checked: &[Checked]) -> Vec<Pair> {
-    let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, c) in checked.iter().enumerate() {
-        if let Ok((p, _)) = &c.result
-            && !p.report.organ.is_empty()
-        {
-            by_unit.entry(p.report.organ.clone()).or_default().push(i);
-        }
-    }
-    let year = |i: usize| checked[i].result.as_ref().map(|(p, _)| p.report.year).unwrap_or(0);
-    let parsed = |i: usize| &checked[i].result.as_ref().expect("only parsed reports are paired").0;
-    let mut out = Vec::new();
-    for idx in by_unit.values_mut() {
-        idx.sort_by_key(|i| year(*i));
-        for w in idx.windows(2) {
-            if year(w[1]) == year(w[0]) + 1 {
-                out.push(Pair {
-                    previous: w[0],
-                    this: w[1],
-                    findings: report::validate_read_against_previous(parsed(w[1]), parsed(w[0])),
-                    changes: report::year_on_year_changes(parsed(w[1]), parsed(w[0])),
-                });
-            }
-        }
-    }
-    out
-}
-
-fn verdict(c: &Checked, pair_errors: usize) -> &'static str {
-    match &c.result {
-        Err(_) => "不是年度报告",
-        Ok((_, f)) if pair_errors > 0 || f.iter().any(|x| x.severity == Severity::Error) => "有错误",
-        Ok((p, _)) if !p.unjudged_tables().is_empty() => "读取不足，无法判断",
-        Ok(_) => "未发现错误",
-    }
-}
-
 pub fn check(paths: &[PathBuf], json: bool, summary: Option<&Path>) -> anyhow::Result<ExitCode> {
     let files = expand(paths);
     if files.is_empty() {
@@ -250,9 +188,7 @@ pub fn check(paths: &[PathBuf], json: bool, summary: Option<&Path>) -> anyhow::R
         .collect();
     pb.finish_and_clear();
     let pairs = pairs(&checked);
-    let pair_errors = |i: usize| -> usize {
-        pairs.iter().filter(|p| p.this == i).flat_map(|p| &p.findings).filter(|f| f.severity == Severity::Error).count()
-    };
+    let pair_errors = |i: usize| pair_errors(&pairs, i);
 
     let (mut any_error, mut any_unreadable, mut any_unjudged) = (false, false, false);
     for (i, c) in checked.iter().enumerate() {
@@ -376,37 +312,7 @@ pub fn check(paths: &[PathBuf], json: bool, summary: Option<&Path>) -> anyhow::R
     }
 
     if let Some(out) = summary {
-        let rows: Vec<crate::export::CheckSummaryRow> = checked
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut findings: Vec<(String, String, String)> = Vec::new();
-                let (organ, year, format) = match &c.result {
-                    Ok((p, f)) => {
-                        for x in f.iter().chain(pairs.iter().filter(|p| p.this == i).flat_map(|p| &p.findings)) {
-                            let sev = if x.severity == Severity::Error { "错误" } else { "提示" };
-                            findings.push((sev.into(), x.location.clone(), x.message.clone()));
-                        }
-                        for n in p.notes.iter().filter(|n| n.starts_with("无法可靠读取")) {
-                            findings.push(("说明".into(), String::new(), n.clone()));
-                        }
-                        (p.report.organ.clone(), Some(p.report.year), p.report.format.code().to_string())
-                    }
-                    Err(why) => {
-                        findings.push(("说明".into(), String::new(), why.clone()));
-                        (String::new(), None, String::new())
-                    }
-                };
-                crate::export::CheckSummaryRow {
-                    unit: organ,
-                    year,
-                    format,
-                    file: c.file.clone(),
-                    verdict: verdict(c, pair_errors(i)).to_string(),
-                    findings,
-                }
-            })
-            .collect();
+        let rows = summary_rows(&checked, &pairs);
         let bytes = crate::export::check_summary_xlsx(rows).map_err(|e| anyhow::anyhow!("{e}"))?;
         std::fs::write(out, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
         eprintln!("wrote {}", out.display());

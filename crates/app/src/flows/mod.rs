@@ -14,6 +14,7 @@ pub mod mail;
 pub mod ops;
 pub mod org;
 pub mod report;
+pub mod report_check;
 pub mod report_oversight;
 pub mod supervision;
 

@@ -292,36 +292,55 @@ async fn check_page(State(state): State<WebState>, ctx: Ctx) -> Result<Html<Stri
 /// Upload published reports (text, HTML, .docx, PDF) and see what the checker finds.
 async fn check_upload(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
-    let mut results = vec![];
+    let mut files = vec![];
+    let mut as_xlsx = false;
     while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
     {
+        if field.name() == Some("format") {
+            as_xlsx = field.text().await.unwrap_or_default() == "xlsx";
+            continue;
+        }
         let Some(name) = field.file_name().map(str::to_string) else { continue };
         let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
         if bytes.is_empty() {
             continue;
         }
-        let dir = std::env::temp_dir().join(format!("gongkai-check-{}", crate::flows::auth::random_token()));
-        std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(e.into()))?;
-        let safe: String = name.chars().filter(|c| c.is_alphanumeric() || ".-_".contains(*c)).collect();
-        let path = dir.join(if safe.is_empty() { "upload".to_string() } else { safe });
-        std::fs::write(&path, &bytes).map_err(|e| AppError::Internal(e.into()))?;
-        // Off the async workers: a PDF goes through pdftotext (time-limited).
-        let read = path.clone();
-        let text = tokio::task::spawn_blocking(move || crate::export::report_file_text(&read))
-            .await
-            .unwrap_or_else(|_| Err("the file could not be read".into()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let entry = match text.map_err(|e| e.clone()).and_then(|t| report::parse(&t).map_err(|e| e.to_string())) {
-            Ok(parsed) => {
-                let findings = report::validate_read(&parsed);
+        let expanded =
+            crate::flows::report_check::expand_upload(&name, bytes.to_vec()).map_err(AppError::BadRequest)?;
+        files.extend(expanded);
+    }
+    // Off the async workers: a PDF goes through pdftotext (time-limited).
+    let (checked, pairs) = tokio::task::spawn_blocking(move || crate::flows::report_check::check_files(files))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("check: {e}")))?;
+    if as_xlsx {
+        let rows = crate::flows::report_check::summary_rows(&checked, &pairs);
+        let bytes = crate::export::check_summary_xlsx(rows).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"report-check.xlsx\"".to_string()),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    let mut results = vec![];
+    let summary = crate::flows::report_check::summary_rows(&checked, &pairs);
+    for (i, c) in checked.iter().enumerate() {
+        let entry = match &c.result {
+            Ok((parsed, findings)) => {
                 let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-                crate::page! { file => name, year => parsed.report.year, format => parsed.report.format.code(), organ => parsed.report.organ, findings => findings, errors => errors, notes => parsed.notes }
+                let year_on_year: Vec<&report::Finding> =
+                    pairs.iter().filter(|p| p.this == i).flat_map(|p| &p.findings).collect();
+                crate::page! { file => c.file, year => parsed.report.year, format => parsed.report.format.code(), organ => parsed.report.organ, findings => findings, errors => errors, notes => parsed.notes, year_on_year => year_on_year, verdict => summary[i].verdict }
             }
-            Err(why) => crate::page! { file => name, unreadable => why },
+            Err(why) => crate::page! { file => c.file, unreadable => why, verdict => summary[i].verdict },
         };
         results.push(entry);
     }
-    let page = render(&state, &ctx, "reports/check.html", crate::page! { results => results }).await?;
+    let page =
+        render(&state, &ctx, "reports/check.html", crate::page! { results => results, summary => summary }).await?;
     Ok((StatusCode::OK, page).into_response())
 }
 

@@ -186,3 +186,50 @@ async fn the_office_sees_every_units_report_to_the_january_deadline() {
     assert!(row("汝州市教育局").contains("逾期未发布"), "{page}");
     assert!(row("汝州市财政局").contains("按时发布"), "{page}");
 }
+
+/// The staff page checks many reports at once, from a .zip too: one summary row per file, the
+/// zone's consecutive years chained (their carry-overs hold), a file that is no report said so,
+/// and the same summary as an .xlsx download.
+#[tokio::test(flavor = "multi_thread")]
+async fn staff_check_many_reports_from_a_zip_with_a_summary_and_its_xlsx() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reports");
+    if !dir.is_dir() {
+        skip("../shared/reports is absent; the staff checker test did not run");
+        return;
+    }
+    let (_store, server, admin) = setup(Backend::Sqlite).await;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default();
+        for y in [2021, 2019, 2020] {
+            zip.start_file(format!("reports/{y}_pingtan_shiyanqu.txt"), opts).unwrap();
+            std::io::Write::write_all(&mut zip, &std::fs::read(dir.join(format!("{y}_pingtan_shiyanqu.txt"))).unwrap())
+                .unwrap();
+        }
+        zip.start_file("reports/说明.txt", opts).unwrap();
+        std::io::Write::write_all(&mut zip, "这是一份会议通知，不是年度报告。".as_bytes()).unwrap();
+        zip.finish().unwrap();
+    }
+    let zip_bytes = buf.into_inner();
+    let send = |format: Option<&'static str>| {
+        let form = reqwest::multipart::Form::new()
+            .part("files", reqwest::multipart::Part::bytes(zip_bytes.clone()).file_name("平潭.zip"));
+        let form = match format {
+            Some(f) => form.text("format", f),
+            None => form,
+        };
+        admin.client.post(server.url(&format!("/staff/reports/check?_csrf={}", admin.csrf))).multipart(form).send()
+    };
+    let page = send(None).await.unwrap().text().await.unwrap();
+    assert!(page.contains("<h2>汇总</h2>"), "{page}");
+    for y in [2019, 2020, 2021] {
+        assert!(page.contains(&format!("平潭.zip&#x2f;{y}_pingtan_shiyanqu.txt")), "{y}: {page}");
+    }
+    assert!(page.contains("平潭.zip&#x2f;说明.txt") && page.contains("不是年度报告"), "{page}");
+    assert!(!page.contains("（与上一年度）"), "2019→2020→2021 carry over: {page}");
+    let xlsx = send(Some("xlsx")).await.unwrap();
+    assert!(xlsx.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    let bytes = xlsx.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "an .xlsx");
+}
