@@ -178,3 +178,61 @@ pub async fn put_figure(
         .await?;
     Ok(())
 }
+
+/// A unit's report published elsewhere, as registered.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ExternalReportRow {
+    pub external_report_id: i64,
+    pub unit_id: i64,
+    pub year: i64,
+    pub published_on: String,
+    pub url: String,
+    pub filename: String,
+    pub verdict: String,
+    pub errors: i64,
+    pub warnings: i64,
+}
+
+/// What is registered of a report published elsewhere.
+pub struct NewExternalReport<'a> {
+    pub unit_id: i64,
+    pub year: i32,
+    pub published_on: &'a str,
+    pub url: &'a str,
+    pub filename: &'a str,
+    pub verdict: &'a str,
+    pub errors: i64,
+    pub warnings: i64,
+    pub created_by: &'a str,
+}
+
+pub async fn insert_external(tx: &mut Tx<'_>, r: &NewExternalReport<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO external_report (unit_id, year, published_on, url, filename, verdict, errors, warnings, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING external_report_id",
+    )
+    .bind(r.unit_id)
+    .bind(i64::from(r.year))
+    .bind(r.published_on.to_string())
+    .bind(r.url.to_string())
+    .bind(r.filename.to_string())
+    .bind(r.verdict.to_string())
+    .bind(r.errors)
+    .bind(r.warnings)
+    .bind(r.created_by.to_string())
+    .bind(now_text())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)
+}
+
+/// The reports of `year` registered as published elsewhere.
+pub async fn externals(db: &Db, year: i32) -> Result<Vec<ExternalReportRow>, sqlx::Error> {
+    sqlx::query_as::<_, ExternalReportRow>(
+        "SELECT external_report_id, unit_id, year, published_on, url, filename, verdict, errors, warnings
+         FROM external_report WHERE year = $1 ORDER BY unit_id",
+    )
+    .bind(i64::from(year))
+    .fetch_all(&db.pool)
+    .await
+}

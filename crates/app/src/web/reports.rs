@@ -28,6 +28,7 @@ pub fn routes() -> Vec<Route> {
         Route::new("GET", "/staff/reports", Access::Staff, get(staff_list)),
         Route::new("POST", "/staff/reports", Access::Staff, post(create)),
         Route::new("GET", "/staff/reports/oversight", Access::Office, get(oversight)),
+        Route::new("POST", "/staff/reports/external", Access::Staff, post(register_external)),
         Route::new("GET", "/staff/reports/check", Access::Staff, get(check_page)),
         Route::new("POST", "/staff/reports/check", Access::Staff, post(check_upload)),
         Route::new("GET", "/staff/reports/{id}", Access::Object(ObjectKind::Report), get(edit)),
@@ -364,4 +365,42 @@ async fn oversight(State(state): State<WebState>, ctx: Ctx, Query(q): Query<Over
         crate::page! { year => year, due => due, lines => lines, late => late },
     )
     .await
+}
+
+/// POST /staff/reports/external (multipart): a unit's report published on another website — unit,
+/// year, publication day, address, and the file as published.
+async fn register_external(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+    ctx.require_staff()?;
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
+            if !bytes.is_empty() {
+                file = Some((filename, bytes.to_vec()));
+            }
+        } else {
+            fields.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let unit: i64 = get("unit_id")
+        .trim()
+        .parse()
+        .map_err(|_| AppError::Invalid(vec![crate::error::FieldError::new("unit_id", "请选择单位")]))?;
+    let year: i32 = get("year").trim().parse().unwrap_or(0);
+    let file = file.ok_or_else(|| AppError::Invalid(vec![crate::error::FieldError::new("file", "请选择年报文件")]))?;
+    crate::flows::report_oversight::register_external(
+        &state,
+        &ctx.actor(),
+        unit,
+        year,
+        &get("published_on"),
+        &get("url"),
+        file,
+    )
+    .await?;
+    Ok(Redirect::to("/staff/reports").into_response())
 }

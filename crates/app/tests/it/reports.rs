@@ -233,3 +233,44 @@ async fn staff_check_many_reports_from_a_zip_with_a_summary_and_its_xlsx() {
     let bytes = xlsx.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "an .xlsx");
 }
+
+/// A unit that published its report on its own website registers it with the file: the checker
+/// reads the file (it must be that year's report), and the office's oversight counts it as
+/// published on that day, with the file's findings. Another unit's clerk cannot register for it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_published_elsewhere_is_registered_checked_and_counted() {
+    let (_store, server, admin) = crate::support::setup_with(Backend::Sqlite, &[("GONGKAI_TODAY", "2021-03-01")]).await;
+    let a = create_unit(&server, &admin, "汝州市人民政府办公室", 73).await;
+    let b = create_unit(&server, &admin, "汝州市水利局", 74).await;
+    create_user(&server, &admin, "clerk-a", "clerk", a).await;
+    create_user(&server, &admin, "clerk-b", "clerk", b).await;
+    let seed = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/tests/fixtures/ruzhou-2020-annual-report.txt"),
+    )
+    .unwrap();
+    let send = |who: &Staff, unit: i64, year: &str| {
+        let form = reqwest::multipart::Form::new()
+            .text("unit_id", unit.to_string())
+            .text("year", year.to_string())
+            .text("published_on", "2021-01-25")
+            .text("url", "https://www.ruzhou.gov.cn/2021/0125.html")
+            .part("file", reqwest::multipart::Part::bytes(seed.clone()).file_name("年报.txt"));
+        who.client.post(server.url(&format!("/staff/reports/external?_csrf={}", who.csrf))).multipart(form).send()
+    };
+    let clerk_a = login(&server, "clerk-a", STAFF_PASSWORD).await;
+    let clerk_b = login(&server, "clerk-b", STAFF_PASSWORD).await;
+    assert_eq!(send(&clerk_b, a, "2020").await.unwrap().status().as_u16(), 404, "not B's unit");
+    let r = send(&clerk_a, a, "2019").await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("文件是2020年度的报告，与所填年度2019不符"));
+    assert_eq!(send(&clerk_a, a, "2020").await.unwrap().status().as_u16(), 303);
+    let r = send(&clerk_a, a, "2020").await.unwrap();
+    assert_eq!(r.status().as_u16(), 409, "registered once");
+
+    let page = admin.get(&server, "/staff/reports/oversight?year=2020").await.text().await.unwrap();
+    let row = |name: &str| page.split("<tr>").find(|r| r.contains(name)).unwrap_or_default().to_string();
+    let row_a = row("汝州市人民政府办公室");
+    assert!(row_a.contains("在其他网站发布") && row_a.contains("按时发布") && row_a.contains("2021-01-25"), "{page}");
+    assert!(row_a.contains("<td class=\"num\">1</td>"), "the seed's one error: {row_a}");
+    assert!(row("汝州市水利局").contains("逾期未发布"), "{page}");
+}
