@@ -590,6 +590,27 @@ fn read_table2(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
 // Table 三
 
 /// The row of table 三 a label names. Sub-rows first: their reasons are unique across groups.
+/// A label whose words are wrapped onto the next line (LibreOffice's PDFs print
+/// 「5.要求行政机关确」 and 「认或重新出具已获取信息」 on two lines) still starts with its item number:
+/// the next item of the group being read (1., 2., … in （二）…（五） and （六）) names its row.
+fn next_numbered_row(cur: Option<Table3Row>, label: &str) -> Option<Table3Row> {
+    use Table3Row::*;
+    let digits: String = label.trim().chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = label.trim().get(digits.len()..)?;
+    if digits.is_empty() || !rest.starts_with(['.', '．', '、']) {
+        return None;
+    }
+    let n: u8 = digits.parse().ok()?;
+    let next = |i: u8, max: u8| n == i + 1 && n <= max;
+    match cur? {
+        Withheld(i) if next(i, 8) => Some(Withheld(n)),
+        Unable(i) if next(i, 3) => Some(Unable(n)),
+        NotProcessed(i) if next(i, 5) => Some(NotProcessed(n)),
+        OtherHandlingSub(i) if next(i, 3) => Some(OtherHandlingSub(n)),
+        _ => None,
+    }
+}
+
 pub(super) fn table3_row(label: &str) -> Option<Table3Row> {
     use Table3Row::*;
     let has = |k: &str| label.contains(k);
@@ -660,7 +681,7 @@ fn read_table3(
         let src = token_sources.get(k).copied().unwrap_or(CellSource { line: 0, column: 0 });
         let value = match t {
             Tok::Text(s) => {
-                match table3_row(s) {
+                match table3_row(s).or_else(|| next_numbered_row(cur, s)) {
                     // The group label （六）其他处理 printed beside or between its sub-rows.
                     Some(Table3Row::OtherHandling) if seen_sub => {}
                     Some(r) => {
