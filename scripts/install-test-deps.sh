@@ -10,6 +10,9 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
+# nginx and openssl: the deployment smoke test (deploy/smoke.sh) puts nginx with TLS before two nodes.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # wrk: the load generator of the long forms in reliability/ (load.sh, bench-*.sh).
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if [ ${#need[@]} -gt 0 ]; then

@@ -130,6 +130,14 @@ impl Config {
         if let Some(v) = get("SMTP_RELAY") {
             self.smtp_relay = Some(v);
         }
+        if let Some(v) = get("SMTP_FROM") {
+            self.smtp_from = v;
+        }
+        if let Some(v) = get("MAX_BODY_BYTES") {
+            self.max_body_bytes = v
+                .parse()
+                .map_err(|_| anyhow::anyhow!("GONGKAI_MAX_BODY_BYTES must be a number of bytes, got `{v}`"))?;
+        }
         Ok(())
     }
 
