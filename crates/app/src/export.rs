@@ -284,6 +284,9 @@ pub fn docx_text(bytes: &[u8]) -> std::result::Result<String, String> {
         .map_err(|e| format!("cannot read word/document.xml: {e}"))?;
     let mut out = String::with_capacity(xml.len() / 4);
     let mut in_text = false;
+    // Where the current table cell's text began: a cell's own paragraph breaks are dropped, never
+    // the row break before it (an empty, vertically merged first cell would otherwise join two rows).
+    let mut cell_start = 0;
     let mut i = 0;
     let b = xml.as_bytes();
     while i < b.len() {
@@ -302,8 +305,9 @@ pub fn docx_text(bytes: &[u8]) -> std::result::Result<String, String> {
                 ("w:tab", _) => out.push(' '),
                 ("w:br", _) => out.push('\n'),
                 ("w:p", true) => out.push('\n'),
+                ("w:tc", false) if !self_closing => cell_start = out.len(),
                 ("w:tc", true) => {
-                    while out.ends_with('\n') {
+                    while out.len() > cell_start && out.ends_with('\n') {
                         out.pop();
                     }
                     out.push_str(" | ");

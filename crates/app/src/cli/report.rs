@@ -45,6 +45,17 @@ pub enum ReportCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Render a report kept as JSON (as `report build --to json` writes it, or the "report" of a
+    /// line of `report check --json`) to any of the outputs, as the office publishes it
+    Render {
+        /// The JSON file
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "txt")]
+        to: OutputFormat,
+        /// Output file (default: stdout; required for docx and xlsx)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Read published reports (files, or folders searched for .txt/.md/.html/.pdf/.docx), extract
     /// their tables, check every rule of the format, and chain reports of the same unit year by year
     /// (上年结转 against the previous year's 结转下年度, and a table of changes).
@@ -65,6 +76,7 @@ pub enum ReportCommand {
 pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         ReportCommand::Build { db, year, unit, to, output } => build(db, year, unit, to, output).await,
+        ReportCommand::Render { file, to, output } => render(&file, to, output),
         ReportCommand::Check { files, json, summary } => check(&files, json, summary.as_deref()),
     }
 }
@@ -91,13 +103,32 @@ async fn build(
         }
     };
     let r = crate::flows::report::compute(&db, unit_id, year).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    write_out(&r, to, output)
+}
+
+fn render(file: &Path, to: OutputFormat, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{} is not JSON: {e}", file.display()))?;
+    // A line of `report check --json` holds the report under "report".
+    let value = match value.get("report") {
+        Some(inner) if inner.is_object() => inner.clone(),
+        _ => value,
+    };
+    let r: report::AnnualReport = serde_json::from_value(value).map_err(|e| {
+        anyhow::anyhow!("{} is not a report as `report build --to json` writes it: {e}", file.display())
+    })?;
+    write_out(&r, to, output)
+}
+
+fn write_out(r: &report::AnnualReport, to: OutputFormat, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let bytes: Vec<u8> = match to {
-        OutputFormat::Html => report::render_html(&r).into_bytes(),
-        OutputFormat::Txt => report::render_text(&r).into_bytes(),
-        OutputFormat::Md => report::render_markdown(&r).into_bytes(),
-        OutputFormat::Json => report::render_json(&r).into_bytes(),
-        OutputFormat::Docx => crate::export::report_docx(&r).map_err(|e| anyhow::anyhow!("{e}"))?,
-        OutputFormat::Xlsx => crate::export::report_xlsx(&r).map_err(|e| anyhow::anyhow!("{e}"))?,
+        OutputFormat::Html => report::render_html(r).into_bytes(),
+        OutputFormat::Txt => report::render_text(r).into_bytes(),
+        OutputFormat::Md => report::render_markdown(r).into_bytes(),
+        OutputFormat::Json => report::render_json(r).into_bytes(),
+        OutputFormat::Docx => crate::export::report_docx(r).map_err(|e| anyhow::anyhow!("{e}"))?,
+        OutputFormat::Xlsx => crate::export::report_xlsx(r).map_err(|e| anyhow::anyhow!("{e}"))?,
     };
     match output {
         Some(path) => {

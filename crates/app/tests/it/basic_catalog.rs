@@ -336,6 +336,16 @@ async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap
     assert!(sep.contains("特困人员救助供养 &#x2f; 办事指南") && sep.contains("招生管理 &#x2f; 招生范围"), "{sep}");
     assert!(!sep.contains("最低生活保障 &#x2f; 审批信息"), "{sep}");
     assert_eq!(section.matches("<tr><td>").count(), 1, "in October only the planted gap remains");
+    // The month's 通报 (the Word file every unit receives) names the gap too.
+    let docx = web.get(url("/staff/monthly/report.docx?month=2026-10")).send().await.unwrap().bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx.to_vec())).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml).unwrap();
+    assert!(xml.contains("以下1个事项已到公开时限但未公开"), "the 通报's gap paragraph");
+    assert!(
+        xml.contains("最低生活保障 / 审批信息") && xml.contains("2026-10-29"),
+        "the 通报 names the gap and its date"
+    );
     let (_, catalogs) = dash.split_once("/staff/basic-catalog/").unwrap();
     let cid: String = catalogs.chars().take_while(char::is_ascii_digit).collect();
     let staff_page = web.get(url(&format!("/staff/basic-catalog/{cid}"))).send().await.unwrap().text().await.unwrap();

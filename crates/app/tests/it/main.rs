@@ -23,6 +23,7 @@ mod ops;
 mod permissions;
 mod privacy_crawl;
 mod reliability;
+mod report_forms;
 mod reports;
 mod review_cases;
 mod supervision;

@@ -27,6 +27,7 @@ pub mod layout;
 mod lifecycle;
 mod parse;
 mod render;
+pub mod sample;
 mod statement;
 mod validate;
 

@@ -128,7 +128,7 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
 
     // Format: from the labels present, else from the year.
     let t2_lines = region(1);
-    let t2_tokens = tokenize(t2_lines);
+    let (t2_tokens, t2_sources) = tokenize_with_sources(t2_lines);
     let format = detect_format(&t2_tokens, &t3_tokens).unwrap_or_else(|| {
         notes.push("表格标签不足以判断报告格式，按年度推定".into());
         FormatVersion::for_year(year)
@@ -160,7 +160,10 @@ pub fn parse(text: &str) -> Result<ParsedReport, NotAReport> {
         sources = g.sources;
         (Table2::blank(format), g.table3, g.table4)
     } else {
-        let table2 = read_table2(&t2_tokens, format, &mut notes);
+        // Cells between separators (markdown, HTML, Word) keep their places, a blank one included;
+        // in plain text a blank cell leaves no trace.
+        let delimited = t2_lines.iter().any(|l| l.norm.contains('|'));
+        let table2 = read_table2(&t2_tokens, &t2_sources, t2_lines, format, delimited, &mut notes);
         let table3 = read_table3(&t3_tokens, &t3_sources, format, &mut notes, &mut unsure, &mut sources);
         let (t4_tokens, t4_sources) = tokenize_with_sources(region(3));
         let table4 = read_table4(&t4_tokens, &t4_sources, headings[3].is_some(), &mut notes, &mut unsure, &mut sources);
@@ -391,10 +394,6 @@ enum Tok {
     Bad,
 }
 
-fn tokenize(lines: &[Line]) -> Vec<Tok> {
-    tokenize_with_sources(lines).0
-}
-
 /// The tokens, and for each where it starts in the text read.
 fn tokenize_with_sources(lines: &[Line]) -> (Vec<Tok>, Vec<CellSource>) {
     let mut out = Vec::new();
@@ -429,7 +428,9 @@ fn tokenize_line(l: &Line, out: &mut Vec<Tok>, sources: &mut Vec<CellSource>) {
             sources.push(at(cell));
             if cell.is_empty() {
                 out.push(Tok::Blank);
-            } else if cell.contains(' ') && cell.chars().all(|c| c.is_ascii_digit() || c == ' ') {
+            } else if cell.contains(' ')
+                && cell.strip_prefix(['-', '+']).unwrap_or(cell).chars().all(|c| c.is_ascii_digit() || c == ' ')
+            {
                 // Inside one cell a space is a converter's, not a boundary: "1 234" is 1234.
                 let joined: String = cell.chars().filter(|c| *c != ' ').collect();
                 out.push(classify(&joined));
@@ -438,9 +439,46 @@ fn tokenize_line(l: &Line, out: &mut Vec<Tok>, sources: &mut Vec<CellSource>) {
             }
         }
     } else {
-        for word in line.split_whitespace() {
+        // Words with the width of the gap before each. Where a line's cells stand apart by wide
+        // gaps (pdftotext -layout), a single space between two runs of digits is a converter's
+        // or OCR's inside one number ("1 9" is 19), not a cell boundary.
+        let mut words: Vec<(&str, usize)> = Vec::new();
+        let mut gap = 0;
+        let mut word_start: Option<usize> = None;
+        for (i, c) in line.char_indices().chain(std::iter::once((line.len(), ' '))) {
+            if c.is_whitespace() {
+                if let Some(ws) = word_start.take() {
+                    words.push((&line[ws..i], gap));
+                    gap = 0;
+                }
+                gap += 1;
+            } else if word_start.is_none() {
+                word_start = Some(i);
+            }
+        }
+        let digits = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+        let cell = |w: &str| digits(w) || matches!(classify(w), Tok::Num(_) | Tok::Blank);
+        let wide = words.windows(2).any(|p| cell(p[0].0) && cell(p[1].0) && p[1].1 >= 2);
+        let mut k = 0;
+        while k < words.len() {
+            let (word, _) = words[k];
+            let mut end = k;
+            while wide
+                && digits(words[end].0)
+                && end + 1 < words.len()
+                && words[end + 1].1 == 1
+                && digits(words[end + 1].0)
+            {
+                end += 1;
+            }
             sources.push(at(word));
-            out.push(classify(word));
+            if end > k {
+                let joined: String = words[k..=end].iter().map(|(w, _)| *w).collect();
+                out.push(classify(&joined));
+            } else {
+                out.push(classify(word));
+            }
+            k = end + 1;
         }
     }
     merge_texts(out, sources, start);
@@ -532,15 +570,25 @@ fn detect_format(t2: &[Tok], t3: &[Tok]) -> Option<FormatVersion> {
 // ---------------------------------------------------------------------------------------------
 // Table 二
 
-fn read_table2(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -> Table2 {
+fn read_table2(
+    tokens: &[Tok],
+    token_sources: &[CellSource],
+    lines: &[Line],
+    format: FormatVersion,
+    delimited: bool,
+    notes: &mut Vec<String>,
+) -> Table2 {
     let blocks = table2_blocks(format);
     let rows: Vec<(&layout::Block, &layout::Row)> =
         blocks.iter().flat_map(|b| b.rows.iter().map(move |r| (b, r))).collect();
     let mut cells: Vec<Vec<Option<Decimal>>> = vec![Vec::new(); rows.len()];
+    // Where each number was printed (line, column, width), for the laid-out reading below.
+    let mut placed: Vec<Vec<(usize, f64)>> = vec![Vec::new(); rows.len()];
     let mut seen = vec![false; rows.len()];
+    let mut overflow = vec![false; rows.len()];
     let mut cur: Option<usize> = None;
     let mut bad = 0;
-    for t in tokens {
+    for (k, t) in tokens.iter().enumerate() {
         match t {
             Tok::Text(s) => {
                 if s.contains("第二十条") && s.contains("（九）") && format == FormatVersion::V2021 {
@@ -549,11 +597,26 @@ fn read_table2(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
                 if let Some(i) = rows.iter().position(|(_, r)| r.keywords.iter().any(|k| s.contains(k))) {
                     cur = Some(i);
                     seen[i] = true;
+                } else if let Some(i) = cur
+                    && delimited
+                    && !cells[i].is_empty()
+                    && cells[i].len() < rows[i].0.columns.len()
+                {
+                    // Between separators, text amid a row's numbers is a cell that is not a
+                    // number: it keeps its place, blank, and the row says so.
+                    bad += 1;
+                    cells[i].push(None);
                 }
             }
             Tok::Num(_) | Tok::Blank | Tok::Bad => {
                 let Some(i) = cur else { continue };
-                if cells[i].len() < rows[i].0.columns.len() {
+                if let (Some(src), Tok::Num(d)) = (token_sources.get(k), t) {
+                    let width = d.to_string().chars().count() as f64;
+                    placed[i].push((src.line, src.column as f64 + width / 2.0));
+                }
+                if cells[i].len() >= rows[i].0.columns.len() {
+                    overflow[i] = true;
+                } else {
                     let v = match t {
                         Tok::Num(d) => Some(*d),
                         Tok::Bad => {
@@ -574,8 +637,52 @@ fn read_table2(tokens: &[Tok], format: FormatVersion, notes: &mut Vec<String>) -
     for (i, (block, row)) in rows.iter().enumerate() {
         if !seen[i] {
             notes.push(format!("表二没有找到{}“{}”行，按空白处理", block.caption, row.label));
-        } else if cells[i].len() < block.columns.len() {
+        } else if !delimited
+            && !overflow[i]
+            && let Some(placing) = laid_out_row(&cells[i], &placed[i], lines, block)
+        {
+            match placing {
+                // Laid out in columns (pdftotext -layout): each number goes to the column whose
+                // header it stands under, so a blank cell keeps its place.
+                Some(by_place) => {
+                    if by_place != cells[i] {
+                        notes.push(format!("表二{}“{}”行按各数在表头下的位置读取", block.caption, row.label));
+                    }
+                    cells[i] = by_place;
+                }
+                None => {
+                    notes.push(format!(
+                        "表二{}“{}”行有两个数在同一列表头之下（可能是数字中间的空格），无法确定各数所在的列，该行未读取",
+                        block.caption, row.label
+                    ));
+                    cells[i].clear();
+                }
+            }
+        } else if overflow[i] {
+            // More numbers than the row has columns: a number split by a space, or a neighbour's.
+            notes.push(format!(
+                "表二{}“{}”行读到的数多于{}列，无法确定各数所在的列，该行未读取",
+                block.caption,
+                row.label,
+                block.columns.len()
+            ));
+            cells[i].clear();
+        } else if cells[i].is_empty() {
+            notes.push(format!("表二{}“{}”行没有读到数字，按空白处理", block.caption, row.label));
+        } else if cells[i].len() < block.columns.len() && delimited {
+            // Between separators only trailing blank cells go unprinted.
             notes.push(format!("表二{}“{}”行只读到{}个数，其余按空白处理", block.caption, row.label, cells[i].len()));
+        } else if cells[i].len() < block.columns.len() {
+            // Fewer cells than columns, and nothing marks the blank ones (a PDF's text drops an
+            // empty cell): which column each number belongs to cannot be told, so none is taken.
+            notes.push(format!(
+                "表二{}“{}”行只读到{}个数（应有{}列），无法确定各数所在的列，该行未读取",
+                block.caption,
+                row.label,
+                cells[i].len(),
+                block.columns.len()
+            ));
+            cells[i].clear();
         }
         let mut map = BTreeMap::new();
         for (j, c) in block.columns.iter().enumerate() {
@@ -689,17 +796,22 @@ fn read_table3(
                             seen_sub = true;
                         }
                         if cur != Some(r) {
+                            // A wrapped label can print its numbers above its first line: a whole
+                            // row of numbers — seven, on one line — with no row to go to belongs
+                            // to the next empty row. Numbers gathered from several lines are the
+                            // previous row's overflow (a number wrapped in its cell), not a row.
+                            let whole_row = orphans.len() == 7
+                                && orphan_sources.iter().all(|s| s.line == orphan_sources[0].line)
+                                && cells.get(&r).is_none_or(Vec::is_empty);
                             if let Some(prev) = cur
                                 && !orphans.is_empty()
-                                && !(orphans.len() == 7 && cells.get(&r).is_none_or(Vec::is_empty))
+                                && !whole_row
                             {
                                 overflowed.push(prev);
                             }
                             cur = Some(r);
                             let row = cells.entry(r).or_default();
-                            // A wrapped label can print its numbers above its first line: a whole
-                            // row of numbers with no row to go to belongs to the next empty row.
-                            if row.is_empty() && orphans.len() == 7 {
+                            if whole_row {
                                 row.append(&mut orphans);
                                 cell_sources.entry(r).or_default().append(&mut orphan_sources);
                             }
@@ -802,6 +914,27 @@ fn read_table3(
                 ));
                 unsure.table3.insert(row.code(), [true; 7]);
             }
+            Some(_)
+                if !unsure.table3.contains_key(&row.code())
+                    && cell_sources.get(&row).is_some_and(|s| wrapped_in_place(s)) =>
+            {
+                notes.push(format!(
+                    "无法可靠读取表三“{}”行：数字分在上下两行且上下对齐，可能是在单元格内折行的数（如“379”下接“28”为37928），这一行涉及的核对不作判断",
+                    row.label()
+                ));
+                unsure.table3.insert(row.code(), [true; 7]);
+            }
+            Some(v) if !unsure.table3.contains_key(&row.code()) => {
+                let lines: Vec<usize> =
+                    cell_sources.get(&row).map(|s| s.iter().map(|c| c.line).collect()).unwrap_or_default();
+                if wrapped_reading_fits(v, &lines) {
+                    notes.push(format!(
+                        "无法可靠读取表三“{}”行：数字分在几行，其中可能有在单元格内折行的数（如“591”“18”为59118），按折行读则总计相符，这一行涉及的核对不作判断",
+                        row.label()
+                    ));
+                    unsure.table3.insert(row.code(), [true; 7]);
+                }
+            }
             Some(_) => {}
         }
         table.rows.insert(row.code(), cells.get(&row).map(take).unwrap_or([None; 7]));
@@ -820,6 +953,123 @@ fn read_table3(
         }
     }
     table
+}
+
+/// A row of table 二 read by where its numbers stand, when the text is laid out in columns (the
+/// row's line has wide gaps) under a header line holding every column's label: each number under
+/// the nearest header. `Some(None)` when two numbers stand under one header (a number split by a
+/// space?): the row cannot be read. `None` when the text is not laid out so.
+fn laid_out_row(
+    values: &[Option<Decimal>],
+    placed: &[(usize, f64)],
+    lines: &[Line],
+    block: &layout::Block,
+) -> Option<Option<Vec<Option<Decimal>>>> {
+    let numbers: Vec<Decimal> = values.iter().flatten().copied().collect();
+    if numbers.is_empty() || numbers.len() != placed.len() || numbers.len() > block.columns.len() {
+        return None;
+    }
+    let line = placed[0].0;
+    if placed.iter().any(|p| p.0 != line) {
+        return None;
+    }
+    let row_line = lines.iter().find(|l| l.number == line)?;
+    if !row_line.norm.contains("  ") {
+        return None;
+    }
+    // The header line: the nearest above the row holding a key of every column's label.
+    let keys: Vec<String> = block.columns.iter().map(|c| c.label.chars().take(4).collect()).collect();
+    let header =
+        lines.iter().rev().filter(|l| l.number < line).find(|l| keys.iter().all(|k| l.norm.contains(k.as_str())))?;
+    let centers: Vec<f64> = keys
+        .iter()
+        .zip(block.columns)
+        .map(|(k, c)| {
+            let at = header.norm.find(k.as_str()).unwrap_or(0);
+            let start = column(header, at) as f64;
+            let label_width = c.label.chars().count().min(header.norm[at..].chars().count()) as f64;
+            start + label_width / 2.0
+        })
+        .collect();
+    let mut out = vec![None; block.columns.len()];
+    let mut taken = vec![false; block.columns.len()];
+    for (n, (_, center)) in numbers.iter().zip(placed) {
+        let (j, _) = centers.iter().enumerate().min_by(|a, b| (a.1 - center).abs().total_cmp(&(b.1 - center).abs()))?;
+        if taken[j] {
+            return Some(None);
+        }
+        taken[j] = true;
+        out[j] = Some(*n);
+    }
+    Some(Some(out))
+}
+
+/// A row's numbers read from two lines, one under another (the same column, give or take one),
+/// the upper line holding several of the row's numbers: in a PDF's laid-out text that is a number too wide for its cell, wrapped onto the next
+/// line (「379」 over 「28」 for 37928), not two cells.
+fn wrapped_in_place(sources: &[CellSource]) -> bool {
+    sources.iter().any(|lower| {
+        sources.iter().any(|upper| {
+            upper.line < lower.line
+                && lower.line - upper.line <= 2
+                && upper.column.abs_diff(lower.column) <= 1
+                && !sources.iter().any(|mid| mid.line > upper.line && mid.line < lower.line)
+                // a laid-out row (several numbers on the upper line), not one cell a line
+                && sources.iter().filter(|s| s.line == upper.line).count() >= 2
+        })
+    })
+}
+
+/// A row of seven numbers whose total does not add up, read from several lines of text: would it
+/// add up if some number at the end of a line and the one starting the next were one number
+/// wrapped inside its cell (a narrow column of a PDF prints 59118 as 「591」 over 「18」)? Then the
+/// error would rest on one reading of two, and the row is not judged.
+fn wrapped_reading_fits(v: &[Count], lines: &[usize]) -> bool {
+    if v.len() != 7 || lines.len() != 7 {
+        return false;
+    }
+    let n: Vec<i64> = v.iter().map(|c| c.unwrap_or(0)).collect();
+    if n[6] == n[..6].iter().sum::<i64>() {
+        return false;
+    }
+    // The places where a number ends one line and another starts the next.
+    let breaks: Vec<usize> =
+        (0..6).filter(|&k| lines[k] != lines[k + 1] && v[k].is_some_and(|x| x > 0) && v[k + 1].is_some()).collect();
+    if breaks.is_empty() {
+        return false;
+    }
+    // Every choice of breaks joined (at most 2^6): the total is the last number, its parts the rest.
+    for mask in 1u32..(1 << breaks.len()) {
+        let mut joined: Vec<i64> = Vec::with_capacity(7);
+        let mut k = 0;
+        while k < 7 {
+            let mut value = n[k];
+            while let Some(bi) = breaks.iter().position(|&b| b == k)
+                && mask & (1 << bi) != 0
+                && k + 1 < 7
+            {
+                let right = n[k + 1];
+                let digits = if right == 0 { 1 } else { right.ilog10() + 1 };
+                value = match 10i64
+                    .checked_pow(digits)
+                    .and_then(|p| value.checked_mul(p))
+                    .and_then(|x| x.checked_add(right))
+                {
+                    Some(x) => x,
+                    None => break,
+                };
+                k += 1;
+            }
+            joined.push(value);
+            k += 1;
+        }
+        if let Some((total, parts)) = joined.split_last()
+            && *total == parts.iter().sum::<i64>()
+        {
+            return true;
+        }
+    }
+    false
 }
 
 // ---------------------------------------------------------------------------------------------

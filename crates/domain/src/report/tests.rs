@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 
+use super::sample::{Gen, mangle, valid_report};
 use super::*;
 use crate::format::{ApplicantColumn as Col, FormatVersion, Table3Row as Row};
 
@@ -406,116 +407,6 @@ fn texts_that_are_not_reports_say_why() {
 // Round trips
 
 /// A small deterministic generator, so one u64 from proptest describes a whole report.
-struct Gen(u64);
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, per_cent: u64) -> bool {
-        self.below(100) < per_cent
-    }
-    fn text(&mut self, max_lines: u64) -> String {
-        const ALPHABET: &[char] = &[
-            '政', '务', '公', '开', '工', '作', '推', '进', '情', '况', '良', '好', '我', '市', '加', '强', '管', '理',
-            '平', '台', '建', '设', '信', '息', '发', '布', '，', '。', '“', '”', '&', '<', '0', '1', '7', '件', '条',
-            '（', '）', '《', '》',
-        ];
-        let n = self.below(max_lines + 1);
-        (0..n)
-            .map(|_| {
-                let len = 1 + self.below(40);
-                (0..len).map(|_| ALPHABET[self.below(ALPHABET.len() as u64) as usize]).collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-    fn small(&mut self) -> i64 {
-        if self.chance(50) {
-            return 0;
-        }
-        let max = if self.chance(10) { 100_000 } else { 30 };
-        self.below(max) as i64
-    }
-}
-
-/// A random report that satisfies every Error rule of its format.
-fn valid_report(seed: u64) -> AnnualReport {
-    let mut g = Gen(seed);
-    let format = if g.chance(50) { FormatVersion::V2019 } else { FormatVersion::V2021 };
-    let year = 2000 + g.below(100) as i32;
-    let organs = ["", "汝州市人民政府", "淮安市洪泽区人民政府", "某某县交通运输局"];
-    let mut r = AnnualReport::blank(year, format, organs[g.below(4) as usize]);
-    r.sections = Sections { preamble: g.text(3), overview: g.text(6), problems: g.text(4), other: g.text(2) };
-
-    for block in layout::table2_blocks(format) {
-        for row in block.rows {
-            let mut previous = 0; // as printed: blank counts as 0
-            for col in block.columns {
-                let value = match col.kind {
-                    _ if g.chance(10) => None,
-                    layout::ColumnKind::Count if col.code == "previous_count" => {
-                        previous = g.small();
-                        Some(Decimal::from_int(previous))
-                    }
-                    layout::ColumnKind::Count => Some(Decimal::from_int(g.small())),
-                    layout::ColumnKind::Change => {
-                        Some(Decimal::from_int(g.small() - g.below(previous as u64 + 1) as i64))
-                    }
-                    layout::ColumnKind::Amount => Decimal::new(g.below(10_000_000_000) as i64, g.below(5) as u8),
-                };
-                r.table2.set(row.code, col.code, value);
-            }
-        }
-    }
-
-    let blank_zero = |g: &mut Gen, n: i64| if n == 0 && g.chance(5) { None } else { Some(n) };
-    let mut outcome_sum = [0i64; 7];
-    for row in Row::outcome_rows(format) {
-        let mut cells = [None; 7];
-        let mut total = 0;
-        for c in Col::APPLICANTS {
-            let n = if g.chance(70) { 0 } else { g.small() };
-            total += n;
-            outcome_sum[c.index()] += n;
-            cells[c.index()] = blank_zero(&mut g, n);
-        }
-        outcome_sum[6] += total;
-        cells[6] = Some(total);
-        r.table3.rows.insert(row.code(), cells);
-    }
-    r.table3.rows.insert(Row::Total.code(), outcome_sum.map(Some));
-    let (mut new, mut carried, mut forward) = ([Some(0); 7], [Some(0); 7], [Some(0); 7]);
-    let mut sums = [0i64; 3];
-    for c in Col::APPLICANTS {
-        let f = g.small();
-        let co = g.below(outcome_sum[c.index()] as u64 + f as u64 + 1) as i64;
-        let n = outcome_sum[c.index()] + f - co;
-        (new[c.index()], carried[c.index()], forward[c.index()]) = (Some(n), Some(co), Some(f));
-        sums[0] += n;
-        sums[1] += co;
-        sums[2] += f;
-    }
-    (new[6], carried[6], forward[6]) = (Some(sums[0]), Some(sums[1]), Some(sums[2]));
-    r.table3.rows.insert(Row::NewThisYear.code(), new);
-    r.table3.rows.insert(Row::CarriedOver.code(), carried);
-    r.table3.rows.insert(Row::CarriedForward.code(), forward);
-
-    let mut t4 = [None; 15];
-    for gi in 0..3 {
-        let parts: Vec<i64> = (0..4).map(|_| g.small()).collect();
-        for (i, p) in parts.iter().enumerate() {
-            t4[gi * 5 + i] = Some(*p);
-        }
-        t4[gi * 5 + 4] = Some(parts.iter().sum());
-    }
-    r.table4 = Table4::from_array(t4);
-    r
-}
-
 #[test]
 fn published_reports_survive_render_then_parse_too() {
     let mut texts = vec![SEED.to_string()];
@@ -765,51 +656,6 @@ fn the_seven_pingtan_zone_reports_chain_year_by_year_in_any_order() {
 // ---------------------------------------------------------------------------------------------
 // Mangled as converters mangle: the same figures, or too little to judge — never other figures.
 
-/// Mangles a rendered report the way PDF converters, OCR and careless copying do.
-fn mangle(text: &str, g: &mut Gen) -> (String, u64) {
-    let mut out = String::with_capacity(text.len() * 2);
-    let kinds = g.below(64); // which mangles apply to this text
-    let on = |k: u64| kinds & (1 << k) != 0;
-    for line in text.lines() {
-        // Markdown without its header separators.
-        if on(0) && line.starts_with('|') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')) {
-            continue;
-        }
-        let mut l = String::with_capacity(line.len());
-        let chars: Vec<char> = line.chars().collect();
-        for (i, c) in chars.iter().enumerate() {
-            let prev_digit = i > 0 && chars[i - 1].is_ascii_digit();
-            let next_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
-            let alone = !prev_digit && !next_digit;
-            match c {
-                // Full-width digits.
-                '0'..='9' if on(1) && g.chance(30) => {
-                    l.push(char::from_u32(*c as u32 - '0' as u32 + '０' as u32).unwrap());
-                }
-                // 〇 or O for a zero standing alone.
-                '0' if on(2) && alone && g.chance(30) => l.push(if g.chance(50) { '〇' } else { 'O' }),
-                // A dash or slash for an empty (zero) cell.
-                '0' if on(3) && alone && g.chance(20) => l.push(['—', '-', '/'][g.below(3) as usize]),
-                _ => l.push(*c),
-            }
-            // A space inside a number.
-            if on(4) && c.is_ascii_digit() && next_digit && g.chance(15) {
-                l.push(' ');
-            }
-        }
-        // Cells split across lines: a break between two cells.
-        if on(5) && g.chance(30) {
-            let cut = l.match_indices(" | ").map(|(i, _)| i).nth(g.below(8) as usize);
-            if let Some(at) = cut {
-                l.replace_range(at..at + 3, " |\n| ");
-            }
-        }
-        out.push_str(&l);
-        out.push('\n');
-    }
-    (out, kinds)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -840,4 +686,45 @@ proptest! {
             prop_assert!(errs.is_empty(), "{}: {:#?}\n{}", name, errs, mangled);
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Laid-out text (pdftotext -layout of LibreOffice's PDF): blank cells leave no trace, and a number
+// too wide for its cell wraps onto the next line. Found by `tests/it/report_forms.rs`.
+
+const LAID_OUT_HEAD: &str = "某市人民政府2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n\
+    第二十条第（九）项\n\
+    信息内容           采购项目数量          采购总金额\n";
+
+#[test]
+fn a_laid_out_table_two_row_is_read_by_where_its_numbers_stand() {
+    // 采购项目数量 blank, 采购总金额 280065229: one number, under the second header.
+    let text = format!("{LAID_OUT_HEAD}   政府集中采购                         280065229\n");
+    let p = parse(&text).unwrap();
+    let row = &p.report.table2.rows["procurement"];
+    assert_eq!(row["projects"], None);
+    assert_eq!(row["amount"], d("280065229"));
+    // The same number split by a space: two numbers under one header — not read, never 2800652 | 29.
+    let text = format!("{LAID_OUT_HEAD}   政府集中采购                         2800652 29\n");
+    let p = parse(&text).unwrap();
+    let row = &p.report.table2.rows["procurement"];
+    assert_eq!((row["projects"], row["amount"]), (None, None), "{:?}", p.notes);
+    assert!(p.notes.iter().any(|n| n.contains("同一列表头之下")), "{:?}", p.notes);
+}
+
+#[test]
+fn a_number_wrapped_in_its_cell_makes_the_row_unsure_not_an_error() {
+    // 37928 printed as 「379」 over 「28」, and 37938 as 「379」 over 「38」; two blank cells.
+    let text = "某市人民政府2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n\
+        （六）     1.申请人无正当理   0     0     0     29    0    0     29\n\
+        其他处     由逾期不补正、行\n\
+                2.申请人逾期未按   379   0     0     10               379\n\
+                收费通知要求缴纳    28                                 38\n\
+                3.其他        19    25    0      0    0     0    44\n";
+    let p = parse(text).unwrap();
+    assert!(p.unsure.cell3(Row::OtherHandlingSub(2), Col::Total), "{:?}", p.notes);
+    assert!(!p.unsure.cell3(Row::OtherHandlingSub(3), Col::Total));
+    let findings = validate_read(&p);
+    let errs = errors(&findings);
+    assert!(errs.iter().all(|f| !f.location.contains("逾期未按")), "{errs:#?}");
 }

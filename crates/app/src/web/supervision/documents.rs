@@ -83,6 +83,7 @@ pub mod export {
     use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
     use crate::error::{AppError, Result};
+    use crate::flows::basic_catalog::Gap;
     use crate::flows::supervision::{AssessmentLine, MonthView};
 
     fn p(text: &str) -> Paragraph {
@@ -100,7 +101,7 @@ pub mod export {
     }
 
     /// The 月报/通报 as Word: the ranking with every unit's figures, then each indicator's definition and weight.
-    pub fn monthly_docx(gov: &str, v: &MonthView) -> Result<Vec<u8>> {
+    pub fn monthly_docx(gov: &str, v: &MonthView, gaps: &[Gap]) -> Result<Vec<u8>> {
         let title = format!("{gov}政务公开工作月报（{}）", v.label);
         let mut doc = Docx::new().add_paragraph(
             Paragraph::new()
@@ -144,6 +145,23 @@ pub mod export {
             ));
         }
         doc = doc.add_table(Table::new(rows));
+        // 基层政务公开标准目录: what fell due and is not published (issue 18: gaps in the 通报).
+        if gaps.is_empty() {
+            doc = doc.add_paragraph(p("基层政务公开标准目录：截至月末，各单位目录中已到公开时限的事项均已公开。"));
+        } else {
+            doc = doc.add_paragraph(p(&format!(
+                "基层政务公开标准目录：截至月末，以下{}个事项已到公开时限但未公开，请相关单位及时公开：",
+                gaps.len()
+            )));
+            let head = ["单位", "领域", "公开事项", "公开时限", "应公开日期"];
+            let mut rows = vec![TableRow::new(head.iter().map(|h| cell(h)).collect())];
+            for g in gaps {
+                rows.push(TableRow::new(
+                    [&g.unit_name, &g.area_title, &g.entry, &g.time_limit, &g.due].iter().map(|s| cell(s)).collect(),
+                ));
+            }
+            doc = doc.add_table(Table::new(rows));
+        }
         doc = doc.add_paragraph(p(&format!(
             "注：带*的得分中，有比率类指标因样本少于{}件未计入。各指标定义及权重如下：",
             v.min_count

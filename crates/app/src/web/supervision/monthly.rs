@@ -103,7 +103,9 @@ pub(super) async fn monthly_docx(
     let ym = flow::parse_month(&q.month.unwrap_or_else(default_month))?;
     let view = flow::month_view(&state, ym, q.version, today()).await?;
     let gov = state.setting("gov_name");
-    let bytes = export::monthly_docx(&gov, &view)?;
+    // The 通报 goes to every unit: it names every unit's 标准目录 gaps at the month's end.
+    let gaps = crate::flows::basic_catalog::gaps(&state, None, ym.last_day().min(today())).await?;
+    let bytes = export::monthly_docx(&gov, &view, &gaps)?;
     let name = format!("monthly-{}-v{}.docx", view.month, view.version.unwrap_or(0));
     Ok((
         [
