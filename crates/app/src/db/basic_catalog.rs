@@ -297,3 +297,36 @@ pub async fn item_unit_and_node(db: &Db, item_id: i64) -> Result<Option<(i64, Op
     .await?;
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).transpose()
 }
+
+/// Published items whose public title contains `needle` (a document's name, as a 公开依据 gives
+/// it), shortest title first: the caller picks the one whose title is that document.
+pub async fn published_titled(db: &Db, needle: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let escaped: String =
+        needle.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+    sqlx::query_as::<_, (i64, String)>(
+        "SELECT item_id, public_title FROM item
+         WHERE status IN ('published', 'expired') AND public_title LIKE $1 ESCAPE '\\'
+         ORDER BY length(public_title), item_id LIMIT 20",
+    )
+    .bind(format!("%{escaped}%"))
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// A draft item takes the 公开方式 and channels of the entry it is filed under (its defaults; the
+/// clerk may change them before it goes for review). Items past draft keep theirs. Rows changed.
+pub async fn apply_entry_defaults(
+    tx: &mut Tx<'_>,
+    item_id: i64,
+    mode: &str,
+    channels: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("UPDATE item SET mode = $1, channels = $2, updated_at = $3 WHERE item_id = $4 AND status = 'draft'")
+        .bind(mode.to_string())
+        .bind(channels.to_string())
+        .bind(super::now_text())
+        .bind(item_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
+}

@@ -161,6 +161,41 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
             late: &[],
         },
     ];
+    // The 条例 the catalogs cite as their 公开依据, published by the 政府办 as the platform holds
+    // it, so each citation links to it.
+    if let Some(u) = units.iter().find(|u| u.name == "汝州市人民政府办公室") {
+        let mut tx = db.begin().await?;
+        flow::ensure_catalog(&mut tx, u.unit_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let node = db::item::node_id_by_code_or_title(&mut tx, u.unit_id, "policy_other").await?;
+        let row = NewItem {
+            unit_id: u.unit_id,
+            catalog_node_id: node,
+            title: "中华人民共和国政府信息公开条例".into(),
+            summary: "2019年4月3日中华人民共和国国务院令第711号修订，自2019年5月15日起施行。".into(),
+            body_html: "<p>中华人民共和国国务院令第711号。《中华人民共和国政府信息公开条例》已经2019年4月3日国务院修订通过，自2019年5月15日起施行。</p>".into(),
+            doc_no: "国务院令第711号".into(),
+            art20: String::new(),
+            genre: "other".into(),
+            subject: "other".into(),
+            mode: "proactive".into(),
+            validity: "effective".into(),
+            validity_since: Some("2019-05-15".into()),
+            validity_end: None,
+            channels: flow::channels_text(&[gongkai_domain::disclosure::Channel::Website]),
+            formed_on: "2019-04-03".into(),
+            written_on: None,
+            due_on: flow::due_date(&cal, d(2019, 4, 3)).to_string(),
+        };
+        flow::insert_published(
+            &mut tx,
+            &actor,
+            &u.credit_code,
+            &DirectItem { row, index_no: None, published_on: d(2019, 4, 15) },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        tx.commit().await?;
+    }
     for p in plans {
         let Some(u) = units.iter().find(|u| u.name == p.unit) else { continue };
         let mut tx = db.begin().await?;

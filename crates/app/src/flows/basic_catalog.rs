@@ -204,6 +204,8 @@ pub struct EntryView {
     pub state: &'static str,
     pub due: Option<String>,
     pub items: Vec<store::LinkedItem>,
+    /// The 公开依据 in pieces; a document the platform publishes carries its item's id (linked).
+    pub basis: Vec<(String, Option<i64>)>,
     /// What an item published for the entry starts with: 公开方式 and channels.
     pub item_defaults: String,
 }
@@ -244,10 +246,29 @@ fn due_of(s: &Standing) -> Option<NaiveDate> {
     }
 }
 
+/// The laws and policies a catalog's 公开依据 name that the platform publishes: document key →
+/// the item whose public title is that document (《》 and 中华人民共和国 aside).
+async fn published_documents(state: &AppState, cat: &BasicCatalog) -> Result<std::collections::BTreeMap<String, i64>> {
+    let keys: std::collections::BTreeSet<String> =
+        cat.entries.iter().flat_map(|e| bc::basis_parts(&e.basis)).filter_map(|p| p.document).collect();
+    let mut found = std::collections::BTreeMap::new();
+    for key in keys {
+        let hit = store::published_titled(&state.db, &key)
+            .await?
+            .into_iter()
+            .find(|(_, title)| bc::document_key(title) == key);
+        if let Some((item_id, _)) = hit {
+            found.insert(key, item_id);
+        }
+    }
+    Ok(found)
+}
+
 async fn build_view(state: &AppState, c: store::CatalogRow, as_of: NaiveDate, cal: &Calendar) -> Result<CatalogView> {
     let (cat, rows) = load_catalog(&state.db, &c).await?;
     let links = store::linked_items(&state.db, c.basic_catalog_id).await?;
     let effective = NaiveDate::parse_from_str(&c.effective_on, "%Y-%m-%d").unwrap_or(as_of);
+    let documents = published_documents(state, &cat).await?;
     let mut entries = vec![];
     for (e, r) in cat.entries.iter().zip(rows.iter()) {
         let items: Vec<store::LinkedItem> =
@@ -293,6 +314,13 @@ async fn build_view(state: &AppState, c: store::CatalogRow, as_of: NaiveDate, ca
             state: code,
             due,
             items,
+            basis: bc::basis_parts(&e.basis)
+                .into_iter()
+                .map(|p| {
+                    let item = p.document.as_ref().and_then(|k| documents.get(k).copied());
+                    (p.text, item)
+                })
+                .collect(),
             item_defaults: {
                 let (mode, channels) = item_defaults(e);
                 format!("{}；{}", mode.label(), channels.iter().map(|c| c.label()).collect::<Vec<_>>().join("、"))
@@ -546,9 +574,24 @@ pub async fn link_item(state: &AppState, actor: &Actor, item_id: i64, entry_id: 
     if matches!(status.as_str(), "deleted" | "withdrawn") {
         return Err(bad("已删除或撤回的信息不能关联到目录事项"));
     }
+    // The entry's 公开方式 and channels become a draft's defaults (issue 18 §4).
+    let defaults = match entry_id {
+        Some(e) => {
+            let row = store::get_entry(&state.db, e).await?.ok_or(AppError::NotFound)?;
+            let entry: CatalogEntry =
+                serde_json::from_str(&row.entry_json).map_err(|e| AppError::Internal(e.into()))?;
+            let (mode, channels) = item_defaults(&entry);
+            Some((mode.code(), super::disclosure::channels_text(&channels)))
+        }
+        None => None,
+    };
     let before = store::linked_entry(&state.db, item_id).await?;
     let mut tx = state.db.begin().await?;
     store::link_item(&mut tx, item_id, entry_id).await?;
+    let applied = match &defaults {
+        Some((mode, channels)) => store::apply_entry_defaults(&mut tx, item_id, mode, channels).await? > 0,
+        None => false,
+    };
     db::audit::record(
         &mut tx,
         actor,
@@ -556,7 +599,10 @@ pub async fn link_item(state: &AppState, actor: &Actor, item_id: i64, entry_id: 
         "item",
         &item_id.to_string(),
         Some(&serde_json::json!({ "basic_entry_id": before })),
-        Some(&serde_json::json!({ "basic_entry_id": entry_id })),
+        Some(&serde_json::json!({
+            "basic_entry_id": entry_id,
+            "defaults_applied": applied.then(|| defaults.as_ref().map(|(m, c)| serde_json::json!({ "mode": m, "channels": c }))),
+        })),
     )
     .await?;
     tx.commit().await?;

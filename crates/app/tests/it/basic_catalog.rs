@@ -231,6 +231,41 @@ async fn a_units_catalog_is_imported_checked_and_its_gaps_show() {
         let audit = admin.get(&server, "/staff/audit").await.text().await.unwrap();
         assert!(audit.contains("basic_catalog.set_rule") && audit.contains("basic_catalog.import"));
 
+        // A draft filed under an entry takes the entry's channels as its defaults (■政府网站 here,
+        // the draft had only 政务微博); the link and the defaults are audited.
+        let unit_b = b.to_string();
+        let resp = clerk_b
+            .post_form(
+                &server,
+                "/staff/items",
+                &[
+                    ("unit_id", unit_b.as_str()),
+                    ("title", "乙县最低生活保障办事指南"),
+                    ("body", "办理条件、申请材料、办理流程。"),
+                    ("doc_no", ""),
+                    ("art20", ""),
+                    ("formed_on", "2026-10-09"),
+                    ("genre", "notice"),
+                    ("subject", "civil_affairs"),
+                    ("ch_weibo", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(resp.status().as_u16(), 303);
+        let draft_id = crate::disclosure::id_in(&resp);
+        let page = clerk_b.get(&server, &format!("/staff/items/{draft_id}")).await.text().await.unwrap();
+        assert!(page.contains("公开渠道</th><td>政务微博</td>"), "{page}");
+        let catalog_page = clerk_b.get(&server, &format!("/staff/basic-catalog/{cid}")).await.text().await.unwrap();
+        let first_entry = entry_ids(&catalog_page)[0].to_string();
+        let link = [("catalog_id", cid.to_string()), ("item_id", draft_id.to_string()), ("entry_id", first_entry)];
+        let link: Vec<(&str, &str)> = link.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let resp = clerk_b.post_form(&server, "/staff/basic-catalog/link", &link).await;
+        assert_eq!(resp.status().as_u16(), 303);
+        let page = clerk_b.get(&server, &format!("/staff/items/{draft_id}")).await.text().await.unwrap();
+        assert!(page.contains("公开渠道</th><td>政府网站</td>"), "the entry's channels became the draft's: {page}");
+        let audit = admin.get(&server, "/staff/audit").await.text().await.unwrap();
+        assert!(audit.contains("basic_catalog.link_item") && audit.contains("defaults_applied"), "{audit}");
+
         // Gaps: nothing published; the 依申请-only entry (临时救助 / 审核审批信息) is not one, nor the 长期 one.
         let dash = admin.get(&server, "/staff").await.text().await.unwrap();
         assert!(dash.contains("最低生活保障 &#x2f; 审批信息</a>（应于 2026-10-21 前公开）"), "{dash}");
@@ -305,6 +340,15 @@ async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap
     assert!(table.contains(">汝州市民政局临时救助审核审批信息</a>（2026-09-08）"), "items under their entries");
     assert!(table.contains("应于 2026-10-29 前公开，尚未公开"), "the planted gap");
     assert_eq!(table.matches("尚未公开").count(), 1);
+    // The 公开依据 links the 条例 the platform publishes, under whichever name the catalog gives
+    // it; a document it does not hold stays text.
+    let linked = table.split("\">《信息公开条例》</a>及相关规定").next().unwrap();
+    let item_id: String = linked.rsplit("/items/").next().unwrap().chars().take_while(char::is_ascii_digit).collect();
+    assert!(!item_id.is_empty(), "《信息公开条例》 is linked: {table}");
+    assert!(table.contains(&format!("<a href=\"/items/{item_id}\">《中华人民共和国政府信息公开条例》</a>")));
+    assert!(!table.contains(">《国务院关于全面建立临时救助制度的通知》</a>"), "a document not held is not linked");
+    let law = web.get(url(&format!("/items/{item_id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(law.contains("中华人民共和国政府信息公开条例"), "the link opens the 条例");
 
     // Signed in as the office (admin of the 公开办).
     let page = web.get(url("/staff/login")).send().await.unwrap().text().await.unwrap();
@@ -356,7 +400,8 @@ async fn the_ruzhou_demo_shows_the_social_assistance_catalog_and_its_planted_gap
     // recorded formation date does not fill the gap.
     let (_, after) = dash.split_once(&format!("/staff/basic-catalog/{cid}#entry-")).unwrap();
     let gap_entry: String = after.chars().take_while(char::is_ascii_digit).collect();
-    let (_, after) = table.split_once("<a href=\"/items/").unwrap();
+    // An item of 民政局's own (the 公开依据 also links the 政府办's 条例).
+    let after = table.split("<a href=\"/items/").skip(1).find(|s| s.contains("\">汝州市民政局")).unwrap();
     let item: String = after.chars().take_while(char::is_ascii_digit).collect();
     let link = [("catalog_id", cid.as_str()), ("item_id", item.as_str()), ("entry_id", gap_entry.as_str())];
     let rule = [("catalog_id", cid.as_str()), ("kind", "standing")];

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 
 /// The item id in a `Location: /staff/items/{id}` redirect.
-fn id_in(resp: &reqwest::Response) -> i64 {
+pub(crate) fn id_in(resp: &reqwest::Response) -> i64 {
     let loc = resp.headers().get("location").expect("redirect").to_str().unwrap();
     loc.rsplit('/').next().unwrap().parse().unwrap_or_else(|_| panic!("item id in {loc}"))
 }

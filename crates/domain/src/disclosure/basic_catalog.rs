@@ -725,6 +725,47 @@ pub fn suggest_entry(cat: &BasicCatalog, title: &str) -> Option<usize> {
         .map(|(_, i)| i)
 }
 
+/// A piece of an entry's 公开依据: plain text, or a document it names in 《》 (with the key the
+/// document is matched on, `document_key`), so the platform can link the law or policy it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasisPart {
+    pub text: String,
+    pub document: Option<String>,
+}
+
+/// The 公开依据 cut into text and the documents it names: 「《社会救助暂行办法》及相关规定」 is the
+/// document 社会救助暂行办法 then 「及相关规定」. A 《 without its 》 stays text.
+pub fn basis_parts(basis: &str) -> Vec<BasisPart> {
+    let mut out = Vec::new();
+    let mut rest = basis;
+    while let Some(open) = rest.find('《') {
+        let after = &rest[open + '《'.len_utf8()..];
+        let Some(close) = after.find('》') else { break };
+        if open > 0 {
+            out.push(BasisPart { text: rest[..open].to_string(), document: None });
+        }
+        let name = &after[..close];
+        out.push(BasisPart {
+            text: format!("《{name}》"),
+            document: Some(document_key(name)).filter(|k| !k.is_empty()),
+        });
+        rest = &after[close + '》'.len_utf8()..];
+    }
+    if !rest.is_empty() {
+        out.push(BasisPart { text: rest.to_string(), document: None });
+    }
+    out
+}
+
+/// The name a law or policy goes by, for matching a 依据 to a published item's title: 《》,
+/// spaces and a leading 中华人民共和国 dropped, and 《信息公开条例》 — as catalogs shorten it —
+/// read as the 政府信息公开条例.
+pub fn document_key(name: &str) -> String {
+    let compact: String = name.chars().filter(|c| !c.is_whitespace() && !matches!(c, '《' | '》')).collect();
+    let key = compact.strip_prefix("中华人民共和国").unwrap_or(&compact);
+    if key == "信息公开条例" { "政府信息公开条例".to_string() } else { key.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1162,5 +1203,25 @@ mod tests {
         let lines: Vec<usize> = imp.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [5, 6]);
         assert_eq!(imp.errors[0].message, "第5行：公开方式未勾选（主动或依申请）");
+    }
+
+    #[test]
+    fn a_basis_names_its_documents_and_they_match_the_titles_they_are_published_under() {
+        let parts = basis_parts("《中华人民共和国政府信息公开条例》及相关规定");
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].document.as_deref(), Some("政府信息公开条例"));
+        assert_eq!(parts[1], BasisPart { text: "及相关规定".into(), document: None });
+        assert_eq!(document_key("《信息公开条例》"), document_key("中华人民共和国政府信息公开条例"));
+        assert_eq!(document_key("政府信息公开条例"), "政府信息公开条例");
+        // 教育法 is not 高等教育法.
+        assert_ne!(document_key("教育法"), document_key("中华人民共和国高等教育法"));
+        let two = basis_parts("《统计法》、《政府信息公开条例》、《教育统计管理规定》");
+        assert_eq!(two.iter().filter(|p| p.document.is_some()).count(), 3);
+        assert_eq!(
+            two.iter().map(|p| p.text.as_str()).collect::<String>(),
+            "《统计法》、《政府信息公开条例》、《教育统计管理规定》"
+        );
+        assert_eq!(basis_parts("未闭合《条例"), vec![BasisPart { text: "未闭合《条例".into(), document: None }]);
+        assert!(basis_parts("").is_empty());
     }
 }
