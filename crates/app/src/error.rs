@@ -75,6 +75,7 @@ pub const UNIQUE_MESSAGES: &[(&str, &str)] = &[
     ("message_idempotency_key_key", "该留言已提交过，请勿重复提交"),
     ("basic_catalog_unit_area", "本单位已有该领域的基层政务公开标准目录"),
     ("external_report_unit_id_year_key", "该单位该年度在其他网站发布的年报已经登记过"),
+    ("portal_site_unit_id_key", "该单位已登记了门户网站，请修改原记录"),
 ];
 
 /// The message for a broken unique constraint (see `UNIQUE_MESSAGES`).

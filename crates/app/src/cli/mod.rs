@@ -6,6 +6,7 @@ mod backup;
 
 mod calendar;
 mod disclosure;
+mod portal;
 mod report;
 mod serve;
 mod user;
@@ -61,6 +62,8 @@ pub enum Command {
     Reindex(disclosure::ReindexArgs),
     /// Import records from files (legacy published items: `import items FILE.jsonl`)
     Import(disclosure::ImportArgs),
+    /// The portal the government runs elsewhere: columns, broken links, required elements
+    Portal(portal::PortalArgs),
     /// Write an example configuration file to stdout
     ConfigExample,
     /// Every route with its method and access rule (public, staff, office, object:<kind>), one a
@@ -136,6 +139,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Reindex(a) => disclosure::reindex(a).await,
         Command::Import(a) => disclosure::import(a).await,
+        Command::Portal(a) => portal::run_cli(a).await,
         Command::ReadSheet { name, grid } => Ok(crate::sandbox::child(&name, grid)),
         Command::ConfigExample => {
             print!("{}", crate::config::EXAMPLE);

@@ -12,6 +12,7 @@ pub mod item;
 pub mod livelihood;
 pub mod ops;
 pub mod org;
+pub mod portal;
 pub mod report;
 pub mod supervision;
 pub mod user;

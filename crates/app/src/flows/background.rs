@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::state::{AppState, today};
 
 /// The background tasks, by name, each with its failure count since the process started.
-pub const TASKS: [&str; 8] = [
+pub const TASKS: [&str; 9] = [
     "change_feed",
     "settings",
     "reminders",
@@ -24,7 +24,10 @@ pub const TASKS: [&str; 8] = [
     "mail",
     "idempotency_purge",
     "report_reminders",
+    "portal_monitor",
 ];
+
+static PORTAL_RUNNING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 static FAILURES: [AtomicU64; TASKS.len()] = [const { AtomicU64::new(0) }; TASKS.len()];
 
@@ -74,6 +77,14 @@ pub async fn run(state: AppState) {
             run_task("rectification_escalation", super::supervision::escalate_overdue(&state, today)).await;
             run_task("mail", super::mail::deliver(&state)).await;
             run_task("report_reminders", super::report_oversight::remind_units(&state, today)).await;
+            // The portal monitor runs at a polite pace for minutes: beside the loop, one at a time.
+            if !PORTAL_RUNNING.swap(true, Ordering::SeqCst) {
+                let state = state.clone();
+                tokio::spawn(async move {
+                    run_task("portal_monitor", super::supervision::portal::run_due(&state, today)).await;
+                    PORTAL_RUNNING.store(false, Ordering::SeqCst);
+                });
+            }
             let day_ago = (Utc::now() - Duration::hours(24)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
             run_task("idempotency_purge", async { Ok(db::application::purge_idempotency(&state.db, &day_ago).await?) })
                 .await;

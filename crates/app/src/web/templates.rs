@@ -84,6 +84,7 @@ pub fn environment() -> Environment<'static> {
         "supervision/bulletins.html",
         "supervision/bulletin.html",
         "supervision/trainings.html",
+        "supervision/portal.html",
         "supervision/assessment.html",
         "interaction/list.html",
         "interaction/ask.html",

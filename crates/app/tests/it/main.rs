@@ -21,6 +21,7 @@ mod layers;
 mod livelihood;
 mod ops;
 mod permissions;
+mod portal_monitor;
 mod privacy_crawl;
 mod reliability;
 mod report_forms;

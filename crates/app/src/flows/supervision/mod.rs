@@ -30,6 +30,7 @@ mod assessment;
 mod dashboard;
 mod monthly;
 mod new_media;
+pub mod portal;
 mod reads;
 mod spot_checks;
 

@@ -78,6 +78,8 @@ pub struct ColumnLine {
     /// "fresh", "stale", "long_stale" or "blank".
     pub state: &'static str,
     pub since: Option<String>,
+    /// A column of the unit's own portal elsewhere (the portal monitor): its address.
+    pub portal_url: Option<String>,
     pub check: sup::ColumnCheck,
 }
 
@@ -105,8 +107,13 @@ pub async fn column_checks(db: &Db, unit: Option<i64>, at: NaiveDate) -> Result<
             last_update: r.last_update,
             state: code,
             since,
+            portal_url: None,
             check: sup::ColumnCheck { name: r.title, class, state },
         });
+    }
+    // The columns of a unit's portal elsewhere, from the monitor's newest run.
+    for (unit_id, line) in super::portal::portal_column_lines(db, unit, at).await? {
+        out.entry(unit_id).or_default().push(line);
     }
     Ok(out)
 }

@@ -65,6 +65,9 @@ pub fn routes() -> Vec<Route> {
         Route::new("GET", "/staff/assessment", Access::Staff, get(assessment)),
         Route::new("POST", "/staff/assessment/share", Access::Office, post(save_share)),
         Route::new("GET", "/staff/assessment/assessment.xlsx", Access::Staff, get(assessment_xlsx)),
+        Route::new("GET", "/staff/portal", Access::Office, get(portal)),
+        Route::new("POST", "/staff/portal", Access::Office, post(save_portal)),
+        Route::new("POST", "/staff/portal/{id}/run", Access::Office, post(run_portal)),
         Route::new("GET", "/supervision/bulletins", Access::Public, get(bulletins)),
         Route::new("GET", "/supervision/bulletins/{id}", Access::Public, get(bulletin)),
     ]
@@ -74,10 +77,12 @@ mod assessment;
 mod documents;
 mod monthly;
 mod new_media;
+mod portal;
 mod spot_checks;
 
 use assessment::*;
 use documents::*;
 use monthly::*;
 use new_media::*;
+use portal::*;
 use spot_checks::*;
