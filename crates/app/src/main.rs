@@ -17,6 +17,22 @@ mod state;
 mod web;
 
 fn main() -> std::process::ExitCode {
+    // `gongkai routes | head`: the reader closing the pipe ends the output; it is not a crash.
+    // (Rust ignores SIGPIPE, so the write fails and println! panics; resetting the signal would
+    // take unsafe code, which the workspace forbids.) Exit as a shell's SIGPIPE would: 141.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info);
+    }));
     let args = cli::Cli::parse();
     // Logs go to stderr; GONGKAI_LOG filters them (one line per request with
     // `gongkai::request=info`), GONGKAI_LOG_FORMAT=json writes one JSON object a line.

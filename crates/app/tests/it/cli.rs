@@ -323,3 +323,19 @@ fn report_check_exits_3_when_a_table_is_too_little_read_to_judge() {
     assert!(!stdout(&o).contains("[错误]"), "{}", stdout(&o));
     let _ = std::fs::remove_file(&f);
 }
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    // As `gongkai routes | head -1`: the reader is gone before the output is written.
+    let mut child = Command::new(BIN)
+        .args(["routes"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(out.status.code(), Some(0 | 141)), "{:?} {stderr}", out.status);
+}
