@@ -46,6 +46,15 @@ if ! echo "$AXE_SHA256  $axe_dir/axe.min.js" | sha256sum -c --status 2>/dev/null
     exit 1
   fi
 fi
+# The OpenAPI test's validators, from PyPI, pinned, in a venv outside the clone:
+# openapi-spec-validator (the document is OpenAPI 3.1) and jsonschema (each answer fits its schema).
+venv="$HOME/.cache/gongkai-test/venv"
+if ! "$venv/bin/python" -c "import openapi_spec_validator, jsonschema" 2>/dev/null; then
+  if ! python3 -m venv "$venv" || ! "$venv/bin/pip" install -q "openapi-spec-validator==0.7.1" "jsonschema==4.23.0"; then
+    echo "ERROR: could not install the OpenAPI validators into $venv (python3 -m venv, pip from PyPI)" >&2
+    exit 1
+  fi
+fi
 # Verify: every tool the tests use is now here.
 missing=()
 for tool in soffice pdftotext chromium chromedriver psql; do

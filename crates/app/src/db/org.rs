@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::{Db, Tx, now_text};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct UnitRow {
     pub unit_id: i64,
     pub name: String,

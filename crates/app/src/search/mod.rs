@@ -147,7 +147,7 @@ pub struct SearchQuery {
     pub page: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: i64,
     /// "item" or "interpretation" (政策解读, searchable with the policies).
@@ -162,7 +162,7 @@ pub struct Hit {
     pub snippet: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResult {
     pub total: usize,
     pub page: usize,

@@ -103,7 +103,18 @@ struct DueQuery {
     days: u32,
 }
 
-async fn due(State(state): State<WebState>, Query(q): Query<DueQuery>) -> ApiResult<Json<serde_json::Value>> {
+/// A due date (`GET /api/v1/calendar/due`).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Due {
+    pub date: String,
+    pub days: u32,
+    pub due_on: String,
+    /// Counted on holidays not yet announced (暂定).
+    pub due_on_provisional: bool,
+    pub due_note: Option<String>,
+}
+
+async fn due(State(state): State<WebState>, Query(q): Query<DueQuery>) -> ApiResult<Json<Due>> {
     let d = chrono::NaiveDate::parse_from_str(&q.date, "%Y-%m-%d")
         .map_err(|_| AppError::BadRequest("date 应为 YYYY-MM-DD".into()))?;
     // Every statutory period is a few dozen working days; a bound keeps the count from being a
@@ -113,10 +124,13 @@ async fn due(State(state): State<WebState>, Query(q): Query<DueQuery>) -> ApiRes
     }
     let due = state.calendar().add_working_days(d, q.days).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let provisional = state.calendar().is_provisional(due);
-    Ok(Json(serde_json::json!({
-        "date": q.date, "days": q.days, "due_on": due.to_string(), "due_on_provisional": provisional,
-        "due_note": provisional.then_some(gongkai_domain::calendar::PROVISIONAL_NOTE),
-    })))
+    Ok(Json(Due {
+        date: q.date,
+        days: q.days,
+        due_on: due.to_string(),
+        due_on_provisional: provisional,
+        due_note: provisional.then(|| gongkai_domain::calendar::PROVISIONAL_NOTE.to_string()),
+    }))
 }
 
 #[derive(Deserialize)]

@@ -12,6 +12,7 @@ pub mod interaction;
 pub mod items;
 pub mod livelihood;
 pub mod metrics;
+pub mod open_data;
 pub mod portal;
 pub mod reports;
 pub mod routes;

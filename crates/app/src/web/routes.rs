@@ -75,6 +75,7 @@ pub fn table() -> Vec<Route> {
         super::basic_catalog::routes(),
         super::search::routes(),
         super::api::routes(),
+        super::open_data::routes(),
     ]
     .into_iter()
     .flatten()

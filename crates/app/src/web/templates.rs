@@ -18,6 +18,7 @@ pub fn environment() -> Environment<'static> {
         "portal/home.html",
         "portal/guide.html",
         "portal/units.html",
+        "portal/api.html",
         "portal/_items.html",
         "portal/item.html",
         "portal/item_print.html",

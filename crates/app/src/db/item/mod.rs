@@ -618,4 +618,5 @@ pub async fn published_of_category(
 }
 
 mod attachments;
+pub mod open_data;
 pub use attachments::*;

@@ -170,7 +170,7 @@ pub async fn budgets(db: &Db) -> Result<Vec<BudgetRow>, sqlx::Error> {
 
 // --- projects ---
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ProjectRow {
     pub project_id: i64,
     pub name: String,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// The public view of an application: status, dates and public events, never personal data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicStatus {
     pub tracking_code: String,
     pub status: String,
@@ -20,7 +20,7 @@ pub struct PublicStatus {
     pub explanation: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicEvent {
     pub date: String,
     pub what: String,

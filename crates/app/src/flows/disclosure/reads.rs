@@ -45,6 +45,18 @@ pub async fn list_public(db: &Db, f: &PublicFilter, limit: i64, offset: i64) -> 
     Ok(db::item::list_public(db, f, limit, offset).await?)
 }
 
+/// Public items after a cursor (the last id seen), oldest first: the open-data API's pages.
+pub async fn public_after(
+    db: &Db,
+    unit_id: Option<i64>,
+    node_id: Option<i64>,
+    year: Option<i32>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ItemBrief>> {
+    Ok(db::item::open_data::public_after(db, unit_id, node_id, year, after, limit).await?)
+}
+
 /// Staff lists: a unit's items (or all for the office), optionally of one status.
 pub async fn list_staff(
     db: &Db,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// A row as the public sees it: built only through the domain's `PublicRow` (masked name and ID).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicLine {
     pub program: String,
     pub village: String,
@@ -39,7 +39,7 @@ pub struct FundQuery {
     pub page: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TotalLine {
     pub program: String,
     pub township: String,
@@ -49,7 +49,7 @@ pub struct TotalLine {
     pub total: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FundView {
     pub totals: Vec<TotalLine>,
     pub grand_total: String,
