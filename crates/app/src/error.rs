@@ -76,6 +76,9 @@ pub const UNIQUE_MESSAGES: &[(&str, &str)] = &[
     ("basic_catalog_unit_area", "本单位已有该领域的基层政务公开标准目录"),
     ("external_report_unit_id_year_key", "该单位该年度在其他网站发布的年报已经登记过"),
     ("portal_site_unit_id_key", "该单位已登记了门户网站，请修改原记录"),
+    ("power_item_unit_id_kind_name_key", "权力清单中已有同类同名事项"),
+    ("decision_record_unit_id_reference_key", "该决定文号已导入过"),
+    ("payment_record_unit_id_kind_reference_key", "该编号已导入过"),
 ];
 
 /// The message for a broken unique constraint (see `UNIQUE_MESSAGES`).

@@ -13,6 +13,7 @@ pub mod livelihood;
 pub mod ops;
 pub mod org;
 pub mod portal;
+pub mod records;
 pub mod report;
 pub mod supervision;
 pub mod user;

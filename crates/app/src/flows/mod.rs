@@ -16,6 +16,7 @@ pub mod org;
 pub mod report;
 pub mod report_check;
 pub mod report_oversight;
+pub mod report_records;
 pub mod supervision;
 
 pub use gongkai_domain::org::Actor;

@@ -69,6 +69,12 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
             r.table2.set(row, col, Some(Decimal::from_int(v)));
         }
     }
+    // 权力清单, decisions, fees and procurement from the records the unit imported (issue 17 §1).
+    let from_records = super::report_records::computed_cells(db, unit_id, year, format).await?;
+    for ((row, col), v) in &from_records {
+        r.table2.set(row, col, Some(*v));
+    }
+    lap("table 二 records");
     let computed_channels: Vec<ChannelCount> = counts
         .channels
         .iter()
@@ -81,9 +87,12 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
             Some(("channel", name)) => {
                 channels.push(ChannelCount { channel: name.to_string(), count: f.value.parse().unwrap_or(0) });
             }
+            // An entered figure fills a cell the records do not decide; where they do, the records
+            // stand and the editor shows the entered figure beside them as a warning.
             Some((row, col))
                 if report::layout::table2_row(format, row)
-                    .is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col)) =>
+                    .is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col))
+                    && !from_records.contains_key(&(row.to_string(), col.to_string())) =>
             {
                 r.table2.set(row, col, Decimal::parse(&f.value));
             }

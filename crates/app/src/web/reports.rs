@@ -29,6 +29,7 @@ pub fn routes() -> Vec<Route> {
         Route::new("POST", "/staff/reports", Access::Staff, post(create)),
         Route::new("GET", "/staff/reports/oversight", Access::Office, get(oversight)),
         Route::new("POST", "/staff/reports/external", Access::Staff, post(register_external)),
+        Route::new("POST", "/staff/reports/records", Access::Staff, post(import_records)),
         Route::new("GET", "/staff/reports/check", Access::Staff, get(check_page)),
         Route::new("POST", "/staff/reports/check", Access::Staff, post(check_upload)),
         Route::new("GET", "/staff/reports/{id}", Access::Object(ObjectKind::Report), get(edit)),
@@ -125,13 +126,21 @@ async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
     let r = flow::body(&row)?;
     let check = flow::check_with_previous(&state.db, &row, &r).await?;
     let figures = flow::figures(&state.db, row.unit_id, row.year as i32).await?;
+    let from_records =
+        crate::flows::report_records::computed_cells(&state.db, row.unit_id, row.year as i32, r.format).await?;
     let mut cells = vec![];
     for block in report::layout::table2_blocks(r.format) {
         for rr in block.rows {
             for c in block.columns {
                 let key = format!("{}.{}", rr.code, c.code);
                 let entered = figures.iter().find(|f| f.figure == key);
+                let records = from_records.get(&(rr.code.to_string(), c.code.to_string())).map(ToString::to_string);
+                let differs = match (&records, entered) {
+                    (Some(rv), Some(f)) => report::Decimal::parse(&f.value).map(|d| d.to_string()).as_ref() != Some(rv),
+                    _ => false,
+                };
                 cells.push(crate::page! {
+                    records => records, differs => differs, entered_value => entered.map(|f| f.value.clone()),
                     key => key, caption => block.caption, row => rr.label, column => c.label,
                     value => r.table2.get(rr.code, c.code).map(|d| d.to_string()).unwrap_or_default(),
                     entered_by => entered.map(|f| f.entered_by.clone()), entered_at => entered.map(|f| f.entered_at.clone()),
@@ -403,4 +412,39 @@ async fn register_external(State(state): State<WebState>, ctx: Ctx, mut mp: Mult
     )
     .await?;
     Ok(Redirect::to("/staff/reports").into_response())
+}
+
+/// POST /staff/reports/records: a unit's records behind table 二 (权力清单, decisions, fees,
+/// procurement) from a system of record's export.
+async fn import_records(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+    ctx.require_staff()?;
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
+            if !bytes.is_empty() {
+                file = Some((filename, bytes.to_vec()));
+            }
+        } else {
+            fields.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let actor = ctx.actor();
+    let unit: i64 = match get("unit_id").trim().parse() {
+        Ok(u) => u,
+        Err(_) => actor
+            .unit_id
+            .filter(|_| !actor.is_office())
+            .ok_or_else(|| AppError::Invalid(vec![crate::error::FieldError::new("unit_id", "请选择单位")]))?,
+    };
+    let kind = gongkai_domain::report::records::RecordFile::from_code(get("kind").trim())
+        .ok_or_else(|| AppError::Invalid(vec![crate::error::FieldError::new("kind", "请选择记录类别")]))?;
+    let (filename, bytes) =
+        file.ok_or_else(|| AppError::Invalid(vec![crate::error::FieldError::new("file", "请选择要导入的文件")]))?;
+    crate::flows::report_records::import(&state, &actor, unit, kind, &filename, &bytes).await?;
+    Ok(Redirect::to("/staff/reports?imported=1").into_response())
 }

@@ -26,6 +26,7 @@ mod portal_monitor;
 mod privacy_crawl;
 mod reliability;
 mod report_forms;
+mod report_records;
 mod reports;
 mod review_cases;
 mod supervision;
