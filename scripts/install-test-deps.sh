@@ -13,6 +13,11 @@ command -v psql >/dev/null 2>&1 || need+=(postgresql-client)
 # nginx and openssl: the deployment smoke test (deploy/smoke.sh) puts nginx with TLS before two nodes.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# curl: the portal monitor fetches pages with it (and its test serves a planted site).
+command -v curl >/dev/null 2>&1 || need+=(curl)
+# python3 with venv: the OpenAPI test's validators live in a venv (below).
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
 # wrk: the load generator of the long forms in reliability/ (load.sh, bench-*.sh).
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 if [ ${#need[@]} -gt 0 ]; then
@@ -57,7 +62,7 @@ if ! "$venv/bin/python" -c "import openapi_spec_validator, jsonschema" 2>/dev/nu
 fi
 # Verify: every tool the tests use is now here.
 missing=()
-for tool in soffice pdftotext chromium chromedriver psql; do
+for tool in soffice pdftotext chromium chromedriver psql curl openssl; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 [ -d /usr/share/fonts/opentype/noto ] || missing+=("fonts-noto-cjk")

@@ -378,22 +378,9 @@ async fn oversight(State(state): State<WebState>, ctx: Ctx, Query(q): Query<Over
 
 /// POST /staff/reports/external (multipart): a unit's report published on another website — unit,
 /// year, publication day, address, and the file as published.
-async fn register_external(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+async fn register_external(State(state): State<WebState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
-    let mut fields = std::collections::HashMap::new();
-    let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        if let Some(filename) = field.file_name().map(str::to_string) {
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
-            if !bytes.is_empty() {
-                file = Some((filename, bytes.to_vec()));
-            }
-        } else {
-            fields.insert(name, field.text().await.unwrap_or_default());
-        }
-    }
+    let (fields, file) = form_with_file(mp).await?;
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let unit: i64 = get("unit_id")
         .trim()
@@ -416,22 +403,9 @@ async fn register_external(State(state): State<WebState>, ctx: Ctx, mut mp: Mult
 
 /// POST /staff/reports/records: a unit's records behind table 二 (权力清单, decisions, fees,
 /// procurement) from a system of record's export.
-async fn import_records(State(state): State<WebState>, ctx: Ctx, mut mp: Multipart) -> Result<Response> {
+async fn import_records(State(state): State<WebState>, ctx: Ctx, mp: Multipart) -> Result<Response> {
     ctx.require_staff()?;
-    let mut fields = std::collections::HashMap::new();
-    let mut file = None;
-    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        if let Some(filename) = field.file_name().map(str::to_string) {
-            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
-            if !bytes.is_empty() {
-                file = Some((filename, bytes.to_vec()));
-            }
-        } else {
-            fields.insert(name, field.text().await.unwrap_or_default());
-        }
-    }
+    let (fields, file) = form_with_file(mp).await?;
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let actor = ctx.actor();
     let unit: i64 = match get("unit_id").trim().parse() {
@@ -447,4 +421,25 @@ async fn import_records(State(state): State<WebState>, ctx: Ctx, mut mp: Multipa
         file.ok_or_else(|| AppError::Invalid(vec![crate::error::FieldError::new("file", "请选择要导入的文件")]))?;
     crate::flows::report_records::import(&state, &actor, unit, kind, &filename, &bytes).await?;
     Ok(Redirect::to("/staff/reports?imported=1").into_response())
+}
+
+/// A multipart form with one file: its text fields, and the file (name, bytes) if one was chosen.
+async fn form_with_file(
+    mut mp: Multipart,
+) -> Result<(std::collections::HashMap<String, String>, Option<(String, Vec<u8>)>)> {
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    while let Some(field) = mp.next_field().await.map_err(|e| AppError::BadRequest(format!("上传内容有误：{e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("文件过大或上传中断".into()))?;
+            if !bytes.is_empty() {
+                file = Some((filename, bytes.to_vec()));
+            }
+        } else {
+            fields.insert(name, field.text().await.unwrap_or_default());
+        }
+    }
+    Ok((fields, file))
 }
