@@ -51,12 +51,13 @@ if ! echo "$AXE_SHA256  $axe_dir/axe.min.js" | sha256sum -c --status 2>/dev/null
     exit 1
   fi
 fi
-# The OpenAPI test's validators, from PyPI, pinned, in a venv outside the clone:
-# openapi-spec-validator (the document is OpenAPI 3.1) and jsonschema (each answer fits its schema).
+# Python tools from PyPI, pinned, in a venv outside the clone: the OpenAPI test's validators
+# (openapi-spec-validator: the document is OpenAPI 3.1; jsonschema: each answer fits its schema) and
+# aiosmtpd, the SMTP server the notice test delivers to.
 venv="$HOME/.cache/gongkai-test/venv"
-if ! "$venv/bin/python" -c "import openapi_spec_validator, jsonschema" 2>/dev/null; then
-  if ! python3 -m venv "$venv" || ! "$venv/bin/pip" install -q "openapi-spec-validator==0.7.1" "jsonschema==4.23.0"; then
-    echo "ERROR: could not install the OpenAPI validators into $venv (python3 -m venv, pip from PyPI)" >&2
+if ! "$venv/bin/python" -c "import openapi_spec_validator, jsonschema, aiosmtpd" 2>/dev/null; then
+  if ! python3 -m venv "$venv" || ! "$venv/bin/pip" install -q "openapi-spec-validator==0.7.1" "jsonschema==4.23.0" "aiosmtpd==1.4.6"; then
+    echo "ERROR: could not install the Python test tools into $venv (python3 -m venv, pip from PyPI)" >&2
     exit 1
   fi
 fi

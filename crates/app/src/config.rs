@@ -29,6 +29,10 @@ pub struct Config {
     /// SMTP relay for reminders ("host:port"); empty = reminders stay in the outbox and in-app.
     pub smtp_relay: Option<String>,
     pub smtp_from: String,
+    /// SMS gateway for notices to applicants who chose no e-mail: an HTTP(S) URL that takes a POST
+    /// of JSON `{"to": phone, "text": message}` and answers 2xx when it accepted the message;
+    /// empty = text messages stay queued in the outbox.
+    pub sms_gateway: Option<String>,
 }
 
 impl Default for Config {
@@ -44,6 +48,7 @@ impl Default for Config {
             trusted_proxies: 1,
             smtp_relay: None,
             smtp_from: "gongkai@localhost".into(),
+            sms_gateway: None,
         }
     }
 }
@@ -77,6 +82,9 @@ pub const EXAMPLE: &str = r#"# Gongkai configuration. Every key is optional; GON
 # SMTP relay for reminder e-mails ("host:port"); without it reminders stay in-app and queued.
 # smtp_relay = "127.0.0.1:25"
 # smtp_from = "gongkai@example.gov.cn"
+
+# SMS gateway for notices to applicants without e-mail: POST {"to": phone, "text": message} as JSON.
+# sms_gateway = "http://sms-gateway.internal/send"
 "#;
 
 impl Config {
@@ -132,6 +140,9 @@ impl Config {
         }
         if let Some(v) = get("SMTP_FROM") {
             self.smtp_from = v;
+        }
+        if let Some(v) = get("SMS_GATEWAY") {
+            self.sms_gateway = Some(v);
         }
         if let Some(v) = get("MAX_BODY_BYTES") {
             self.max_body_bytes = v

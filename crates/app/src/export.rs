@@ -261,12 +261,14 @@ pub fn letter_docx(l: &Letter) -> Result<Vec<u8>> {
                 .align(AlignmentType::Center)
                 .add_run(Run::new().add_text(&l.title).bold().size(36).fonts(RunFonts::new().east_asia("宋体"))),
         )
-        .add_paragraph(para(&format!("{}：", l.addressee)));
+        .add_paragraph(para(&l.addressee));
     for p in &l.paragraphs {
         doc = doc.add_paragraph(para(p));
     }
+    if !l.remedies.is_empty() {
+        doc = doc.add_paragraph(para(&l.remedies));
+    }
     doc = doc
-        .add_paragraph(para(&l.remedies))
         .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(&l.issuer)))
         .add_paragraph(Paragraph::new().align(AlignmentType::Right).add_run(run(&l.date)));
     build(doc)

@@ -6,6 +6,7 @@ mod backup;
 
 mod calendar;
 mod disclosure;
+mod outbox;
 mod portal;
 mod report;
 mod serve;
@@ -62,6 +63,8 @@ pub enum Command {
     Reindex(disclosure::ReindexArgs),
     /// Import records from files (legacy published items: `import items FILE.jsonl`)
     Import(disclosure::ImportArgs),
+    /// The outbox of e-mails and text messages (notices, reminders): send what waits now
+    Outbox(outbox::OutboxArgs),
     /// The portal the government runs elsewhere: columns, broken links, required elements
     Portal(portal::PortalArgs),
     /// Write an example configuration file to stdout
@@ -140,6 +143,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex(a) => disclosure::reindex(a).await,
         Command::Import(a) => disclosure::import(a).await,
         Command::Portal(a) => portal::run_cli(a).await,
+        Command::Outbox(a) => outbox::run(a).await,
         Command::ReadSheet { name, grid } => Ok(crate::sandbox::child(&name, grid)),
         Command::ConfigExample => {
             print!("{}", crate::config::EXAMPLE);

@@ -114,6 +114,13 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
     lap("overview");
     r.sections.overview.push_str(&activity_paragraphs(db, unit_id, year).await?);
     lap("activity");
+    // Section 六 states the 信息处理费 collected (条例第四十二条), as reports in practice do.
+    let (notices, paid, yuan) = db::application::fees_of_year(db, unit_id, year).await?;
+    r.sections.other = if notices == 0 {
+        format!("{year}年，本机关未收取信息处理费。")
+    } else {
+        format!("{year}年，本机关依据《政府信息公开信息处理费管理办法》发出收费通知{notices}件，收取信息处理费{paid}件，共计{yuan}元。")
+    };
     Ok(r)
 }
 

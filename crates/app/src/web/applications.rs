@@ -44,6 +44,24 @@ pub fn routes() -> Vec<Route> {
             get(letter_docx),
         ),
         Route::new(
+            "GET",
+            "/staff/applications/{id}/notices/{notice_id}",
+            Access::Object(ObjectKind::Application),
+            get(notice_page),
+        ),
+        Route::new(
+            "GET",
+            "/staff/applications/{id}/notices/{notice_id}/docx",
+            Access::Object(ObjectKind::Application),
+            get(notice_docx),
+        ),
+        Route::new(
+            "POST",
+            "/staff/applications/{id}/notices/{notice_id}/posted",
+            Access::Object(ObjectKind::Application),
+            post(notice_posted),
+        ),
+        Route::new(
             "POST",
             "/staff/applications/{id}/review-cases",
             Access::Object(ObjectKind::Application),
@@ -218,6 +236,7 @@ async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
     let attachments = flow::attachments(&state.db, id).await?;
     let units = crate::flows::org::units(&state.db).await?;
     let cases = flow::review_cases_for(&state, &actor, id).await?;
+    let notices = flow::notices(&state, &actor, id).await?;
     let outcomes: Vec<_> =
         Outcome::all().iter().map(|o| crate::page! { code => o.code(), label => o.label() }).collect();
     let may_approve = actor.is_office() || row.unit_id.is_some_and(|u| actor.may_approve_for(u));
@@ -237,6 +256,7 @@ async fn detail(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
             units => units,
             outcomes => outcomes,
             cases => cases,
+            notices => notices,
             today => today.to_string(),
             may_approve => may_approve,
             is_office => actor.is_office(),
@@ -391,6 +411,57 @@ async fn letter_docx(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64
         bytes,
     )
         .into_response())
+}
+
+/// A notice's letter to print, with the envelope sheet when it goes by post.
+async fn notice_page(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((id, notice_id)): Path<(i64, i64)>,
+) -> Result<Html<String>> {
+    ctx.door(&state, ObjectKind::Application, id).await?;
+    let (notice, letter) = flow::notice_letter(&state, &ctx.actor(), id, notice_id).await?;
+    let (postcode, address) = notice.to_addr.split_once(' ').map_or((String::new(), notice.to_addr.clone()), |(p, a)| {
+        if p.chars().all(|c| c.is_ascii_digit()) { (p.to_string(), a.to_string()) } else { (String::new(), notice.to_addr.clone()) }
+    });
+    render(
+        &state,
+        &ctx,
+        "applications/notice.html",
+        crate::page! { letter => letter, notice => notice, id => id, postcode => postcode, address => address },
+    )
+    .await
+}
+
+async fn notice_docx(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((id, notice_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    ctx.door(&state, ObjectKind::Application, id).await?;
+    let (_, letter) = flow::notice_letter(&state, &ctx.actor(), id, notice_id).await?;
+    let bytes = crate::export::letter_docx(&letter)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"notice-{id}-{notice_id}.docx\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn notice_posted(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((id, notice_id)): Path<(i64, i64)>,
+) -> Result<Response> {
+    ctx.door(&state, ObjectKind::Application, id).await?;
+    flow::mark_posted(&state, &ctx.actor(), id, notice_id).await?;
+    Ok(Redirect::to(&format!("/staff/applications/{id}#notices")).into_response())
 }
 
 async fn add_review_case(

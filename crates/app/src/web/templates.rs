@@ -50,6 +50,7 @@ pub fn environment() -> Environment<'static> {
         "applications/detail.html",
         "applications/register.html",
         "applications/letter.html",
+        "applications/notice.html",
         "applications/bulk.html",
         "reports/index.html",
         "reports/show.html",

@@ -19,6 +19,7 @@ mod hostile;
 mod http;
 mod layers;
 mod livelihood;
+mod notices;
 mod open_data;
 mod ops;
 mod permissions;

@@ -168,6 +168,17 @@ pub async fn step_row(
     .await?;
     db::audit::feed(&mut tx, "application.updated", "application", &row.application_id.to_string(), row.unit_id)
         .await?;
+    super::notices::make_notices(
+        &mut tx,
+        state,
+        actor,
+        &row,
+        &transition.effects,
+        public_note,
+        internal_note,
+        event.date(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
