@@ -30,7 +30,8 @@ pub enum OutputFormat {
 
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
-    /// Compute a year's report from the records (the government's, or one unit's with --unit)
+    /// Compute a year's report from the records (the government's, or one unit's with --unit); as JSON,
+    /// {"report", "sources"}: every cell with its source (records and the rule, or entered by whom)
     Build {
         #[command(flatten)]
         db: DbArgs,
@@ -103,6 +104,16 @@ async fn build(
         }
     };
     let r = crate::flows::report::compute(&db, unit_id, year).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if matches!(to, OutputFormat::Json) {
+        // The report with the source of every cell: `records` (the rule that counted it, and the
+        // staff page that lists the records) or `entered` (who and when). `report render` reads
+        // the report back from "report".
+        let sources =
+            crate::flows::report_sources::sources(&db, unit_id, &r).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let value = serde_json::json!({ "report": r, "sources": sources });
+        let text = serde_json::to_string_pretty(&value)? + "\n";
+        return write_bytes(text.into_bytes(), to, output);
+    }
     write_out(&r, to, output)
 }
 
@@ -130,6 +141,10 @@ fn write_out(r: &report::AnnualReport, to: OutputFormat, output: Option<PathBuf>
         OutputFormat::Docx => crate::export::report_docx(r).map_err(|e| anyhow::anyhow!("{e}"))?,
         OutputFormat::Xlsx => crate::export::report_xlsx(r).map_err(|e| anyhow::anyhow!("{e}"))?,
     };
+    write_bytes(bytes, to, output)
+}
+
+fn write_bytes(bytes: Vec<u8>, to: OutputFormat, output: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     match output {
         Some(path) => {
             std::fs::write(&path, &bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;

@@ -17,6 +17,7 @@ pub mod report;
 pub mod report_check;
 pub mod report_oversight;
 pub mod report_records;
+pub mod report_sources;
 pub mod supervision;
 
 pub use gongkai_domain::org::Actor;

@@ -31,6 +31,7 @@ pub fn routes() -> Vec<Route> {
         Route::new("POST", "/staff/reports/external", Access::Staff, post(register_external)),
         Route::new("POST", "/staff/reports/records", Access::Staff, post(import_records)),
         Route::new("GET", "/staff/reports/check", Access::Staff, get(check_page)),
+        Route::new("GET", "/staff/reports/sources", Access::Staff, get(sources)),
         Route::new("POST", "/staff/reports/check", Access::Staff, post(check_upload)),
         Route::new("GET", "/staff/reports/{id}", Access::Object(ObjectKind::Report), get(edit)),
         Route::new("POST", "/staff/reports/{id}", Access::Object(ObjectKind::Report), post(save)),
@@ -116,6 +117,51 @@ async fn create(State(state): State<WebState>, ctx: Ctx, Form(f): Form<CreateFor
     Ok(Redirect::to(&format!("/staff/reports/{id}")).into_response())
 }
 
+#[derive(Deserialize)]
+struct SourcesQuery {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    unit_id: String,
+}
+
+/// Every cell of a year's report with its source: the records and the rule that counted them, or
+/// who entered it and when (issue 17).
+async fn sources(State(state): State<WebState>, ctx: Ctx, Query(q): Query<SourcesQuery>) -> Result<Html<String>> {
+    ctx.require_staff()?;
+    let year: i32 = q.year.trim().parse().map_err(|_| AppError::BadRequest("请填写年度".into()))?;
+    let unit = match q.unit_id.trim() {
+        "" => None,
+        u => Some(u.parse::<i64>().map_err(|_| AppError::BadRequest("单位无效".into()))?),
+    };
+    let page = crate::flows::report_sources::page(&state.db, &ctx.actor(), unit, year).await?;
+    let tables: Vec<_> = ["二", "三", "四"]
+        .iter()
+        .map(|t| {
+            let cells: Vec<_> = page
+                .cells
+                .iter()
+                .filter(|c| c.table == *t)
+                .map(|c| {
+                    crate::page! {
+                        c => c, anchor => crate::flows::report_sources::anchor(c.table, &c.cell),
+                        behind => page.behind.get(&format!("{}@{}", c.cell, c.table)).cloned().unwrap_or_default(),
+                    }
+                })
+                .collect();
+            crate::page! { name => t, cells => cells }
+        })
+        .collect();
+    let entered = page.cells.iter().filter(|c| c.source == "entered").count();
+    render(
+        &state,
+        &ctx,
+        "reports/sources.html",
+        crate::page! { title => page.report.title(), year => year, tables => tables, entered => entered },
+    )
+    .await
+}
+
 async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Report, id).await?;
     let actor = ctx.actor();
@@ -140,6 +186,7 @@ async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
                     _ => false,
                 };
                 cells.push(crate::page! {
+                    anchor => crate::flows::report_sources::anchor("二", &key),
                     records => records, differs => differs, entered_value => entered.map(|f| f.value.clone()),
                     key => key, caption => block.caption, row => rr.label, column => c.label,
                     value => r.table2.get(rr.code, c.code).map(|d| d.to_string()).unwrap_or_default(),
@@ -167,6 +214,7 @@ async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
         "reports/edit.html",
         crate::page! {
             row => row, r => r, title => r.title(), errors => check.errors, warnings => check.warnings,
+            sources => crate::flows::report_sources::page_link(row.unit_id, row.year as i32),
             cells => cells, channels => channels, t3 => t3, columns => columns,
             t4 => r.table4.to_array().to_vec(), t4_labels => gongkai_domain::application::TABLE4_COLUMNS.to_vec(),
             editable => row.status.is_editable(),

@@ -54,6 +54,7 @@ pub fn environment() -> Environment<'static> {
         "applications/bulk.html",
         "reports/index.html",
         "reports/show.html",
+        "reports/sources.html",
         "reports/staff_list.html",
         "reports/edit.html",
         "reports/check.html",

@@ -32,7 +32,8 @@ struct Power {
 fn build(store: &Store, year: i32, unit: &str) -> AnnualReport {
     let o = store.cli(&["report", "build", "--year", &year.to_string(), "--unit", unit, "--to", "json"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    serde_json::from_value(v["report"].clone()).unwrap()
 }
 
 fn cell(r: &AnnualReport, row: &str, col: &str) -> Option<Decimal> {

@@ -10,7 +10,7 @@ fn table4(store: &Store, year: i32, unit: &str) -> serde_json::Value {
     let out = store.cli(&["report", "build", "--year", &y, "--unit", unit, "--to", "json"]);
     assert!(out.status.success(), "report build {y}: {}", String::from_utf8_lossy(&out.stderr));
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    r["table4"]["reconsideration"].clone()
+    r["report"]["table4"]["reconsideration"].clone()
 }
 
 fn counts(t: &serde_json::Value) -> [i64; 5] {
@@ -159,7 +159,7 @@ async fn a_withdrawn_lawsuit_counts_under_other_results_in_the_year_it_ended() {
     let y = |year: &str| {
         let out = store.cli(&["report", "build", "--year", year, "--unit", "汝州市自然资源局", "--to", "json"]);
         let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        counts(&r["table4"]["litigation_direct"])
+        counts(&r["report"]["table4"]["litigation_direct"])
     };
     assert_eq!(y("2024"), [0, 0, 0, 1, 1]);
     assert_eq!(y("2025"), [0, 0, 1, 0, 1]);

@@ -26,6 +26,7 @@ mod glued;
 pub mod layout;
 mod lifecycle;
 mod parse;
+pub mod provenance;
 pub mod records;
 mod render;
 pub mod sample;
