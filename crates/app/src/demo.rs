@@ -10,6 +10,7 @@ use gongkai_domain::org::{Role, complete_credit_code};
 mod basic_catalog;
 mod disclosure;
 mod livelihood;
+mod records;
 mod supervision;
 
 use crate::db::{self, Db, org::NewUnit};
@@ -179,9 +180,11 @@ pub async fn load(db: &Db) -> anyhow::Result<Option<String>> {
     disclosure::load(db).await?;
     basic_catalog::load(db).await?;
     annual_report_2020(db).await?;
+    records::load(db, &unit_ids).await?;
     livelihood::load(db).await?;
     supervision::load(db, &unit_ids).await?;
     link_interpretations(db).await?;
+    records::reports(db).await?;
     Ok(Some(password))
 }
 

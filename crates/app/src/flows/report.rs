@@ -119,7 +119,9 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
     r.sections.other = if notices == 0 {
         format!("{year}年，本机关未收取信息处理费。")
     } else {
-        format!("{year}年，本机关依据《政府信息公开信息处理费管理办法》发出收费通知{notices}件，收取信息处理费{paid}件，共计{yuan}元。")
+        format!(
+            "{year}年，本机关依据《政府信息公开信息处理费管理办法》发出收费通知{notices}件，收取信息处理费{paid}件，共计{yuan}元。"
+        )
     };
     Ok(r)
 }

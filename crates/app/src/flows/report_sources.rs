@@ -139,10 +139,12 @@ pub async fn records_behind(
                 let row = report::layout::table3_rows(format).into_iter().find(|r| r.code() == row);
                 let col = ApplicantColumn::ALL.into_iter().find(|x| x.code() == col);
                 match (row, col) {
-                    (Some(row), Some(col)) => gongkai_domain::application::records_behind(&apps, year, format, row, col)
-                        .into_iter()
-                        .map(|id| (format!("申请 #{id}"), Some(format!("/staff/applications/{id}"))))
-                        .collect(),
+                    (Some(row), Some(col)) => {
+                        gongkai_domain::application::records_behind(&apps, year, format, row, col)
+                            .into_iter()
+                            .map(|id| (format!("申请 #{id}"), Some(format!("/staff/applications/{id}"))))
+                            .collect()
+                    }
                     _ => vec![],
                 }
             }

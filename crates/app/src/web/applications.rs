@@ -421,9 +421,14 @@ async fn notice_page(
 ) -> Result<Html<String>> {
     ctx.door(&state, ObjectKind::Application, id).await?;
     let (notice, letter) = flow::notice_letter(&state, &ctx.actor(), id, notice_id).await?;
-    let (postcode, address) = notice.to_addr.split_once(' ').map_or((String::new(), notice.to_addr.clone()), |(p, a)| {
-        if p.chars().all(|c| c.is_ascii_digit()) { (p.to_string(), a.to_string()) } else { (String::new(), notice.to_addr.clone()) }
-    });
+    let (postcode, address) =
+        notice.to_addr.split_once(' ').map_or((String::new(), notice.to_addr.clone()), |(p, a)| {
+            if p.chars().all(|c| c.is_ascii_digit()) {
+                (p.to_string(), a.to_string())
+            } else {
+                (String::new(), notice.to_addr.clone())
+            }
+        });
     render(
         &state,
         &ctx,

@@ -14,6 +14,7 @@ mod browser_interaction;
 mod browser_portal;
 mod cli;
 mod clock;
+mod demo_records;
 mod disclosure;
 mod hostile;
 mod http;

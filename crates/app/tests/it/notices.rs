@@ -151,11 +151,8 @@ async fn run(backend: Backend, py: &str) {
         ],
     )
     .await;
-    step(
-        ids[0],
-        vec![("action", "fee_notice".into()), ("amount", "100".into()), ("deadline", "2026-06-30".into())],
-    )
-    .await;
+    step(ids[0], vec![("action", "fee_notice".into()), ("amount", "100".into()), ("deadline", "2026-06-30".into())])
+        .await;
     step(ids[2], vec![("action", "supplement".into())]).await;
     step(ids[2], vec![("action", "consult".into()), ("internal_note", "汝州市某建筑有限公司".into())]).await;
 
@@ -232,10 +229,19 @@ async fn run(backend: Backend, py: &str) {
     // By post: the letter and its envelope print; the posting is recorded once. The 征求意见函
     // goes to the party named in the internal note, by post.
     let page = admin.get(&server, &format!("/staff/applications/{}", ids[2])).await.text().await.unwrap();
-    assert!(page.contains("待打印寄出") && page.contains("征求意见函") && page.contains("汝州市某建筑有限公司"), "{page}");
+    assert!(
+        page.contains("待打印寄出") && page.contains("征求意见函") && page.contains("汝州市某建筑有限公司"),
+        "{page}"
+    );
     let nid = page.split("/notices/").nth(1).unwrap().split(['"', '/']).next().unwrap().to_string();
-    let sheet = admin.get(&server, &format!("/staff/applications/{}/notices/{nid}", ids[2])).await.text().await.unwrap();
-    assert!(sheet.contains("补正告知书") && sheet.contains("467500") && sheet.contains("广成东路1号") && sheet.contains("孙七　收"));
+    let sheet =
+        admin.get(&server, &format!("/staff/applications/{}/notices/{nid}", ids[2])).await.text().await.unwrap();
+    assert!(
+        sheet.contains("补正告知书")
+            && sheet.contains("467500")
+            && sheet.contains("广成东路1号")
+            && sheet.contains("孙七　收")
+    );
     let path = format!("/staff/applications/{}/notices/{nid}/posted", ids[2]);
     assert_eq!(admin.post_form(&server, &path, &[]).await.status().as_u16(), 303);
     assert_eq!(admin.post_form(&server, &path, &[]).await.status().as_u16(), 409);

@@ -206,7 +206,10 @@ pub fn sms_text(kind: NoticeKind, letter: &Letter, issuer: &str, tracking_code: 
     let key = letter.paragraphs.iter().rev().find(|p| p.contains('前')).map(String::as_str).unwrap_or("");
     let deadline = key.find("于").and_then(|i| key[i + "于".len()..].split('前').next()).unwrap_or("");
     let when = if deadline.is_empty() { String::new() } else { format!("期限：{deadline}前。") };
-    format!("【{issuer}】您的政府信息公开申请（查询码{tracking_code}）有{}。{when}请凭查询码和查询密码登录申请查询页面查看全文。", kind.label())
+    format!(
+        "【{issuer}】您的政府信息公开申请（查询码{tracking_code}）有{}。{when}请凭查询码和查询密码登录申请查询页面查看全文。",
+        kind.label()
+    )
 }
 
 /// How long a message waits after its `attempts`-th failed try before the next: 1, 2, 4 … minutes,
@@ -239,10 +242,30 @@ mod tests {
     #[test]
     fn each_notice_cites_its_article_and_its_deadline() {
         let cases = [
-            (Effect::NotifyApplicant(Notice::ClarificationRequested { deadline: d(3, 20) }), NoticeKind::Clarification, "第三十条", "2024年3月20日前补正"),
-            (Effect::NotifyApplicant(Notice::Extended { days: 20, new_due: d(4, 30) }), NoticeKind::Extension, "第三十三条第二款", "延长20个工作日，本机关将于2024年4月30日前"),
-            (Effect::NotifyApplicant(Notice::FeeNotice { amount_yuan: 100, deadline: d(4, 3) }), NoticeKind::Fee, "第四十二条", "人民币100元"),
-            (Effect::NotifyConsultee { party: Consultee::ThirdParty, reply_by: d(3, 27) }, NoticeKind::Consultation, "第三十二条", "2024年3月27日前"),
+            (
+                Effect::NotifyApplicant(Notice::ClarificationRequested { deadline: d(3, 20) }),
+                NoticeKind::Clarification,
+                "第三十条",
+                "2024年3月20日前补正",
+            ),
+            (
+                Effect::NotifyApplicant(Notice::Extended { days: 20, new_due: d(4, 30) }),
+                NoticeKind::Extension,
+                "第三十三条第二款",
+                "延长20个工作日，本机关将于2024年4月30日前",
+            ),
+            (
+                Effect::NotifyApplicant(Notice::FeeNotice { amount_yuan: 100, deadline: d(4, 3) }),
+                NoticeKind::Fee,
+                "第四十二条",
+                "人民币100元",
+            ),
+            (
+                Effect::NotifyConsultee { party: Consultee::ThirdParty, reply_by: d(3, 27) },
+                NoticeKind::Consultation,
+                "第三十二条",
+                "2024年3月27日前",
+            ),
         ];
         for (effect, kind, article, phrase) in cases {
             let (k, l) = notice_for(&effect, &input()).unwrap();
@@ -267,7 +290,9 @@ mod tests {
     #[test]
     fn a_reply_is_not_a_notice() {
         use super::super::outcome::Outcome;
-        assert!(notice_for(&Effect::NotifyApplicant(Notice::Reply { outcome: Outcome::Disclosed }), &input()).is_none());
+        assert!(
+            notice_for(&Effect::NotifyApplicant(Notice::Reply { outcome: Outcome::Disclosed }), &input()).is_none()
+        );
         assert!(notice_for(&Effect::ClearDueDate, &input()).is_none());
     }
 

@@ -42,7 +42,9 @@ pub fn table2_query(format: FormatVersion, year: i32, row: &str, col: &str) -> O
     let k = kind.label();
     Some(match (format, col) {
         (FormatVersion::V2019, "previous_count") => {
-            format!("导入的权力清单中事项类别为{k}、{prev}年12月31日有效（生效日期不晚于该日、未取消或取消日期晚于该日）的事项数")
+            format!(
+                "导入的权力清单中事项类别为{k}、{prev}年12月31日有效（生效日期不晚于该日、未取消或取消日期晚于该日）的事项数"
+            )
         }
         (FormatVersion::V2019, "change") => {
             format!("导入的权力清单中事项类别为{k}、{y}年12月31日有效的事项数，减去{prev}年12月31日有效的事项数")
@@ -147,12 +149,19 @@ mod tests {
                 for row in block.rows {
                     for col in block.columns {
                         let q = table2_query(format, 2024, row.code, col.code);
-                        assert!(q.as_deref().is_some_and(|q| q.contains("2024年") || q.contains("2023年12月31日")), "{format:?} {}.{}", row.code, col.code);
+                        assert!(
+                            q.as_deref().is_some_and(|q| q.contains("2024年") || q.contains("2023年12月31日")),
+                            "{format:?} {}.{}",
+                            row.code,
+                            col.code
+                        );
                     }
                 }
             }
         }
-        assert!(table2_query(FormatVersion::V2019, 2020, "licensing", "previous_count").unwrap().contains("2019年12月31日"));
+        assert!(
+            table2_query(FormatVersion::V2019, 2020, "licensing", "previous_count").unwrap().contains("2019年12月31日")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! its decisions has real zeros; one that did not has no figure, and staff enter it). Counts
 //! from records are never negative; 本年增/减 is a difference and may be.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::Decimal;
@@ -128,9 +128,14 @@ pub fn table2_cells(format: FormatVersion, year: i32, r: &Table2Records) -> Vec<
     };
     let in_year = |d: NaiveDate| d > end_before && d <= end;
     let count = |n: usize| Decimal::from_int(i64::try_from(n).unwrap_or(i64::MAX));
-    let decided = |kind: PowerKind| {
-        r.decisions.as_ref().map(|ds| ds.iter().filter(|d| d.kind == kind && in_year(d.decided_on)).count())
-    };
+    // A list of decisions, fees or projects speaks for the years from its first record on: a system
+    // of record exported from 2021 says nothing of 2020, whose figures stay as entered.
+    let covers = |first: Option<i32>| first.is_some_and(|f| f <= year);
+    let decisions = r.decisions.as_ref().filter(|ds| covers(ds.iter().map(|d| d.decided_on.year()).min()));
+    let fees = r.fees.as_ref().filter(|ps| covers(ps.iter().map(|p| p.on.year()).min()));
+    let procurement = r.procurement.as_ref().filter(|ps| covers(ps.iter().map(|p| p.on.year()).min()));
+    let decided =
+        |kind: PowerKind| decisions.map(|ds| ds.iter().filter(|d| d.kind == kind && in_year(d.decided_on)).count());
     match format {
         FormatVersion::V2019 => {
             if let Some(powers) = &r.powers {
@@ -147,7 +152,7 @@ pub fn table2_cells(format: FormatVersion, year: i32, r: &Table2Records) -> Vec<
                     out.push((kind.row(), "decisions", count(n)));
                 }
             }
-            if let Some(ps) = &r.procurement {
+            if let Some(ps) = procurement {
                 let year_ps: Vec<&Payment> = ps.iter().filter(|p| in_year(p.on)).collect();
                 out.push(("procurement", "projects", count(year_ps.len())));
                 out.push(("procurement", "amount", wan_yuan(year_ps.iter().map(|p| p.amount_fen).sum())));
@@ -159,7 +164,7 @@ pub fn table2_cells(format: FormatVersion, year: i32, r: &Table2Records) -> Vec<
                     out.push((kind.row(), "decisions", count(n)));
                 }
             }
-            if let Some(fees) = &r.fees {
+            if let Some(fees) = fees {
                 out.push((
                     "fees",
                     "amount",
@@ -451,5 +456,34 @@ mod tests {
         assert_eq!(errs[0].0, 3);
         let wrong = rows(&[&[("名称", "x")]]);
         assert!(parse_rows(RecordFile::Decisions, &wrong).unwrap_err()[0].1.contains("缺少列"));
+    }
+}
+
+#[cfg(test)]
+mod coverage_tests {
+    use super::*;
+
+    #[test]
+    fn a_list_speaks_only_for_the_years_from_its_first_record() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let r = Table2Records {
+            decisions: Some(vec![Decision {
+                kind: PowerKind::Licensing,
+                reference: "汝许〔2021〕1号".into(),
+                decided_on: d(2021, 3, 1),
+            }]),
+            fees: Some(vec![Payment { reference: "F1".into(), on: d(2022, 5, 1), amount_fen: 12_345 }]),
+            ..Table2Records::default()
+        };
+        assert!(table2_cells(FormatVersion::V2019, 2020, &r).is_empty(), "2020 is before both lists");
+        let c2021 = table2_cells(FormatVersion::V2021, 2021, &r);
+        assert!(c2021.contains(&("licensing", "decisions", Decimal::from_int(1))), "{c2021:?}");
+        assert!(!c2021.iter().any(|(row, _, _)| *row == "fees"), "fees start in 2022: {c2021:?}");
+        let c2023 = table2_cells(FormatVersion::V2021, 2023, &r);
+        assert!(
+            c2023.contains(&("licensing", "decisions", Decimal::from_int(0))),
+            "a covered year without decisions is a real zero"
+        );
+        assert!(c2023.contains(&("fees", "amount", Decimal::from_int(0))));
     }
 }

@@ -108,11 +108,13 @@ pub async fn mark_mail(db: &Db, row: &MailRow, outcome: Result<(), (&str, &str)>
     match outcome {
         Ok(()) => {
             let now = now_text();
-            sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE outbox_id = $2")
-                .bind(now.clone())
-                .bind(row.outbox_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE outbox_id = $2",
+            )
+            .bind(now.clone())
+            .bind(row.outbox_id)
+            .execute(&mut *tx)
+            .await?;
             if let Some(n) = row.notice_id {
                 sqlx::query("UPDATE notice SET sent_at = $1, sent_by = $2 WHERE notice_id = $3 AND sent_at IS NULL")
                     .bind(now)

@@ -130,7 +130,8 @@ pub async fn notices(state: &AppState, actor: &Actor, id: i64) -> Result<Vec<Not
     load_for_staff(&state.db, actor, id).await?;
     let mut out = vec![];
     for n in db::application::notices_of(&state.db, id).await? {
-        let (attempts, last_error) = db::application::notice_delivery(&state.db, n.notice_id).await?.unwrap_or((0, None));
+        let (attempts, last_error) =
+            db::application::notice_delivery(&state.db, n.notice_id).await?.unwrap_or((0, None));
         out.push(NoticeView {
             notice_id: n.notice_id,
             kind: NoticeKind::from_code(&n.kind).map(|k| k.label().to_string()).unwrap_or(n.kind),

@@ -147,4 +147,8 @@ impl DemoServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+    /// The demo's data directory (for the CLI beside the server).
+    pub fn dir(&self) -> &std::path::Path {
+        &self._dir.0
+    }
 }
