@@ -12,6 +12,7 @@ pub mod item;
 pub mod livelihood;
 pub mod ops;
 pub mod org;
+pub mod oversight;
 pub mod portal;
 pub mod records;
 pub mod report;

@@ -40,6 +40,62 @@ pub async fn load(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     }
     decisions_and_fees(db, unit_ids).await?;
     applications(db, unit_ids).await?;
+    oversight(db, unit_ids).await?;
+    Ok(())
+}
+
+/// Each year's 社会评议 (a questionnaire in spring, a 座谈会 in autumn) and a 责任追究 case in 2022
+/// and 2024, as section 一 of those years' reports states them.
+async fn oversight(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
+    let office = Actor::system("demo");
+    for year in 2021..=2025 {
+        let k = i64::from(year - 2021);
+        for (held, method, evaluators, people, score, issues) in [
+            (
+                "04-18",
+                "questionnaire",
+                "群众代表、企业代表",
+                300 + 40 * k,
+                format!("{}.{}", 88 + k, k * 2 % 10),
+                "政策解读不够通俗\n部分办事指南更新不及时",
+            ),
+            (
+                "10-22",
+                "symposium",
+                "人大代表、政协委员、群众代表",
+                20 + k,
+                format!("{}", 90 + k),
+                "基层公开栏内容更新慢",
+            ),
+        ] {
+            let f = flows::supervision::EvaluationForm {
+                unit_id: String::new(),
+                held_on: format!("{year}-{held}"),
+                evaluators: evaluators.into(),
+                method: method.into(),
+                participants: people.to_string(),
+                score,
+                issues: issues.into(),
+            };
+            flows::supervision::add_evaluation(db, &office, &f)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo evaluation {year}: {e}"))?;
+        }
+    }
+    for (unit, on, reason, action) in [
+        (MARKET, "2022-09-15", "政府信息公开申请逾期未答复", "criticism"),
+        (PERMITS, "2024-06-20", "办事指南长期未更新，经抽查两次未整改", "interview"),
+    ] {
+        let f = flows::supervision::AccountabilityForm {
+            unit_id: unit_ids[unit].to_string(),
+            decided_on: on.into(),
+            reason: reason.into(),
+            action: action.into(),
+        };
+        flows::supervision::add_accountability(db, &office, &f)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo accountability {on}: {e}"))?;
+    }
     Ok(())
 }
 

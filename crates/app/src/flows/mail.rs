@@ -51,7 +51,7 @@ pub async fn deliver_now(state: &AppState, all: bool) -> crate::error::Result<De
         }
         let pause = app::retry_pause_minutes(m.attempts + 1);
         let next = (chrono::Utc::now() + chrono::Duration::minutes(pause)).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
-        db::application::mark_mail(&state.db, &m, result.as_ref().map(|_| ()).map_err(|e| (e.as_str(), next.as_str())))
+        db::application::mark_mail(&state.db, &m, result.as_ref().copied().map_err(|e| (e.as_str(), next.as_str())))
             .await?;
     }
     Ok(done)

@@ -142,19 +142,31 @@ async fn activity_paragraphs(db: &Db, unit_id: Option<i64>, year: i32) -> Result
     let concerns = db::interaction::concerns(db, Some(year)).await?.into_iter().filter(|c| in_scope(c.unit_id)).count();
     let trainings = if unit_id.is_none() { db::supervision::trainings(db, Some(year)).await? } else { vec![] };
     let mut out = String::new();
+    // Section 一's parts after 主动公开 and 依申请公开, numbered as they come.
+    let mut part = 3usize;
+    let mut heading = || {
+        let h = format!("（{}）", ["三", "四", "五", "六", "七"].get(part - 3).copied().unwrap_or("八"));
+        part += 1;
+        h
+    };
     if !messages.is_empty() || concerns > 0 {
         out.push_str(&format!(
-            "\n（三）政民互动与回应关切情况\n{year}年，群众通过政民互动栏目留言咨询{}条，已答复{answered}条，其中按期答复{on_time}条；通过新闻发布会、答记者问等方式回应社会关切{concerns}次。",
+            "\n{}政民互动与回应关切情况\n{year}年，群众通过政民互动栏目留言咨询{}条，已答复{answered}条，其中按期答复{on_time}条；通过新闻发布会、答记者问等方式回应社会关切{concerns}次。",
+            heading(),
             messages.len()
         ));
     }
     if !trainings.is_empty() {
         let people: i64 = trainings.iter().map(|t| t.participants).sum();
         out.push_str(&format!(
-            "\n（四）教育培训情况\n{year}年，组织政务公开培训、座谈和实地调研{}次，参加{people}人次。",
+            "\n{}教育培训情况\n{year}年，组织政务公开培训、座谈和实地调研{}次，参加{people}人次。",
+            heading(),
             trainings.len()
         ));
     }
+    // 监督保障: the 社会评议 and 责任追究 of the year (issue 17 §5).
+    let (evaluations, cases) = super::supervision::oversight_of_year(db, unit_id, year).await?;
+    out.push_str(&gongkai_domain::supervision::oversight::paragraph(year, &heading(), &evaluations, &cases));
     Ok(out)
 }
 

@@ -91,11 +91,14 @@ async fn dashboard(State(state): State<WebState>, ctx: Ctx) -> Result<Html<Strin
     let veto_units = columns.iter().filter(|c| !c.flags.is_empty()).count();
     let own_columns = if scope.is_some() { columns.into_iter().next() } else { None };
     let basic_gaps = flows::basic_catalog::gaps(&state, scope, today).await?;
+    let (evaluations, accountability) =
+        flows::supervision::oversight_of_year(&state.db, scope, chrono::Datelike::year(&today)).await?;
+    let oversight = crate::page! { evaluations => evaluations.len(), accountability => accountability.len() };
     render(
         &state,
         &ctx,
         "staff/dashboard.html",
-        crate::page! { summary => summary, livelihood => livelihood, supervision => supervision, today => today.to_string(), veto_units => veto_units, own_columns => own_columns, basic_gaps => basic_gaps },
+        crate::page! { summary => summary, livelihood => livelihood, supervision => supervision, today => today.to_string(), veto_units => veto_units, own_columns => own_columns, basic_gaps => basic_gaps, oversight => oversight },
     )
     .await
 }

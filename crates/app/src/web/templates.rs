@@ -87,6 +87,7 @@ pub fn environment() -> Environment<'static> {
         "supervision/bulletins.html",
         "supervision/bulletin.html",
         "supervision/trainings.html",
+        "supervision/oversight.html",
         "supervision/portal.html",
         "supervision/assessment.html",
         "interaction/list.html",

@@ -90,6 +90,13 @@ async fn every_cell_of_the_demos_reports_names_its_source_and_2021_to_2025_come_
     );
     assert_eq!((recon(2022)["upheld"].as_i64(), recon(2022)["total"].as_i64()), (Some(1), Some(1)));
 
+    // 监督保障 in section 一, from the 社会评议 and 责任追究 records.
+    let overview = |year: i32| by_year[&year]["report"]["sections"]["overview"].as_str().unwrap().to_string();
+    let o2024 = overview(2024);
+    assert!(o2024.contains("监督保障情况") && o2024.contains("组织政务公开社会评议2次"), "{o2024}");
+    assert!(o2024.contains("追究责任1起（约谈1起）"), "{o2024}");
+    assert!(overview(2023).contains("未发生因政务公开工作不力被追究责任"), "{}", overview(2023));
+
     // The staff page: the cell's rule and its records, for the office.
     let web = client();
     let page = web.get(demo.url("/staff/login")).send().await.unwrap().text().await.unwrap();
@@ -113,6 +120,39 @@ async fn every_cell_of_the_demos_reports_names_its_source_and_2021_to_2025_come_
     assert!(page.contains("本年度没有填报的数字"), "2024 has no entered figure");
     let p2020 = web.get(demo.url("/staff/reports/sources?year=2020")).send().await.unwrap().text().await.unwrap();
     assert!(p2020.contains("填报：system:demo"), "2020's typed cells name who typed them");
+    // The office records a 社会评议: an incomplete form is refused field by field and saves
+    // nothing; a complete one reaches this year's section 一.
+    let me: Value = web.get(demo.url("/api/v1/me")).send().await.unwrap().json().await.unwrap();
+    let csrf = me["csrf"].as_str().unwrap().to_string();
+    let before = web.get(demo.url("/staff/oversight")).send().await.unwrap().text().await.unwrap();
+    let form = |score: &'static str, people: &'static str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("unit_id", String::new()),
+            ("held_on", "2026-11-02".to_string()),
+            ("evaluators", "群众代表".to_string()),
+            ("method", "online".to_string()),
+            ("participants", people.to_string()),
+            ("score", score.to_string()),
+            ("issues", "希望公开更多民生资金信息".to_string()),
+        ]
+    };
+    let r = web.post(demo.url("/staff/oversight/evaluations")).form(&form("101", "-5")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("得分“101”应为0到100之间的数") && body.contains("参与人数应为非负整数"), "{body}");
+    let after = web.get(demo.url("/staff/oversight")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(before.matches("<tr><td>20").count(), after.matches("<tr><td>20").count(), "nothing saved");
+    let r = web.post(demo.url("/staff/oversight/evaluations")).form(&form("９５．５", "1200")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let o = build(&dir, 2026, "json");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let o2026 = v["report"]["sections"]["overview"].as_str().unwrap();
+    assert!(
+        o2026.contains("通过网上评议等方式组织政务公开社会评议1次，参与评议1200人次，平均得分95.5分，收集意见建议1条"),
+        "{o2026}"
+    );
+
     // A unit's clerk sees their unit's sources, not the government's nor another unit's.
     let clerk = client();
     let page = clerk.get(demo.url("/staff/login")).send().await.unwrap().text().await.unwrap();

@@ -229,6 +229,29 @@ async fn id_routes_on(backend: Backend) {
         .await;
     assert!(r.status().as_u16() < 400, "routed: {}", r.status());
     objects.push(("/staff/applications/{id}", "application", app_id));
+    // A notice of that application (a 补正告知书), so the notice routes are asked of a real one.
+    let r = admin
+        .post_form(
+            &server,
+            &format!("/staff/applications/{app_id}/step"),
+            &[
+                ("action", "clarify"),
+                ("date", "2025-10-15"),
+                ("deadline", "2025-10-29"),
+                ("outcome", "disclosed"),
+                ("party", "third_party"),
+                ("days", ""),
+                ("approver", ""),
+                ("amount", ""),
+                ("pages", ""),
+                ("public_note", "请写明所需信息的年份"),
+                ("internal_note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "clarify: {}", r.text().await.unwrap_or_default());
+    let detail = admin.get(&server, &format!("/staff/applications/{app_id}")).await.text().await.unwrap();
+    let notice_id = first_id(&detail, &format!("/staff/applications/{app_id}/notices/")).expect("the notice is listed");
     // A 行政复议 case on it, filed by unit A.
     let case = [
         ("kind", "reconsideration"),
@@ -504,7 +527,8 @@ async fn id_routes_on(backend: Backend) {
             if !(tail.is_empty() || tail.starts_with('/')) {
                 continue;
             }
-            let mut path = format!("{}{id}{tail}", prefix.trim_end_matches("{id}"));
+            let mut path =
+                format!("{}{id}{tail}", prefix.trim_end_matches("{id}")).replace("{notice_id}", &notice_id.to_string());
             if tail == "/cell" {
                 // The drill-down's query is part of a well-formed request.
                 path.push_str("?row=new_this_year&col=total");

@@ -10,6 +10,7 @@ pub mod account;
 pub mod assessment;
 pub mod column;
 pub mod monthly_report;
+pub mod oversight;
 pub mod portal;
 pub mod ranking;
 pub mod spot_check;

@@ -248,7 +248,7 @@ pub async fn fees_of_year(db: &Db, unit_id: Option<i64>, year: i32) -> Result<(i
     let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
     let count = |kind: &'static str| {
         sqlx::query_as::<_, (i64, Option<i64>)>(
-            "SELECT COUNT(*), SUM(a.fee_yuan) FROM application_event e JOIN application a ON a.application_id = e.application_id
+            "SELECT COUNT(*), CAST(SUM(a.fee_yuan) AS BIGINT) FROM application_event e JOIN application a ON a.application_id = e.application_id
              WHERE e.kind = $1 AND e.happened_on >= $2 AND e.happened_on <= $3 AND ($4 = 0 OR a.unit_id = $5)",
         )
         .bind(kind)

@@ -30,6 +30,7 @@ mod assessment;
 mod dashboard;
 mod monthly;
 mod new_media;
+mod oversight;
 pub mod portal;
 mod reads;
 mod spot_checks;
@@ -38,6 +39,7 @@ pub use assessment::*;
 pub use dashboard::*;
 pub use monthly::*;
 pub use new_media::*;
+pub use oversight::*;
 pub use reads::*;
 pub use spot_checks::*;
 

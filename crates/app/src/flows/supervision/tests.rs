@@ -80,7 +80,7 @@ async fn an_account_silent_fifteen_days_is_dormant_and_reminded_once_a_week() {
     let notes = db::application::notifications(&state.db, Some(units[0]), false, 10).await.unwrap();
     assert!(notes.iter().any(|n| n.message.contains("十五天") && n.message.contains("15天")));
     assert!(db::application::notifications(&state.db, Some(units[1]), false, 10).await.unwrap().is_empty());
-    assert_eq!(db::application::unsent_mail(&state.db, 10).await.unwrap().len(), 1);
+    assert_eq!(db::application::unsent_mail(&state.db, 10, &db::now_text(), true).await.unwrap().len(), 1);
 }
 
 #[tokio::test]

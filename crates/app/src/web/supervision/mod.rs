@@ -61,6 +61,9 @@ pub fn routes() -> Vec<Route> {
         Route::new("GET", "/staff/rectifications/{id}", Access::Object(ObjectKind::Finding), get(rectification)),
         Route::new("POST", "/staff/rectifications/{id}", Access::Object(ObjectKind::Finding), post(rectify)),
         Route::new("GET", "/staff/trainings", Access::Staff, get(trainings)),
+        Route::new("GET", "/staff/oversight", Access::Staff, get(oversight::oversight)),
+        Route::new("POST", "/staff/oversight/evaluations", Access::Office, post(oversight::add_evaluation)),
+        Route::new("POST", "/staff/oversight/accountability", Access::Office, post(oversight::add_accountability)),
         Route::new("POST", "/staff/trainings", Access::Office, post(add_training)),
         Route::new("GET", "/staff/assessment", Access::Staff, get(assessment)),
         Route::new("POST", "/staff/assessment/share", Access::Office, post(save_share)),
@@ -77,6 +80,7 @@ mod assessment;
 mod documents;
 mod monthly;
 mod new_media;
+mod oversight;
 mod portal;
 mod spot_checks;
 
