@@ -435,3 +435,18 @@ pub async fn insert_training(
     .fetch_one(&mut **tx)
     .await
 }
+
+/// Posts logged by the 政务新媒体 accounts of a scope in a year, by platform code (section 一's
+/// channel counts, issue 17 §2).
+pub async fn posts_by_platform(db: &Db, unit_id: Option<i64>, year: i32) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as::<_, (String, i64)>(
+        "SELECT a.platform, COUNT(*) FROM new_media_post p JOIN new_media_account a ON a.new_media_account_id = p.new_media_account_id
+         WHERE p.posted_on >= $1 AND p.posted_on <= $2 AND ($3 = 0 OR a.unit_id = $4) GROUP BY a.platform ORDER BY a.platform",
+    )
+    .bind(format!("{year}-01-01"))
+    .bind(format!("{year}-12-31"))
+    .bind(i64::from(unit_id.is_some()))
+    .bind(unit_id.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await
+}

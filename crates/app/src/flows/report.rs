@@ -75,12 +75,14 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
         r.table2.set(row, col, Some(*v));
     }
     lap("table 二 records");
-    let computed_channels: Vec<ChannelCount> = counts
-        .channels
-        .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(c, n)| ChannelCount { channel: c.label().to_string(), count: *n })
+    // Section 一's channels: published items by channel, the 政务新媒体 accounts' post logs for
+    // their platforms (issue 17 §2).
+    let posts: Vec<_> = db::supervision::posts_by_platform(db, unit_id, year)
+        .await?
+        .into_iter()
+        .filter_map(|(p, n)| Some((super::supervision::platform(&p)?, n)))
         .collect();
+    let computed_channels: Vec<ChannelCount> = report::channel_counts(&counts.channels, &posts);
     let mut channels = vec![];
     for f in db::report::figures(db, unit_id, year).await? {
         match f.figure.split_once('.') {

@@ -96,6 +96,9 @@ async fn every_cell_of_the_demos_reports_names_its_source_and_2021_to_2025_come_
     assert!(o2024.contains("监督保障情况") && o2024.contains("组织政务公开社会评议2次"), "{o2024}");
     assert!(o2024.contains("追究责任1起（约谈1起）"), "{o2024}");
     assert!(overview(2023).contains("未发生因政务公开工作不力被追究责任"), "{}", overview(2023));
+    // Channels: the items by channel, the new-media accounts' post logs for their platforms.
+    assert!(o2024.contains("通过政府网站公开政府信息") && o2024.contains("通过政务微信公开政府信息"), "{o2024}");
+    assert!(o2024.contains("通过其他政务新媒体公开政府信息"), "posts of accounts on other platforms: {o2024}");
 
     // The staff page: the cell's rule and its records, for the office.
     let web = client();

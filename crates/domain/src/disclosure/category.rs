@@ -323,6 +323,8 @@ vocabulary! {
         Weibo => "weibo", "政务微博";
         WeChat => "wechat", "政务微信";
         App => "app", "客户端";
+        // 条例第二十四条: 政务服务场所、公共图书馆、档案馆设置的政府信息公开查阅点 and 公告栏.
+        Board => "board", "政务公开专区和公告栏";
         Other => "other", "其他";
     }
 }
@@ -418,6 +420,7 @@ mod tests {
                 (Channel::Weibo, 1),
                 (Channel::WeChat, 1),
                 (Channel::App, 0),
+                (Channel::Board, 0),
                 (Channel::Other, 0)
             ]
         );

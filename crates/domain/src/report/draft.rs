@@ -92,3 +92,67 @@ pub fn draft_overview(input: &OverviewInput) -> String {
     }
     o.trim_end().to_string()
 }
+
+/// Section 一's channel counts (issue 17 §2): the items published through each channel, except
+/// that for a 政务新媒体 platform whose accounts logged posts in the year the logs speak (a post
+/// log is the platform's own record of what went out, items pushed there included); platforms
+/// with no channel of their own (抖音, others) are added after. Channels with nothing are left out.
+pub fn channel_counts(
+    items: &[(crate::disclosure::Channel, i64)],
+    posts: &[(crate::supervision::Platform, i64)],
+) -> Vec<ChannelCount> {
+    use crate::disclosure::Channel;
+    use crate::supervision::Platform;
+    let posted = |p: Platform| posts.iter().filter(|(q, _)| *q == p).map(|(_, n)| *n).sum::<i64>();
+    let mut out: Vec<ChannelCount> = items
+        .iter()
+        .map(|(c, n)| {
+            let logged = match c {
+                Channel::Weibo => posted(Platform::Weibo),
+                Channel::WeChat => posted(Platform::WeChat),
+                Channel::App => posted(Platform::App),
+                _ => 0,
+            };
+            ChannelCount { channel: c.label().to_string(), count: if logged > 0 { logged } else { *n } }
+        })
+        .collect();
+    for (p, label) in [(Platform::Douyin, "政务抖音"), (Platform::Other, "其他政务新媒体")] {
+        out.push(ChannelCount { channel: label.to_string(), count: posted(p) });
+    }
+    out.retain(|c| c.count > 0);
+    out
+}
+
+#[cfg(test)]
+mod channel_tests {
+    use super::*;
+    use crate::disclosure::Channel;
+    use crate::supervision::Platform;
+
+    #[test]
+    fn post_logs_speak_for_their_platform_and_items_for_the_rest() {
+        let items = [
+            (Channel::Website, 900),
+            (Channel::Weibo, 40),
+            (Channel::WeChat, 0),
+            (Channel::Board, 12),
+            (Channel::App, 5),
+        ];
+        let posts = [(Platform::Weibo, 310), (Platform::WeChat, 120), (Platform::WeChat, 30), (Platform::Douyin, 8)];
+        let got: Vec<(String, i64)> =
+            channel_counts(&items, &posts).into_iter().map(|c| (c.channel, c.count)).collect();
+        let want: Vec<(String, i64)> = [
+            ("政府网站", 900),
+            ("政务微博", 310),
+            ("政务微信", 150),
+            ("政务公开专区和公告栏", 12),
+            ("客户端", 5),
+            ("政务抖音", 8),
+        ]
+        .iter()
+        .map(|(l, n)| (l.to_string(), *n))
+        .collect();
+        assert_eq!(got, want);
+        assert!(channel_counts(&[], &[]).is_empty());
+    }
+}

@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use crate::format::{ApplicantColumn, FormatVersion, Table3Row};
 
 pub use decimal::Decimal;
-pub use draft::{ChannelCount, OverviewInput, draft_overview};
+pub use draft::{ChannelCount, OverviewInput, channel_counts, draft_overview};
 pub use lifecycle::{ReportEffect, ReportEvent, ReportStatus, ReportTransitionError, apply};
 pub use parse::{NotAReport, ParsedReport, html_to_text, parse};
 pub use render::{render_html, render_json, render_markdown, render_text};

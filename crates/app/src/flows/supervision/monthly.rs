@@ -23,7 +23,7 @@ fn supervision_channel(c: gongkai_domain::disclosure::Channel) -> sup::Channel {
         D::Weibo => sup::Channel::Weibo,
         D::WeChat => sup::Channel::WeChat,
         D::App => sup::Channel::App,
-        D::Other => sup::Channel::Other,
+        D::Board | D::Other => sup::Channel::Other,
     }
 }
 
