@@ -128,3 +128,9 @@ pub async fn feed_since(db: &Db, seq: i64, limit: i64) -> Result<Vec<FeedRow>, s
     .fetch_all(&db.pool)
     .await
 }
+
+/// The newest sequence number of the change feed (0 when empty): what a cache of public pages is
+/// keyed by — anything published, withdrawn or renamed moves it.
+pub async fn feed_head(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM change_feed").fetch_one(&db.pool).await
+}

@@ -36,6 +36,11 @@ pub async fn feed_since(db: &Db, seq: i64, limit: i64) -> Result<Vec<FeedRow>> {
     Ok(db::audit::feed_since(db, seq, limit).await?)
 }
 
+/// The change feed's newest sequence number (the key of the home page's cached data).
+pub async fn feed_head(db: &Db) -> Result<i64> {
+    Ok(db::audit::feed_head(db).await?)
+}
+
 /// The audit trail, filtered (the office's view).
 pub async fn audit_trail(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
     Ok(db::audit::list(db, filter).await?)

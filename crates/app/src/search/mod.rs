@@ -338,14 +338,17 @@ impl SearchIndex {
         let page = sq.page.unwrap_or(1).clamp(1, gongkai_domain::paging::MAX_PAGE as usize);
         let offset = (page - 1) * PER_PAGE;
         let by_date = sq.sort.as_deref() == Some("date") || sq.q.trim().is_empty();
-        let total = searcher.search(&query, &Count)?;
-        let addrs: Vec<tantivy::DocAddress> = if by_date {
+        // One pass over the matches counts them and keeps the page (issue 19: the count was a
+        // second full execution of the query).
+        let (total, addrs): (usize, Vec<tantivy::DocAddress>) = if by_date {
             let top =
                 TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
-            searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
+            let (n, docs) = searcher.search(&query, &(Count, top))?;
+            (n, docs.into_iter().map(|(_, a)| a).collect())
         } else {
             let top = TopDocs::with_limit(PER_PAGE).and_offset(offset).order_by_score();
-            searcher.search(&query, &top)?.into_iter().map(|(_, a)| a).collect()
+            let (n, docs) = searcher.search(&query, &(Count, top))?;
+            (n, docs.into_iter().map(|(_, a)| a).collect())
         };
         // Snippets are cut with jieba's default mode: search mode emits overlapping sub-words
         // whose offsets go backwards, which tantivy's fragment arithmetic does not expect.

@@ -46,6 +46,7 @@ pub struct WebState {
     pub templates: Arc<minijinja::Environment<'static>>,
     pub limiter: Arc<RateLimiter>,
     pub metrics: Arc<metrics::Metrics>,
+    pub home_cache: Arc<portal::HomeCache>,
 }
 
 impl WebState {
@@ -55,6 +56,7 @@ impl WebState {
             templates: Arc::new(templates::environment()),
             limiter: Arc::new(RateLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),
+            home_cache: Arc::new(portal::HomeCache::default()),
         }
     }
 }

@@ -20,15 +20,42 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// The home page's data, kept while the change feed stands still (and for at most a minute, for
+/// the few settings that do not go through the feed): the most visited page read five lists on
+/// every request (issue 19: 32 ms against 2.6 ms for an item page).
+#[derive(Default)]
+pub struct HomeCache(std::sync::Mutex<Option<(i64, std::time::Instant, minijinja::Value)>>);
+
 async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
-    let units = crate::flows::org::units(&state.db).await?;
-    let reports = crate::flows::report::published(&state.db).await?;
-    let disclosure = super::catalog::home_extras(&state).await?;
+    let head = crate::flows::org::feed_head(&state.db).await?;
+    let cached = state
+        .home_cache
+        .0
+        .lock()
+        .expect("home cache")
+        .as_ref()
+        .filter(|(seq, at, _)| *seq == head && at.elapsed() < std::time::Duration::from_secs(60))
+        .map(|(_, _, v)| v.clone());
+    let data = match cached {
+        Some(v) => v,
+        None => {
+            let units = crate::flows::org::units(&state.db).await?;
+            let reports = crate::flows::report::published(&state.db).await?;
+            let disclosure = super::catalog::home_extras(&state).await?;
+            let v = crate::page! { units => units, reports => reports, disclosure => disclosure };
+            *state.home_cache.0.lock().expect("home cache") = Some((head, std::time::Instant::now(), v.clone()));
+            v
+        }
+    };
     render(
         &state,
         &ctx,
         "portal/home.html",
-        crate::page! { nav => "home", units => units, reports => reports, disclosure => disclosure },
+        crate::page! {
+            nav => "home", units => data.get_attr("units").unwrap_or_default(),
+            reports => data.get_attr("reports").unwrap_or_default(),
+            disclosure => data.get_attr("disclosure").unwrap_or_default(),
+        },
     )
     .await
 }
