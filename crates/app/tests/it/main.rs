@@ -31,6 +31,7 @@ mod report_forms;
 mod report_records;
 mod reports;
 mod review_cases;
+mod search_building;
 mod supervision;
 mod supervision_exports;
 mod three_sync;

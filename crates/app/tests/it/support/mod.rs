@@ -82,6 +82,14 @@ pub struct DemoServer {
     _dir: tempdir::Dir,
 }
 
+/// A data directory kept after its server stopped; removed when dropped.
+pub struct KeptDir(pub std::path::PathBuf);
+impl Drop for KeptDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 mod tempdir {
     pub struct Dir(pub std::path::PathBuf);
     impl Drop for Dir {
@@ -146,6 +154,12 @@ pub fn start_demo(env: &[(&str, &str)]) -> DemoServer {
 impl DemoServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+    /// Stop the server and keep its data directory (removed when the returned guard drops).
+    pub fn stop_keeping_data(mut self) -> KeptDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        KeptDir(std::mem::take(&mut self._dir.0))
     }
     /// The demo's data directory (for the CLI beside the server).
     pub fn dir(&self) -> &std::path::Path {
