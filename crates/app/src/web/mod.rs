@@ -13,6 +13,7 @@ pub mod items;
 pub mod livelihood;
 pub mod metrics;
 pub mod open_data;
+mod page_cache;
 pub mod portal;
 pub mod reports;
 pub mod routes;
@@ -47,6 +48,7 @@ pub struct WebState {
     pub limiter: Arc<RateLimiter>,
     pub metrics: Arc<metrics::Metrics>,
     pub home_cache: Arc<portal::HomeCache>,
+    pub page_cache: Arc<page_cache::PageCache>,
 }
 
 impl WebState {
@@ -57,6 +59,7 @@ impl WebState {
             limiter: Arc::new(RateLimiter::default()),
             metrics: Arc::new(metrics::Metrics::default()),
             home_cache: Arc::new(portal::HomeCache::default()),
+            page_cache: Arc::new(page_cache::PageCache::default()),
         }
     }
 }
@@ -132,7 +135,9 @@ pub fn router(state: WebState) -> Router {
     for r in routes::table() {
         app = app.route(r.path, r.handler);
     }
-    app.route_layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+    // The page cache inside the metrics layer, so that a page served from it is still counted.
+    app.route_layer(middleware::from_fn_with_state(state.clone(), page_cache::layer))
+        .route_layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), context::context_layer))
         .layer(DefaultBodyLimit::max(body_limit))

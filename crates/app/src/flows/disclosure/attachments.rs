@@ -108,6 +108,8 @@ pub async fn confirm_unreadable(db: &Db, actor: &Actor, attachment_id: i64, reas
         Some(&serde_json::json!({"attachment_id": attachment_id, "filename": meta.filename, "reason": reason})),
     )
     .await?;
+    // The file is public from now on: the item's page and its search document change.
+    db::audit::feed(&mut tx, "item.changed", "item", &meta.owner_id.to_string(), Some(r.unit_id)).await?;
     tx.commit().await?;
     Ok(())
 }

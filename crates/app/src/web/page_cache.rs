@@ -1,0 +1,131 @@
+//! Public pages as rendered, kept while nothing changed (issue 19 §1). A visitor who is not signed
+//! in gets the same page as every other visitor but for the CSRF token in its forms; so the page of
+//! an allowed public address (home, items, interpretations, reports, the catalog, units, the guide)
+//! is kept with its token replaced by a placeholder, keyed by address and display settings, and
+//! served again — with this visitor's token — while the change feed's head is the same and for at
+//! most a minute (dates computed from today, settings outside the feed). Staff, other methods and
+//! every other address (search, 查我自己的, applications, the API) always go to their handler.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::WebState;
+use super::context::Ctx;
+
+const PLACEHOLDER: &str = "\u{1}gk-csrf\u{1}";
+const MAX_ENTRIES: usize = 2_000;
+const MAX_AGE: Duration = Duration::from_secs(60);
+const MAX_PAGE_BYTES: usize = 512 * 1024;
+
+struct Entry {
+    head: i64,
+    at: Instant,
+    body: String,
+}
+
+#[derive(Default)]
+pub struct PageCache(Mutex<HashMap<(String, bool, bool), Entry>>);
+
+/// The public addresses whose pages are the same for every anonymous visitor.
+fn cacheable(path: &str) -> bool {
+    let numbered = |prefix: &str| {
+        path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    path == "/"
+        || path == "/units"
+        || path == "/guide"
+        || path == "/catalog"
+        || path == "/reports"
+        || path == "/interpretations"
+        || numbered("/items/")
+        || numbered("/interpretations/")
+        || numbered("/reports/")
+        || numbered("/catalog/")
+        || numbered("/units/")
+}
+
+pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    let anonymous = req.extensions().get::<Ctx>().filter(|c| c.user.is_none()).cloned();
+    let (Some(ctx), true) = (anonymous, req.method() == Method::GET && cacheable(req.uri().path())) else {
+        return next.run(req).await;
+    };
+    let Ok(head) = crate::flows::org::feed_head(&state.db).await else {
+        return next.run(req).await;
+    };
+    let key = (
+        req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default(),
+        ctx.large_type,
+        ctx.high_contrast,
+    );
+    let hit = state
+        .page_cache
+        .0
+        .lock()
+        .expect("page cache")
+        .get(&key)
+        .filter(|e| e.head == head && e.at.elapsed() < MAX_AGE)
+        .map(|e| e.body.replace(PLACEHOLDER, &ctx.csrf));
+    if let Some(body) = hit {
+        return html(body);
+    }
+    let response = next.run(req).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if response.status() != StatusCode::OK || !is_html || response.headers().contains_key(header::SET_COOKIE) {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_PAGE_BYTES).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(text) = std::str::from_utf8(&bytes) {
+        let kept = text.replace(&ctx.csrf, PLACEHOLDER);
+        let mut map = state.page_cache.0.lock().expect("page cache");
+        if map.len() >= MAX_ENTRIES {
+            map.clear();
+        }
+        map.insert(key, Entry { head, at: Instant::now(), body: kept });
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn html(body: String) -> Response {
+    let mut r = Response::new(Body::from(body));
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cacheable;
+
+    #[test]
+    fn only_public_pages_alike_for_every_visitor_are_kept() {
+        for p in ["/", "/items/12", "/interpretations/3", "/reports/7", "/catalog/40", "/units/2", "/guide"] {
+            assert!(cacheable(p), "{p}");
+        }
+        for p in [
+            "/search",
+            "/items/12/print",
+            "/items/",
+            "/items/1x",
+            "/livelihood/self",
+            "/applications/track",
+            "/api/v1/items",
+            "/staff",
+            "/reports/7/download/docx",
+        ] {
+            assert!(!cacheable(p), "{p}");
+        }
+    }
+}
