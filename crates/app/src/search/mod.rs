@@ -352,6 +352,7 @@ impl SearchIndex {
         };
         // Snippets are cut with jieba's default mode: search mode emits overlapping sub-words
         // whose offsets go backwards, which tantivy's fragment arithmetic does not expect.
+        let mut words: Vec<String> = vec![];
         let mut snippets = text.as_ref().map(|t| {
             let mut terms: BTreeMap<String, f32> = BTreeMap::new();
             t.query_terms(&mut |term, _| {
@@ -361,6 +362,7 @@ impl SearchIndex {
                     terms.insert(s.to_string(), 1.0);
                 }
             });
+            words = terms.keys().cloned().collect();
             let analyzer = TextAnalyzer::builder(JiebaTokenizer::with_search_mode(false)).filter(LowerCaser).build();
             SnippetGenerator::new(terms, analyzer, f.body, 150)
         });
@@ -368,9 +370,12 @@ impl SearchIndex {
         for a in addrs {
             let doc: TantivyDocument = searcher.doc(a)?;
             let s = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let mut snippet = snippets.as_mut().map(|g| g.snippet_from_doc(&doc).to_html()).unwrap_or_default();
+            let body = s(f.body);
+            // The snippet is cut from a window around the first word found, not the whole body:
+            // segmenting every hit's whole text with jieba was most of a search's time (issue 19).
+            let mut snippet =
+                snippets.as_mut().map(|g| g.snippet(snippet_window(&body, &words, 320)).to_html()).unwrap_or_default();
             if snippet.trim().is_empty() {
-                let body = s(f.body);
                 snippet = escape(&body.chars().take(120).collect::<String>());
             }
             let id = doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
@@ -643,3 +648,18 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
 
 #[cfg(test)]
 mod tests;
+
+/// The part of `body` a snippet is cut from: `chars` characters starting a little before the
+/// first of `words` found (lowercased comparison, as the index lowercases), or the beginning.
+fn snippet_window<'a>(body: &'a str, words: &[String], chars: usize) -> &'a str {
+    let lower = body.to_lowercase();
+    // Lowercasing keeps byte offsets only where it keeps lengths; otherwise start at the top.
+    let first = if lower.len() == body.len() {
+        words.iter().filter(|w| !w.is_empty()).filter_map(|w| lower.find(w.as_str())).min().unwrap_or(0)
+    } else {
+        0
+    };
+    let start = body[..first].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
+    let end = body[start..].char_indices().nth(chars).map_or(body.len(), |(i, _)| start + i);
+    &body[start..end]
+}

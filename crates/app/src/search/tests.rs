@@ -120,3 +120,15 @@ fn segmentation_ranks_the_word_above_its_parts_and_exact_numbers_come_first() {
 fn exact_form_normalises_full_width_separators() {
     assert_eq!(exact_form(" 11410482005557200X／2020－00001 "), "11410482005557200X/2020-00001");
 }
+
+#[test]
+fn a_snippet_is_cut_from_around_the_first_word_found() {
+    let body = format!("{}关于做好最低生活保障工作的通知{}", "开头".repeat(300), "结尾".repeat(300));
+    let w = super::snippet_window(&body, &["保障".to_string(), "没有的词".to_string()], 320);
+    assert!(w.contains("最低生活保障工作"), "{w}");
+    assert_eq!(w.chars().count(), 320);
+    assert!(body.contains(w));
+    let short = "短文，包含Gongkai。";
+    assert_eq!(super::snippet_window(short, &["gongkai".to_string()], 320), short);
+    assert_eq!(super::snippet_window(short, &[], 3), "短文，");
+}
