@@ -124,11 +124,13 @@ fn exact_form_normalises_full_width_separators() {
 #[test]
 fn a_snippet_is_cut_from_around_the_first_word_found() {
     let body = format!("{}关于做好最低生活保障工作的通知{}", "开头".repeat(300), "结尾".repeat(300));
-    let w = super::snippet_window(&body, &["保障".to_string(), "没有的词".to_string()], 320);
+    let w = super::snippet_window(&body, &["保障".to_string(), "没有的词".to_string()], 220);
     assert!(w.contains("最低生活保障工作"), "{w}");
-    assert_eq!(w.chars().count(), 320);
+    assert_eq!(w.chars().count(), 220);
     assert!(body.contains(w));
     let short = "短文，包含Gongkai。";
     assert_eq!(super::snippet_window(short, &["gongkai".to_string()], 320), short);
     assert_eq!(super::snippet_window(short, &[], 3), "短文，");
+    let mixed = format!("{}GONGKAI平台", "前".repeat(100));
+    assert!(super::snippet_window(&mixed, &["gongkai".to_string()], 20).contains("GONGKAI平台"));
 }
