@@ -399,14 +399,19 @@ async fn letter(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) ->
 async fn letter_docx(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response> {
     ctx.door(&state, ObjectKind::Application, id).await?;
     let letter = crate::flows::application::reply_letter(&state, &ctx.actor(), id).await?;
-    let bytes = crate::export::letter_docx(&letter)?;
+    letter_download(&letter, &format!("reply-{id}.docx"))
+}
+
+/// A letter (reply or notice) as a Word download.
+fn letter_download(letter: &gongkai_domain::application::Letter, filename: &str) -> Result<Response> {
+    let bytes = crate::export::letter_docx(letter)?;
     Ok((
         [
             (
                 header::CONTENT_TYPE,
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string(),
             ),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"reply-{id}.docx\"")),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
         ],
         bytes,
     )
@@ -445,18 +450,7 @@ async fn notice_docx(
 ) -> Result<Response> {
     ctx.door(&state, ObjectKind::Application, id).await?;
     let (_, letter) = flow::notice_letter(&state, &ctx.actor(), id, notice_id).await?;
-    let bytes = crate::export::letter_docx(&letter)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"notice-{id}-{notice_id}.docx\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    letter_download(&letter, &format!("notice-{id}-{notice_id}.docx"))
 }
 
 async fn notice_posted(

@@ -51,6 +51,7 @@ pub fn environment() -> Environment<'static> {
         "applications/register.html",
         "applications/letter.html",
         "applications/notice.html",
+        "applications/_letter.html",
         "applications/bulk.html",
         "reports/index.html",
         "reports/show.html",
