@@ -33,7 +33,9 @@ struct Entry {
 #[derive(Default)]
 pub struct PageCache(Mutex<HashMap<(String, bool, bool), Entry>>);
 
-/// The public addresses whose pages are the same for every anonymous visitor.
+/// The public addresses whose pages are the same for every anonymous visitor. A handler added here
+/// must not read request headers (Host, Accept-Language …): the page is kept by address alone, so a
+/// page built from a header would be served to everyone with the first visitor's header.
 fn cacheable(path: &str) -> bool {
     let numbered = |prefix: &str| {
         path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
