@@ -22,7 +22,7 @@ pub use applicant::{
 pub use clock::{Clock, ClockEntry, ClockError, DueDateChange, PauseReason};
 pub use fee::{Fee, FeeBand, FeeBasis, fee};
 pub use letter::{Letter, LetterInput, reply_letter};
-pub use notice::{NoticeChannel, NoticeInput, NoticeKind, notice_for, retry_pause_minutes, sms_text};
+pub use notice::{NoticeChannel, NoticeInput, NoticeKind, notice_for, owes_notice, retry_pause_minutes, sms_text};
 pub use outcome::{NotProcessedReason, OtherReason, Outcome, OutcomeError, UnableReason, WithheldReason};
 pub use review::{
     ReviewCase, ReviewDeadline, ReviewError, ReviewKind, ReviewRecord, ReviewResult, TABLE4_COLUMNS, table4,

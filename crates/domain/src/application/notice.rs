@@ -117,6 +117,16 @@ pub struct NoticeInput {
     pub date: NaiveDate,
 }
 
+/// Whether an effect of the status machine owes a notice ([`notice_for`] gives it).
+pub fn owes_notice(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::NotifyApplicant(
+            Notice::ClarificationRequested { .. } | Notice::Extended { .. } | Notice::FeeNotice { .. }
+        ) | Effect::NotifyConsultee { .. }
+    )
+}
+
 /// The notice an effect of the status machine owes, if any: (kind, letter). A reply or closing
 /// is the reply letter's business ([`super::reply_letter`]), not a notice's.
 pub fn notice_for(effect: &Effect, input: &NoticeInput) -> Option<(NoticeKind, Letter)> {
@@ -268,6 +278,7 @@ mod tests {
             ),
         ];
         for (effect, kind, article, phrase) in cases {
+            assert!(owes_notice(&effect));
             let (k, l) = notice_for(&effect, &input()).unwrap();
             assert_eq!(k, kind);
             assert_eq!(l.title, kind.label());

@@ -18,10 +18,7 @@ pub async fn reply_letter(state: &AppState, actor: &Actor, id: i64) -> Result<ap
         .find(|e| ["answer", "clarification_lapsed", "fee_lapsed", "withdraw"].contains(&e.kind.as_str()))
         .map(|e| e.public_note.split_once('：').map(|(_, d)| d.to_string()).unwrap_or_default())
         .unwrap_or_default();
-    let issuer = match row.unit_id {
-        Some(u) => db::org::get_unit(&state.db, u).await?.map(|u| u.name).unwrap_or_default(),
-        None => state.setting("gov_name") + "人民政府办公室",
-    };
+    let issuer = issuer(state, &row).await?;
     let gov = state.setting("gov_name");
     let input = app::letter::LetterInput {
         applicant_name: row.applicant_name.clone(),
@@ -40,4 +37,13 @@ pub async fn reply_letter(state: &AppState, actor: &Actor, id: i64) -> Result<ap
             .unwrap_or_else(today),
     };
     Ok(app::letter::reply_letter(&input))
+}
+
+/// Who issues an application's letters and notices: its unit, or the government's office for one
+/// not yet assigned.
+pub(super) async fn issuer(state: &AppState, row: &ApplicationRow) -> Result<String> {
+    Ok(match row.unit_id {
+        Some(u) => db::org::get_unit(&state.db, u).await?.map(|u| u.name).unwrap_or_default(),
+        None => state.setting("gov_name") + "人民政府办公室",
+    })
 }

@@ -23,10 +23,11 @@ pub(super) async fn make_notices(
     internal_note: &str,
     on: NaiveDate,
 ) -> Result<usize> {
-    let issuer = match row.unit_id {
-        Some(u) => db::org::get_unit(&state.db, u).await?.map(|u| u.name).unwrap_or_default(),
-        None => state.setting("gov_name") + "人民政府办公室",
-    };
+    // Most steps owe no notice: nothing to read for them.
+    if !effects.iter().any(app::owes_notice) {
+        return Ok(0);
+    }
+    let issuer = super::letters::issuer(state, row).await?;
     let received_on =
         NaiveDate::parse_from_str(&row.received_on, "%Y-%m-%d").map_err(|e| AppError::Internal(e.into()))?;
     let mut made = 0;
