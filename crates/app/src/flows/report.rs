@@ -28,6 +28,32 @@ pub fn figure_key_valid(key: &str) -> bool {
     }
 }
 
+/// Where a cell of table 二 takes its figure from, in the one order `compute`, the sources of every
+/// cell and the editor all follow: the imported records (权力清单, decisions, fees, procurement)
+/// first; then a figure staff entered; then, for 规章 and 规范性文件, the published items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table2Origin {
+    Records,
+    Entered,
+    PublishedItems,
+    Nothing,
+}
+
+/// The rows of table 二 the published items decide (条例第二十条第（一）项).
+pub const ITEM_ROWS: [&str; 2] = ["rules", "normative_documents"];
+
+pub fn table2_origin(row: &str, in_records: bool, entered: bool) -> Table2Origin {
+    if in_records {
+        Table2Origin::Records
+    } else if entered {
+        Table2Origin::Entered
+    } else if ITEM_ROWS.contains(&row) {
+        Table2Origin::PublishedItems
+    } else {
+        Table2Origin::Nothing
+    }
+}
+
 /// The organ's name as the report's title gives it.
 pub async fn organ_name(db: &Db, unit_id: Option<i64>) -> Result<String> {
     Ok(match unit_id {
@@ -58,7 +84,7 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
     // correct a year before Gongkai) take precedence and show as entered in the editor.
     let counts = super::disclosure::table2_counts(db, unit_id, year).await?;
     lap("table 二 counts");
-    for (row, dc) in [("rules", &counts.rules), ("normative_documents", &counts.normative_documents)] {
+    for (row, dc) in ITEM_ROWS.into_iter().zip([&counts.rules, &counts.normative_documents]) {
         let cells = match format {
             FormatVersion::V2019 => {
                 [("new_made", dc.made), ("new_published", dc.published), ("total_published", dc.in_force)]
@@ -94,7 +120,8 @@ pub async fn compute(db: &Db, unit_id: Option<i64>, year: i32) -> Result<AnnualR
             Some((row, col))
                 if report::layout::table2_row(format, row)
                     .is_some_and(|(b, _)| b.columns.iter().any(|c| c.code == col))
-                    && !from_records.contains_key(&(row.to_string(), col.to_string())) =>
+                    && table2_origin(row, from_records.contains_key(&(row.to_string(), col.to_string())), true)
+                        == Table2Origin::Entered =>
             {
                 r.table2.set(row, col, Decimal::parse(&f.value));
             }

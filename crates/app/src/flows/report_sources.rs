@@ -7,6 +7,7 @@ use gongkai_domain::format::{ApplicantColumn, FormatVersion};
 use gongkai_domain::report::{self, AnnualReport, provenance};
 use serde::Serialize;
 
+use super::report::{Table2Origin, table2_origin};
 use crate::db::{self, Db};
 use crate::error::Result;
 
@@ -60,14 +61,11 @@ pub async fn sources(db: &Db, unit_id: Option<i64>, r: &AnnualReport) -> Result<
             for col in block.columns {
                 let cell = format!("{}.{}", row.code, col.code);
                 let entered = figures.iter().find(|f| f.figure == cell);
-                let by_records = from_records.contains_key(&(row.code.to_string(), col.code.to_string()))
-                    || (entered.is_none() && ["rules", "normative_documents"].contains(&row.code));
-                let source = if by_records {
-                    "records"
-                } else if entered.is_some() {
-                    "entered"
-                } else {
-                    "none"
+                let in_records = from_records.contains_key(&(row.code.to_string(), col.code.to_string()));
+                let (source, by_records) = match table2_origin(row.code, in_records, entered.is_some()) {
+                    Table2Origin::Records | Table2Origin::PublishedItems => ("records", true),
+                    Table2Origin::Entered => ("entered", false),
+                    Table2Origin::Nothing => ("none", false),
                 };
                 out.push(CellSource {
                     table: "二",

@@ -191,7 +191,7 @@ async fn edit(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> R
                     key => key, caption => block.caption, row => rr.label, column => c.label,
                     value => r.table2.get(rr.code, c.code).map(|d| d.to_string()).unwrap_or_default(),
                     entered_by => entered.map(|f| f.entered_by.clone()), entered_at => entered.map(|f| f.entered_at.clone()),
-                    computed => ["rules", "normative_documents"].contains(&rr.code),
+                    computed => flow::ITEM_ROWS.contains(&rr.code),
                 });
             }
         }
