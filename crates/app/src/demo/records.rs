@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::application::{Event, Outcome, UnableReason};
+use gongkai_domain::supervision::SplitMix64;
 
 use crate::db::{self, Db};
 use crate::flows::{self, Actor};
@@ -17,15 +18,9 @@ const LAND: usize = 9;
 const MARKET: usize = 22;
 const PERMITS: usize = 28;
 
-struct Lcg(u64);
-impl Lcg {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-    fn day_of(&mut self, year: i32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(year, 1, 1).expect("date") + chrono::Days::new(self.below(365))
-    }
+/// A day of `year`, drawn.
+fn day_of(g: &mut SplitMix64, year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 1, 1).expect("date") + chrono::Days::new(g.below(365))
 }
 
 /// Whether "today" is past the demo's last year (a demo run with an earlier `GONGKAI_TODAY` has
@@ -103,7 +98,7 @@ async fn oversight(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
 /// the 市场监管局 and the 公安局, 行政强制 of the 公安局, and the 行政事业性收费 the 自然资源局 collects.
 async fn decisions_and_fees(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     let system = Actor::system("demo");
-    let mut g = Lcg(20_210_101);
+    let mut g = SplitMix64::new(20_210_101);
     let mut tx = db.begin().await?;
     let plan: [(usize, &str, &str, u64); 4] = [
         (PERMITS, "licensing", "汝审批许", 260),
@@ -116,7 +111,7 @@ async fn decisions_and_fees(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
         for year in 2021..=2025 {
             let count = per_year + g.below(per_year / 3 + 1);
             for i in 0..count {
-                let on = g.day_of(year);
+                let on = day_of(&mut g, year);
                 let reference = format!("{prefix}〔{year}〕{}号", i + 1);
                 db::records::upsert_decision(&mut tx, unit_ids[unit], kind, &reference, &on.to_string()).await?;
                 n += 1;
@@ -128,7 +123,7 @@ async fn decisions_and_fees(db: &Db, unit_ids: &[i64]) -> anyhow::Result<()> {
     let mut n = 0;
     for year in 2021..=2025 {
         for i in 0..(40 + g.below(20)) {
-            let on = g.day_of(year);
+            let on = day_of(&mut g, year);
             // 不动产登记费 and the like: 80 to 550 yuan, in fen.
             let fen = 8_000 + 50 * i64::try_from(g.below(9_400)).unwrap_or(0);
             db::records::upsert_payment(
