@@ -27,49 +27,71 @@ fn strip_p(body: &str) -> String {
     body.replace("</p><p>", "\n").replace("<p>", "").replace("</p>", "")
 }
 
-/// `gongkai import items` (in-process, the same function) into a fresh data dir, then the index
-/// build (`gongkai reindex`, which a fresh server would otherwise do first); beside it tantivy +
-/// jieba alone and sqlx + SQLite alone on the same texts.
+/// The corpus's lines as JSON values, read as a stream (a million items do not fit in memory twice).
+fn corpus_lines(corpus: &Path) -> anyhow::Result<impl Iterator<Item = anyhow::Result<serde_json::Value>>> {
+    let f = std::fs::File::open(corpus).map_err(|e| anyhow::anyhow!("{}: {e}", corpus.display()))?;
+    Ok(BufReader::with_capacity(1 << 20, f)
+        .lines()
+        .filter(|l| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
+        .map(|l| Ok(serde_json::from_str(&l?)?)))
+}
+
+/// The process's peak resident memory so far (VmHWM, MB), where /proc has it.
+pub fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb / 1024)
+}
+
+/// `gongkai import items` (in-process, the same function: streamed, indexing as it goes) into a
+/// fresh data dir; beside it tantivy + jieba alone and sqlx + SQLite alone on the same texts.
 pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::Result<()> {
     if data_dir.join("gongkai.db").exists() {
         anyhow::bail!("{} already holds a database: give a fresh --data-dir", data_dir.display());
     }
-    let text = std::fs::read_to_string(corpus).map_err(|e| anyhow::anyhow!("{}: {e}", corpus.display()))?;
-    let n = text.lines().filter(|l| !l.trim().is_empty()).count();
+    let input = std::fs::File::open(corpus).map_err(|e| anyhow::anyhow!("{}: {e}", corpus.display()))?;
+    let size = input.metadata()?.len();
     let config = Config { data_dir: data_dir.to_path_buf(), ..Config::default() };
     let db = crate::state::open_db(&config).await?;
-    let t = Instant::now();
-    let report =
-        crate::flows::disclosure::import_items(&db, &text, corpus.parent().unwrap_or(Path::new(".")), &mut |_, _| {})
-            .await?;
-    let import_s = t.elapsed().as_secs_f64();
-    anyhow::ensure!(
-        report.imported == n && report.bad.is_empty(),
-        "imported {} of {n}; bad lines: {:?}",
-        report.imported,
-        &report.bad[..report.bad.len().min(5)]
-    );
-    let t = Instant::now();
     let index = crate::search::open(data_dir)?;
-    let indexed = index.rebuild(&db, |_, _| {}).await?;
+    anyhow::ensure!(index.claim_writer()?, "the search index of {} is in use", data_dir.display());
+    let t = Instant::now();
+    let mut last_report = Instant::now();
+    let report = crate::flows::disclosure::import_items(
+        &db,
+        Some(index.clone()),
+        BufReader::with_capacity(1 << 20, input),
+        size,
+        corpus.parent().unwrap_or(Path::new(".")),
+        &mut |done, total| {
+            if last_report.elapsed() > Duration::from_secs(30) {
+                last_report = Instant::now();
+                eprintln!(
+                    "  … {:.0}% of the file after {:.0} s, peak memory {} MB",
+                    done as f64 * 100.0 / total.max(1) as f64,
+                    t.elapsed().as_secs_f64(),
+                    peak_rss_mb().unwrap_or(0)
+                );
+            }
+        },
+    )
+    .await?;
     index.close_writer();
-    let index_s = t.elapsed().as_secs_f64();
+    let import_s = t.elapsed().as_secs_f64();
+    let n = report.imported;
+    anyhow::ensure!(report.bad.is_empty(), "bad lines: {:?}", &report.bad[..report.bad.len().min(5)]);
+    let indexed = index.doc_count()?;
     anyhow::ensure!(indexed as usize == n, "indexed {indexed} of {n}");
     db.pool.close().await;
-    let total_rate = n as f64 / (import_s + index_s);
     println!(
-        "import of {n} items: {:.0} items/s including indexing ({import_s:.1} s import into SQLite at {:.0} items/s + {index_s:.1} s index build at {:.0} items/s)",
-        total_rate,
+        "import of {n} items: {:.0} items/s including indexing ({import_s:.1} s, streamed: SQLite and the index written together); peak resident memory {} MB",
         n as f64 / import_s,
-        n as f64 / index_s
+        peak_rss_mb().unwrap_or(0)
     );
     if skip_bare {
         return Ok(());
     }
     // Bare tantivy + jieba: the same title and body, same writer settings (1 thread, 50 MB).
-    let lines: Vec<serde_json::Value> =
-        text.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect::<Result<_, _>>()?;
-    drop(text);
     let dir = data_dir.join("bare-tantivy");
     std::fs::create_dir_all(&dir)?;
     let mut b = Schema::builder();
@@ -87,7 +109,8 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     bidx.tokenizers().register("jieba", jieba_analyzer());
     let t = Instant::now();
     let mut w: tantivy::IndexWriter = bidx.writer_with_num_threads(1, 50_000_000)?;
-    for (i, l) in lines.iter().enumerate() {
+    for (i, l) in corpus_lines(corpus)?.enumerate() {
+        let l = l?;
         let mut d = TantivyDocument::default();
         d.add_u64(id, i as u64);
         d.add_text(title, l["title"].as_str().unwrap_or(""));
@@ -98,7 +121,7 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     w.wait_merging_threads()?;
     let tantivy_s = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&dir);
-    // Bare sqlx + SQLite: the same rows into one plain table, 300 per transaction (like the import).
+    // Bare sqlx + SQLite: the same rows into one plain table, 1,000 per transaction (like the import).
     let bare_dir = data_dir.join("bare-sqlite");
     std::fs::create_dir_all(&bare_dir)?;
     let bconfig = Config { data_dir: bare_dir.clone(), ..Config::default() };
@@ -107,9 +130,11 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
         .execute(&bdb.pool)
         .await?;
     let t = Instant::now();
-    for chunk in lines.chunks(300) {
+    let mut lines = corpus_lines(corpus)?.peekable();
+    while lines.peek().is_some() {
         let mut tx = bdb.begin().await?;
-        for l in chunk {
+        for l in lines.by_ref().take(1000) {
+            let l = l?;
             let s = |k: &str| l[k].as_str().unwrap_or("").to_string();
             sqlx::query("INSERT INTO bare_item (index_no, title, publisher, category, doc_no, published, body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(s("index_no"))
@@ -127,17 +152,14 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     let sqlite_s = t.elapsed().as_secs_f64();
     bdb.pool.close().await;
     let _ = std::fs::remove_dir_all(&bare_dir);
-    let floor = n as f64 / (tantivy_s + sqlite_s);
     println!(
-        "  bare: tantivy + jieba alone {:.0} items/s ({tantivy_s:.1} s); sqlx + SQLite insert alone {:.0} items/s ({sqlite_s:.1} s); both in sequence {floor:.0} items/s",
+        "  bare: tantivy + jieba alone {:.0} items/s ({tantivy_s:.1} s); sqlx + SQLite insert alone {:.0} items/s ({sqlite_s:.1} s)",
         n as f64 / tantivy_s,
         n as f64 / sqlite_s
     );
     println!(
-        "  ratio: import {:.1}× the bare SQLite insert, index build {:.1}× bare tantivy, whole {:.1}× the bare floor",
-        import_s / sqlite_s,
-        index_s / tantivy_s,
-        floor / total_rate
+        "  ratio: the import runs at {:.2}× bare tantivy + jieba's indexing rate (goal ≥ 0.8×)",
+        tantivy_s / import_s
     );
     Ok(())
 }

@@ -74,14 +74,29 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         ImportWhat::Items { file, db } => (file, db),
         ImportWhat::Records { kind, file, unit, db } => return import_records(&kind, &file, &unit, db).await,
     };
-    let (_config, db) = dbargs.open().await?;
-    let text = std::fs::read_to_string(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-    let pb = bar(0, "导入");
-    let report = flow::import_items(&db, &text, file.parent().unwrap_or(Path::new(".")), &mut |done, total| {
-        pb.set_length(total);
-        pb.set_position(done);
-    })
+    let (config, db) = dbargs.open().await?;
+    let input = std::fs::File::open(&file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let size = input.metadata()?.len();
+    // Indexed as it goes when no server holds the index; else the server indexes from the feed.
+    let index = crate::search::open(&config.data_dir)?;
+    let index = index.claim_writer()?.then_some(index);
+    let pb = ProgressBar::new(size);
+    pb.set_style(
+        ProgressStyle::with_template("导入 {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let report = flow::import_items(
+        &db,
+        index.clone(),
+        std::io::BufReader::with_capacity(1 << 20, input),
+        size,
+        file.parent().unwrap_or(Path::new(".")),
+        &mut |done, _| pb.set_position(done),
+    )
     .await?;
+    if let Some(index) = index {
+        index.close_writer();
+    }
     pb.finish();
     for u in &report.new_units {
         eprintln!("新建单位：{u}（导入文件中的发布机构，原无此单位；请在 /staff/units 补全其统一社会信用代码等信息）");
@@ -92,13 +107,17 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     for (line, msg) in &report.bad {
         eprintln!("第{line}行：{msg}");
     }
+    if report.bad_unlisted > 0 {
+        eprintln!("……另有{}行有误，未逐行列出", report.bad_unlisted);
+    }
     println!(
-        "imported {} items; {} already present (same 索引号); {} bad lines",
+        "imported {} items; {} already present (same 索引号); {} bad lines; {}",
         report.imported,
         report.skipped,
-        report.bad.len()
+        report.bad_lines(),
+        if report.indexed { "indexed for search" } else { "the running server indexes them for search" }
     );
-    Ok(if report.bad.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if report.bad_lines() == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
 async fn import_records(kind: &str, file: &Path, unit: &str, dbargs: DbArgs) -> anyhow::Result<ExitCode> {

@@ -410,6 +410,28 @@ impl SearchIndex {
         Ok(w)
     }
 
+    /// Documents in the index as last committed.
+    pub fn doc_count(&self) -> anyhow::Result<u64> {
+        self.reader.reload()?;
+        Ok(self.reader.searcher().num_docs())
+    }
+
+    /// Take the writer if no other process holds it (`false`: a running server does).
+    pub fn claim_writer(&self) -> anyhow::Result<bool> {
+        let mut w = self.writer.lock().expect("index writer lock");
+        if w.is_some() {
+            return Ok(true);
+        }
+        match self.index.writer_with_num_threads(1, 50_000_000) {
+            Ok(writer) => {
+                *w = Some(writer);
+                Ok(true)
+            }
+            Err(tantivy::TantivyError::LockFailure(..)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// An item as a search document; `attachments`: the masked text of its public attachments.
     fn document(&self, r: &ItemRow, attachments: &[(i64, String)]) -> TantivyDocument {
         let f = self.f;
@@ -500,6 +522,51 @@ impl SearchIndex {
         c.commit()?;
         drop(guard);
         self.reader.reload()?;
+        self.ready.store(true, Ordering::Release);
+        Ok(())
+    }
+
+    /// Add these items to the index (each deleted first; only the public ones added), without
+    /// committing: a bulk writer (the import) commits with `commit_at`.
+    pub fn add(&self, ids: &[i64], rows: &[ItemRow], attachments: &[(i64, String)]) -> anyhow::Result<()> {
+        let guard = self.writer()?;
+        let w = guard.as_ref().expect("writer opened");
+        for id in ids {
+            w.delete_term(Term::from_field_text(self.f.key, &format!("item:{id}")));
+        }
+        for r in rows.iter().filter(|r| r.status.is_public()) {
+            w.add_document(self.document(r, attachments))?;
+        }
+        Ok(())
+    }
+
+    /// Commit what was added, recording the feed position it covers; searches see it after.
+    pub fn commit_at(&self, seq: i64) -> anyhow::Result<()> {
+        {
+            let mut guard = self.writer()?;
+            let w = guard.as_mut().expect("writer opened");
+            let mut c = w.prepare_commit()?;
+            c.set_payload(&seq.to_string());
+            c.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Bring the index up to the change feed's head: built if it never was, else the entries after
+    /// its position applied. For a writer alone on the index (the import, before it adds).
+    pub async fn catch_up(self: &Arc<Self>, db: &Db) -> anyhow::Result<()> {
+        let Some(mut pos) = self.position() else {
+            self.rebuild(db, |_, _| {}).await?;
+            return Ok(());
+        };
+        loop {
+            let entries = db::audit::feed_since(db, pos, 2000).await?;
+            let Some(last) = entries.last() else { break };
+            let new_pos = last.seq;
+            apply_entries(db, self, &entries.iter().collect::<Vec<_>>(), new_pos).await?;
+            pos = new_pos;
+        }
         self.ready.store(true, Ordering::Release);
         Ok(())
     }
@@ -609,31 +676,8 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
         if fresh.is_empty() {
             continue;
         }
-        let of = |kind: &str| -> Vec<i64> {
-            let mut v: Vec<i64> =
-                fresh.iter().filter(|e| e.object_type == kind).filter_map(|e| e.object_id.parse().ok()).collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
-        let (ids, interp_ids) = (of("item"), of("interpretation"));
         let new_pos = fresh.iter().map(|e| e.seq).max().unwrap_or(pos).max(pos);
-        let result = async {
-            let rows = db::item::get_items(&db, &ids).await?;
-            let attachments = db::item::public_attachment_texts(&db, &ids).await?;
-            let mut interps = vec![];
-            for id in &interp_ids {
-                interps.extend(db::interaction::interpretation(&db, *id).await?);
-            }
-            let index = index.clone();
-            let (ids2, interp_ids2) = (ids.clone(), interp_ids.clone());
-            tokio::task::spawn_blocking(move || {
-                index.apply_all(&ids2, &rows, &attachments, &interp_ids2, &interps, new_pos)
-            })
-            .await??;
-            anyhow::Ok(())
-        }
-        .await;
+        let result = apply_entries(&db, &index, &fresh, new_pos).await;
         match result {
             Ok(()) => {
                 seen.extend(fresh.iter().map(|e| e.seq));
@@ -644,6 +688,33 @@ pub async fn follow(db: Db, index: Arc<SearchIndex>) {
             Err(e) => tracing::warn!(error = %format!("{e:#}"), "search: reindex failed, will retry"),
         }
     }
+}
+
+/// Reindex what these feed entries name (items and interpretations), committing at `new_pos`.
+async fn apply_entries(
+    db: &Db,
+    index: &Arc<SearchIndex>,
+    entries: &[&db::audit::FeedRow],
+    new_pos: i64,
+) -> anyhow::Result<()> {
+    let of = |kind: &str| -> Vec<i64> {
+        let mut v: Vec<i64> =
+            entries.iter().filter(|e| e.object_type == kind).filter_map(|e| e.object_id.parse().ok()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let (ids, interp_ids) = (of("item"), of("interpretation"));
+    let rows = db::item::get_items(db, &ids).await?;
+    let attachments = db::item::public_attachment_texts(db, &ids).await?;
+    let mut interps = vec![];
+    for id in &interp_ids {
+        interps.extend(db::interaction::interpretation(db, *id).await?);
+    }
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.apply_all(&ids, &rows, &attachments, &interp_ids, &interps, new_pos))
+        .await??;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod demo_records;
 mod disclosure;
 mod hostile;
 mod http;
+mod import_stream;
 mod layers;
 mod livelihood;
 mod notices;

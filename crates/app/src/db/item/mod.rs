@@ -298,6 +298,54 @@ pub struct Publication {
     pub override_reason: Option<String>,
 }
 
+/// An item stored already published, in one statement (the legacy import and direct
+/// publications: what `insert_item` then `publish` would leave).
+pub async fn insert_published_item(
+    tx: &mut Tx<'_>,
+    it: &NewItem,
+    p: &Publication,
+    created_by: &str,
+) -> Result<i64, sqlx::Error> {
+    let now = now_text();
+    sqlx::query(
+        "INSERT INTO item (unit_id, catalog_node_id, status, title, summary, body_html, doc_no, art20, genre, subject, mode, validity,
+           validity_since, validity_end, channels, formed_on, written_on, due_on, created_by, created_at, updated_at,
+           index_no, published_on, late, public_title, public_summary, public_body_html, review_json, override_reason, status_reason)
+         VALUES ($1, $2, 'published', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19,
+           $20, $21, $22, $23, $24, $25, $26, $27, '') RETURNING item_id",
+    )
+    .bind(it.unit_id)
+    .bind(it.catalog_node_id)
+    .bind(it.title.clone())
+    .bind(it.summary.clone())
+    .bind(it.body_html.clone())
+    .bind(it.doc_no.clone())
+    .bind(it.art20.clone())
+    .bind(it.genre.clone())
+    .bind(it.subject.clone())
+    .bind(it.mode.clone())
+    .bind(it.validity.clone())
+    .bind(it.validity_since.clone())
+    .bind(it.validity_end.clone())
+    .bind(it.channels.clone())
+    .bind(it.formed_on.clone())
+    .bind(it.written_on.clone())
+    .bind(it.due_on.clone())
+    .bind(created_by.to_string())
+    .bind(now)
+    .bind(p.index_no.clone())
+    .bind(p.published_on.clone())
+    .bind(i64::from(p.late))
+    .bind(p.public_title.clone())
+    .bind(p.public_summary.clone())
+    .bind(p.public_body_html.clone())
+    .bind(p.review_json.clone())
+    .bind(p.override_reason.clone())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)
+}
+
 pub async fn publish(tx: &mut Tx<'_>, item_id: i64, p: &Publication) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE item SET status = 'published', index_no = $1, published_on = $2, late = $3, public_title = $4, public_summary = $5,
@@ -345,6 +393,21 @@ pub async fn reserve_serial(tx: &mut Tx<'_>, unit_id: i64, year: i64, serial: i6
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The item holding an 索引号, if any.
+pub async fn item_with_index_no(tx: &mut Tx<'_>, index_no: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT item_id FROM item WHERE index_no = $1")
+        .bind(index_no.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()
+}
+
+/// The highest item id so far (0: none).
+pub async fn max_item_id(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query("SELECT COALESCE(MAX(item_id), 0) FROM item").fetch_one(&db.pool).await?.try_get(0)
 }
 
 pub async fn index_no_taken(tx: &mut Tx<'_>, index_no: &str) -> Result<bool, sqlx::Error> {

@@ -1,40 +1,78 @@
 //! The legacy-items import (`gongkai import items`): a JSONL export of the portal a county had,
 //! checked line by line (`domain::disclosure::legacy`), published as items with their attachments.
+//!
+//! It streams: the file is read a batch at a time (memory does not grow with the file), the lines
+//! of a batch are checked on every core while the batch before is written, SQLite takes a batch a
+//! transaction, and — when no server holds this data dir's search index — the index is written as
+//! the import goes (otherwise the running server indexes from the change feed). Killed and run
+//! again, it continues: what is stored (same 索引号) is skipped, the index catches up from the feed.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use chrono::NaiveDate;
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::disclosure::{Art20Category, Validity, legacy};
 
-use crate::db::{self, Db, item::NewItem, org::NewUnit};
+use crate::db::{self, Db, org::NewUnit};
 use crate::flows::Actor;
+use crate::search::SearchIndex;
+
+/// Lines a transaction (and a batch through the pipeline).
+const BATCH: usize = 1000;
+/// Items between two commits of the search index (a commit writes its segments out).
+const INDEX_COMMIT_EVERY: usize = 50_000;
+/// Bad lines listed by number; past this they are counted.
+const BAD_LISTED: usize = 10_000;
 
 #[derive(Debug, Default)]
 pub struct ImportReport {
     pub imported: usize,
     pub skipped: usize,
     pub bad: Vec<(usize, String)>,
+    /// Bad lines beyond the first `BAD_LISTED`, counted only.
+    pub bad_unlisted: usize,
     pub new_units: Vec<String>,
     /// Files kept from the public, by line: personal data found, or no readable text.
     pub held: Vec<(usize, String)>,
+    /// Whether the import wrote the search index itself (else the running server does, from the feed).
+    pub indexed: bool,
 }
 
-/// A checked line, ready to store.
+impl ImportReport {
+    pub fn bad_lines(&self) -> usize {
+        self.bad.len() + self.bad_unlisted
+    }
+
+    fn bad_line(&mut self, line: usize, msg: String) {
+        if self.bad.len() < BAD_LISTED {
+            self.bad.push((line, msg));
+        } else {
+            self.bad_unlisted += 1;
+        }
+    }
+}
+
+/// A checked line, ready to store: the item, its publication (masked text and 保密审查) and files.
 struct Ready {
     line: usize,
     publisher: String,
-    index_no: String,
     index_unit_code: Option<String>,
     category: String,
     art20: Option<Art20Category>,
-    row: NewItem,
-    published: NaiveDate,
+    item: super::DirectItem,
+    publication: db::item::Publication,
     files: Vec<(String, Vec<u8>)>,
 }
 
-fn check_line(n: usize, raw: &str, base: &Path, calendar: &Calendar) -> Result<Ready, String> {
+/// A batch of the file: its lines checked, and how far into the file it reaches (bytes).
+struct Batch {
+    lines: Vec<Result<Ready, (usize, String)>>,
+    read_to: u64,
+}
+
+fn check_line(n: usize, raw: &str, base: &Path, calendar: &Calendar, actor: &Actor) -> Result<Ready, String> {
     let l = legacy::parse_line(raw)?;
     let (validity, validity_end) = match l.validity {
         Validity::Effective { .. } => ("effective", String::new()),
@@ -69,17 +107,74 @@ fn check_line(n: usize, raw: &str, base: &Path, calendar: &Calendar) -> Result<R
         super::check_file(&a.name, &bytes)?;
         files.push((a.name.clone(), bytes));
     }
+    let item = super::DirectItem { row, index_no: Some(l.index_no.clone()), published_on: l.published };
+    let publication = super::direct_publication(actor, &item, l.index_no).map_err(|e| e.to_string())?;
     Ok(Ready {
         line: n,
         publisher: l.publisher,
-        index_no: l.index_no,
         index_unit_code: l.index_unit_code,
         category: l.category,
         art20: l.art20,
-        row,
-        published: l.published,
+        item,
+        publication,
         files,
     })
+}
+
+/// Read `input` a batch at a time and check each batch's lines on all cores, in order; send each
+/// batch on. Runs on its own thread; stops early when the receiver is gone.
+fn read_batches(
+    mut input: impl BufRead,
+    base: PathBuf,
+    actor: Actor,
+    out: tokio::sync::mpsc::Sender<Batch>,
+) -> std::io::Result<()> {
+    let calendar = Calendar::builtin();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (mut n, mut read_to) = (0usize, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        let mut raw: Vec<(usize, Result<String, String>)> = Vec::with_capacity(BATCH);
+        while raw.len() < BATCH {
+            buf.clear();
+            let got = input.read_until(b'\n', &mut buf)?;
+            if got == 0 {
+                break;
+            }
+            n += 1;
+            read_to += got as u64;
+            match String::from_utf8(std::mem::take(&mut buf)) {
+                Ok(line) if line.trim().is_empty() => {}
+                Ok(line) => raw.push((n, Ok(line))),
+                Err(_) => raw.push((n, Err("不是UTF-8编码的文字：请以UTF-8保存导入文件".into()))),
+            }
+        }
+        if raw.is_empty() {
+            return Ok(());
+        }
+        let part = raw.len().div_ceil(workers);
+        let lines = std::thread::scope(|s| {
+            let handles: Vec<_> = raw
+                .chunks(part)
+                .map(|chunk| {
+                    let (base, calendar, actor) = (&base, &calendar, &actor);
+                    s.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|(n, line)| match line {
+                                Ok(line) => check_line(*n, line, base, calendar, actor).map_err(|e| (*n, e)),
+                                Err(e) => Err((*n, e.clone())),
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().expect("checking a line never panics")).collect()
+        });
+        if out.blocking_send(Batch { lines, read_to }).is_err() {
+            return Ok(());
+        }
+    }
 }
 
 /// Where an Art. 20 item sits in the standard catalog.
@@ -106,40 +201,49 @@ fn node_code_for(a: Art20Category) -> &'static str {
     }
 }
 
-/// Import the lines of a JSONL text. Lines are checked first, then stored a few hundred per
-/// transaction; an 索引号 already in the database (or earlier in the file) is skipped.
 /// Import the legacy items of a JSONL export (one item a line, `domain::disclosure::legacy`) as
-/// published items, 300 lines a transaction; a line already present (same 索引号) is skipped, a bad
-/// line reported with its number. `progress(done, total)` is told after each batch.
+/// published items, `BATCH` lines a transaction; a line already present (same 索引号) is skipped,
+/// a 索引号 repeated in the file and a bad line are reported with their number. `size` is the
+/// input's length in bytes; `progress(bytes done, size)` is told after each batch. With `index`
+/// (this data dir's search index, its writer free) the items are indexed as they are stored.
 pub async fn import_items(
     db: &Db,
-    text: &str,
+    index: Option<Arc<SearchIndex>>,
+    input: impl BufRead + Send + 'static,
+    size: u64,
     base: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
     let actor = Actor::system("import");
-    let mut report = ImportReport::default();
-    let lines: Vec<(usize, &str)> =
-        text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty()).collect();
-    let total = lines.len() as u64;
-    let mut done = 0u64;
-    let mut seen: HashSet<String> = HashSet::new();
-    // Parsed once: the due date it gives is replaced by the publication date anyway.
-    let calendar = Calendar::builtin();
+    let mut report = ImportReport { indexed: index.is_some(), ..Default::default() };
+    // Items up to here were there before this run: a 索引号 found above it repeats one of the file.
+    let before = db::item::max_item_id(db).await?;
+    if let Some(index) = &index {
+        index.catch_up(db).await?;
+    }
+    let (indexer, mut indexer_done) = match index {
+        Some(index) => {
+            let (tx, rx) = tokio::sync::mpsc::channel::<(Vec<i64>, i64)>(4);
+            (Some(tx), Some(tokio::spawn(index_batches(db.clone(), index, rx))))
+        }
+        None => (None, None),
+    };
+    let (batches_tx, mut batches) = tokio::sync::mpsc::channel::<Batch>(2);
+    let reader = {
+        let (base, actor) = (base.to_path_buf(), actor.clone());
+        std::thread::spawn(move || read_batches(input, base, actor, batches_tx))
+    };
     // Per import, not per line: each unit's catalog is made once, each column looked up once.
-    let mut catalogs: HashSet<i64> = HashSet::new();
-    let mut nodes: std::collections::HashMap<(i64, String), Option<i64>> = std::collections::HashMap::new();
-    let mut units: std::collections::HashMap<String, (i64, String)> =
+    let mut catalogs: std::collections::HashSet<i64> = Default::default();
+    let mut nodes: HashMap<(i64, String), Option<i64>> = HashMap::new();
+    let mut units: HashMap<String, (i64, String)> =
         db::org::list_units(db).await?.into_iter().map(|u| (u.name.clone(), (u.unit_id, u.credit_code))).collect();
-    for chunk in lines.chunks(300) {
+    while let Some(batch) = batches.recv().await {
         let mut ready = vec![];
-        for (n, raw) in chunk {
-            match check_line(*n, raw, base, &calendar) {
-                Ok(r) if !seen.insert(r.index_no.clone()) => {
-                    report.bad.push((*n, format!("索引号“{}”在文件中重复", r.index_no)));
-                }
+        for line in batch.lines {
+            match line {
                 Ok(r) => ready.push(r),
-                Err(msg) => report.bad.push((*n, msg)),
+                Err((n, msg)) => report.bad_line(n, msg),
             }
         }
         // Every file's text, read outside the transaction (a slow PDF must not hold the writer).
@@ -153,55 +257,38 @@ pub async fn import_items(
             texts.push(t);
         }
         let mut texts = texts.into_iter();
+        let mut stored = Vec::with_capacity(ready.len());
+        let mut serials: HashMap<(i64, i64), i64> = HashMap::new();
         let mut tx = db.begin().await?;
         for mut r in ready {
             let file_texts = texts.next().unwrap_or_default();
-            if db::item::index_no_taken(&mut tx, &r.index_no).await? {
-                report.skipped += 1;
-                continue;
+            match db::item::item_with_index_no(&mut tx, &r.publication.index_no).await? {
+                Some(id) if id > before => {
+                    report.bad_line(r.line, format!("索引号“{}”在文件中重复", r.publication.index_no));
+                    continue;
+                }
+                Some(_) => {
+                    report.skipped += 1;
+                    continue;
+                }
+                None => {}
             }
             let (unit_id, code) = match units.get(&r.publisher) {
                 Some(u) => u.clone(),
                 None => {
-                    let code = new_unit_code(&mut tx, r.index_unit_code.as_deref()).await?;
-                    let id = db::org::insert_unit(
-                        &mut tx,
-                        &NewUnit {
-                            name: r.publisher.clone(),
-                            kind: "department".into(),
-                            credit_code: code.clone(),
-                            parent_id: None,
-                            sort_order: 1000,
-                            address: String::new(),
-                            postcode: String::new(),
-                            phone: String::new(),
-                            email: String::new(),
-                            office_hours: String::new(),
-                        },
-                    )
-                    .await?;
-                    db::audit::record(
-                        &mut tx,
-                        &actor,
-                        "unit.create",
-                        "unit",
-                        &id.to_string(),
-                        None,
-                        Some(&serde_json::json!({"name": r.publisher, "credit_code": code, "by": "import"})),
-                    )
-                    .await?;
-                    db::audit::feed(&mut tx, "unit.changed", "unit", &id.to_string(), Some(id)).await?;
+                    let u = new_unit(&mut tx, &actor, &r.publisher, r.index_unit_code.as_deref()).await?;
                     report.new_units.push(r.publisher.clone());
-                    units.insert(r.publisher.clone(), (id, code.clone()));
-                    (id, code)
+                    units.insert(r.publisher.clone(), u.clone());
+                    u
                 }
             };
             if catalogs.insert(unit_id) {
                 super::ensure_catalog(&mut tx, unit_id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             }
-            r.row.unit_id = unit_id;
+            let row = &mut r.item.row;
+            row.unit_id = unit_id;
             let key = (unit_id, r.art20.map(node_code_for).unwrap_or(&r.category).to_string());
-            r.row.catalog_node_id = match nodes.get(&key) {
+            row.catalog_node_id = match nodes.get(&key) {
                 Some(node) => *node,
                 None => {
                     let node = db::item::node_id_by_code_or_title(&mut tx, unit_id, &key.1).await?;
@@ -209,10 +296,14 @@ pub async fn import_items(
                     node
                 }
             };
-            let it = super::DirectItem { row: r.row, index_no: Some(r.index_no.clone()), published_on: r.published };
-            let (id, _) = super::insert_published(&mut tx, &actor, &code, &it)
+            if let Some((year, serial)) = super::own_serial(&r.publication.index_no, &code) {
+                let s = serials.entry((unit_id, year)).or_default();
+                *s = (*s).max(serial);
+            }
+            let id = db::item::insert_published_item(&mut tx, row, &r.publication, &actor.username)
                 .await
                 .map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
+            db::audit::feed(&mut tx, "item.changed", "item", &id.to_string(), Some(unit_id)).await?;
             for ((name, bytes), text) in r.files.iter().zip(file_texts) {
                 let (name, kind) = super::check_file(name, bytes).map_err(|e| anyhow::anyhow!(e))?;
                 let sha = crate::flows::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
@@ -232,7 +323,11 @@ pub async fn import_items(
                     report.held.push((r.line, format!("附件《{name}》无法提取文字，经审核人逐页核查确认后才公开")));
                 }
             }
+            stored.push(id);
             report.imported += 1;
+        }
+        for ((unit_id, year), serial) in serials {
+            db::item::reserve_serial(&mut tx, unit_id, year, serial).await?;
         }
         db::audit::record(
             &mut tx,
@@ -241,15 +336,98 @@ pub async fn import_items(
             "item",
             "batch",
             None,
-            Some(&serde_json::json!({"imported_so_far": report.imported})),
+            Some(&serde_json::json!({"imported_so_far": report.imported, "lines_to_byte": batch.read_to})),
         )
         .await?;
         tx.commit().await?;
-        done += chunk.len() as u64;
-        progress(done, total);
+        if let Some(indexer) = &indexer
+            && !stored.is_empty()
+        {
+            let seq = db::item::max_feed_seq(db).await?;
+            if indexer.send((stored, seq)).await.is_err() {
+                break; // the indexer stopped: its error is reported below
+            }
+        }
+        progress(batch.read_to, size);
+    }
+    drop(batches);
+    reader.join().map_err(|_| anyhow::anyhow!("the import's reading thread failed"))??;
+    drop(indexer);
+    if let Some(done) = indexer_done.take() {
+        done.await??;
     }
     report.bad.sort();
     Ok(report)
+}
+
+/// Index the batches stored (their ids, and the feed position after them), committing every
+/// `INDEX_COMMIT_EVERY` items and at the end with that position: killed in between, the index
+/// catches up from the feed.
+async fn index_batches(
+    db: Db,
+    index: Arc<SearchIndex>,
+    mut batches: tokio::sync::mpsc::Receiver<(Vec<i64>, i64)>,
+) -> anyhow::Result<()> {
+    let (mut since_commit, mut last) = (0usize, None);
+    while let Some((ids, seq)) = batches.recv().await {
+        let rows = db::item::get_items(&db, &ids).await?;
+        let attachments = db::item::public_attachment_texts(&db, &ids).await?;
+        since_commit += rows.len();
+        let commit = since_commit >= INDEX_COMMIT_EVERY;
+        let ix = index.clone();
+        tokio::task::spawn_blocking(move || {
+            ix.add(&ids, &rows, &attachments)?;
+            if commit { ix.commit_at(seq) } else { Ok(()) }
+        })
+        .await??;
+        if commit {
+            since_commit = 0;
+        }
+        last = Some(seq);
+    }
+    if let Some(seq) = last {
+        tokio::task::spawn_blocking(move || index.commit_at(seq)).await??;
+    }
+    Ok(())
+}
+
+/// A unit named by the file that the database does not have: created (audited) with the credit
+/// code of its 索引号 or a placeholder for the office to correct.
+async fn new_unit(
+    tx: &mut crate::db::Tx<'_>,
+    actor: &Actor,
+    name: &str,
+    index_unit_code: Option<&str>,
+) -> anyhow::Result<(i64, String)> {
+    let code = new_unit_code(tx, index_unit_code).await?;
+    let id = db::org::insert_unit(
+        tx,
+        &NewUnit {
+            name: name.to_string(),
+            kind: "department".into(),
+            credit_code: code.clone(),
+            parent_id: None,
+            sort_order: 1000,
+            address: String::new(),
+            postcode: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            office_hours: String::new(),
+        },
+    )
+    .await?;
+    db::audit::record(
+        tx,
+        actor,
+        "unit.create",
+        "unit",
+        &id.to_string(),
+        None,
+        Some(&serde_json::json!({"name": name, "credit_code": code, "by": "import"})),
+    )
+    .await?;
+    db::audit::feed(tx, "unit.changed", "unit", &id.to_string(), Some(id)).await?;
+    Ok((id, code))
 }
 
 /// A credit code for a unit the import creates: the 前段码 of its 索引号 when that is a free

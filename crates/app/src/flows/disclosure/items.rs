@@ -354,22 +354,30 @@ pub async fn insert_published(
 ) -> Result<(i64, String)> {
     let index_no = match &it.index_no {
         Some(n) => {
-            if let Ok(parsed) = IndexNumber::parse(n)
-                && parsed.unit().as_str() == credit_code
-            {
-                db::item::reserve_serial(
-                    tx,
-                    it.row.unit_id,
-                    i64::from(parsed.period().year()),
-                    i64::from(parsed.serial()),
-                )
-                .await?;
+            if let Some((year, serial)) = own_serial(n, credit_code) {
+                db::item::reserve_serial(tx, it.row.unit_id, year, serial).await?;
             }
             n.clone()
         }
         None => allocate_index_no(tx, it.row.unit_id, credit_code, it.published_on.year()).await?,
     };
-    let id = db::item::insert_item(tx, &it.row, ItemStatus::Draft, &actor.username).await?;
+    let p = direct_publication(actor, it, index_no.clone())?;
+    let id = db::item::insert_published_item(tx, &it.row, &p, &actor.username).await?;
+    db::audit::feed(tx, "item.changed", "item", &id.to_string(), Some(it.row.unit_id)).await?;
+    Ok((id, index_no))
+}
+
+/// The (year, serial) an imported 索引号 takes from its unit's sequence, when it is one of the
+/// unit's own (its 前段码 is the unit's credit code): later numbers start above it.
+pub(super) fn own_serial(index_no: &str, credit_code: &str) -> Option<(i64, i64)> {
+    let parsed = IndexNumber::parse(index_no).ok()?;
+    (parsed.unit().as_str() == credit_code).then(|| (i64::from(parsed.period().year()), i64::from(parsed.serial())))
+}
+
+/// What a direct publication stores beside the draft fields: the 保密审查 of its text (findings
+/// recorded, personal data masked in the public text), the Art. 26 flag. Pure, so the import
+/// computes it on its reading thread.
+pub(super) fn direct_publication(actor: &Actor, it: &DirectItem, index_no: String) -> Result<db::item::Publication> {
     let due = parse_date(&it.row.due_on).unwrap_or(it.published_on);
     let review = SecrecyReview {
         reviewer: actor.display_name.clone(),
@@ -377,8 +385,8 @@ pub async fn insert_published(
         findings: privacy::scan(&scan_text(&it.row.title, &it.row.summary, &it.row.body_html)),
         override_reason: Some("批量导入：个人信息已自动遮盖".into()),
     };
-    let p = db::item::Publication {
-        index_no: index_no.clone(),
+    Ok(db::item::Publication {
+        index_no,
         published_on: it.published_on.to_string(),
         late: is_late(due, it.published_on),
         public_title: privacy::mask_all(&it.row.title).0,
@@ -386,8 +394,5 @@ pub async fn insert_published(
         public_body_html: mask_html(&it.row.body_html),
         review_json: serde_json::to_string(&review).map_err(|e| AppError::Internal(e.into()))?,
         override_reason: None,
-    };
-    db::item::publish(tx, id, &p).await?;
-    db::audit::feed(tx, "item.changed", "item", &id.to_string(), Some(it.row.unit_id)).await?;
-    Ok((id, index_no))
+    })
 }
