@@ -14,6 +14,7 @@ use crate::flows::{self, Actor};
 
 mod corpus;
 mod disclosure;
+mod load;
 
 #[derive(Args, Debug)]
 pub struct BenchArgs {
@@ -72,6 +73,25 @@ pub enum BenchCommand {
     },
     /// Print the search benchmark's queries, one a line
     Queries,
+    /// Open-loop mixed load at constant rates (each request's latency counted from when it was
+    /// due); prints each rate's p50/p99 by kind and the highest rate with p99 within bound
+    Load {
+        #[arg(long)]
+        url: String,
+        /// Requests per second, one run each, in order (e.g. 400,800,1600)
+        #[arg(long, value_delimiter = ',', default_value = "400,800,1200,1600,2000")]
+        rates: Vec<f64>,
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Simulated citizens, each with its own loopback address
+        #[arg(long, default_value_t = 2000)]
+        citizens: u32,
+        /// A staff session cookie (`gk_session=…`) for the 1% staff requests
+        #[arg(long)]
+        staff_cookie: Option<String>,
+        #[arg(long, default_value_t = 100.0)]
+        p99_ms: f64,
+    },
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -85,6 +105,9 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             tokio::task::spawn_blocking(move || disclosure::search(&url, &data_dir, rounds)).await??;
         }
         BenchCommand::Queries => disclosure::print_queries(),
+        BenchCommand::Load { url, rates, seconds, citizens, staff_cookie, p99_ms } => {
+            load::load(load::LoadArgs { url, rates, seconds, citizens, staff_cookie, p99_ms }).await?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
