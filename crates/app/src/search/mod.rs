@@ -8,7 +8,7 @@
 //! "信息公开" finds items about 信息公开 first and items with only 信息化 and 公开招标 after. An
 //! exact 索引号 or 发文字号 comes first.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -19,7 +19,6 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Que
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{LowerCaser, TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 use tantivy_jieba::JiebaTokenizer;
@@ -350,22 +349,19 @@ impl SearchIndex {
             let (n, docs) = searcher.search(&query, &(Count, top))?;
             (n, docs.into_iter().map(|(_, a)| a).collect())
         };
-        // Snippets are cut with jieba's default mode: search mode emits overlapping sub-words
-        // whose offsets go backwards, which tantivy's fragment arithmetic does not expect.
+        // The words to highlight: the query's words and sub-words as they are looked up in the body.
         let mut words: Vec<String> = vec![];
-        let mut snippets = text.as_ref().map(|t| {
-            let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+        if let Some(t) = &text {
+            let mut terms: BTreeSet<String> = BTreeSet::new();
             t.query_terms(&mut |term, _| {
                 if term.field() == f.body
                     && let Some(s) = term.value().as_str()
                 {
-                    terms.insert(s.to_string(), 1.0);
+                    terms.insert(s.to_string());
                 }
             });
-            words = terms.keys().cloned().collect();
-            let analyzer = TextAnalyzer::builder(JiebaTokenizer::with_search_mode(false)).filter(LowerCaser).build();
-            SnippetGenerator::new(terms, analyzer, f.body, 150)
-        });
+            words = terms.into_iter().collect();
+        }
         let mut hits = vec![];
         for a in addrs {
             let doc: TantivyDocument = searcher.doc(a)?;
@@ -373,11 +369,11 @@ impl SearchIndex {
             let body = s(f.body);
             // The snippet is cut from a window around the first word found, not the whole body:
             // segmenting every hit's whole text with jieba was most of a search's time (issue 19).
-            let mut snippet =
-                snippets.as_mut().map(|g| g.snippet(snippet_window(&body, &words, 220)).to_html()).unwrap_or_default();
-            if snippet.trim().is_empty() {
-                snippet = escape(&body.chars().take(120).collect::<String>());
-            }
+            let snippet = if words.is_empty() {
+                escape(&body.chars().take(120).collect::<String>())
+            } else {
+                highlight(snippet_window(&body, &words, 150), &words)
+            };
             let id = doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
             let kind = s(f.key).split(':').next().unwrap_or("item").to_string();
             let url = if kind == "interpretation" { format!("/interpretations/{id}") } else { format!("/items/{id}") };
@@ -636,6 +632,49 @@ impl SearchIndex {
     pub fn close_writer(&self) {
         if let Some(w) = self.writer.lock().expect("index writer lock").take() {
             let _ = w.wait_merging_threads();
+        }
+    }
+}
+
+/// `text` escaped for HTML with every occurrence of `words` (the longest at a place; ASCII case
+/// ignored) in `<b>`. Found as strings, not by segmenting the text again: a query word inside a
+/// longer word of the text (补贴 in 补贴款) is shown too, and jieba runs on the query only — cutting
+/// each hit's snippet with tantivy's generator segmented its text (issue 19).
+fn highlight(text: &str, words: &[String]) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let found = words
+            .iter()
+            .filter(|w| {
+                !w.is_empty()
+                    && rest.len() >= w.len()
+                    && rest.is_char_boundary(w.len())
+                    && rest.as_bytes()[..w.len()].eq_ignore_ascii_case(str::as_bytes(w))
+            })
+            .map(String::len)
+            .max();
+        let len = found.unwrap_or(c.len_utf8());
+        if found.is_some() {
+            out.push_str("<b>");
+            push_escaped(&mut out, &rest[..len]);
+            out.push_str("</b>");
+        } else {
+            push_escaped(&mut out, &rest[..len]);
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
         }
     }
 }

@@ -134,3 +134,14 @@ fn a_snippet_is_cut_from_around_the_first_word_found() {
     let mixed = format!("{}GONGKAI平台", "前".repeat(100));
     assert!(super::snippet_window(&mixed, &["gongkai".to_string()], 20).contains("GONGKAI平台"));
 }
+
+#[test]
+fn a_snippet_marks_every_query_word_escaped() {
+    let words = vec!["补贴".to_string(), "gongkai".to_string(), "补贴资金".to_string()];
+    assert_eq!(
+        super::highlight("发放补贴资金<script>，GongKai平台，补贴款", &words),
+        "发放<b>补贴资金</b>&lt;script&gt;，<b>GongKai</b>平台，<b>补贴</b>款"
+    );
+    assert_eq!(super::highlight("没有", &words), "没有");
+    assert_eq!(super::highlight("", &words), "");
+}
