@@ -19,11 +19,11 @@ use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Que
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::tokenizer::{LowerCaser, TextAnalyzer, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 use tantivy_jieba::JiebaTokenizer;
 
-use crate::db::{self, Db, interaction::InterpretationRow, item::ItemRow};
+use crate::db::{self, Db, interaction::InterpretationRow, item::IndexRow};
 use gongkai_domain::disclosure::html_to_text;
 
 const TOKENIZER: &str = "jieba";
@@ -78,7 +78,7 @@ fn schema() -> (Schema, Fields) {
 }
 
 fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(JiebaTokenizer::new()).filter(LowerCaser).build()
+    TextAnalyzer::builder(JiebaTokenizer::new()).filter(lowercase::CjkLowerCaser).build()
 }
 
 /// One node's search index.
@@ -429,7 +429,7 @@ impl SearchIndex {
     }
 
     /// An item as a search document; `attachments`: the masked text of its public attachments.
-    fn document(&self, r: &ItemRow, attachments: &[(i64, String)]) -> TantivyDocument {
+    fn document(&self, r: &IndexRow, attachments: &[(i64, String)]) -> TantivyDocument {
         let f = self.f;
         let mut d = TantivyDocument::default();
         d.add_u64(f.id, r.item_id as u64);
@@ -485,7 +485,7 @@ impl SearchIndex {
     /// (Re)index these items: delete each, add back those that are public. Commits with the feed
     /// position reached.
     #[cfg(test)]
-    pub fn apply(&self, ids: &[i64], rows: &[ItemRow], seq: i64) -> anyhow::Result<()> {
+    pub fn apply(&self, ids: &[i64], rows: &[IndexRow], seq: i64) -> anyhow::Result<()> {
         self.apply_all(ids, rows, &[], &[], &[], seq)
     }
 
@@ -493,7 +493,7 @@ impl SearchIndex {
     pub fn apply_all(
         &self,
         ids: &[i64],
-        rows: &[ItemRow],
+        rows: &[IndexRow],
         attachments: &[(i64, String)],
         interp_ids: &[i64],
         interps: &[InterpretationRow],
@@ -524,7 +524,7 @@ impl SearchIndex {
 
     /// Add these items to the index (each deleted first; only the public ones added), without
     /// committing: a bulk writer (the import) commits with `commit_at`.
-    pub fn add(&self, ids: &[i64], rows: &[ItemRow], attachments: &[(i64, String)]) -> anyhow::Result<()> {
+    pub fn add(&self, ids: &[i64], rows: &[IndexRow], attachments: &[(i64, String)]) -> anyhow::Result<()> {
         let guard = self.writer()?;
         let w = guard.as_ref().expect("writer opened");
         for id in ids {
@@ -590,7 +590,7 @@ impl SearchIndex {
         let mut done = 0u64;
         let mut after = 0i64;
         loop {
-            let rows = db::item::public_items_after(db, after, 500).await?;
+            let rows = db::item::public_index_rows_after(db, after, 500).await?;
             let Some(last) = rows.last() else { break };
             after = last.item_id;
             let ids: Vec<i64> = rows.iter().map(|r| r.item_id).collect();
@@ -636,147 +636,12 @@ impl SearchIndex {
     }
 }
 
-/// `text` escaped for HTML with every occurrence of `words` (the longest at a place; ASCII case
-/// ignored) in `<b>`. Found as strings, not by segmenting the text again: a query word inside a
-/// longer word of the text (补贴 in 补贴款) is shown too, and jieba runs on the query only — cutting
-/// each hit's snippet with tantivy's generator segmented its text (issue 19).
-fn highlight(text: &str, words: &[String]) -> String {
-    let mut out = String::with_capacity(text.len() + 32);
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let found = words
-            .iter()
-            .filter(|w| {
-                !w.is_empty()
-                    && rest.len() >= w.len()
-                    && rest.is_char_boundary(w.len())
-                    && rest.as_bytes()[..w.len()].eq_ignore_ascii_case(str::as_bytes(w))
-            })
-            .map(String::len)
-            .max();
-        let len = found.unwrap_or(c.len_utf8());
-        if found.is_some() {
-            out.push_str("<b>");
-            push_escaped(&mut out, &rest[..len]);
-            out.push_str("</b>");
-        } else {
-            push_escaped(&mut out, &rest[..len]);
-        }
-        rest = &rest[len..];
-    }
-    out
-}
-
-fn push_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// Follow the change feed: every ~300 ms read the `item` entries after the position (and a
-/// window of 200 before it, since on PostgreSQL a sequence value can commit after a higher one)
-/// and reindex the items they name. Runs for the life of the server.
-pub async fn follow(db: Db, index: Arc<SearchIndex>) {
-    let mut pos = match index.position() {
-        Some(p) => p,
-        None => match index.rebuild(&db, |_, _| {}).await {
-            Ok(n) => {
-                tracing::info!(items = n, "search index built");
-                index.position().unwrap_or(0)
-            }
-            Err(e) => {
-                tracing::error!(error = %format!("{e:#}"), "search index build failed");
-                0
-            }
-        },
-    };
-    let mut seen: BTreeSet<i64> = BTreeSet::new();
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let from = (pos - 200).max(0);
-        let entries = match db::audit::feed_since(&db, from, 2000).await {
-            Ok(e) => e,
-            Err(e) => {
-                tracing::warn!(error = %e, "search: change feed unreadable");
-                continue;
-            }
-        };
-        let fresh: Vec<_> = entries.iter().filter(|e| !seen.contains(&e.seq)).collect();
-        if fresh.is_empty() {
-            continue;
-        }
-        let new_pos = fresh.iter().map(|e| e.seq).max().unwrap_or(pos).max(pos);
-        let result = apply_entries(&db, &index, &fresh, new_pos).await;
-        match result {
-            Ok(()) => {
-                seen.extend(fresh.iter().map(|e| e.seq));
-                pos = new_pos;
-                let floor = pos - 200;
-                seen = seen.split_off(&floor);
-            }
-            Err(e) => tracing::warn!(error = %format!("{e:#}"), "search: reindex failed, will retry"),
-        }
-    }
-}
-
-/// Reindex what these feed entries name (items and interpretations), committing at `new_pos`.
-async fn apply_entries(
-    db: &Db,
-    index: &Arc<SearchIndex>,
-    entries: &[&db::audit::FeedRow],
-    new_pos: i64,
-) -> anyhow::Result<()> {
-    let of = |kind: &str| -> Vec<i64> {
-        let mut v: Vec<i64> =
-            entries.iter().filter(|e| e.object_type == kind).filter_map(|e| e.object_id.parse().ok()).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let (ids, interp_ids) = (of("item"), of("interpretation"));
-    let rows = db::item::get_items(db, &ids).await?;
-    let attachments = db::item::public_attachment_texts(db, &ids).await?;
-    let mut interps = vec![];
-    for id in &interp_ids {
-        interps.extend(db::interaction::interpretation(db, *id).await?);
-    }
-    let index = index.clone();
-    tokio::task::spawn_blocking(move || index.apply_all(&ids, &rows, &attachments, &interp_ids, &interps, new_pos))
-        .await??;
-    Ok(())
-}
-
+mod follow;
+mod lowercase;
+mod snippet;
 #[cfg(test)]
 mod tests;
 
-/// The part of `body` a snippet is cut from: `chars` characters starting a little before the
-/// first of `words` found (ASCII case ignored, as the index lowercases; Chinese has no case), or
-/// the beginning. No copy of the body is made: lowercasing each hit's body cost as much as cutting
-/// its snippet (callgrind, issue 19).
-fn snippet_window<'a>(body: &'a str, words: &[String], chars: usize) -> &'a str {
-    let find = |w: &str| -> Option<usize> {
-        if w.is_ascii() {
-            let (b, n) = (body.as_bytes(), w.len());
-            (n > 0 && n <= b.len()).then(|| b.windows(n).position(|x| x.eq_ignore_ascii_case(w.as_bytes()))).flatten()
-        } else {
-            body.find(w)
-        }
-    };
-    let first = words.iter().filter(|w| !w.is_empty()).filter_map(|w| find(w)).min().unwrap_or(0);
-    // An ASCII match starts on a character boundary; a found str always does.
-    let first = if body.is_char_boundary(first) { first } else { 0 };
-    let lead = (chars / 4).min(40);
-    let start = body[..first].char_indices().rev().nth(lead.saturating_sub(1)).map_or(0, |(i, _)| i);
-    let end = body[start..].char_indices().nth(chars).map_or(body.len(), |(i, _)| start + i);
-    &body[start..end]
-}
+use follow::apply_entries;
+pub use follow::follow;
+use snippet::{escape, highlight, snippet_window};

@@ -8,42 +8,21 @@ fn query_words_drop_punctuation() {
     assert!(!w.iter().any(|x| x == "，"));
 }
 
-fn item(id: i64, title: &str, body: &str, index_no: &str, doc_no: &str) -> ItemRow {
-    ItemRow {
+fn item(id: i64, title: &str, body: &str, index_no: &str, doc_no: &str) -> IndexRow {
+    IndexRow {
         item_id: id,
         unit_id: 1,
         unit_name: "汝州市人民政府办公室".into(),
-        catalog_node_id: None,
-        node_title: None,
         node_code: Some("notices".into()),
         status: gongkai_domain::disclosure::ItemStatus::Published,
         index_no: Some(index_no.into()),
-        title: title.into(),
-        summary: String::new(),
-        body_html: body.into(),
         doc_no: doc_no.into(),
         art20: String::new(),
-        genre: "notice".into(),
-        subject: "general_affairs".into(),
-        mode: "proactive".into(),
         validity: "effective".into(),
-        validity_since: None,
-        validity_end: None,
-        channels: "website".into(),
-        formed_on: "2020-03-01".into(),
-        written_on: None,
-        due_on: "2020-03-30".into(),
         published_on: Some(format!("2020-03-{:02}", 10 + id)),
-        late: 0,
         public_title: title.into(),
         public_summary: String::new(),
         public_body_html: body.into(),
-        review_json: None,
-        override_reason: None,
-        status_reason: String::new(),
-        created_by: "t".into(),
-        created_at: String::new(),
-        updated_at: String::new(),
     }
 }
 

@@ -433,28 +433,6 @@ pub async fn get_item_tx(tx: &mut Tx<'_>, item_id: i64) -> Result<Option<ItemRow
         .await
 }
 
-pub async fn get_items(db: &Db, ids: &[i64]) -> Result<Vec<ItemRow>, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    // Only integers go into the SQL text.
-    let list = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{ITEM_SELECT} WHERE i.item_id IN ({list})")))
-        .fetch_all(&db.pool)
-        .await
-}
-
-/// Public items (published or expired) after `after_id`, by id: the reindex walks them in pages.
-pub async fn public_items_after(db: &Db, after_id: i64, limit: i64) -> Result<Vec<ItemRow>, sqlx::Error> {
-    sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!(
-        "{ITEM_SELECT} WHERE i.item_id > $1 AND i.status IN ('published', 'expired') ORDER BY i.item_id LIMIT $2"
-    )))
-    .bind(after_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
-}
-
 pub async fn count_public(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COUNT(*) FROM item WHERE status IN ('published', 'expired')")
         .fetch_one(&db.pool)
@@ -681,5 +659,7 @@ pub async fn published_of_category(
 }
 
 mod attachments;
+mod index;
+pub use index::*;
 pub mod open_data;
 pub use attachments::*;

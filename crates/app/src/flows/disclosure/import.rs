@@ -370,7 +370,7 @@ async fn index_batches(
 ) -> anyhow::Result<()> {
     let (mut since_commit, mut last) = (0usize, None);
     while let Some((ids, seq)) = batches.recv().await {
-        let rows = db::item::get_items(&db, &ids).await?;
+        let rows = db::item::index_rows(&db, &ids).await?;
         let attachments = db::item::public_attachment_texts(&db, &ids).await?;
         since_commit += rows.len();
         let commit = since_commit >= INDEX_COMMIT_EVERY;

@@ -391,7 +391,7 @@ pub(super) fn direct_publication(actor: &Actor, it: &DirectItem, index_no: Strin
         late: is_late(due, it.published_on),
         public_title: privacy::mask_all(&it.row.title).0,
         public_summary: privacy::mask_all(&it.row.summary).0,
-        public_body_html: mask_html(&it.row.body_html),
+        public_body_html: mask_sanitized_html(&it.row.body_html),
         review_json: serde_json::to_string(&review).map_err(|e| AppError::Internal(e.into()))?,
         override_reason: None,
     })
