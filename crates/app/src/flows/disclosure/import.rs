@@ -223,12 +223,12 @@ pub async fn import_items(
     }
     let (indexer, mut indexer_done) = match index {
         Some(index) => {
-            let (tx, rx) = tokio::sync::mpsc::channel::<(Vec<i64>, i64)>(4);
+            let (tx, rx) = tokio::sync::mpsc::channel::<(Vec<i64>, i64)>(8);
             (Some(tx), Some(tokio::spawn(index_batches(db.clone(), index, rx))))
         }
         None => (None, None),
     };
-    let (batches_tx, mut batches) = tokio::sync::mpsc::channel::<Batch>(2);
+    let (batches_tx, mut batches) = tokio::sync::mpsc::channel::<Batch>(4);
     let reader = {
         let (base, actor) = (base.to_path_buf(), actor.clone());
         std::thread::spawn(move || read_batches(input, base, actor, batches_tx))
