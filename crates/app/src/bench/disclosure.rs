@@ -276,16 +276,25 @@ pub fn search(url: &str, data_dir: &Path, rounds: usize) -> anyhow::Result<()> {
     // In-process, Gongkai's search module (query building, snippets) without HTTP.
     let module = crate::search::open(data_dir)?;
     let mut inproc = vec![];
+    let mut per_query: Vec<(Duration, usize, &str)> = vec![(Duration::ZERO, 0, ""); qs.len()];
     for round in 0..=rounds {
-        for q in &qs {
+        for (i, q) in qs.iter().enumerate() {
             let t = Instant::now();
             let r = module.search(&crate::search::SearchQuery { q: q.to_string(), ..Default::default() })?;
             if round > 0 {
                 inproc.push(t.elapsed());
+                per_query[i] = (per_query[i].0 + t.elapsed(), r.total, q);
             }
             std::hint::black_box(r);
         }
     }
+    per_query.sort_by(|a, b| b.0.cmp(&a.0));
+    let slowest: Vec<String> = per_query
+        .iter()
+        .take(5)
+        .map(|(d, n, q)| format!("{q} {:.2} ms ({n} matches)", d.as_secs_f64() * 1000.0 / rounds.max(1) as f64))
+        .collect();
+    println!("  in-process, the slowest queries (mean): {}", slowest.join("; "));
     // Bare tantivy over the same index files.
     let index = Index::open_in_dir(data_dir.join("search-index"))?;
     index.tokenizers().register("jieba", jieba_analyzer());
