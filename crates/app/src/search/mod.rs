@@ -293,6 +293,29 @@ impl SearchIndex {
         if musts.is_empty() { None } else { Some(Box::new(BooleanQuery::new(musts))) }
     }
 
+    /// The query a search runs before its filters: an exact 索引号 or 发文字号 first, or the words.
+    fn main_query(&self, q: &str, text: Option<&dyn Query>) -> Box<dyn Query> {
+        if q.trim().is_empty() {
+            return Box::new(AllQuery);
+        }
+        let exact = exact_form(q);
+        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![];
+        for field in [self.f.index_no, self.f.doc_no] {
+            let tq = TermQuery::new(Term::from_field_text(field, &exact), IndexRecordOption::Basic);
+            should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), 1000.0))));
+        }
+        if let Some(t) = text {
+            should.push((Occur::Should, t.box_clone()));
+        }
+        Box::new(BooleanQuery::new(should))
+    }
+
+    /// The tantivy query a search for `q` runs (no filters): the benchmark has tantivy run it alone,
+    /// to tell the query's own cost from the module's.
+    pub fn query_of(&self, q: &str) -> Box<dyn Query> {
+        self.main_query(q, self.text_query(q).as_deref())
+    }
+
     fn filters(&self, sq: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.f;
         let mut out: Vec<(Occur, Box<dyn Query>)> = vec![];
@@ -316,20 +339,7 @@ impl SearchIndex {
         let f = self.f;
         let searcher = self.reader.searcher();
         let text = self.text_query(&sq.q);
-        let exact = exact_form(&sq.q);
-        let main: Box<dyn Query> = if sq.q.trim().is_empty() {
-            Box::new(AllQuery)
-        } else {
-            let mut should: Vec<(Occur, Box<dyn Query>)> = vec![];
-            for field in [f.index_no, f.doc_no] {
-                let tq = TermQuery::new(Term::from_field_text(field, &exact), IndexRecordOption::Basic);
-                should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(tq), 1000.0))));
-            }
-            if let Some(t) = &text {
-                should.push((Occur::Should, t.box_clone()));
-            }
-            Box::new(BooleanQuery::new(should))
-        };
+        let main = self.main_query(&sq.q, text.as_deref());
         let mut clauses = vec![(Occur::Must, main)];
         clauses.extend(self.filters(sq));
         let query = BooleanQuery::new(clauses);
