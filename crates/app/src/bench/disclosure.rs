@@ -36,11 +36,16 @@ fn corpus_lines(corpus: &Path) -> anyhow::Result<impl Iterator<Item = anyhow::Re
         .map(|l| Ok(serde_json::from_str(&l?)?)))
 }
 
-/// The process's peak resident memory so far (VmHWM, MB), where /proc has it.
-pub fn peak_rss_mb() -> Option<u64> {
+/// A memory figure of this process from /proc/self/status (MB): `VmHWM` (peak resident, which
+/// counts the index files' pages mapped while tantivy merges) or `RssAnon` (its own memory now).
+fn status_mb(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb / 1024)
+}
+
+fn peak_rss_mb() -> Option<u64> {
+    status_mb("VmHWM:")
 }
 
 /// `gongkai import items` (in-process, the same function: streamed, indexing as it goes) into a
@@ -57,6 +62,7 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     anyhow::ensure!(index.claim_writer()?, "the search index of {} is in use", data_dir.display());
     let t = Instant::now();
     let mut last_report = Instant::now();
+    let mut peak_anon = 0;
     let report = crate::flows::disclosure::import_items(
         &db,
         Some(index.clone()),
@@ -64,12 +70,14 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
         size,
         corpus.parent().unwrap_or(Path::new(".")),
         &mut |done, total| {
+            peak_anon = peak_anon.max(status_mb("RssAnon:").unwrap_or(0));
             if last_report.elapsed() > Duration::from_secs(30) {
                 last_report = Instant::now();
                 eprintln!(
-                    "  … {:.0}% of the file after {:.0} s, peak memory {} MB",
+                    "  … {:.0}% of the file after {:.0} s; own memory (RssAnon) now {} MB, peak resident (VmHWM) {} MB",
                     done as f64 * 100.0 / total.max(1) as f64,
                     t.elapsed().as_secs_f64(),
+                    status_mb("RssAnon:").unwrap_or(0),
                     peak_rss_mb().unwrap_or(0)
                 );
             }
@@ -84,7 +92,7 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
     anyhow::ensure!(indexed as usize == n, "indexed {indexed} of {n}");
     db.pool.close().await;
     println!(
-        "import of {n} items: {:.0} items/s including indexing ({import_s:.1} s, streamed: SQLite and the index written together); peak resident memory {} MB",
+        "import of {n} items: {:.0} items/s including indexing ({import_s:.1} s, streamed: SQLite and the index written together); own memory (RssAnon, after each batch) at most {peak_anon} MB; peak resident (VmHWM, with the index files mapped by merges) {} MB",
         n as f64 / import_s,
         peak_rss_mb().unwrap_or(0)
     );

@@ -37,7 +37,8 @@ pub struct ApplicationRow {
     pub fee_yuan: i64,
 }
 
-const COLUMNS: &str = "application_id, tracking_code, secret_hash, unit_id, channel, received_on, applicant_kind, applicant_name, id_doc_kind, id_number, credit_code, contact_person, phone, email, address, postcode, subject, doc_no, description, delivery_form, delivery_method, status, outcome, finished_on, due_on, state_json, fee_yuan";
+/// The columns of an `ApplicationRow` (the benchmark fetches them through a concrete driver too).
+pub(crate) const COLUMNS: &str = "application_id, tracking_code, secret_hash, unit_id, channel, received_on, applicant_kind, applicant_name, id_doc_kind, id_number, credit_code, contact_person, phone, email, address, postcode, subject, doc_no, description, delivery_form, delivery_method, status, outcome, finished_on, due_on, state_json, fee_yuan";
 
 /// A new application as stored (already validated by the flow).
 #[derive(Debug, Clone)]
