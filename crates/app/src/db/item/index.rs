@@ -40,9 +40,11 @@ pub async fn index_rows(db: &Db, ids: &[i64]) -> Result<Vec<IndexRow>, sqlx::Err
 }
 
 /// Public items after `after_id`, by id, as the index takes them: the reindex walks them in pages.
+/// `status || ''` keeps SQLite from the status index, which made each page read and sort every
+/// public item (a million-item reindex never ended); the primary key's range is read instead.
 pub async fn public_index_rows_after(db: &Db, after_id: i64, limit: i64) -> Result<Vec<IndexRow>, sqlx::Error> {
     sqlx::query_as::<_, IndexRow>(sqlx::AssertSqlSafe(format!(
-        "{INDEX_SELECT} WHERE i.item_id > $1 AND i.status IN ('published', 'expired') ORDER BY i.item_id LIMIT $2"
+        "{INDEX_SELECT} WHERE i.item_id > $1 AND (i.status || '') IN ('published', 'expired') ORDER BY i.item_id LIMIT $2"
     )))
     .bind(after_id)
     .bind(limit)
