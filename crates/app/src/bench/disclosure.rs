@@ -296,7 +296,7 @@ pub fn search(url: &str, data_dir: &Path, rounds: usize) -> anyhow::Result<()> {
             std::hint::black_box(r);
         }
     }
-    per_query.sort_by(|a, b| b.0.cmp(&a.0));
+    per_query.sort_by_key(|q| std::cmp::Reverse(q.0));
     let slowest: Vec<String> = per_query
         .iter()
         .take(5)

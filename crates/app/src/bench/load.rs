@@ -299,7 +299,7 @@ pub async fn load(args: LoadArgs) -> anyhow::Result<()> {
     }
     match best {
         Some(rate) => {
-            println!("highest rate with p99 ≤ {} ms and every answer right: {rate:.0} requests/s", args.p99_ms)
+            println!("highest rate with p99 ≤ {} ms and every answer right: {rate:.0} requests/s", args.p99_ms);
         }
         None => println!("no rate kept p99 ≤ {} ms with every answer right", args.p99_ms),
     }

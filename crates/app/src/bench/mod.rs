@@ -106,7 +106,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         }
         BenchCommand::Queries => disclosure::print_queries(),
         BenchCommand::Load { url, rates, seconds, citizens, staff_cookie, p99_ms } => {
-            load::load(load::LoadArgs { url, rates, seconds, citizens, staff_cookie, p99_ms }).await?
+            load::load(load::LoadArgs { url, rates, seconds, citizens, staff_cookie, p99_ms }).await?;
         }
     }
     Ok(ExitCode::SUCCESS)
