@@ -129,8 +129,14 @@ pub async fn feed_since(db: &Db, seq: i64, limit: i64) -> Result<Vec<FeedRow>, s
     .await
 }
 
-/// The newest sequence number of the change feed (0 when empty): what a cache of public pages is
-/// keyed by — anything published, withdrawn or renamed moves it.
-pub async fn feed_head(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM change_feed").fetch_one(&db.pool).await
+/// The newest entry of the change feed that can change a public page (0 when none): what the
+/// caches of public pages are keyed by — anything published, withdrawn or renamed moves it; an
+/// application received or moved on does not (no public page shows one). Read from the partial
+/// index `change_feed_public`, backwards, one row.
+pub async fn public_feed_head(db: &Db) -> Result<i64, sqlx::Error> {
+    let seq: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM change_feed WHERE object_type <> 'application' ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(seq.unwrap_or(0))
 }

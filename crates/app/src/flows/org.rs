@@ -36,9 +36,9 @@ pub async fn feed_since(db: &Db, seq: i64, limit: i64) -> Result<Vec<FeedRow>> {
     Ok(db::audit::feed_since(db, seq, limit).await?)
 }
 
-/// The change feed's newest sequence number (the key of the home page's cached data).
-pub async fn feed_head(db: &Db) -> Result<i64> {
-    Ok(db::audit::feed_head(db).await?)
+/// The change feed's newest entry that can change a public page (the key of the public caches).
+pub async fn public_feed_head(db: &Db) -> Result<i64> {
+    Ok(db::audit::public_feed_head(db).await?)
 }
 
 /// The audit trail, filtered (the office's view).

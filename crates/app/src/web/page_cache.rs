@@ -1,9 +1,12 @@
 //! Public pages as rendered, kept while nothing changed (issue 19 §1). A visitor who is not signed
 //! in gets the same page as every other visitor but for the CSRF token in its forms; so the page of
-//! an allowed public address (home, items, interpretations, reports, the catalog, units, the guide)
+//! an allowed public address (home, items, interpretations, reports, the catalog, units, the guide,
+//! 政民互动 and the 民生 board)
 //! is kept with its token replaced by a placeholder, keyed by address and display settings, and
-//! served again — with this visitor's token — while the change feed's head is the same and for at
-//! most a minute (dates computed from today, settings outside the feed). Staff, other methods and
+//! served again — with this visitor's token, and `x-page-cache: hit` — while nothing public has
+//! changed (the feed's newest entry that is not an application: `public_feed_head`; applications,
+//! most of the feed under load, change no public page) and for at most a minute (dates computed
+//! from today, settings outside the feed). Staff, other methods and
 //! every other address (search, 查我自己的, applications, the API) always go to their handler.
 
 use std::collections::HashMap;
@@ -20,6 +23,8 @@ use super::WebState;
 use super::context::Ctx;
 
 const PLACEHOLDER: &str = "\u{1}gk-csrf\u{1}";
+/// Said on a page served from the cache (for operators, and the test that the cache is kept).
+const CACHE_HEADER: &str = "x-page-cache";
 const MAX_ENTRIES: usize = 2_000;
 const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_PAGE_BYTES: usize = 512 * 1024;
@@ -46,6 +51,8 @@ fn cacheable(path: &str) -> bool {
         || path == "/catalog"
         || path == "/reports"
         || path == "/interpretations"
+        || path == "/interaction"
+        || path == "/livelihood"
         || numbered("/items/")
         || numbered("/interpretations/")
         || numbered("/reports/")
@@ -58,7 +65,7 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
     let (Some(ctx), true) = (anonymous, req.method() == Method::GET && cacheable(req.uri().path())) else {
         return next.run(req).await;
     };
-    let Ok(head) = crate::flows::org::feed_head(&state.db).await else {
+    let Ok(head) = crate::flows::org::public_feed_head(&state.db).await else {
         return next.run(req).await;
     };
     let key = (
@@ -75,7 +82,9 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
         .filter(|e| e.head == head && e.at.elapsed() < MAX_AGE)
         .map(|e| e.body.replace(PLACEHOLDER, &ctx.csrf));
     if let Some(body) = hit {
-        return html(body);
+        let mut r = html(body);
+        r.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static("hit"));
+        return r;
     }
     let response = next.run(req).await;
     let is_html = response
@@ -94,7 +103,11 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
         let kept = text.replace(&ctx.csrf, PLACEHOLDER);
         let mut map = state.page_cache.0.lock().expect("page cache");
         if map.len() >= MAX_ENTRIES {
-            map.clear();
+            // Full: one entry goes (the map's order is arbitrary, so which is as good as random);
+            // clearing the whole map here made a site of more pages than entries miss every time.
+            if let Some(k) = map.keys().next().cloned() {
+                map.remove(&k);
+            }
         }
         map.insert(key, Entry { head, at: Instant::now(), body: kept });
     }
@@ -113,7 +126,17 @@ mod tests {
 
     #[test]
     fn only_public_pages_alike_for_every_visitor_are_kept() {
-        for p in ["/", "/items/12", "/interpretations/3", "/reports/7", "/catalog/40", "/units/2", "/guide"] {
+        for p in [
+            "/",
+            "/items/12",
+            "/interpretations/3",
+            "/reports/7",
+            "/catalog/40",
+            "/units/2",
+            "/guide",
+            "/interaction",
+            "/livelihood",
+        ] {
             assert!(cacheable(p), "{p}");
         }
         for p in [
@@ -122,6 +145,8 @@ mod tests {
             "/items/",
             "/items/1x",
             "/livelihood/self",
+            // A fresh idempotency key in every form: never shared.
+            "/applications/new",
             "/applications/track",
             "/api/v1/items",
             "/staff",

@@ -27,7 +27,7 @@ pub fn routes() -> Vec<Route> {
 pub struct HomeCache(std::sync::Mutex<Option<(i64, std::time::Instant, minijinja::Value)>>);
 
 async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Html<String>> {
-    let head = crate::flows::org::feed_head(&state.db).await?;
+    let head = crate::flows::org::public_feed_head(&state.db).await?;
     let cached = state
         .home_cache
         .0

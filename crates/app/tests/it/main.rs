@@ -24,6 +24,7 @@ mod livelihood;
 mod notices;
 mod open_data;
 mod ops;
+mod page_cache;
 mod permissions;
 mod portal_monitor;
 mod privacy_crawl;

@@ -1,0 +1,56 @@
+//! Issue 19: a public page is kept while nothing public changes. Applications received (most of
+//! the change feed under load) leave the kept page in place; a change to what the page shows (a
+//! unit renamed) replaces it at once. The cache says a page came from it (`x-page-cache: hit`).
+
+use crate::common::*;
+
+async fn units_page(server: &Server) -> (bool, String) {
+    let r = client().get(server.url("/units")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let hit = r.headers().get("x-page-cache").is_some_and(|v| v == "hit");
+    (hit, r.text().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn applications_leave_public_pages_kept_and_a_public_change_replaces_them() {
+    for backend in backends() {
+        let (_store, server, admin) = setup(backend).await;
+        let unit = create_unit(&server, &admin, "汝州市档案馆", 31).await;
+        let (hit, page) = units_page(&server).await;
+        assert!(!hit && page.contains("汝州市档案馆"), "{backend:?}: first visit renders");
+        let (hit, _) = units_page(&server).await;
+        assert!(hit, "{backend:?}: the second visit is served from the cache");
+
+        // Applications received: the change feed moves, no public page changes.
+        for n in 0..3 {
+            let r = client()
+                .post(server.url("/api/v1/applications"))
+                .json(&application_json(n, None))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 201, "{backend:?}: {}", r.text().await.unwrap());
+        }
+        let (hit, page) = units_page(&server).await;
+        assert!(hit && page.contains("汝州市档案馆"), "{backend:?}: still kept after applications");
+
+        // The unit renamed: the next visit renders anew and shows the new name.
+        let form = admin.get(&server, &format!("/staff/units/{unit}")).await.text().await.unwrap();
+        assert!(form.contains("汝州市档案馆"), "{form}");
+        let r = admin
+            .post_form(
+                &server,
+                &format!("/staff/units/{unit}"),
+                &[
+                    ("name", "汝州市档案史志馆"),
+                    ("kind", "department"),
+                    ("credit_code", &credit_code(31)),
+                    ("phone", "0375-6800000"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "{backend:?}: renamed");
+        let (hit, page) = units_page(&server).await;
+        assert!(!hit && page.contains("汝州市档案史志馆"), "{backend:?}: the renamed unit shows at once");
+    }
+}
