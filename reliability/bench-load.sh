@@ -4,6 +4,8 @@
 # has its own loopback address). Rates in turn; each request's latency counted from when it was
 # due; every answer checked (status and a marker). The server's resident memory after each run.
 # With PG_URL set: two nodes on one PostgreSQL, each under the same load at once.
+# CITIZENS (default 2000): simulated citizens, each its own address; each may submit 10 applications a
+# minute (the default limit), so past ~2,000 requests/s use more of them, or some are refused (429).
 # Usage: reliability/bench-load.sh [RATES=400,800,1200,1600,2000] [SECONDS=30] [BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +40,7 @@ COOKIE="gk_session=$(awk '$6=="gk_session"{print $7}' "$DIR/jar")"
 for p in "${PIDS[@]}"; do echo "server $p resident memory at start: $(( $(ps -o rss= -p "$p") / 1024 )) MB"; done
 GENS=()
 for port in $PORTS; do
-  "$BIN" bench load --url "http://127.0.0.1:$port" --rates "$RATES" --seconds "$SECONDS_EACH" --staff-cookie "$COOKIE" > "$DIR/load-$port.txt" &
+  "$BIN" bench load --url "http://127.0.0.1:$port" --rates "$RATES" --seconds "$SECONDS_EACH" --citizens "${CITIZENS:-2000}" --staff-cookie "$COOKIE" > "$DIR/load-$port.txt" &
   GENS+=($!)
 done
 for g in "${GENS[@]}"; do wait "$g"; done

@@ -142,7 +142,11 @@ async fn perform(c: &Citizen, to: SocketAddr, host: &str, p: &Planned) -> Result
         let req = req
             .body(Full::new(Bytes::from(p.body.clone().unwrap_or_default())))
             .map_err(|e| format!("request: {e}"))?;
-        let res = match send.send_request(req).await {
+        let sent = match send.ready().await {
+            Ok(()) => send.send_request(req).await,
+            Err(e) => Err(e),
+        };
+        let res = match sent {
             Ok(res) => res,
             // A kept-alive connection the server closed meanwhile: once more on a new one.
             Err(e) if attempt == 0 && (e.is_canceled() || e.is_closed() || e.is_incomplete_message()) => {
@@ -172,6 +176,7 @@ async fn item_ids(to: SocketAddr, host: &str) -> anyhow::Result<Vec<i64>> {
         let req = hyper::Request::get(format!("/api/v1/items?limit=500&cursor={cursor}"))
             .header("host", host)
             .body(Full::new(Bytes::new()))?;
+        send.ready().await?;
         let res = send.send_request(req).await?;
         anyhow::ensure!(res.status() == 200, "GET /api/v1/items: {}", res.status());
         let body = res.into_body().collect().await?.to_bytes();
