@@ -28,6 +28,7 @@ mod page_cache;
 mod permissions;
 mod portal_monitor;
 mod privacy_crawl;
+mod queue_order;
 mod reliability;
 mod report_forms;
 mod report_records;

@@ -135,23 +135,48 @@ pub async fn find_by_idempotency(db: &Db, key: &str) -> Result<Option<Applicatio
     .await
 }
 
-/// The open applications of a unit (or of every unit, or the unassigned ones), soonest due first.
+/// The open applications of a unit (or of every unit, or the unassigned ones), soonest due first
+/// (those without a due date, paused, after the rest). Two statements the indexes of only the open
+/// applications answer in the page's order (migration 0022): the dated ones, then — when the page
+/// is not full — the undated ones; one `ORDER BY due_on IS NULL, due_on` read and sorted every open
+/// row for each page.
 pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
-    let (unassigned, unit_id) = match unit {
-        QueueScope::All => (0i64, None),
-        QueueScope::Unit(u) => (0, Some(u)),
-        QueueScope::Unassigned => (1, None),
-    };
-    sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM application
-         WHERE finished_on IS NULL AND ($1 IS NULL OR unit_id = $1) AND ($2 = 0 OR unit_id IS NULL)
-         ORDER BY due_on IS NULL, due_on, application_id LIMIT $3"
-    )))
-    .bind(unit_id)
-    .bind(unassigned)
-    .bind(limit)
+    let filter = unit.filter();
+    let mut rows = bind_scope(
+        sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM application WHERE {filter} AND due_on IS NOT NULL
+             ORDER BY due_on, application_id LIMIT {limit}"
+        ))),
+        unit,
+    )
     .fetch_all(&db.pool)
-    .await
+    .await?;
+    let left = limit - rows.len() as i64;
+    if left > 0 {
+        rows.extend(
+            bind_scope(
+                sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {COLUMNS} FROM application WHERE {filter} AND due_on IS NULL
+                     ORDER BY application_id LIMIT {left}"
+                ))),
+                unit,
+            )
+            .fetch_all(&db.pool)
+            .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// The scope's unit as the statement's `$1`, where it has one.
+fn bind_scope<'q, O>(
+    q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    unit: QueueScope,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    match unit {
+        QueueScope::Unit(u) => q.bind(u),
+        QueueScope::All | QueueScope::Unassigned => q,
+    }
 }
 
 /// Counts for a queue's head and the dashboard, in SQL (a unit may have thousands open).
@@ -164,23 +189,22 @@ pub struct QueueCounts {
 }
 
 /// `today` and `soon` (the 5th working day ahead) as ISO dates. An application past its due date
-/// is overdue; paused ones (no due date) are neither.
+/// is overdue; paused ones (no due date) are neither. The columns read are those of the open
+/// applications' index (migration 0022), so the rows themselves are not read.
 pub async fn queue_counts(db: &Db, unit: QueueScope, today: &str, soon: &str) -> Result<QueueCounts, sqlx::Error> {
-    let (unassigned, unit_id) = match unit {
-        QueueScope::All => (0i64, None),
-        QueueScope::Unit(u) => (0, Some(u)),
-        QueueScope::Unassigned => (1, None),
-    };
-    let row = sqlx::query(
-        "SELECT COUNT(*),
-                COALESCE(SUM(CASE WHEN due_on < $3 THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN due_on >= $3 AND due_on <= $4 THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN unit_id IS NULL THEN 1 ELSE 0 END), 0)
-         FROM application
-         WHERE finished_on IS NULL AND ($1 IS NULL OR unit_id = $1) AND ($2 = 0 OR unit_id IS NULL)",
+    let filter = unit.filter();
+    // The dates follow the unit's `$1` where the scope has one.
+    let (t, n) = if matches!(unit, QueueScope::Unit(_)) { ("$2", "$3") } else { ("$1", "$2") };
+    let row = bind_scope_query(
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*),
+                    COALESCE(SUM(CASE WHEN due_on < {t} THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN due_on >= {t} AND due_on <= {n} THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN unit_id IS NULL THEN 1 ELSE 0 END), 0)
+             FROM application WHERE {filter}"
+        ))),
+        unit,
     )
-    .bind(unit_id)
-    .bind(unassigned)
     .bind(today.to_string())
     .bind(soon.to_string())
     .fetch_one(&db.pool)
@@ -191,6 +215,16 @@ pub async fn queue_counts(db: &Db, unit: QueueScope, today: &str, soon: &str) ->
         row.try_get::<i64, _>(i).or_else(|_| row.try_get::<f64, _>(i).map(|f| f as i64))
     };
     Ok(QueueCounts { open: num(0)?, overdue: num(1)?, due_soon: num(2)?, unassigned: num(3)? })
+}
+
+fn bind_scope_query(
+    q: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+    unit: QueueScope,
+) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+    match unit {
+        QueueScope::Unit(u) => q.bind(u),
+        QueueScope::All | QueueScope::Unassigned => q,
+    }
 }
 
 /// What table 三 needs of an application: five short columns (the statistics read hundreds of
@@ -251,6 +285,18 @@ pub enum QueueScope {
     All,
     Unit(i64),
     Unassigned,
+}
+
+impl QueueScope {
+    /// The open applications of the scope, as a condition the partial indexes of migration 0022
+    /// answer (their `finished_on IS NULL` stated as is); a unit is the statement's `$1`.
+    fn filter(self) -> &'static str {
+        match self {
+            QueueScope::All => "finished_on IS NULL",
+            QueueScope::Unit(_) => "finished_on IS NULL AND unit_id = $1",
+            QueueScope::Unassigned => "finished_on IS NULL AND unit_id IS NULL",
+        }
+    }
 }
 
 pub async fn open_all(db: &Db) -> Result<Vec<ApplicationRow>, sqlx::Error> {
