@@ -27,6 +27,8 @@ pub async fn queue(state: &AppState, scope: db::application::QueueScope, limit: 
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let (status, clock) = parse_state(&r)?;
+        // Counted once: overdue is fewer than none left (`Clock::is_overdue` counts them again).
+        let days_left = clock.working_days_left(today, &cal).ok();
         out.push(QueueLine {
             application_id: r.application_id,
             tracking_code: r.tracking_code,
@@ -36,8 +38,8 @@ pub async fn queue(state: &AppState, scope: db::application::QueueScope, limit: 
             received_on: r.received_on,
             due_on_provisional: is_provisional(&cal, r.due_on.as_deref()),
             due_on: r.due_on,
-            days_left: clock.working_days_left(today, &cal).ok(),
-            overdue: clock.is_overdue(today, &cal).unwrap_or(false),
+            days_left,
+            overdue: days_left.is_some_and(|d| d < 0),
             status_label: status.label().into(),
         });
     }
