@@ -17,7 +17,7 @@ use super::context::Ctx;
 use super::routes::{Access, Route};
 use super::templates::render;
 use crate::error::{AppError, Result};
-use crate::flows::disclosure::{self as flow, AttachmentMeta, ItemBrief, ItemRow, PublicFilter};
+use crate::flows::disclosure::{self as flow, AttachmentMeta, ItemBrief, PublicFilter, PublicItemRow};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -65,7 +65,7 @@ pub struct PublicItem {
 }
 
 impl PublicItem {
-    pub fn from_row(r: &ItemRow) -> PublicItem {
+    pub fn from_row(r: &PublicItemRow) -> PublicItem {
         PublicItem {
             item_id: r.item_id,
             index_no: r.index_no.clone().unwrap_or_default(),
@@ -98,7 +98,7 @@ impl PublicItem {
     }
 }
 
-async fn load_public(state: &WebState, id: i64) -> Result<ItemRow> {
+async fn load_public(state: &WebState, id: i64) -> Result<PublicItemRow> {
     let r = flow::public_item(&state.db, id).await?;
     if !r.status.is_public() {
         return Err(AppError::NotFound);

@@ -209,7 +209,8 @@ fn item_of(b: items::ItemBrief) -> Item {
         url: format!("/items/{}", b.item_id),
         item_id: b.item_id,
         index_no: b.index_no,
-        title: if b.public_title.is_empty() { b.title } else { b.public_title },
+        // The masked title: the draft's may hold what an override let through.
+        title: b.public_title,
         unit_id: b.unit_id,
         unit_name: b.unit_name,
         column: b.node_title,
@@ -304,7 +305,7 @@ async fn item(State(state): State<WebState>, headers: HeaderMap, Path(id): Path<
             url: format!("/items/{}", row.item_id),
             item_id: row.item_id,
             index_no: row.index_no.clone(),
-            title: if row.public_title.is_empty() { row.title.clone() } else { row.public_title.clone() },
+            title: row.public_title.clone(),
             unit_id: row.unit_id,
             unit_name: row.unit_name.clone(),
             column: row.node_title.clone(),
@@ -314,8 +315,8 @@ async fn item(State(state): State<WebState>, headers: HeaderMap, Path(id): Path<
             validity: row.validity.clone(),
             late: row.late != 0,
         },
-        summary: if row.public_summary.is_empty() { row.summary.clone() } else { row.public_summary.clone() },
-        body_html: row.body_html.clone(),
+        summary: row.public_summary.clone(),
+        body_html: row.public_body_html.clone(),
         attachments,
     };
     Ok(with_etag(&headers, &detail))

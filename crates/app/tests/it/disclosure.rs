@@ -118,6 +118,25 @@ async fn an_id_number_blocks_publication_until_masked_or_overridden_and_the_publ
         assert!(line.contains(reason) && !audit.contains(&id_no), "reason audited, ID number never in the log");
         let public = client().get(server.url(&format!("/items/{item}"))).send().await.unwrap().text().await.unwrap();
         assert!(public.contains(&masked) && !public.contains(&id_no), "the public page shows only the masked form");
+        // Every public form of the item: the print page, the open-data API's item and its lists.
+        let api: serde_json::Value =
+            client().get(server.url(&format!("/api/v1/items/{item}"))).send().await.unwrap().json().await.unwrap();
+        let year = api["published_on"].as_str().or(api["item"]["published_on"].as_str()).expect("published_on")[..4]
+            .to_string();
+        for path in [
+            format!("/items/{item}/print"),
+            format!("/api/v1/items/{item}"),
+            "/api/v1/items".to_string(),
+            format!("/api/v1/items.csv?unit={unit}&year={year}"),
+            format!("/api/v1/items.jsonl?unit={unit}&year={year}"),
+        ] {
+            let r = client().get(server.url(&path)).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{backend:?}: {path}");
+            let text = r.text().await.unwrap();
+            assert!(!text.contains(&id_no), "{backend:?}: {path} carries the unmasked ID number: {text}");
+            let list = path.contains("items.") || path == "/api/v1/items";
+            assert!(list || text.contains(&masked), "{backend:?}: {path} shows the masked form: {text}");
+        }
 
         // 2. Masking: the draft is masked, then publishes without an override.
         let item2 = draft(&server, &admin, unit, "关于临时救助对象的公示", &body, "", "").await;

@@ -3,11 +3,11 @@
 
 use super::*;
 pub use crate::db::application::AttachmentMeta;
-pub use crate::db::item::{AttachmentTextRow, CatalogNodeRow, ItemBrief, PublicFilter};
+pub use crate::db::item::{AttachmentTextRow, CatalogNodeRow, ItemBrief, PublicFilter, PublicItemRow};
 
-/// A published (or expired) item, or not found.
-pub async fn public_item(db: &Db, item_id: i64) -> Result<ItemRow> {
-    db::item::get_item(db, item_id).await?.filter(|r| r.status.is_public()).ok_or(AppError::NotFound)
+/// A published (or expired) item, its masked text only, or not found.
+pub async fn public_item(db: &Db, item_id: i64) -> Result<PublicItemRow> {
+    db::item::public_item(db, item_id).await?.filter(|r| r.status.is_public()).ok_or(AppError::NotFound)
 }
 
 /// The files of an item the public may download (masked copies in place of originals).
