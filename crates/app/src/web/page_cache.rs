@@ -2,7 +2,7 @@
 //! in gets the same page as every other visitor but for the CSRF token in its forms; so the page of
 //! an allowed public address (home, items, interpretations, reports, the catalog, units, the guide,
 //! 政民互动 and the 民生 board)
-//! is kept with its token replaced by a placeholder, keyed by address and display settings, and
+//! is kept cut where its token stood, keyed by address and display settings, and
 //! served again — with this visitor's token, and `x-page-cache: hit` — while nothing public has
 //! changed (the feed's newest entry that is not an application: `public_feed_head`; applications,
 //! most of the feed under load, change no public page) and for at most a minute (dates computed
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -22,17 +22,47 @@ use axum::response::{IntoResponse, Response};
 use super::WebState;
 use super::context::Ctx;
 
-const PLACEHOLDER: &str = "\u{1}gk-csrf\u{1}";
 /// Said on a page served from the cache (for operators, and the test that the cache is kept).
 const CACHE_HEADER: &str = "x-page-cache";
 const MAX_ENTRIES: usize = 2_000;
 const MAX_AGE: Duration = Duration::from_secs(60);
 const MAX_PAGE_BYTES: usize = 512 * 1024;
 
+/// A kept page, as the bytes the handler sent cut at each place its visitor's CSRF token stood:
+/// served again by joining the pieces with the next visitor's token (no scan of the page, no
+/// check of its UTF-8: it was a `String` when rendered, and the cuts fall beside an ASCII token).
 struct Entry {
     head: i64,
     at: Instant,
-    body: String,
+    pieces: Vec<Bytes>,
+}
+
+impl Entry {
+    fn with_token(&self, token: &str) -> Vec<u8> {
+        let len = self.pieces.iter().map(Bytes::len).sum::<usize>() + token.len() * self.pieces.len();
+        let mut out = Vec::with_capacity(len);
+        for (i, piece) in self.pieces.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(token.as_bytes());
+            }
+            out.extend_from_slice(piece);
+        }
+        out
+    }
+}
+
+/// The page cut at each occurrence of `token` (the pieces share the page's bytes).
+fn cut(page: &Bytes, token: &str) -> Vec<Bytes> {
+    let mut pieces = vec![];
+    let mut from = 0;
+    if !token.is_empty() {
+        for at in memchr::memmem::find_iter(page, token.as_bytes()) {
+            pieces.push(page.slice(from..at));
+            from = at + token.len();
+        }
+    }
+    pieces.push(page.slice(from..));
+    pieces
 }
 
 #[derive(Default)]
@@ -80,7 +110,7 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
         .expect("page cache")
         .get(&key)
         .filter(|e| e.head == head && e.at.elapsed() < MAX_AGE)
-        .map(|e| e.body.replace(PLACEHOLDER, &ctx.csrf));
+        .map(|e| e.with_token(&ctx.csrf));
     if let Some(body) = hit {
         let mut r = html(body);
         r.headers_mut().insert(CACHE_HEADER, HeaderValue::from_static("hit"));
@@ -99,22 +129,21 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
     let Ok(bytes) = to_bytes(body, MAX_PAGE_BYTES).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Ok(text) = std::str::from_utf8(&bytes) {
-        let kept = text.replace(&ctx.csrf, PLACEHOLDER);
-        let mut map = state.page_cache.0.lock().expect("page cache");
-        if map.len() >= MAX_ENTRIES {
-            // Full: one entry goes (the map's order is arbitrary, so which is as good as random);
-            // clearing the whole map here made a site of more pages than entries miss every time.
-            if let Some(k) = map.keys().next().cloned() {
-                map.remove(&k);
-            }
+    let pieces = cut(&bytes, &ctx.csrf);
+    let mut map = state.page_cache.0.lock().expect("page cache");
+    if map.len() >= MAX_ENTRIES {
+        // Full: one entry goes (the map's order is arbitrary, so which is as good as random);
+        // clearing the whole map here made a site of more pages than entries miss every time.
+        if let Some(k) = map.keys().next().cloned() {
+            map.remove(&k);
         }
-        map.insert(key, Entry { head, at: Instant::now(), body: kept });
     }
+    map.insert(key, Entry { head, at: Instant::now(), pieces });
+    drop(map);
     Response::from_parts(parts, Body::from(bytes))
 }
 
-fn html(body: String) -> Response {
+fn html(body: Vec<u8>) -> Response {
     let mut r = Response::new(Body::from(body));
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     r
@@ -122,7 +151,24 @@ fn html(body: String) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::cacheable;
+    use super::{Entry, cacheable, cut};
+    use axum::body::Bytes;
+
+    #[test]
+    fn a_kept_page_is_served_with_the_next_visitors_token_everywhere_the_first_ones_stood() {
+        let first = "Ab3-tok_9";
+        let page = Bytes::from(format!(
+            "{first}<p>汝州市</p><input name=\"_csrf\" value=\"{first}\"><form>{first}{first}</form>尾{first}"
+        ));
+        let e = Entry { head: 1, at: std::time::Instant::now(), pieces: cut(&page, first) };
+        assert_eq!(e.pieces.len(), 6);
+        let next = String::from_utf8(e.with_token("zz")).unwrap();
+        assert_eq!(next, "zz<p>汝州市</p><input name=\"_csrf\" value=\"zz\"><form>zzzz</form>尾zz");
+        // A page without a form is kept whole; an empty token cuts nothing.
+        let plain = Bytes::from("<p>没有表单</p>");
+        assert_eq!(Entry { head: 1, at: std::time::Instant::now(), pieces: cut(&plain, first) }.with_token("x"), plain);
+        assert_eq!(cut(&plain, "").len(), 1);
+    }
 
     #[test]
     fn only_public_pages_alike_for_every_visitor_are_kept() {
