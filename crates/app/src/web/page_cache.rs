@@ -129,7 +129,9 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
     let Ok(bytes) = to_bytes(body, MAX_PAGE_BYTES).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let pieces = cut(&bytes, &ctx.csrf);
+    // Kept as an exact copy: the response's buffer may be larger than the page (a `String` grown
+    // by doubling), and up to MAX_ENTRIES pages stay for a minute.
+    let pieces = cut(&Bytes::copy_from_slice(&bytes), &ctx.csrf);
     let mut map = state.page_cache.0.lock().expect("page cache");
     if map.len() >= MAX_ENTRIES {
         // Full: one entry goes (the map's order is arbitrary, so which is as good as random);
