@@ -140,51 +140,6 @@ const ITEM_SELECT: &str = "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.c
     i.created_at, i.updated_at
     FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id";
 
-/// A published (or expired) item as the public may have it: its masked text only. The draft's
-/// title, summary and body — which may hold personal data an override let through (the public text
-/// is masked at publication) — are not even read on the public path.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct PublicItemRow {
-    pub item_id: i64,
-    pub unit_id: i64,
-    pub unit_name: String,
-    pub catalog_node_id: Option<i64>,
-    pub node_title: Option<String>,
-    #[sqlx(try_from = "String")]
-    pub status: ItemStatus,
-    pub index_no: Option<String>,
-    pub public_title: String,
-    pub public_summary: String,
-    pub public_body_html: String,
-    pub doc_no: String,
-    pub art20: String,
-    pub genre: String,
-    pub subject: String,
-    pub validity: String,
-    pub validity_since: Option<String>,
-    pub validity_end: Option<String>,
-    pub channels: String,
-    pub formed_on: String,
-    pub written_on: Option<String>,
-    pub published_on: Option<String>,
-    pub late: i64,
-}
-
-/// A published or expired item (`None` for any other status or no such item).
-pub async fn public_item(db: &Db, item_id: i64) -> Result<Option<PublicItemRow>, sqlx::Error> {
-    sqlx::query_as::<_, PublicItemRow>(
-        "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, i.status,
-                i.index_no, i.public_title, i.public_summary, i.public_body_html, i.doc_no, i.art20, i.genre,
-                i.subject, i.validity, i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on,
-                i.published_on, i.late
-         FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id
-         WHERE i.item_id = $1 AND i.status IN ('published', 'expired')",
-    )
-    .bind(item_id)
-    .fetch_optional(&db.pool)
-    .await
-}
-
 /// The short form for lists and the search index (no bodies).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ItemBrief {
@@ -706,5 +661,7 @@ pub async fn published_of_category(
 mod attachments;
 mod index;
 pub use index::*;
+mod public;
+pub use public::*;
 pub mod open_data;
 pub use attachments::*;
