@@ -16,10 +16,6 @@ mod search;
 mod state;
 mod web;
 
-/// mimalloc in place of glibc's allocator (see Cargo.toml and BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> std::process::ExitCode {
     // `gongkai routes | head`: the reader closing the pipe ends the output; it is not a crash.
     // (Rust ignores SIGPIPE, so the write fails and println! panics; resetting the signal would
