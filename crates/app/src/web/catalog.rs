@@ -98,12 +98,9 @@ impl PublicItem {
     }
 }
 
+/// A published or expired item, or not found (the flow decides).
 async fn load_public(state: &WebState, id: i64) -> Result<PublicItemRow> {
-    let r = flow::public_item(&state.db, id).await?;
-    if !r.status.is_public() {
-        return Err(AppError::NotFound);
-    }
-    Ok(r)
+    flow::public_item(&state.db, id).await
 }
 
 async fn item_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {

@@ -240,10 +240,8 @@ impl Calendar {
                 count += 1;
             }
         }
+        // Every special day lies in a covered year (the years are those of the rows).
         for s in self.days.range((Excluded(from), Included(to))).map(|(_, s)| s) {
-            if !self.covers(s.date.year()) {
-                continue;
-            }
             match s.kind {
                 DayKind::Holiday if !is_weekend(s.date) => count -= 1,
                 DayKind::MakeUpWorkday if is_weekend(s.date) => count += 1,
