@@ -1033,8 +1033,9 @@ fn wrapped_reading_fits(v: &[Count], lines: &[usize]) -> bool {
         return false;
     }
     // The places where a number ends one line and another starts the next.
-    let breaks: Vec<usize> =
-        (0..6).filter(|&k| lines[k] != lines[k + 1] && v[k].is_some_and(|x| x > 0) && v[k + 1].is_some()).collect();
+    let breaks: Vec<usize> = (0..6)
+        .filter(|&k| lines[k] != lines[k + 1] && v[k].is_some_and(|x| x > 0) && v[k + 1].is_some_and(|x| x >= 0))
+        .collect();
     if breaks.is_empty() {
         return false;
     }
@@ -1049,7 +1050,10 @@ fn wrapped_reading_fits(v: &[Count], lines: &[usize]) -> bool {
                 && k + 1 < 7
             {
                 let right = n[k + 1];
-                let digits = if right == 0 { 1 } else { right.ilog10() + 1 };
+                // A negative right-hand number is not the tail of a wrapped one (and has no digit count).
+                let Some(digits) = right.checked_ilog10().map(|d| d + 1).or((right == 0).then_some(1)) else {
+                    break;
+                };
                 value = match 10i64
                     .checked_pow(digits)
                     .and_then(|p| value.checked_mul(p))
