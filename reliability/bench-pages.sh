@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Public pages beside nginx, in one run (issue 19): the demo on a release build, then wrk against
 # the home page, an item page and /healthz, and against nginx serving the very same bytes of the
-# home and item pages as static files — the library's own floor on this machine. Also one request
+# home and item pages as static files, and against axum alone serving them from memory (`gongkai
+# bench static`) — the floors on this machine: nginx's, and the web framework's own. Also one request
 # at a time (wrk -c1), where the home page's latency used to be 12× an item page's.
 #
 #   reliability/bench-pages.sh [BINARY] [SECONDS]      (default: target-release/release/gongkai, 10)
@@ -18,6 +19,7 @@ command -v nginx >/dev/null || { echo "nginx is missing (apt-get install nginx-l
 work=$(mktemp -d /tmp/gongkai-bench-pages.XXXXXX)
 cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
+  [ -n "${bare:-}" ] && kill "$bare" 2>/dev/null || true
   [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -52,6 +54,10 @@ http {
 }
 CONF
 nginx -c "$work/nginx.conf"
+# The web framework alone (axum on the same runtime, the same bytes from memory, no middleware).
+aport=$((port + 2))
+"$bin" bench static --listen "127.0.0.1:$aport" --dir "$work/www" >"$work/static.log" 2>&1 &
+bare=$!
 sleep 0.5
 
 rate() { wrk -t2 -c32 -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
@@ -62,7 +68,9 @@ echo "binary: $bin ($(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/nul
 printf '%-28s %12s %14s\n' "page" "req/s" "p50 at -c1"
 for spec in "home|http://127.0.0.1:$port/" "item|http://127.0.0.1:$port/items/$item" \
   "healthz|http://127.0.0.1:$port/healthz" "nginx home (same bytes)|http://127.0.0.1:$nport/" \
-  "nginx item (same bytes)|http://127.0.0.1:$nport/items/$item"; do
+  "nginx item (same bytes)|http://127.0.0.1:$nport/items/$item" \
+  "axum alone home (same bytes)|http://127.0.0.1:$aport/" \
+  "axum alone item (same bytes)|http://127.0.0.1:$aport/items/$item"; do
   name=${spec%%|*}; url=${spec#*|}
   printf '%-28s %12s %14s\n' "$name" "$(rate "$url")" "$(one "$url")"
 done

@@ -92,6 +92,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100.0)]
         p99_ms: f64,
     },
+    /// The web framework alone: axum on the same runtime serving the files of DIR from memory,
+    /// by path, with no middleware, no database, no session — the floor under any page Gongkai
+    /// serves (reliability/bench-pages.sh runs wrk against it beside the real server and nginx)
+    Static {
+        #[arg(long)]
+        listen: String,
+        #[arg(long)]
+        dir: std::path::PathBuf,
+    },
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -108,6 +117,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchCommand::Load { url, rates, seconds, citizens, staff_cookie, p99_ms } => {
             load::load(load::LoadArgs { url, rates, seconds, citizens, staff_cookie, p99_ms }).await?;
         }
+        BenchCommand::Static { listen, dir } => static_files(&listen, &dir).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -235,9 +245,20 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         "SELECT {} FROM application WHERE finished_on IS NULL AND unit_id = $1 AND due_on IS NOT NULL ORDER BY due_on, application_id LIMIT $2",
         db::application::COLUMNS
     );
+    // And the counts the page heads with, as the same SQLite driver alone reads them (the
+    // statement of `db::application::queue_counts`): the page shows them, so the bare page is the
+    // rows plus the counts.
+    let count_sql = "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN due_on < $1 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN due_on >= $1 AND due_on <= $2 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN unit_id IS NULL THEN 1 ELSE 0 END), 0)
+         FROM application WHERE finished_on IS NULL AND unit_id = $3";
+    let today = crate::state::today();
+    let soon = (today + chrono::Duration::days(7)).to_string();
     let mut full = vec![];
     let mut bare = vec![];
     let mut sqlite = vec![];
+    let mut sqlite_counts = vec![];
     let mut parts = vec![];
     for _ in 0..15 {
         let t = Instant::now();
@@ -248,6 +269,11 @@ async fn queue(open: usize) -> anyhow::Result<()> {
             .await?;
         sqlite.push(t.elapsed());
         std::hint::black_box(rows);
+        let t = Instant::now();
+        let row: (i64, i64, i64, i64) =
+            sqlx::query_as(count_sql).bind(today.to_string()).bind(&soon).bind(unit).fetch_one(&concrete).await?;
+        sqlite_counts.push(t.elapsed());
+        assert_eq!(row.0, open as i64);
         // The bare library: the same rows fetched by sqlx alone.
         // The page as the handler renders it: the most urgent page of the queue and the counts
         // of all of it. The bare figure: sqlx fetching the same page of rows.
@@ -271,7 +297,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         assert_eq!(counts.open, open as i64);
         assert!(html.0.contains(&open.to_string()));
     }
-    let (f, b, c) = (median(full), median(bare), median(sqlite));
+    let (f, b, c, cc) = (median(full), median(bare), median(sqlite), median(sqlite_counts));
     let part = |k: usize| median(parts.iter().map(|p: &(Duration, Duration, Duration)| [p.0, p.1, p.2][k]).collect());
     println!(
         "queue page of a unit with {open} open applications (the 200 most urgent, counts of all), rendered as HTML: median {:.2} ms; the same page of rows fetched through sqlx's Any driver {:.2} ms, through the concrete SQLite driver {:.2} ms; ratio page / concrete fetch {:.1}×",
@@ -286,7 +312,49 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         ms(part(1)),
         ms(part(2))
     );
+    println!(
+        "  the concrete SQLite driver reading the page's rows and its counts: {:.2} + {:.2} ms; ratio page / (rows + counts) {:.1}×",
+        ms(c),
+        ms(cc),
+        f.as_secs_f64() / (c + cc).as_secs_f64()
+    );
     concrete.close().await;
+    Ok(())
+}
+
+async fn static_files(listen: &str, dir: &std::path::Path) -> anyhow::Result<()> {
+    use axum::body::Bytes;
+    use axum::http::{StatusCode, Uri, header};
+    // Every file under DIR, read once, keyed by its URL path ("/" for index.html).
+    let mut files: std::collections::HashMap<String, Bytes> = std::collections::HashMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+            let key = if rel == "index.html" { "/".to_string() } else { format!("/{rel}") };
+            files.insert(key, Bytes::from(std::fs::read(&path)?));
+        }
+    }
+    let files = std::sync::Arc::new(files);
+    let app = axum::Router::new().fallback(move |uri: Uri| {
+        let files = files.clone();
+        async move {
+            match files.get(uri.path()) {
+                Some(b) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], b.clone()),
+                None => {
+                    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain")], Bytes::from_static(b"not found"))
+                }
+            }
+        }
+    });
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    eprintln!("serving {} from memory on {listen}", dir.display());
+    axum::serve(listener, app).await?;
     Ok(())
 }
 
