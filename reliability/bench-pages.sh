@@ -67,7 +67,8 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "binary: $bin ($(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?')), demo data, item $item, ${secs}s each, wrk -t2 -c32"
 printf '%-28s %12s %14s\n' "page" "req/s" "p50 at -c1"
 for spec in "home|http://127.0.0.1:$port/" "item|http://127.0.0.1:$port/items/$item" \
-  "healthz|http://127.0.0.1:$port/healthz" "nginx home (same bytes)|http://127.0.0.1:$nport/" \
+  "healthz|http://127.0.0.1:$port/healthz" "livez (no query)|http://127.0.0.1:$port/livez" \
+  "nginx home (same bytes)|http://127.0.0.1:$nport/" \
   "nginx item (same bytes)|http://127.0.0.1:$nport/items/$item" \
   "axum alone home (same bytes)|http://127.0.0.1:$aport/" \
   "axum alone item (same bytes)|http://127.0.0.1:$aport/items/$item"; do

@@ -2,6 +2,9 @@
 //! state change and its record commit together or not at all. The audit table is append-only
 //! (database triggers refuse UPDATE and DELETE).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
 use serde::Serialize;
 
 use super::{Db, Tx, now_text};
@@ -36,6 +39,10 @@ pub async fn record(
     Ok(())
 }
 
+/// Feed entries this process has written (every node counts its own): a public page's cache asks
+/// the database for the feed's head again as soon as this moves (see `public_feed_head`).
+static LOCAL_FEED_WRITES: AtomicU64 = AtomicU64::new(0);
+
 /// Append to the change feed (what changed, for the search indexer and the reminders of every node).
 pub async fn feed(
     tx: &mut Tx<'_>,
@@ -54,6 +61,11 @@ pub async fn feed(
     .bind(unit_id)
     .execute(&mut **tx)
     .await?;
+    // Before the commit: a page read between here and the commit may keep the old head, for at
+    // most HEAD_TTL; after the commit every read here sees the count moved and asks again.
+    if object_type != "application" {
+        LOCAL_FEED_WRITES.fetch_add(1, Ordering::Release);
+    }
     Ok(())
 }
 
@@ -133,10 +145,30 @@ pub async fn feed_since(db: &Db, seq: i64, limit: i64) -> Result<Vec<FeedRow>, s
 /// caches of public pages are keyed by — anything published, withdrawn or renamed moves it; an
 /// application received or moved on does not (no public page shows one). Read from the partial
 /// index `change_feed_public`, backwards, one row.
+///
+/// Asked on every anonymous public page, so kept (issue 19: the one query made a page served from
+/// the cache cost what /healthz costs): read again once this process has written to the feed, and
+/// otherwise every HEAD_TTL — what another node wrote shows within that.
 pub async fn public_feed_head(db: &Db) -> Result<i64, sqlx::Error> {
+    let writes = LOCAL_FEED_WRITES.load(Ordering::Acquire);
+    if let Some((seen, at, head)) = *db.feed_head.lock().expect("feed head")
+        && seen == writes
+        && at.elapsed() < HEAD_TTL
+    {
+        return Ok(head);
+    }
     let seq: Option<i64> =
         sqlx::query_scalar("SELECT seq FROM change_feed WHERE object_type <> 'application' ORDER BY seq DESC LIMIT 1")
             .fetch_optional(&db.pool)
             .await?;
-    Ok(seq.unwrap_or(0))
+    let head = seq.unwrap_or(0);
+    *db.feed_head.lock().expect("feed head") = Some((writes, Instant::now(), head));
+    Ok(head)
 }
+
+/// How long a node trusts the feed's head it read when it has written nothing since: what another
+/// node publishes reaches this node's public pages within this.
+pub const HEAD_TTL: Duration = Duration::from_millis(200);
+
+/// The feed's head as a node last read it: (its own feed writes then, when, the head).
+pub type FeedHeadCache = std::sync::Arc<std::sync::Mutex<Option<(u64, Instant, i64)>>>;

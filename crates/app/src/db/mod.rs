@@ -46,6 +46,8 @@ pub struct Db {
     /// Per-installation secrets once read (`org::install_secret`): they never change, so a hot
     /// path (查我自己的) reads the table once per process, not twice a request.
     secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
+    /// The change feed's public head as last read (`audit::public_feed_head`).
+    feed_head: audit::FeedHeadCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -134,7 +136,7 @@ impl Db {
             Backend::Sqlite => pool_options(1).connect_with(options).await.map_err(unreachable)?,
             Backend::Postgres => pool.clone(),
         };
-        let db = Db { pool, write_pool, backend, secrets: Default::default() };
+        let db = Db { pool, write_pool, backend, secrets: Default::default(), feed_head: Default::default() };
         db.migrate().await?;
         Ok(db)
     }

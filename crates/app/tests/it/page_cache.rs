@@ -54,3 +54,41 @@ async fn applications_leave_public_pages_kept_and_a_public_change_replaces_them(
         assert!(!hit && page.contains("汝州市档案史志馆"), "{backend:?}: the renamed unit shows at once");
     }
 }
+
+/// A change written by another process (as another node would: here the CLI importing an item into
+/// the same database) reaches a kept page once the node's trust in the feed's head it read lapses
+/// (`db::audit::HEAD_TTL`, 200 ms): the node no longer asks the database on every page.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_by_another_node_replaces_a_kept_page_within_the_heads_lifetime() {
+    for backend in backends() {
+        let (store, server, admin) = setup(backend).await;
+        create_unit(&server, &admin, "汝州市档案馆", 900).await;
+        let home = || async {
+            let r = client().get(server.url("/")).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            let hit = r.headers().get("x-page-cache").is_some_and(|v| v == "hit");
+            (hit, r.text().await.unwrap())
+        };
+        home().await;
+        let (hit, page) = home().await;
+        assert!(hit && !page.contains("档案开放日活动安排"), "{backend:?}: kept");
+
+        let file = store.dir.join("one.jsonl");
+        let line = serde_json::json!({
+            "index_no": format!("{}/2026-00001", credit_code(900)),
+            "title": "档案开放日活动安排",
+            "publisher": "汝州市档案馆",
+            "published": "2026-11-30",
+            "body": "<p>档案馆开放日活动安排如下。</p>",
+        });
+        std::fs::write(&file, format!("{line}\n")).unwrap();
+        let o = store.cli(&["import", "items", file.to_str().unwrap()]);
+        assert!(o.status.success(), "{backend:?}: {}", String::from_utf8_lossy(&o.stderr));
+
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let (hit, page) = home().await;
+        assert!(!hit && page.contains("档案开放日活动安排"), "{backend:?}: the other node's item shows: {page}");
+        let (hit, _) = home().await;
+        assert!(hit, "{backend:?}: and is kept again");
+    }
+}
