@@ -395,16 +395,6 @@ pub async fn reserve_serial(tx: &mut Tx<'_>, unit_id: i64, year: i64, serial: i6
     Ok(())
 }
 
-/// The item holding an 索引号, if any.
-pub async fn item_with_index_no(tx: &mut Tx<'_>, index_no: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT item_id FROM item WHERE index_no = $1")
-        .bind(index_no.to_string())
-        .fetch_optional(&mut **tx)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()
-}
-
 /// The highest item id so far (0: none).
 pub async fn max_item_id(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query("SELECT COALESCE(MAX(item_id), 0) FROM item").fetch_one(&db.pool).await?.try_get(0)
@@ -659,6 +649,8 @@ pub async fn published_of_category(
 }
 
 mod attachments;
+mod import;
+pub use import::*;
 mod index;
 pub use index::*;
 mod public;

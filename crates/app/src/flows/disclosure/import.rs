@@ -260,9 +260,13 @@ pub async fn import_items(
         let mut stored = Vec::with_capacity(ready.len());
         let mut serials: HashMap<(i64, i64), i64> = HashMap::new();
         let mut tx = db.begin().await?;
+        // The batch's 索引号 already stored, in one statement; those this batch stores join them.
+        let nos: Vec<&str> = ready.iter().map(|r| r.publication.index_no.as_str()).collect();
+        let mut present = db::item::items_with_index_nos(&mut tx, &nos).await?;
+        let mut fed: Vec<(String, Option<i64>)> = Vec::with_capacity(ready.len());
         for mut r in ready {
             let file_texts = texts.next().unwrap_or_default();
-            match db::item::item_with_index_no(&mut tx, &r.publication.index_no).await? {
+            match present.get(&r.publication.index_no).copied() {
                 Some(id) if id > before => {
                     report.bad_line(r.line, format!("索引号“{}”在文件中重复", r.publication.index_no));
                     continue;
@@ -303,7 +307,8 @@ pub async fn import_items(
             let id = db::item::insert_published_item(&mut tx, row, &r.publication, &actor.username)
                 .await
                 .map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
-            db::audit::feed(&mut tx, "item.changed", "item", &id.to_string(), Some(unit_id)).await?;
+            present.insert(r.publication.index_no.clone(), id);
+            fed.push((id.to_string(), Some(unit_id)));
             for ((name, bytes), text) in r.files.iter().zip(file_texts) {
                 let (name, kind) = super::check_file(name, bytes).map_err(|e| anyhow::anyhow!(e))?;
                 let sha = crate::flows::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
@@ -326,6 +331,7 @@ pub async fn import_items(
             stored.push(id);
             report.imported += 1;
         }
+        db::audit::feed_many(&mut tx, "item.changed", "item", &fed).await?;
         for ((unit_id, year), serial) in serials {
             db::item::reserve_serial(&mut tx, unit_id, year, serial).await?;
         }
