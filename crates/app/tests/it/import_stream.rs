@@ -91,3 +91,50 @@ fn corpus_title(corpus: &std::path::Path, n: usize) -> String {
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     v["title"].as_str().unwrap().to_string()
 }
+
+/// A 索引号 the file repeats is a bad line wherever the repeat falls — in the same batch as the
+/// first (lines 1 and 2) or in a later one (lines 10 and 1,500; a batch is 1,000 lines) — while
+/// one already stored before the import is skipped as present. The batch's 索引号 are looked up in
+/// one statement (`db::item::items_with_index_nos`), so this is what keeps the rule whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_repeated_index_number_is_a_bad_line_in_its_batch_or_a_later_one() {
+    sqlx::any::install_default_drivers();
+    for backend in backends() {
+        let store = Store::new(backend);
+        let corpus = store.dir.join("corpus.jsonl");
+        let o = Command::new(BIN)
+            .args(["bench", "corpus", "--items", "1600", "-o", corpus.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let mut lines: Vec<serde_json::Value> =
+            std::fs::read_to_string(&corpus).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        // One line stored first, by an import of its own.
+        let first = store.dir.join("first.jsonl");
+        std::fs::write(&first, format!("{}\n", lines[99])).unwrap();
+        assert!(store.cli(&["import", "items", first.to_str().unwrap()]).status.success());
+        // Line 2 repeats line 1's 索引号; line 1,500 repeats line 10's.
+        lines[1]["index_no"] = lines[0]["index_no"].clone();
+        lines[1499]["index_no"] = lines[9]["index_no"].clone();
+        let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        std::fs::write(&corpus, text).unwrap();
+
+        let o = store.cli(&["import", "items", corpus.to_str().unwrap()]);
+        let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+        assert_eq!(o.status.code(), Some(2), "bad lines: exit 2\n{out}\n{err}");
+        assert!(
+            out.contains("imported 1597 items; 1 already present (same 索引号); 2 bad lines"),
+            "{backend:?}: {out}"
+        );
+        for (line, of) in [(2, 0), (1500, 9)] {
+            let no = lines[of]["index_no"].as_str().unwrap();
+            assert!(err.contains(&format!("第{line}行：索引号“{no}”在文件中重复")), "{backend:?}: line {line}: {err}");
+        }
+        let url = store
+            .database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=ro", store.dir.join("gongkai.db").display()));
+        assert_eq!(count(&url, "SELECT COUNT(*) FROM item").await, 1598, "{backend:?}");
+        assert_eq!(count(&url, "SELECT COUNT(DISTINCT index_no) FROM item").await, 1598, "{backend:?}");
+    }
+}
