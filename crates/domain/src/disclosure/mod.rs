@@ -22,6 +22,16 @@ pub use item::{
 /// The text of an HTML fragment, for the scanner and the search index: tags dropped (block
 /// ends become line breaks), the common entities decoded.
 pub fn html_to_text(html: &str) -> String {
+    let text = strip_tags(html);
+    // Decoded after the tags are dropped (an entity a tag split is whole again).
+    if !text.contains('&') {
+        return text;
+    }
+    decode_entities(&text)
+}
+
+/// Tags dropped: a block's tag becomes a line break, a cell's a space, any other nothing.
+fn strip_tags(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -41,21 +51,16 @@ pub fn html_to_text(html: &str) -> String {
         rest = &rest[lt + gt + 1..];
     }
     out.push_str(rest);
-    // Decoded after the tags are dropped, as before (an entity a tag split is whole again).
-    if !out.contains('&') {
-        return out;
-    }
-    let mut decoded = String::with_capacity(out.len());
-    decode_entities_into(&mut decoded, &out);
-    decoded
+    out
 }
 
 /// The common entities (&lt; &gt; &quot; &#39; &nbsp; &amp;) decoded, once each, in one pass
 /// (a decoded `&amp;lt;` stays `&lt;`); every other `&` as it is. Six `str::replace` passes over
 /// each body were 3.5 % of an import's time (issue 19, perf).
-fn decode_entities_into(out: &mut String, text: &str) {
+fn decode_entities(text: &str) -> String {
     const ENTITIES: [(&str, char); 6] =
         [("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\''), ("&nbsp;", ' '), ("&amp;", '&')];
+    let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -72,37 +77,18 @@ fn decode_entities_into(out: &mut String, text: &str) {
         }
     }
     out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::html_to_text;
+    use super::{html_to_text, strip_tags};
     use proptest::prelude::*;
 
-    /// The version before the one-pass decoding: tags dropped, then six `str::replace` passes.
+    /// The decoding before the one pass: six `str::replace` passes over the text without its tags.
     fn by_replace(html: &str) -> String {
-        let mut out = String::with_capacity(html.len());
-        let mut rest = html;
-        while let Some(lt) = rest.find('<') {
-            out.push_str(&rest[..lt]);
-            let Some(gt) = rest[lt..].find('>') else {
-                rest = "";
-                break;
-            };
-            let tag = rest[lt + 1..lt + gt].trim_start_matches('/').to_ascii_lowercase();
-            let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
-            if matches!(
-                name.as_str(),
-                "p" | "br" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table"
-            ) {
-                out.push('\n');
-            } else if matches!(name.as_str(), "td" | "th") {
-                out.push(' ');
-            }
-            rest = &rest[lt + gt + 1..];
-        }
-        out.push_str(rest);
-        out.replace("&lt;", "<")
+        strip_tags(html)
+            .replace("&lt;", "<")
             .replace("&gt;", ">")
             .replace("&quot;", "\"")
             .replace("&#39;", "'")
