@@ -109,11 +109,11 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
         n as f64 / import_s,
         peak_rss_mb().unwrap_or(0)
     );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "  CPU: {import_cpu:.1} s on {} cores ({:.2} ms an item; the cores {:.0}% busy)",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        "  CPU: {import_cpu:.1} s on {cores} cores ({:.2} ms an item; the cores {:.0}% busy)",
         import_cpu * 1000.0 / n.max(1) as f64,
-        import_cpu * 100.0 / (import_s * std::thread::available_parallelism().map_or(1, |n| n.get()) as f64)
+        import_cpu * 100.0 / (import_s * cores as f64)
     );
     if skip_bare {
         return Ok(());

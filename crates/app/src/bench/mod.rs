@@ -248,11 +248,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
     // And the counts the page heads with, as the same SQLite driver alone reads them (the
     // statement of `db::application::queue_counts`): the page shows them, so the bare page is the
     // rows plus the counts.
-    let count_sql = "SELECT COUNT(*),
-                COALESCE(SUM(CASE WHEN due_on < $1 THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN due_on >= $1 AND due_on <= $2 THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN unit_id IS NULL THEN 1 ELSE 0 END), 0)
-         FROM application WHERE finished_on IS NULL AND unit_id = $3";
+    let count_sql = db::application::queue_counts_sql(db::application::QueueScope::Unit(unit));
     let today = crate::state::today();
     let soon = (today + chrono::Duration::days(7)).to_string();
     let mut full = vec![];
@@ -270,8 +266,11 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         sqlite.push(t.elapsed());
         std::hint::black_box(rows);
         let t = Instant::now();
-        let row: (i64, i64, i64, i64) =
-            sqlx::query_as(count_sql).bind(today.to_string()).bind(&soon).bind(unit).fetch_one(&concrete).await?;
+        let row: (i64, i64, i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(count_sql.clone()))
+            .bind(today.to_string())
+            .bind(&soon)
+            .fetch_one(&concrete)
+            .await?;
         sqlite_counts.push(t.elapsed());
         assert_eq!(row.0, open as i64);
         // The bare library: the same rows fetched by sqlx alone.

@@ -61,12 +61,17 @@ pub async fn feed(
     .bind(unit_id)
     .execute(&mut **tx)
     .await?;
-    // Before the commit: a page read between here and the commit may keep the old head, for at
-    // most HEAD_TTL; after the commit every read here sees the count moved and asks again.
+    note_feed_write(object_type);
+    Ok(())
+}
+
+/// Counted before the commit: a page read between here and the commit may keep the old head, for
+/// at most HEAD_TTL; after the commit every read sees the count moved and asks again. Applications
+/// change no public page.
+fn note_feed_write(object_type: &str) {
     if object_type != "application" {
         LOCAL_FEED_WRITES.fetch_add(1, Ordering::Release);
     }
-    Ok(())
 }
 
 /// Append several entries of one kind to the change feed, in their order, a few hundred a
@@ -95,8 +100,8 @@ pub async fn feed_many(
         }
         q.execute(&mut **tx).await?;
     }
-    if object_type != "application" && !objects.is_empty() {
-        LOCAL_FEED_WRITES.fetch_add(1, Ordering::Release);
+    if !objects.is_empty() {
+        note_feed_write(object_type);
     }
     Ok(())
 }

@@ -175,24 +175,30 @@ pub struct QueueCounts {
 /// is overdue; paused ones (no due date) are neither. The columns read are those of the open
 /// applications' index (migration 0022), so the rows themselves are not read.
 pub async fn queue_counts(db: &Db, unit: QueueScope, today: &str, soon: &str) -> Result<QueueCounts, sqlx::Error> {
-    let filter = unit.filter();
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*),
-                COALESCE(SUM(CASE WHEN due_on < $1 THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN due_on >= $1 AND due_on <= $2 THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN unit_id IS NULL THEN 1 ELSE 0 END), 0)
-         FROM application WHERE {filter}"
-    )))
-    .bind(today.to_string())
-    .bind(soon.to_string())
-    .fetch_one(&db.pool)
-    .await?;
+    let row = sqlx::query(sqlx::AssertSqlSafe(queue_counts_sql(unit)))
+        .bind(today.to_string())
+        .bind(soon.to_string())
+        .fetch_one(&db.pool)
+        .await?;
     // PostgreSQL's SUM of integers is BIGINT for INTEGER columns but NUMERIC for BIGINT ones:
     // read either.
     let num = |i: usize| -> Result<i64, sqlx::Error> {
         row.try_get::<i64, _>(i).or_else(|_| row.try_get::<f64, _>(i).map(|f| f as i64))
     };
     Ok(QueueCounts { open: num(0)?, overdue: num(1)?, due_soon: num(2)?, unassigned: num(3)? })
+}
+
+/// The counts' statement: open, overdue ($1 today), due soon ($2 the 5th working day ahead),
+/// unassigned (also run by `gongkai bench queue` on the concrete driver, as the bare figure).
+pub(crate) fn queue_counts_sql(unit: QueueScope) -> String {
+    format!(
+        "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN due_on < $1 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN due_on >= $1 AND due_on <= $2 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN unit_id IS NULL THEN 1 ELSE 0 END), 0)
+         FROM application WHERE {}",
+        unit.filter()
+    )
 }
 
 /// What table 三 needs of an application: five short columns (the statistics read hundreds of
