@@ -14,6 +14,7 @@ use crate::flows::{self, Actor};
 
 mod corpus;
 mod disclosure;
+mod floor;
 mod load;
 
 #[derive(Args, Debug)]
@@ -101,6 +102,16 @@ pub enum BenchCommand {
         #[arg(long)]
         dir: std::path::PathBuf,
     },
+    /// The libraries alone under an item page the cache does not hold: axum with no middleware
+    /// answering /items/{id} by reading the item with the concrete SQLite driver (no `Any`) and
+    /// rendering the same template with minijinja (reliability/bench-items.sh runs wrk against it
+    /// beside the real server)
+    ItemFloor {
+        #[arg(long)]
+        listen: String,
+        #[arg(long)]
+        data_dir: std::path::PathBuf,
+    },
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -117,7 +128,8 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchCommand::Load { url, rates, seconds, citizens, staff_cookie, p99_ms } => {
             load::load(load::LoadArgs { url, rates, seconds, citizens, staff_cookie, p99_ms }).await?;
         }
-        BenchCommand::Static { listen, dir } => static_files(&listen, &dir).await?,
+        BenchCommand::Static { listen, dir } => floor::static_files(&listen, &dir).await?,
+        BenchCommand::ItemFloor { listen, data_dir } => floor::item_floor(&listen, &data_dir).await?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -318,42 +330,6 @@ async fn queue(open: usize) -> anyhow::Result<()> {
         f.as_secs_f64() / (c + cc).as_secs_f64()
     );
     concrete.close().await;
-    Ok(())
-}
-
-async fn static_files(listen: &str, dir: &std::path::Path) -> anyhow::Result<()> {
-    use axum::body::Bytes;
-    use axum::http::{StatusCode, Uri, header};
-    // Every file under DIR, read once, keyed by its URL path ("/" for index.html).
-    let mut files: std::collections::HashMap<String, Bytes> = std::collections::HashMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let rel = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
-            let key = if rel == "index.html" { "/".to_string() } else { format!("/{rel}") };
-            files.insert(key, Bytes::from(std::fs::read(&path)?));
-        }
-    }
-    let files = std::sync::Arc::new(files);
-    let app = axum::Router::new().fallback(move |uri: Uri| {
-        let files = files.clone();
-        async move {
-            match files.get(uri.path()) {
-                Some(b) => (StatusCode::OK, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], b.clone()),
-                None => {
-                    (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain")], Bytes::from_static(b"not found"))
-                }
-            }
-        }
-    });
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    eprintln!("serving {} from memory on {listen}", dir.display());
-    axum::serve(listener, app).await?;
     Ok(())
 }
 

@@ -105,11 +105,9 @@ async fn load_public(state: &WebState, id: i64) -> Result<PublicItemRow> {
 
 async fn item_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
-    let attachments = public_attachments(&state, id).await?;
+    let attachments = flow::public_attachments_of(&state.db, &r).await?;
     // A policy's interpretations come first on its page (三同步); a deferred one says by when.
-    let all =
-        crate::flows::interaction::interpretations_of_item(&state.db, id, r.index_no.as_deref(), crate::state::today())
-            .await?;
+    let all = crate::flows::interaction::interpretations_of_public_item(&state.db, &r, crate::state::today()).await?;
     let has_published =
         all.iter().any(|i| i.row.status == gongkai_domain::interaction::InterpretationStatus::Published);
     let deferred: Vec<_> = all
@@ -130,14 +128,9 @@ async fn item_page(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>)
     .await
 }
 
-/// The attachments the public may have (originals holding personal data stay with staff).
-async fn public_attachments(state: &WebState, id: i64) -> Result<Vec<flow::AttachmentMeta>> {
-    flow::public_attachments(&state.db, id).await
-}
-
 async fn item_print(State(state): State<WebState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Html<String>> {
     let r = load_public(&state, id).await?;
-    let attachments = public_attachments(&state, id).await?;
+    let attachments = flow::public_attachments_of(&state.db, &r).await?;
     render(
         &state,
         &ctx,

@@ -190,3 +190,70 @@ async fn a_normative_document_needs_its_interpretation_or_a_recorded_deferral_wh
         }
     }
 }
+
+/// An interpretation naming its policy by the 索引号 alone (no item linked: a policy imported from the
+/// old portal) shows on that policy's public page, and an item no interpretation names shows none.
+/// The page asks for interpretations only when its item's row says one names it (by id or by
+/// 索引号: `has_interpretations`, issue 19's one query an item page); this keeps that shortcut whole.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interpretation_naming_its_policy_by_index_number_shows_on_the_imported_policys_page() {
+    for backend in backends() {
+        let store = Store::new(backend);
+        assert!(store.cli(&["user", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD]).status.success());
+        let corpus = store.dir.join("corpus.jsonl");
+        let o = std::process::Command::new(BIN)
+            .args(["bench", "corpus", "--items", "2", "-o", corpus.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let lines: Vec<serde_json::Value> =
+            std::fs::read_to_string(&corpus).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert!(store.cli(&["import", "items", corpus.to_str().unwrap()]).status.success());
+        let (server, admin) = start(&store, "2026-03-02").await;
+        // Which id each line got, by its title on the public page.
+        let mut ids = vec![];
+        for line in &lines {
+            let title = line["title"].as_str().unwrap();
+            let mut found = None;
+            for id in 1..=2 {
+                if text(&server, &client(), &format!("/items/{id}")).await.contains(title) {
+                    found = Some(id);
+                }
+            }
+            ids.push(found.expect("each imported line is an item page"));
+        }
+        let no = lines[0]["index_no"].as_str().unwrap();
+        let r = admin
+            .post_form(
+                &server,
+                "/staff/interpretations",
+                &[
+                    ("policy_ref", no),
+                    ("title", "一图读懂旧门户导入的政策"),
+                    ("form", "qa"),
+                    ("s_Background", "该政策由原门户导入。"),
+                    ("s_MainContent", "本解读按索引号对应所解读的政策。"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap_or_default());
+        let list = text(&server, &admin.client, "/staff/interpretations").await;
+        let iid: i64 = list
+            .split("action=\"/staff/interpretations/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .expect("a draft to approve");
+        for action in ["approve", "publish"] {
+            let r = admin.post_form(&server, &format!("/staff/interpretations/{iid}"), &[("action", action)]).await;
+            assert_eq!(r.status().as_u16(), 303, "{action}");
+        }
+        let named = text(&server, &client(), &format!("/items/{}", ids[0])).await;
+        assert!(
+            named.contains(&format!("/interpretations/{iid}")),
+            "{backend:?}: the policy named by its 索引号 links its interpretation"
+        );
+        let other = text(&server, &client(), &format!("/items/{}", ids[1])).await;
+        assert!(!other.contains("/interpretations/"), "{backend:?}: an item no interpretation names shows none");
+    }
+}

@@ -30,19 +30,29 @@ pub struct PublicItemRow {
     pub written_on: Option<String>,
     pub published_on: Option<String>,
     pub late: i64,
+    /// 1 when the item has any stored file (public or not): without one, its page need not ask
+    /// which files the public may have (issue 19: three queries an item page where one would do).
+    pub has_files: i64,
+    /// 1 when any interpretation names this item (by id, or by its 索引号 as the policy reference).
+    pub has_interpretations: i64,
 }
 
-/// A published or expired item (`None` for any other status or no such item).
-pub async fn public_item(db: &Db, item_id: i64) -> Result<Option<PublicItemRow>, sqlx::Error> {
-    sqlx::query_as::<_, PublicItemRow>(
+/// An item as its public page reads it, by id, published or expired (`bench item-floor` runs the
+/// same statement through the concrete SQLite driver).
+pub const PUBLIC_ITEM_SELECT: &str =
         "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, i.status,
                 i.index_no, i.public_title, i.public_summary, i.public_body_html, i.doc_no, i.art20, i.genre,
                 i.subject, i.validity, i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on,
-                i.published_on, i.late
+                i.published_on, i.late,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM attachment a WHERE a.owner_type = 'item' AND a.owner_id = i.item_id)
+                     THEN 1 ELSE 0 END AS BIGINT) AS has_files,
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM interpretation p WHERE p.policy_item_id = i.item_id)
+                       OR EXISTS (SELECT 1 FROM interpretation p WHERE p.policy_item_id IS NULL AND p.policy_ref = i.index_no)
+                     THEN 1 ELSE 0 END AS BIGINT) AS has_interpretations
          FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id
-         WHERE i.item_id = $1 AND i.status IN ('published', 'expired')",
-    )
-    .bind(item_id)
-    .fetch_optional(&db.pool)
-    .await
+         WHERE i.item_id = $1 AND i.status IN ('published', 'expired')";
+
+/// A published or expired item (`None` for any other status or no such item).
+pub async fn public_item(db: &Db, item_id: i64) -> Result<Option<PublicItemRow>, sqlx::Error> {
+    sqlx::query_as::<_, PublicItemRow>(PUBLIC_ITEM_SELECT).bind(item_id).fetch_optional(&db.pool).await
 }

@@ -15,6 +15,15 @@ pub async fn public_attachments(db: &Db, item_id: i64) -> Result<Vec<AttachmentM
     Ok(db::item::public_attachments(db, item_id).await?)
 }
 
+/// The files the public may download of an item read for its page: not asked for when the item
+/// has no file at all (most items: one query an item page instead of two).
+pub async fn public_attachments_of(db: &Db, item: &PublicItemRow) -> Result<Vec<AttachmentMeta>> {
+    if item.has_files == 0 {
+        return Ok(vec![]);
+    }
+    public_attachments(db, item.item_id).await
+}
+
 /// A stored file and its bytes, or not found (the caller decides who may have it).
 pub async fn attachment_content(db: &Db, attachment_id: i64) -> Result<(AttachmentMeta, Vec<u8>)> {
     db::application::attachment_content(db, attachment_id).await?.ok_or(AppError::NotFound)

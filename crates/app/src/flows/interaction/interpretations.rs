@@ -322,6 +322,18 @@ pub async fn interpretations_of_item(
     Ok(views(rows, today))
 }
 
+/// The interpretations of a public item read for its page: not asked for when none names it.
+pub async fn interpretations_of_public_item(
+    db: &Db,
+    item: &crate::flows::disclosure::PublicItemRow,
+    today: NaiveDate,
+) -> Result<Vec<InterpretationView>> {
+    if item.has_interpretations == 0 {
+        return Ok(vec![]);
+    }
+    interpretations_of_item(db, item.item_id, item.index_no.as_deref(), today).await
+}
+
 fn views(rows: Vec<db::interaction::InterpretationRow>, today: NaiveDate) -> Vec<InterpretationView> {
     let published_on = |p: &str| -> Option<NaiveDate> {
         rows.iter()
