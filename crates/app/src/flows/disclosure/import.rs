@@ -263,8 +263,7 @@ pub async fn import_items(
         // The batch's 索引号 already stored, in one statement; those this batch stores join them.
         let nos: Vec<&str> = ready.iter().map(|r| r.publication.index_no.as_str()).collect();
         let mut present = db::item::items_with_index_nos(&mut tx, &nos).await?;
-        // First every line's unit, column and serial; then the batch's rows in a few statements.
-        let mut to_store: Vec<(Ready, Vec<Option<String>>)> = Vec::with_capacity(ready.len());
+        let mut fed: Vec<(String, Option<i64>)> = Vec::with_capacity(ready.len());
         for mut r in ready {
             let file_texts = texts.next().unwrap_or_default();
             match present.get(&r.publication.index_no).copied() {
@@ -305,21 +304,11 @@ pub async fn import_items(
                 let s = serials.entry((unit_id, year)).or_default();
                 *s = (*s).max(serial);
             }
-            // Stored by this run: a later line with the same 索引号 repeats it.
-            present.insert(r.publication.index_no.clone(), i64::MAX);
-            to_store.push((r, file_texts));
-        }
-        let rows: Vec<_> = to_store.iter().map(|(r, _)| (&r.item.row, &r.publication)).collect();
-        let ids = db::item::insert_published_items(&mut tx, &rows, &actor.username).await.map_err(|e| {
-            let lines = to_store.first().zip(to_store.last()).map(|(a, b)| (a.0.line, b.0.line)).unwrap_or_default();
-            anyhow::anyhow!("第{}至{}行：{e}", lines.0, lines.1)
-        })?;
-        let mut fed: Vec<(String, Option<i64>)> = Vec::with_capacity(to_store.len());
-        for (r, file_texts) in to_store {
-            let id = *ids
-                .get(&r.publication.index_no)
-                .ok_or_else(|| anyhow::anyhow!("第{}行：索引号“{}”未能保存", r.line, r.publication.index_no))?;
-            fed.push((id.to_string(), Some(r.item.row.unit_id)));
+            let id = db::item::insert_published_item(&mut tx, row, &r.publication, &actor.username)
+                .await
+                .map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
+            present.insert(r.publication.index_no.clone(), id);
+            fed.push((id.to_string(), Some(unit_id)));
             for ((name, bytes), text) in r.files.iter().zip(file_texts) {
                 let (name, kind) = super::check_file(name, bytes).map_err(|e| anyhow::anyhow!(e))?;
                 let sha = crate::flows::auth::hex(&<sha2::Sha256 as sha2::Digest>::digest(bytes));
