@@ -311,7 +311,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
     let (f, b, c, cc) = (median(full), median(bare), median(sqlite), median(sqlite_counts));
     let part = |k: usize| median(parts.iter().map(|p: &(Duration, Duration, Duration)| [p.0, p.1, p.2][k]).collect());
     println!(
-        "queue page of a unit with {open} open applications (the 200 most urgent, counts of all), rendered as HTML: median {:.2} ms; the same page of rows fetched by db::application::queue {:.2} ms, through the concrete SQLite driver {:.2} ms; ratio page / concrete fetch {:.1}×",
+        "queue page of a unit with {open} open applications (the 200 most urgent, counts of all), rendered as HTML: median {:.2} ms; the same page of rows fetched through sqlx's Any driver {:.2} ms, through the concrete SQLite driver {:.2} ms; ratio page / concrete fetch {:.1}×",
         ms(f),
         ms(b),
         ms(c),

@@ -48,26 +48,7 @@ pub struct Db {
     secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
     /// The change feed's public head as last read (`audit::public_feed_head`).
     feed_head: audit::FeedHeadCache,
-    /// SQLite only: the same file through sqlx's concrete driver, for the hottest reads
-    /// (`hot_read!`). The `Any` driver turns each row into its own row type first, copying every
-    /// value and checking each text twice: an item page's row, the queue's 200 (issue 19).
-    sqlite_reads: Option<sqlx::SqlitePool>,
 }
-
-/// Run a read on the concrete SQLite pool where there is one, else on the `Any` pool: `$body` is
-/// written once and compiled for each executor (its row type must decode from both).
-macro_rules! hot_read {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db.sqlite_reads() {
-            Some($pool) => $body,
-            None => {
-                let $pool = &$db.pool;
-                $body
-            }
-        }
-    };
-}
-pub(crate) use hot_read;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -155,35 +136,9 @@ impl Db {
             Backend::Sqlite => pool_options(1).connect_with(options).await.map_err(unreachable)?,
             Backend::Postgres => pool.clone(),
         };
-        let mut db = Db {
-            pool,
-            write_pool,
-            backend,
-            secrets: Default::default(),
-            feed_head: Default::default(),
-            sqlite_reads: None,
-        };
+        let db = Db { pool, write_pool, backend, secrets: Default::default(), feed_head: Default::default() };
         db.migrate().await?;
-        if backend == Backend::Sqlite {
-            // The file exists now (the pools above made it); WAL is the file's own setting.
-            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url_owned)
-                .map_err(|_| ConnectError::BadUrl(redact(url)))?
-                .busy_timeout(Duration::from_secs(10))
-                .disable_statement_logging();
-            let reads = sqlx::sqlite::SqlitePoolOptions::new()
-                .max_connections(max)
-                .acquire_timeout(Duration::from_secs(15))
-                .connect_with(options)
-                .await
-                .map_err(unreachable)?;
-            db.sqlite_reads = Some(reads);
-        }
         Ok(db)
-    }
-
-    /// The concrete SQLite pool for `hot_read!` (none on PostgreSQL).
-    pub(crate) fn sqlite_reads(&self) -> Option<&sqlx::SqlitePool> {
-        self.sqlite_reads.as_ref()
     }
 
     pub async fn migrate(&self) -> Result<(), ConnectError> {

@@ -142,21 +142,22 @@ pub async fn find_by_idempotency(db: &Db, key: &str) -> Result<Option<Applicatio
 /// row for each page.
 pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
     let filter = unit.filter();
-    let dated = format!(
+    let mut rows = sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM application WHERE {filter} AND due_on IS NOT NULL
          ORDER BY due_on, application_id LIMIT {limit}"
-    );
-    let mut rows = crate::db::hot_read!(db, |pool| {
-        sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(dated)).fetch_all(pool).await?
-    });
+    )))
+    .fetch_all(&db.pool)
+    .await?;
     let left = limit - rows.len() as i64;
     if left > 0 {
-        let undated = format!(
-            "SELECT {COLUMNS} FROM application WHERE {filter} AND due_on IS NULL ORDER BY application_id LIMIT {left}"
+        rows.extend(
+            sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM application WHERE {filter} AND due_on IS NULL
+                 ORDER BY application_id LIMIT {left}"
+            )))
+            .fetch_all(&db.pool)
+            .await?,
         );
-        rows.extend(crate::db::hot_read!(db, |pool| {
-            sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(undated)).fetch_all(pool).await?
-        }));
     }
     Ok(rows)
 }
@@ -174,15 +175,6 @@ pub struct QueueCounts {
 /// is overdue; paused ones (no due date) are neither. The columns read are those of the open
 /// applications' index (migration 0022), so the rows themselves are not read.
 pub async fn queue_counts(db: &Db, unit: QueueScope, today: &str, soon: &str) -> Result<QueueCounts, sqlx::Error> {
-    if let Some(pool) = db.sqlite_reads() {
-        let (open, overdue, due_soon, unassigned): (i64, i64, i64, i64) =
-            sqlx::query_as(sqlx::AssertSqlSafe(queue_counts_sql(unit)))
-                .bind(today.to_string())
-                .bind(soon.to_string())
-                .fetch_one(pool)
-                .await?;
-        return Ok(QueueCounts { open, overdue, due_soon, unassigned });
-    }
     let row = sqlx::query(sqlx::AssertSqlSafe(queue_counts_sql(unit)))
         .bind(today.to_string())
         .bind(soon.to_string())

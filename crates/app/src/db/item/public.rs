@@ -54,7 +54,5 @@ pub const PUBLIC_ITEM_SELECT: &str =
 
 /// A published or expired item (`None` for any other status or no such item).
 pub async fn public_item(db: &Db, item_id: i64) -> Result<Option<PublicItemRow>, sqlx::Error> {
-    crate::db::hot_read!(db, |pool| {
-        sqlx::query_as::<_, PublicItemRow>(PUBLIC_ITEM_SELECT).bind(item_id).fetch_optional(pool).await
-    })
+    sqlx::query_as::<_, PublicItemRow>(PUBLIC_ITEM_SELECT).bind(item_id).fetch_optional(&db.pool).await
 }
