@@ -38,6 +38,27 @@ async fn draft_policy(server: &Server, admin: &Staff, unit: i64, title: &str, bo
     id
 }
 
+/// A 问答 interpretation drafted through the staff form, naming its policy by `policy` (an item id
+/// or a reference); its id, read from the staff list (the first interpretation it offers to act on).
+async fn draft_interpretation(
+    server: &Server,
+    admin: &Staff,
+    policy: (&str, &str),
+    title: &str,
+    background: &str,
+    content: &str,
+) -> i64 {
+    let fields = [policy, ("title", title), ("form", "qa"), ("s_Background", background), ("s_MainContent", content)];
+    let r = admin.post_form(server, "/staff/interpretations", &fields).await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap_or_default());
+    let list = text(server, &admin.client, "/staff/interpretations").await;
+    list.split("action=\"/staff/interpretations/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("a draft to approve")
+}
+
 async fn text(server: &Server, who: &reqwest::Client, path: &str) -> String {
     who.get(server.url(path)).send().await.unwrap().text().await.unwrap()
 }
@@ -122,27 +143,15 @@ async fn a_normative_document_needs_its_interpretation_or_a_recorded_deferral_wh
         )
         .await;
         let p2 = policy2.to_string();
-        let r = admin
-            .post_form(
-                &server,
-                "/staff/interpretations",
-                &[
-                    ("policy_item_id", &p2),
-                    ("title", "一图读懂既有住宅加装电梯"),
-                    ("form", "qa"),
-                    ("s_Background", "老旧住宅无电梯，老年人上下楼难。"),
-                    ("s_MainContent", "加装电梯须经本单元业主表决同意，财政给予每部电梯补助。"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap_or_default());
-        let list = text(&server, &admin.client, "/staff/interpretations").await;
-        let iid: i64 = list
-            .split("action=\"/staff/interpretations/")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .and_then(|s| s.parse().ok())
-            .expect("a draft to approve");
+        let iid = draft_interpretation(
+            &server,
+            &admin,
+            ("policy_item_id", &p2),
+            "一图读懂既有住宅加装电梯",
+            "老旧住宅无电梯，老年人上下楼难。",
+            "加装电梯须经本单元业主表决同意，财政给予每部电梯补助。",
+        )
+        .await;
         assert_eq!(
             admin
                 .post_form(&server, &format!("/staff/interpretations/{iid}"), &[("action", "approve")])
@@ -223,27 +232,15 @@ async fn an_interpretation_naming_its_policy_by_index_number_shows_on_the_import
             ids.push(found.expect("each imported line is an item page"));
         }
         let no = lines[0]["index_no"].as_str().unwrap();
-        let r = admin
-            .post_form(
-                &server,
-                "/staff/interpretations",
-                &[
-                    ("policy_ref", no),
-                    ("title", "一图读懂旧门户导入的政策"),
-                    ("form", "qa"),
-                    ("s_Background", "该政策由原门户导入。"),
-                    ("s_MainContent", "本解读按索引号对应所解读的政策。"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap_or_default());
-        let list = text(&server, &admin.client, "/staff/interpretations").await;
-        let iid: i64 = list
-            .split("action=\"/staff/interpretations/")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .and_then(|s| s.parse().ok())
-            .expect("a draft to approve");
+        let iid = draft_interpretation(
+            &server,
+            &admin,
+            ("policy_ref", no),
+            "一图读懂旧门户导入的政策",
+            "该政策由原门户导入。",
+            "本解读按索引号对应所解读的政策。",
+        )
+        .await;
         for action in ["approve", "publish"] {
             let r = admin.post_form(&server, &format!("/staff/interpretations/{iid}"), &[("action", action)]).await;
             assert_eq!(r.status().as_u16(), 303, "{action}");
