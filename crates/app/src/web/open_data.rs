@@ -289,7 +289,7 @@ pub struct ItemDetail {
               (status = 404, description = "Not published, or no such item", body = ErrorBody)))]
 async fn item(State(state): State<WebState>, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Response> {
     let row = items::public_item(&state.db, id).await?;
-    let attachments = items::public_attachments(&state.db, id)
+    let attachments = items::public_attachments_of(&state.db, &row)
         .await?
         .into_iter()
         .map(|a| Attachment {

@@ -140,6 +140,21 @@ async fn attachment_text_is_scanned_masked_copies_replace_originals_and_only_mas
         // Staff still have it.
         assert_eq!(admin.get(&server, &format!("/staff/item-attachments/{a}")).await.status().as_u16(), 200);
     }
+    // The item's page and the open-data API list the copies (they ask for the files only when the
+    // item's row says it has some: this is what keeps that shortcut whole).
+    let api: serde_json::Value =
+        client().get(server.url(&format!("/api/v1/items/{item}"))).send().await.unwrap().json().await.unwrap();
+    let listed: Vec<String> = api["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .map(|a| a["url"].as_str().unwrap().to_string())
+        .collect();
+    for c in &copies {
+        assert!(public.contains(&format!("/items/{item}/attachments/{c}")), "the page lists the masked copy {c}");
+        assert!(listed.contains(&format!("/items/{item}/attachments/{c}")), "the API lists the masked copy {c}: {api}");
+    }
+    assert_eq!(listed.len(), copies.len(), "the API lists the copies only: {api}");
     for c in &copies {
         let bytes = client()
             .get(server.url(&format!("/items/{item}/attachments/{c}")))
