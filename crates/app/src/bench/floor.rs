@@ -55,8 +55,9 @@ pub async fn item_floor(listen: &str, data_dir: &Path) -> anyhow::Result<()> {
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
     let options = SqliteConnectOptions::new().filename(data_dir.join("gongkai.db")).read_only(true);
     let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    // The site's settings, once, as the server reads them.
     let site: std::collections::HashMap<String, String> =
-        sqlx::query_as("SELECT key, value FROM setting").fetch_all(&pool).await?.into_iter().collect();
+        db::org::all_settings(&db::Db::connect(&db::sqlite_url(data_dir)).await?).await?.into_iter().collect();
     let templates = Arc::new(crate::web::templates::environment());
     let site = Arc::new(site);
     let app = axum::Router::new().route(

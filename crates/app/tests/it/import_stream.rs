@@ -23,12 +23,7 @@ async fn an_import_killed_halfway_continues_when_run_again_and_duplicates_nothin
     sqlx::any::install_default_drivers();
     for backend in backends() {
         let store = Store::new(backend);
-        let corpus = store.dir.join("corpus.jsonl");
-        let o = Command::new(BIN)
-            .args(["bench", "corpus", "--items", &ITEMS.to_string(), "-o", corpus.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let corpus = store.corpus(ITEMS);
         let url = store
             .database_url
             .clone()
@@ -101,12 +96,7 @@ async fn a_repeated_index_number_is_a_bad_line_in_its_batch_or_a_later_one() {
     sqlx::any::install_default_drivers();
     for backend in backends() {
         let store = Store::new(backend);
-        let corpus = store.dir.join("corpus.jsonl");
-        let o = Command::new(BIN)
-            .args(["bench", "corpus", "--items", "1600", "-o", corpus.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let corpus = store.corpus(1600);
         let mut lines: Vec<serde_json::Value> =
             std::fs::read_to_string(&corpus).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         // One line stored first, by an import of its own.

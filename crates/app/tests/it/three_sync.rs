@@ -209,12 +209,7 @@ async fn an_interpretation_naming_its_policy_by_index_number_shows_on_the_import
     for backend in backends() {
         let store = Store::new(backend);
         assert!(store.cli(&["user", "add", "admin", "--role", "admin", "--password", ADMIN_PASSWORD]).status.success());
-        let corpus = store.dir.join("corpus.jsonl");
-        let o = std::process::Command::new(BIN)
-            .args(["bench", "corpus", "--items", "2", "-o", corpus.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let corpus = store.corpus(2);
         let lines: Vec<serde_json::Value> =
             std::fs::read_to_string(&corpus).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert!(store.cli(&["import", "items", corpus.to_str().unwrap()]).status.success());

@@ -95,6 +95,18 @@ impl Store {
         all.extend(self.args());
         Command::new(BIN).args(&all).env("GONGKAI_LOG", "warn").output().expect("run gongkai")
     }
+
+    /// A generated corpus of `items` legacy items (`gongkai bench corpus`, the import's JSONL) in
+    /// this store's folder.
+    pub fn corpus(&self, items: usize) -> std::path::PathBuf {
+        let corpus = self.dir.join("corpus.jsonl");
+        let o = Command::new(BIN)
+            .args(["bench", "corpus", "--items", &items.to_string(), "-o", corpus.to_str().unwrap()])
+            .output()
+            .expect("run gongkai bench corpus");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        corpus
+    }
 }
 
 impl Drop for Store {
