@@ -167,6 +167,11 @@ pub struct FeedRow {
     pub unit_id: Option<i64>,
 }
 
+/// The change feed's last sequence number (0 when empty).
+pub async fn max_feed_seq(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM change_feed").fetch_one(&db.pool).await
+}
+
 /// Feed entries after `seq`, oldest first.
 pub async fn feed_since(db: &Db, seq: i64, limit: i64) -> Result<Vec<FeedRow>, sqlx::Error> {
     sqlx::query_as::<_, FeedRow>(

@@ -59,7 +59,7 @@ pub async fn run(state: AppState) {
     // back, 1,000 entries a second, for a quarter of an hour, to learn nothing. What came before is
     // in the state already loaded; the calendar is read once more here for a change between the two.
     let mut last_seq =
-        run_task("change_feed", async { Ok(db::item::max_feed_seq(&state.db).await?) }).await.unwrap_or(0);
+        run_task("change_feed", async { Ok(db::audit::max_feed_seq(&state.db).await?) }).await.unwrap_or(0);
     run_task("change_feed", async { Ok(state.reload_calendar().await?) }).await;
     let mut ticks = 0u64;
     loop {

@@ -590,7 +590,7 @@ impl SearchIndex {
     /// Rebuild from the database; `progress` is told (done, total).
     pub async fn rebuild(&self, db: &Db, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<u64> {
         // The feed position first: anything that changes while we read is caught up after.
-        let seq = db::item::max_feed_seq(db).await?;
+        let seq = db::audit::max_feed_seq(db).await?;
         let total = db::item::count_public(db).await? as u64;
         self.ready.store(false, Ordering::Release);
         {

@@ -560,11 +560,6 @@ pub async fn channel_groups(
     rows.into_iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
-/// The change feed's last sequence number (0 when empty).
-pub async fn max_feed_seq(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM change_feed").fetch_one(&db.pool).await?.try_get(0)
-}
-
 /// A unit's node by its code or its title (legacy categories name either).
 pub async fn node_id_by_code_or_title(tx: &mut Tx<'_>, unit_id: i64, key: &str) -> Result<Option<i64>, sqlx::Error> {
     let row = sqlx::query("SELECT catalog_node_id FROM catalog_node WHERE unit_id = $1 AND (code = $2 OR title = $2) ORDER BY catalog_node_id LIMIT 1")

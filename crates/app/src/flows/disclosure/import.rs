@@ -349,7 +349,7 @@ pub async fn import_items(
         if let Some(indexer) = &indexer
             && !stored.is_empty()
         {
-            let seq = db::item::max_feed_seq(db).await?;
+            let seq = db::audit::max_feed_seq(db).await?;
             if indexer.send((stored, seq)).await.is_err() {
                 break; // the indexer stopped: its error is reported below
             }
