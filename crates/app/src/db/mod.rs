@@ -127,15 +127,10 @@ impl Db {
                             .execute(&mut *conn)
                             .await?;
                         if writer {
-                            // The one writer's pages: 64 MiB of cache where SQLite's default is
-                            // 2 MiB (the item table's six indexes were read back from the OS on
-                            // every insert), and the WAL folded into the database every 64 MiB
-                            // instead of every 4 MiB (a batch of the import wrote more than 4 MiB,
-                            // so each commit checkpointed). The import of 100,000 items: 2,308 /
-                            // 2,375 / 2,445 → 3,082 / 2,881 / 2,727 items/s (BENCHMARKS.md).
-                            sqlx::raw_sql("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;")
-                                .execute(&mut *conn)
-                                .await?;
+                            // The one writer keeps 64 MiB of pages where SQLite's default is 2 MiB:
+                            // the item table's six indexes were read back from the OS on every
+                            // insert of the import (BENCHMARKS.md, "sixth steps").
+                            sqlx::raw_sql("PRAGMA cache_size=-65536;").execute(&mut *conn).await?;
                         }
                     }
                     Ok(())
@@ -162,6 +157,20 @@ impl Db {
 
     pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
         self.write_pool.begin().await
+    }
+
+    /// For a bulk writer (the import): SQLite folds its WAL into the database every `pages` pages
+    /// written instead of every 1,000 (4 MiB; a batch of the import writes more, so each commit
+    /// checkpointed). Fewer, longer checkpoints: the server's writer keeps the default, where a
+    /// citizen's submission must not wait behind a long one. `None`: back to the default.
+    pub async fn checkpoint_every(&self, pages: Option<u32>) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            let pages = pages.unwrap_or(1000);
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA wal_autocheckpoint={pages};")))
+                .execute(&self.write_pool)
+                .await?;
+        }
+        Ok(())
     }
 }
 

@@ -23,6 +23,9 @@ use crate::search::SearchIndex;
 const BATCH: usize = 1000;
 /// Items between two commits of the search index (a commit writes its segments out).
 const INDEX_COMMIT_EVERY: usize = 50_000;
+/// The import's WAL checkpoints: every 16,384 pages (64 MiB), not every batch (`Db::checkpoint_every`).
+/// The import of 100,000 items with the writer's cache alone and with this (BENCHMARKS.md).
+const CHECKPOINT_PAGES: u32 = 16_384;
 /// Bad lines listed by number; past this they are counted.
 const BAD_LISTED: usize = 10_000;
 
@@ -214,10 +217,25 @@ pub async fn import_items(
     base: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
-    let actor = Actor::system("import");
-    let mut report = ImportReport { indexed: index.is_some(), ..Default::default() };
+    db.checkpoint_every(Some(CHECKPOINT_PAGES)).await?;
+    let result = import_stream(db, index, input, size, base, progress).await;
+    db.checkpoint_every(None).await?;
+    result
+}
+
+/// `import_items`, its checkpoint setting aside.
+async fn import_stream(
+    db: &Db,
+    index: Option<Arc<SearchIndex>>,
+    input: impl BufRead + Send + 'static,
+    size: u64,
+    base: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> anyhow::Result<ImportReport> {
+    let actor = &Actor::system("import");
     // Items up to here were there before this run: a 索引号 found above it repeats one of the file.
     let before = db::item::max_item_id(db).await?;
+    let mut report = ImportReport { indexed: index.is_some(), ..Default::default() };
     if let Some(index) = &index {
         index.catch_up(db).await?;
     }
@@ -280,7 +298,7 @@ pub async fn import_items(
             let (unit_id, code) = match units.get(&r.publisher) {
                 Some(u) => u.clone(),
                 None => {
-                    let u = new_unit(&mut tx, &actor, &r.publisher, r.index_unit_code.as_deref()).await?;
+                    let u = new_unit(&mut tx, actor, &r.publisher, r.index_unit_code.as_deref()).await?;
                     report.new_units.push(r.publisher.clone());
                     units.insert(r.publisher.clone(), u.clone());
                     u
@@ -337,7 +355,7 @@ pub async fn import_items(
         }
         db::audit::record(
             &mut tx,
-            &actor,
+            actor,
             "item.import",
             "item",
             "batch",
