@@ -113,7 +113,7 @@ impl Db {
             .map_err(|_| ConnectError::BadUrl(redact(url)))?
             .disable_statement_logging();
         let max = if backend == Backend::Sqlite { 8 } else { 16 };
-        let pool_options = |max: u32, writer: bool| {
+        let pool_options = |max: u32| {
             AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(15))
@@ -126,20 +126,14 @@ impl Db {
                         sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;")
                             .execute(&mut *conn)
                             .await?;
-                        if writer {
-                            // The one writer keeps 64 MiB of pages where SQLite's default is 2 MiB:
-                            // the item table's six indexes were read back from the OS on every
-                            // insert of the import (BENCHMARKS.md, "sixth steps").
-                            sqlx::raw_sql("PRAGMA cache_size=-65536;").execute(&mut *conn).await?;
-                        }
                     }
                     Ok(())
                 })
             })
         };
-        let pool = pool_options(max, false).connect_with(options.clone()).await.map_err(unreachable)?;
+        let pool = pool_options(max).connect_with(options.clone()).await.map_err(unreachable)?;
         let write_pool = match backend {
-            Backend::Sqlite => pool_options(1, true).connect_with(options).await.map_err(unreachable)?,
+            Backend::Sqlite => pool_options(1).connect_with(options).await.map_err(unreachable)?,
             Backend::Postgres => pool.clone(),
         };
         let db = Db { pool, write_pool, backend, secrets: Default::default(), feed_head: Default::default() };
@@ -159,16 +153,20 @@ impl Db {
         self.write_pool.begin().await
     }
 
-    /// For a bulk writer (the import): SQLite folds its WAL into the database every `pages` pages
-    /// written instead of every 1,000 (4 MiB; a batch of the import writes more, so each commit
-    /// checkpointed). Fewer, longer checkpoints: the server's writer keeps the default, where a
-    /// citizen's submission must not wait behind a long one. `None`: back to the default.
-    pub async fn checkpoint_every(&self, pages: Option<u32>) -> Result<(), sqlx::Error> {
+    /// For a bulk writer (the import), on SQLite's one writer connection: 64 MiB of pages where the
+    /// default is 2 MiB (the item table's six indexes were read back from the OS on every insert),
+    /// and the WAL folded into the database every 16,384 pages instead of every 1,000 (a batch of
+    /// the import writes more than 4 MiB, so each commit checkpointed). `false` puts the defaults
+    /// back: a server's writer keeps them, where a citizen's submission must not wait behind a long
+    /// checkpoint (BENCHMARKS.md, "sixth steps").
+    pub async fn bulk_writes(&self, on: bool) -> Result<(), sqlx::Error> {
         if self.backend == Backend::Sqlite {
-            let pages = pages.unwrap_or(1000);
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("PRAGMA wal_autocheckpoint={pages};")))
-                .execute(&self.write_pool)
-                .await?;
+            let pragmas = if on {
+                "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;"
+            } else {
+                "PRAGMA cache_size=-2000; PRAGMA wal_autocheckpoint=1000;"
+            };
+            sqlx::raw_sql(pragmas).execute(&self.write_pool).await?;
         }
         Ok(())
     }

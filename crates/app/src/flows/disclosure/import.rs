@@ -23,9 +23,6 @@ use crate::search::SearchIndex;
 const BATCH: usize = 1000;
 /// Items between two commits of the search index (a commit writes its segments out).
 const INDEX_COMMIT_EVERY: usize = 50_000;
-/// The import's WAL checkpoints: every 16,384 pages (64 MiB), not every batch (`Db::checkpoint_every`).
-/// The import of 100,000 items with the writer's cache alone and with this (BENCHMARKS.md).
-const CHECKPOINT_PAGES: u32 = 16_384;
 /// Bad lines listed by number; past this they are counted.
 const BAD_LISTED: usize = 10_000;
 
@@ -217,13 +214,13 @@ pub async fn import_items(
     base: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
-    db.checkpoint_every(Some(CHECKPOINT_PAGES)).await?;
+    db.bulk_writes(true).await?;
     let result = import_stream(db, index, input, size, base, progress).await;
-    db.checkpoint_every(None).await?;
+    db.bulk_writes(false).await?;
     result
 }
 
-/// `import_items`, its checkpoint setting aside.
+/// `import_items`, its writer's bulk settings aside.
 async fn import_stream(
     db: &Db,
     index: Option<Arc<SearchIndex>>,
