@@ -153,20 +153,18 @@ impl Db {
         self.write_pool.begin().await
     }
 
-    /// For a bulk writer (the import), on SQLite's one writer connection: 64 MiB of pages where the
-    /// default is 2 MiB (the item table's six indexes were read back from the OS on every insert),
-    /// and the WAL folded into the database every 16,384 pages instead of every 1,000 (a batch of
-    /// the import writes more than 4 MiB, so each commit checkpointed). `false` puts the defaults
-    /// back: a server's writer keeps them, where a citizen's submission must not wait behind a long
-    /// checkpoint (BENCHMARKS.md, "sixth steps").
-    pub async fn bulk_writes(&self, on: bool) -> Result<(), sqlx::Error> {
+    /// Set SQLite's one writer connection for a bulk import: 64 MiB of pages where the default is
+    /// 2 MiB (the item table's six indexes were read back from the OS on every insert), and the WAL
+    /// folded into the database every 16,384 pages instead of every 1,000 (a batch of the import
+    /// writes more than 4 MiB, so each commit checkpointed). For a process that imports and ends
+    /// (`gongkai import items`, `bench import`); a server's writer keeps SQLite's defaults, where a
+    /// citizen's submission must not wait behind a long checkpoint (BENCHMARKS.md, "sixth steps").
+    /// Should the pool replace the connection, the new one has the defaults: slower, no less safe.
+    pub async fn set_for_bulk_writes(&self) -> Result<(), sqlx::Error> {
         if self.backend == Backend::Sqlite {
-            let pragmas = if on {
-                "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;"
-            } else {
-                "PRAGMA cache_size=-2000; PRAGMA wal_autocheckpoint=1000;"
-            };
-            sqlx::raw_sql(pragmas).execute(&self.write_pool).await?;
+            sqlx::raw_sql("PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=16384;")
+                .execute(&self.write_pool)
+                .await?;
         }
         Ok(())
     }

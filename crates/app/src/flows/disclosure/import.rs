@@ -206,6 +206,8 @@ fn node_code_for(a: Art20Category) -> &'static str {
 /// a 索引号 repeated in the file and a bad line are reported with their number. `size` is the
 /// input's length in bytes; `progress(bytes done, size)` is told after each batch. With `index`
 /// (this data dir's search index, its writer free) the items are indexed as they are stored.
+/// SQLite's writer connection is set for bulk writes (`Db::set_for_bulk_writes`) for the rest of
+/// the process: an import's process ends after it.
 pub async fn import_items(
     db: &Db,
     index: Option<Arc<SearchIndex>>,
@@ -214,21 +216,7 @@ pub async fn import_items(
     base: &Path,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
-    db.bulk_writes(true).await?;
-    let result = import_stream(db, index, input, size, base, progress).await;
-    db.bulk_writes(false).await?;
-    result
-}
-
-/// `import_items`, its writer's bulk settings aside.
-async fn import_stream(
-    db: &Db,
-    index: Option<Arc<SearchIndex>>,
-    input: impl BufRead + Send + 'static,
-    size: u64,
-    base: &Path,
-    progress: &mut dyn FnMut(u64, u64),
-) -> anyhow::Result<ImportReport> {
+    db.set_for_bulk_writes().await?;
     let actor = &Actor::system("import");
     // Items up to here were there before this run: a 索引号 found above it repeats one of the file.
     let before = db::item::max_item_id(db).await?;
