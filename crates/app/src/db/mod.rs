@@ -154,7 +154,7 @@ impl Db {
     }
 
     /// Set SQLite's one writer connection for a bulk import: 64 MiB of pages where the default is
-    /// 2 MiB (the item table's six indexes were read back from the OS on every insert), and the WAL
+    /// 2 MiB (inserts read the item table's six indexes back from the OS), and the WAL
     /// folded into the database every 16,384 pages instead of every 1,000 (a batch of the import
     /// writes more than 4 MiB, so each commit checkpointed). For a process that imports and ends
     /// (`gongkai import items`, `bench import`); a server's writer keeps SQLite's defaults, where a
