@@ -166,7 +166,7 @@ const BRIEF_SELECT: &str = "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.
     FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id";
 
 /// The draft fields of an item, as the flow validated them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct NewItem {
     pub unit_id: i64,
     pub catalog_node_id: Option<i64>,
@@ -286,7 +286,7 @@ pub async fn set_expired(
 
 /// What publication stores: the 索引号, the day, the Art. 26 flag, the masked public text and the
 /// 保密审查 record.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Publication {
     pub index_no: String,
     pub published_on: String,

@@ -266,7 +266,8 @@ pub async fn import_items(
         // The batch's 索引号 already stored, in one statement; those this batch stores join them.
         let nos: Vec<&str> = ready.iter().map(|r| r.publication.index_no.as_str()).collect();
         let mut present = db::item::items_with_index_nos(&mut tx, &nos).await?;
-        let mut fed: Vec<(String, Option<i64>)> = Vec::with_capacity(ready.len());
+        // First every line's unit, column and serial; then the batch's rows in a few statements.
+        let mut to_store: Vec<(Ready, Vec<Option<String>>)> = Vec::with_capacity(ready.len());
         for mut r in ready {
             let file_texts = texts.next().unwrap_or_default();
             match present.get(&r.publication.index_no).copied() {
@@ -307,10 +308,25 @@ pub async fn import_items(
                 let s = serials.entry((unit_id, year)).or_default();
                 *s = (*s).max(serial);
             }
-            let id = db::item::insert_published_item(&mut tx, row, &r.publication, &actor.username)
-                .await
-                .map_err(|e| anyhow::anyhow!("第{}行：{e}", r.line))?;
-            present.insert(r.publication.index_no.clone(), id);
+            // Stored by this run: a later line with the same 索引号 repeats it.
+            present.insert(r.publication.index_no.clone(), i64::MAX);
+            to_store.push((r, file_texts));
+        }
+        let lines = to_store.first().zip(to_store.last()).map(|(a, b)| (a.0.line, b.0.line)).unwrap_or_default();
+        // The rows move into the statement; each line keeps its 索引号 and unit.
+        let mut keys = Vec::with_capacity(to_store.len());
+        let mut rows = Vec::with_capacity(to_store.len());
+        for (r, _) in &mut to_store {
+            keys.push((r.publication.index_no.clone(), r.item.row.unit_id));
+            rows.push((std::mem::take(&mut r.item.row), std::mem::take(&mut r.publication)));
+        }
+        let ids = db::item::insert_published_items(&mut tx, rows, &actor.username)
+            .await
+            .map_err(|e| anyhow::anyhow!("第{}至{}行：{e}", lines.0, lines.1))?;
+        let mut fed: Vec<(String, Option<i64>)> = Vec::with_capacity(to_store.len());
+        for ((r, file_texts), (index_no, unit_id)) in to_store.into_iter().zip(keys) {
+            let id =
+                *ids.get(&index_no).ok_or_else(|| anyhow::anyhow!("第{}行：索引号“{index_no}”未能保存", r.line))?;
             fed.push((id.to_string(), Some(unit_id)));
             for ((name, bytes), text) in r.files.iter().zip(file_texts) {
                 let (name, kind) = super::check_file(name, bytes).map_err(|e| anyhow::anyhow!(e))?;
