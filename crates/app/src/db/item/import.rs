@@ -26,7 +26,7 @@ pub async fn items_with_index_nos(tx: &mut Tx<'_>, index_nos: &[&str]) -> Result
     Ok(found)
 }
 
-/// Items a multi-row INSERT carries: 28 values each, 2,800 a statement (SQLite allows 32,766,
+/// Items a multi-row INSERT carries: 29 values each, 2,900 a statement (SQLite allows 32,766,
 /// PostgreSQL 65,535).
 const ROWS: usize = 100;
 
@@ -43,7 +43,7 @@ pub async fn insert_published_items(
     items: Vec<(NewItem, Publication)>,
     created_by: &str,
 ) -> Result<HashMap<String, i64>, sqlx::Error> {
-    const PER_ROW: usize = 28;
+    const PER_ROW: usize = 29;
     let positional = tx.backend_name() != "PostgreSQL";
     let now = now_text();
     let mut ids = HashMap::with_capacity(items.len());
@@ -64,12 +64,18 @@ pub async fn insert_published_items(
         let sql = format!(
             "INSERT INTO item (unit_id, catalog_node_id, status, title, summary, body_html, doc_no, art20, genre, subject, mode,
                validity, validity_since, validity_end, channels, formed_on, written_on, due_on, created_by, created_at, updated_at,
-               index_no, published_on, late, public_title, public_summary, public_body_html, review_json, override_reason, status_reason)
+               index_no, published_on, late, public_title, public_summary, public_body_html, public_body_same, review_json,
+               override_reason, status_reason)
              VALUES {} RETURNING item_id, index_no",
             rows.join(", ")
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (it, p) in chunk {
+        for (it, mut p) in chunk {
+            // Stored once when nothing was masked (migration 0023).
+            let same = p.public_body_html == it.body_html;
+            if same {
+                p.public_body_html = String::new();
+            }
             q = q
                 .bind(it.unit_id)
                 .bind(it.catalog_node_id)
@@ -97,6 +103,7 @@ pub async fn insert_published_items(
                 .bind(p.public_title)
                 .bind(p.public_summary)
                 .bind(p.public_body_html)
+                .bind(i64::from(same))
                 .bind(p.review_json)
                 .bind(p.override_reason);
         }

@@ -24,7 +24,8 @@ pub struct IndexRow {
 
 const INDEX_SELECT: &str =
     "SELECT i.item_id, i.unit_id, u.name AS unit_name, n.code AS node_code, i.status, i.index_no,
-    i.doc_no, i.art20, i.validity, i.published_on, i.public_title, i.public_summary, i.public_body_html
+    i.doc_no, i.art20, i.validity, i.published_on, i.public_title, i.public_summary,
+    CASE WHEN i.public_body_same = 1 THEN i.body_html ELSE i.public_body_html END AS public_body_html
     FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id";
 
 /// These items as the search index takes them (any status: the index drops what is not public).

@@ -136,7 +136,8 @@ pub struct ItemRow {
 const ITEM_SELECT: &str = "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, n.code AS node_code,
     i.status, i.index_no, i.title, i.summary, i.body_html, i.doc_no, i.art20, i.genre, i.subject, i.mode, i.validity,
     i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on, i.due_on, i.published_on, i.late,
-    i.public_title, i.public_summary, i.public_body_html, i.review_json, i.override_reason, i.status_reason, i.created_by,
+    i.public_title, i.public_summary,
+    CASE WHEN i.public_body_same = 1 THEN i.body_html ELSE i.public_body_html END AS public_body_html, i.review_json, i.override_reason, i.status_reason, i.created_by,
     i.created_at, i.updated_at
     FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id";
 
@@ -226,7 +227,10 @@ pub async fn insert_item(
 
 pub async fn update_item(tx: &mut Tx<'_>, item_id: i64, it: &NewItem) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE item SET catalog_node_id = $1, title = $2, summary = $3, body_html = $4, doc_no = $5, art20 = $6, genre = $7, subject = $8,
+        // A public body stored as "the draft's" is copied out first (every expression reads the
+        // row as it was): the public text never changes with the draft (migration 0023).
+        "UPDATE item SET public_body_html = CASE WHEN public_body_same = 1 THEN body_html ELSE public_body_html END,
+           public_body_same = 0, catalog_node_id = $1, title = $2, summary = $3, body_html = $4, doc_no = $5, art20 = $6, genre = $7, subject = $8,
            mode = $9, validity = $10, validity_since = $11, validity_end = $12, channels = $13, formed_on = $14, written_on = $15,
            due_on = $16, updated_at = $17
          WHERE item_id = $18",
@@ -310,9 +314,10 @@ pub async fn insert_published_item(
     sqlx::query(
         "INSERT INTO item (unit_id, catalog_node_id, status, title, summary, body_html, doc_no, art20, genre, subject, mode, validity,
            validity_since, validity_end, channels, formed_on, written_on, due_on, created_by, created_at, updated_at,
-           index_no, published_on, late, public_title, public_summary, public_body_html, review_json, override_reason, status_reason)
+           index_no, published_on, late, public_title, public_summary, public_body_html, public_body_same, review_json,
+           override_reason, status_reason)
          VALUES ($1, $2, 'published', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19,
-           $20, $21, $22, $23, $24, $25, $26, $27, '') RETURNING item_id",
+           $20, $21, $22, $23, $24, $25, $26, $27, $28, '') RETURNING item_id",
     )
     .bind(it.unit_id)
     .bind(it.catalog_node_id)
@@ -338,7 +343,8 @@ pub async fn insert_published_item(
     .bind(i64::from(p.late))
     .bind(p.public_title.clone())
     .bind(p.public_summary.clone())
-    .bind(p.public_body_html.clone())
+    .bind(stored_public_body(it, p).to_string())
+    .bind(i64::from(p.public_body_html == it.body_html))
     .bind(p.review_json.clone())
     .bind(p.override_reason.clone())
     .fetch_one(&mut **tx)
@@ -346,10 +352,16 @@ pub async fn insert_published_item(
     .try_get(0)
 }
 
+/// The public body as an insert stores it: '' when it is the draft's body unchanged, which the
+/// row then says (`public_body_same`, migration 0023).
+fn stored_public_body<'a>(it: &NewItem, p: &'a Publication) -> &'a str {
+    if p.public_body_html == it.body_html { "" } else { &p.public_body_html }
+}
+
 pub async fn publish(tx: &mut Tx<'_>, item_id: i64, p: &Publication) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE item SET status = 'published', index_no = $1, published_on = $2, late = $3, public_title = $4, public_summary = $5,
-           public_body_html = $6, review_json = $7, override_reason = $8, status_reason = '', updated_at = $9
+           public_body_html = $6, public_body_same = 0, review_json = $7, override_reason = $8, status_reason = '', updated_at = $9
          WHERE item_id = $10",
     )
     .bind(p.index_no.clone())
@@ -652,3 +664,6 @@ mod public;
 pub use public::*;
 pub mod open_data;
 pub use attachments::*;
+
+#[cfg(test)]
+mod tests;

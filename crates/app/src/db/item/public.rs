@@ -41,7 +41,8 @@ pub struct PublicItemRow {
 /// same statement through the concrete SQLite driver).
 pub const PUBLIC_ITEM_SELECT: &str =
         "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, i.status,
-                i.index_no, i.public_title, i.public_summary, i.public_body_html, i.doc_no, i.art20, i.genre,
+                i.index_no, i.public_title, i.public_summary,
+                CASE WHEN i.public_body_same = 1 THEN i.body_html ELSE i.public_body_html END AS public_body_html, i.doc_no, i.art20, i.genre,
                 i.subject, i.validity, i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on,
                 i.published_on, i.late,
                 CAST(CASE WHEN EXISTS (SELECT 1 FROM attachment a WHERE a.owner_type = 'item' AND a.owner_id = i.item_id)
