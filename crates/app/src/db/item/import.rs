@@ -1,6 +1,7 @@
 //! What the legacy import needs of the items, a batch at a time: one statement for a batch's
-//! 索引号 instead of one a line (issue 19: each statement is a round trip to the SQLite worker
-//! thread, and the writer's stage waited on those more than it worked).
+//! 索引号 and one for each hundred of its rows, instead of one a line (issue 19: each statement is
+//! a round trip to the SQLite worker thread, and the writer's stage waited on those more than it
+//! worked).
 
 use std::collections::HashMap;
 
