@@ -72,8 +72,7 @@ pub async fn insert_published_items(
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (it, mut p) in chunk {
-            // Stored once when nothing was masked (migration 0023).
-            let same = p.public_body_html == it.body_html;
+            let same = body_stored_once(&it, &p);
             if same {
                 p.public_body_html = String::new();
             }

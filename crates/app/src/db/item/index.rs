@@ -22,11 +22,13 @@ pub struct IndexRow {
     pub public_body_html: String,
 }
 
-const INDEX_SELECT: &str =
+const INDEX_SELECT: &str = concat!(
     "SELECT i.item_id, i.unit_id, u.name AS unit_name, n.code AS node_code, i.status, i.index_no,
-    i.doc_no, i.art20, i.validity, i.published_on, i.public_title, i.public_summary,
-    CASE WHEN i.public_body_same = 1 THEN i.body_html ELSE i.public_body_html END AS public_body_html
-    FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id";
+    i.doc_no, i.art20, i.validity, i.published_on, i.public_title, i.public_summary, ",
+    public_body_column!(),
+    "
+    FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id"
+);
 
 /// These items as the search index takes them (any status: the index drops what is not public).
 pub async fn index_rows(db: &Db, ids: &[i64]) -> Result<Vec<IndexRow>, sqlx::Error> {

@@ -133,13 +133,24 @@ pub struct ItemRow {
     pub updated_at: String,
 }
 
-const ITEM_SELECT: &str = "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, n.code AS node_code,
+/// The public body as every read takes it (migration 0023: stored once, as `body_html`, when
+/// `public_body_same` says so), for the statements below and in `index` and `public`.
+macro_rules! public_body_column {
+    () => {
+        "CASE WHEN i.public_body_same = 1 THEN i.body_html ELSE i.public_body_html END AS public_body_html"
+    };
+}
+
+const ITEM_SELECT: &str = concat!(
+    "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, n.code AS node_code,
     i.status, i.index_no, i.title, i.summary, i.body_html, i.doc_no, i.art20, i.genre, i.subject, i.mode, i.validity,
     i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on, i.due_on, i.published_on, i.late,
-    i.public_title, i.public_summary,
-    CASE WHEN i.public_body_same = 1 THEN i.body_html ELSE i.public_body_html END AS public_body_html, i.review_json, i.override_reason, i.status_reason, i.created_by,
+    i.public_title, i.public_summary, ",
+    public_body_column!(),
+    ", i.review_json, i.override_reason, i.status_reason, i.created_by,
     i.created_at, i.updated_at
-    FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id";
+    FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id"
+);
 
 /// The short form for lists and the search index (no bodies).
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -343,8 +354,8 @@ pub async fn insert_published_item(
     .bind(i64::from(p.late))
     .bind(p.public_title.clone())
     .bind(p.public_summary.clone())
-    .bind(stored_public_body(it, p).to_string())
-    .bind(i64::from(p.public_body_html == it.body_html))
+    .bind(if body_stored_once(it, p) { String::new() } else { p.public_body_html.clone() })
+    .bind(i64::from(body_stored_once(it, p)))
     .bind(p.review_json.clone())
     .bind(p.override_reason.clone())
     .fetch_one(&mut **tx)
@@ -352,10 +363,10 @@ pub async fn insert_published_item(
     .try_get(0)
 }
 
-/// The public body as an insert stores it: '' when it is the draft's body unchanged, which the
-/// row then says (`public_body_same`, migration 0023).
-fn stored_public_body<'a>(it: &NewItem, p: &'a Publication) -> &'a str {
-    if p.public_body_html == it.body_html { "" } else { &p.public_body_html }
+/// Whether an insert stores the public body once, as the draft's (`public_body_same`, migration
+/// 0023; `public_body_html` then holds ''): when nothing was masked, it is the draft's unchanged.
+fn body_stored_once(it: &NewItem, p: &Publication) -> bool {
+    p.public_body_html == it.body_html
 }
 
 pub async fn publish(tx: &mut Tx<'_>, item_id: i64, p: &Publication) -> Result<u64, sqlx::Error> {

@@ -39,10 +39,11 @@ pub struct PublicItemRow {
 
 /// An item as its public page reads it, by id, published or expired (`bench item-floor` runs the
 /// same statement through the concrete SQLite driver).
-pub const PUBLIC_ITEM_SELECT: &str =
+pub const PUBLIC_ITEM_SELECT: &str = concat!(
         "SELECT i.item_id, i.unit_id, u.name AS unit_name, i.catalog_node_id, n.title AS node_title, i.status,
-                i.index_no, i.public_title, i.public_summary,
-                CASE WHEN i.public_body_same = 1 THEN i.body_html ELSE i.public_body_html END AS public_body_html, i.doc_no, i.art20, i.genre,
+                i.index_no, i.public_title, i.public_summary, ",
+        public_body_column!(),
+        ", i.doc_no, i.art20, i.genre,
                 i.subject, i.validity, i.validity_since, i.validity_end, i.channels, i.formed_on, i.written_on,
                 i.published_on, i.late,
                 CAST(CASE WHEN EXISTS (SELECT 1 FROM attachment a WHERE a.owner_type = 'item' AND a.owner_id = i.item_id)
@@ -51,7 +52,8 @@ pub const PUBLIC_ITEM_SELECT: &str =
                        OR EXISTS (SELECT 1 FROM interpretation p WHERE p.policy_item_id IS NULL AND p.policy_ref = i.index_no)
                      THEN 1 ELSE 0 END AS BIGINT) AS has_interpretations
          FROM item i JOIN unit u ON u.unit_id = i.unit_id LEFT JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id
-         WHERE i.item_id = $1 AND i.status IN ('published', 'expired')";
+         WHERE i.item_id = $1 AND i.status IN ('published', 'expired')"
+);
 
 /// A published or expired item (`None` for any other status or no such item).
 pub async fn public_item(db: &Db, item_id: i64) -> Result<Option<PublicItemRow>, sqlx::Error> {
