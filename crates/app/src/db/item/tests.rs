@@ -1,7 +1,8 @@
-//! Migration 0023 against real databases (SQLite always; PostgreSQL too where
+//! Migrations 0023 and 0024 against real databases (SQLite always; PostgreSQL too where
 //! `GONGKAI_TEST_DATABASE_URL` names one): a public body stored once as "the draft's" reads back
 //! as the draft's text everywhere the public text is read, a masked one is kept apart, and a
-//! changed draft never changes what the public sees.
+//! changed draft never changes what the public sees; the public lists, each filter, give the
+//! public items newest first, and SQLite reads them from an index in order.
 
 use super::*;
 use crate::db::org::NewUnit;
@@ -73,23 +74,27 @@ async fn public_bodies(db: &Db, id: i64) -> [String; 3] {
     ]
 }
 
+async fn unit(tx: &mut Tx<'_>, name: &str, code: &str) -> i64 {
+    let unit = NewUnit {
+        name: name.into(),
+        kind: "department".into(),
+        credit_code: code.into(),
+        parent_id: None,
+        sort_order: 1,
+        address: String::new(),
+        postcode: String::new(),
+        phone: String::new(),
+        email: String::new(),
+        office_hours: String::new(),
+    };
+    crate::db::org::insert_unit(tx, &unit).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_public_body_stored_once_reads_as_the_drafts_and_a_changed_draft_leaves_it() {
     for (db, clean_up) in databases("body").await {
         let mut tx = db.begin().await.unwrap();
-        let unit = NewUnit {
-            name: "汝州市档案馆".into(),
-            kind: "department".into(),
-            credit_code: "TEST1".into(),
-            parent_id: None,
-            sort_order: 1,
-            address: String::new(),
-            postcode: String::new(),
-            phone: String::new(),
-            email: String::new(),
-            office_hours: String::new(),
-        };
-        let unit_id = crate::db::org::insert_unit(&mut tx, &unit).await.unwrap();
+        let unit_id = unit(&mut tx, "汝州市档案馆", "TEST1").await;
         let (clean, masked) = ("<p>档案开放利用。</p>", "<p>联系电话13812345678。</p>");
         let ids = insert_published_items(
             &mut tx,
@@ -138,6 +143,121 @@ async fn a_public_body_stored_once_reads_as_the_drafts_and_a_changed_draft_leave
         tx.commit().await.unwrap();
         assert_eq!(stored(&db, a).await, (0, "<p>改过的草稿。</p>".to_string()), "{backend:?}");
         assert_eq!(public_item(&db, a).await.unwrap().unwrap().public_body_html, "<p>改过的草稿。</p>");
+        db.pool.close().await;
+        clean_up();
+    }
+}
+
+/// An item as the lists see it: (id, unit, column, column code, public?, published on).
+type Listed = (i64, i64, Option<i64>, Option<&'static str>, bool, String);
+
+/// What a filter should list, worked out here from the items made, newest first.
+fn expected(all: &[Listed], f: &PublicFilter) -> Vec<i64> {
+    let mut v: Vec<&Listed> = all
+        .iter()
+        .filter(|(_, unit, node, code, public, _)| {
+            *public
+                && f.unit_id.is_none_or(|u| u == *unit)
+                && f.node_id.is_none_or(|n| Some(n) == *node)
+                && f.node_code.as_deref().is_none_or(|c| Some(c) == *code)
+                && f.node_code_prefix.as_deref().is_none_or(|p| code.is_some_and(|c| c.starts_with(p)))
+        })
+        .collect();
+    v.sort_by(|a, b| (&b.5, b.0).cmp(&(&a.5, a.0)));
+    v.into_iter().map(|l| l.0).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite_reads_them_in_index_order() {
+    for (db, clean_up) in databases("lists").await {
+        let backend = db.backend;
+        let mut tx = db.begin().await.unwrap();
+        let (a, b) = (unit(&mut tx, "汝州市教育局", "TESTA").await, unit(&mut tx, "汝州市民政局", "TESTB").await);
+        // The same code in both units' catalogs, as the standard catalog gives them.
+        let mut nodes = vec![];
+        for (u, code) in [(a, "gkzn"), (a, "basic_land"), (b, "gkzn"), (b, "area_edu")] {
+            nodes.push((insert_node(&mut tx, u, None, code, code, "ongoing", 1).await.unwrap(), u, code));
+        }
+        // Items over three days (ties on a day: newest id first), each status, one without a column.
+        let mut all: Vec<Listed> = vec![];
+        let days = ["2020-03-03", "2021-07-01", "2021-07-01", "2019-12-31"];
+        for k in 0..24usize {
+            let (node, u, code) = nodes[k % 4];
+            let node = (k % 7 != 3).then_some(node);
+            let code = node.map(|_| code);
+            let mut it = item(u, "<p>正文</p>");
+            it.catalog_node_id = node;
+            let day = days[k % 4].to_string();
+            let status =
+                [ItemStatus::Published, ItemStatus::Expired, ItemStatus::Draft, ItemStatus::Withdrawn][k % 5 % 4];
+            let id = if status == ItemStatus::Draft {
+                insert_item(&mut tx, &it, status, "test").await.unwrap()
+            } else {
+                let p = Publication {
+                    published_on: day.clone(),
+                    ..publication(&format!("TEST/2020-{k:05}"), "<p>正文</p>")
+                };
+                let id = insert_published_item(&mut tx, &it, &p, "test").await.unwrap();
+                if status != ItemStatus::Published {
+                    set_status(&mut tx, id, status, "test").await.unwrap();
+                }
+                id
+            };
+            all.push((id, u, node, code, matches!(status, ItemStatus::Published | ItemStatus::Expired), day));
+        }
+        tx.commit().await.unwrap();
+        let filters = [
+            PublicFilter::default(),
+            PublicFilter { unit_id: Some(b), ..Default::default() },
+            PublicFilter { node_id: Some(nodes[1].0), ..Default::default() },
+            PublicFilter { node_code: Some("gkzn".into()), ..Default::default() },
+            PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },
+            PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() },
+            PublicFilter { unit_id: Some(a), node_code: Some("gkzn".into()), ..Default::default() },
+            PublicFilter { unit_id: Some(a), node_id: Some(nodes[2].0), ..Default::default() },
+        ];
+        for f in &filters {
+            let want = expected(&all, f);
+            let got: Vec<i64> = list_public(&db, f, 100, 0).await.unwrap().iter().map(|i| i.item_id).collect();
+            assert_eq!(got, want, "{backend:?} {f:?}");
+            assert_eq!(count_public_filtered(&db, f).await.unwrap(), want.len() as i64, "{backend:?} {f:?}");
+            // A page further on is the same list cut there.
+            let page: Vec<i64> = list_public(&db, f, 2, 1).await.unwrap().iter().map(|i| i.item_id).collect();
+            assert_eq!(page, want.iter().skip(1).take(2).copied().collect::<Vec<_>>(), "{backend:?} {f:?}");
+        }
+        // The items made exercise each filter: some in, some out; a unit with another's column, none.
+        for f in &filters[1..7] {
+            let n = expected(&all, f).len();
+            assert!(n >= 2 && n < expected(&all, &filters[0]).len(), "{f:?}: {n}");
+        }
+        assert!(expected(&all, &filters[7]).is_empty());
+
+        // SQLite has no statistics here (nor on a new deployment): the plan is its rules' alone.
+        // The home page, a unit's list and a column's read their index newest first and stop at
+        // the page; none sorts every public item.
+        if backend == crate::db::Backend::Sqlite {
+            for (f, index) in [
+                (&filters[0], "item_public_newest"),
+                (&filters[1], "item_public_unit"),
+                (&filters[2], "item_public_node"),
+            ] {
+                let (sql, args) = list_public_sql(f);
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
+                bind_public_args!(q, args);
+                let plan: Vec<String> = q
+                    .bind(20i64)
+                    .bind(0i64)
+                    .fetch_all(&db.pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get::<String, _>(3))
+                    .collect();
+                let plan = plan.join("\n");
+                assert!(plan.contains(index), "{f:?}: {plan}");
+                assert!(!plan.contains("TEMP B-TREE"), "{f:?}: {plan}");
+            }
+        }
         db.pool.close().await;
         clean_up();
     }
