@@ -3,7 +3,8 @@
 # indexed as it goes; beside it tantivy + jieba alone and SQLite alone on the same texts), the
 # index and database sizes, a full reindex (its progress bar, its time and memory), then serve it
 # and measure search (beside bare tantivy on the same index), the item page under wrk (beside
-# /healthz) and the server's resident memory while serving (peak included).
+# /healthz), the server's resident memory while serving (peak included) and the public lists with
+# nothing cached (bench-lists.sh).
 # With PG_URL (an empty database): the same corpus imported into PostgreSQL through node 1 while a
 # second node runs; the time node 2 needs after the import to have every item in its own index
 # (it follows the change feed).
@@ -44,6 +45,8 @@ echo "floor, /healthz on the same server:"
 wrk -t2 -c64 -d15s http://127.0.0.1:$PORT/healthz | grep -E 'Requests/sec|Latency|Non-2xx|Socket'
 echo "server memory while serving: $(mem $PID)"
 kill $PID; wait $PID 2>/dev/null || true
+echo "public lists, nothing cached (reliability/bench-lists.sh):"
+reliability/bench-lists.sh "$DIR/data" "$BIN" 3 | tail -n 5
 fi
 if [ -n "${PG_URL:-}" ]; then
   echo "== PostgreSQL, two nodes: node 2 serving while node 1's data dir imports"

@@ -276,21 +276,13 @@ async fn unit_page(
 async fn special_column(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
     let code = q.code.clone().filter(|c| c.starts_with("basic") || c.starts_with("area_"));
     let page = i64::from(Page::parse(q.page.as_deref())?.number());
+    // The column holds its sub-columns' items and the areas' (one list, paged as one).
     let f = match &code {
         Some(c) => PublicFilter { node_code: Some(c.clone()), ..Default::default() },
-        None => PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },
+        None => PublicFilter { node_code_prefixes: vec!["basic".into(), "area_".into()], ..Default::default() },
     };
-    let f_total = flow::count_public(&state.db, &f).await?;
-    let mut items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
-    let mut total = f_total;
-    if code.is_none() {
-        // The areas' items belong to the column too.
-        let fa = PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() };
-        total += flow::count_public(&state.db, &fa).await?;
-        items.extend(flow::list_public(&state.db, &fa, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?);
-        items.sort_by(|a, b| b.published_on.cmp(&a.published_on).then(b.item_id.cmp(&a.item_id)));
-        items.truncate(PAGE_SIZE as usize);
-    }
+    let total = flow::count_public(&state.db, &f).await?;
+    let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let sections = special_sections();
     let title = code
         .as_ref()
@@ -319,24 +311,13 @@ fn area_sections() -> Vec<(String, String)> {
 /// What the home page shows of 主动公开: the latest items and the special column.
 pub async fn home_extras(state: &WebState) -> Result<minijinja::Value> {
     let latest = flow::list_public(&state.db, &PublicFilter::default(), 12, 0).await?;
-    let mut special = flow::list_public(
+    let special = flow::list_public(
         &state.db,
-        &PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },
+        &PublicFilter { node_code_prefixes: vec!["basic".into(), "area_".into()], ..Default::default() },
         8,
         0,
     )
     .await?;
-    special.extend(
-        flow::list_public(
-            &state.db,
-            &PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() },
-            8,
-            0,
-        )
-        .await?,
-    );
-    special.sort_by(|a, b| b.published_on.cmp(&a.published_on));
-    special.truncate(8);
     Ok(crate::page! { latest => latest, special => special, special_sections => special_sections() })
 }
 

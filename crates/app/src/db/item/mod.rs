@@ -476,8 +476,9 @@ pub struct PublicFilter {
     pub unit_id: Option<i64>,
     pub node_id: Option<i64>,
     pub node_code: Option<String>,
-    /// Codes starting with this (the special column and its sub-columns: "basic" / "area_").
-    pub node_code_prefix: Option<String>,
+    /// Codes starting with any of these (the special column: its sub-columns "basic…" and its
+    /// areas "area_…", one list).
+    pub node_code_prefixes: Vec<String>,
 }
 
 /// The terms of a public list's `WHERE` over `item i`: only those its filter sets, numbered from
@@ -486,7 +487,7 @@ pub struct PublicFilter {
 /// (`item_public_newest`), a unit's (`item_public_unit`), a column's (`item_public_node`),
 /// migration 0024 — and stops at the page, instead of sorting every public item for it. The
 /// column-code filters pick the columns first (a code names one column in each unit's catalog).
-fn public_where(f: &PublicFilter) -> (String, Vec<PublicArg>) {
+fn public_where(f: &PublicFilter, ordered: bool) -> (String, Vec<PublicArg>) {
     let mut terms = vec!["i.status IN ('published', 'expired')".to_string()];
     let mut args = vec![];
     let mut term = |sql: &str, arg: PublicArg| {
@@ -499,17 +500,27 @@ fn public_where(f: &PublicFilter) -> (String, Vec<PublicArg>) {
     if let Some(node) = f.node_id {
         term("i.catalog_node_id = ?", PublicArg::Int(node));
     }
+    // A code names a column in many units: the columns are picked first. The `+` keeps SQLite
+    // from reading the list through those columns' index (`item_public_node`, then sorting all
+    // their items: 43 ms for a page of the busiest code of 100,000 items in the sqlite3 shell) and
+    // has it walk the newest items instead, testing the column from the index (0.3 ms; a code
+    // with no items walks them all: 10 ms). A count is no list: it keeps the index.
+    let column = if ordered { "+i.catalog_node_id" } else { "i.catalog_node_id" };
     if let Some(code) = &f.node_code {
         term(
-            "i.catalog_node_id IN (SELECT catalog_node_id FROM catalog_node WHERE code = ?)",
+            &format!("{column} IN (SELECT catalog_node_id FROM catalog_node WHERE code = ?)"),
             PublicArg::Text(code.clone()),
         );
     }
-    if let Some(prefix) = &f.node_code_prefix {
-        term(
-            "i.catalog_node_id IN (SELECT catalog_node_id FROM catalog_node WHERE code LIKE ?)",
-            PublicArg::Text(format!("{prefix}%")),
-        );
+    if !f.node_code_prefixes.is_empty() {
+        let likes = vec!["code LIKE ? ESCAPE '\\'"; f.node_code_prefixes.len()].join(" OR ");
+        let mut sql = format!("{column} IN (SELECT catalog_node_id FROM catalog_node WHERE {likes})");
+        for p in &f.node_code_prefixes {
+            let escaped = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            args.push(PublicArg::Text(format!("{escaped}%")));
+            sql = sql.replacen('?', &format!("${}", args.len()), 1);
+        }
+        terms.push(sql);
     }
     (terms.join(" AND "), args)
 }
@@ -535,7 +546,7 @@ macro_rules! bind_public_args {
 /// The statement of [`list_public`] and its values, but for the page's limit and offset (the next
 /// two marks): what the plan test reads.
 fn list_public_sql(f: &PublicFilter) -> (String, Vec<PublicArg>) {
-    let (terms, args) = public_where(f);
+    let (terms, args) = public_where(f, true);
     let n = args.len();
     let sql = format!(
         "{BRIEF_SELECT} WHERE {terms} ORDER BY i.published_on DESC, i.item_id DESC LIMIT ${} OFFSET ${}",
@@ -553,7 +564,7 @@ pub async fn list_public(db: &Db, f: &PublicFilter, limit: i64, offset: i64) -> 
 }
 
 pub async fn count_public_filtered(db: &Db, f: &PublicFilter) -> Result<i64, sqlx::Error> {
-    let (terms, args) = public_where(f);
+    let (terms, args) = public_where(f, false);
     let sql = format!("SELECT COUNT(*) FROM item i WHERE {terms}");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     bind_public_args!(q, args);

@@ -160,7 +160,8 @@ fn expected(all: &[Listed], f: &PublicFilter) -> Vec<i64> {
                 && f.unit_id.is_none_or(|u| u == *unit)
                 && f.node_id.is_none_or(|n| Some(n) == *node)
                 && f.node_code.as_deref().is_none_or(|c| Some(c) == *code)
-                && f.node_code_prefix.as_deref().is_none_or(|p| code.is_some_and(|c| c.starts_with(p)))
+                && (f.node_code_prefixes.is_empty()
+                    || f.node_code_prefixes.iter().any(|p| code.is_some_and(|c| c.starts_with(p.as_str()))))
         })
         .collect();
     v.sort_by(|a, b| (&b.5, b.0).cmp(&(&a.5, a.0)));
@@ -175,21 +176,22 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
         let (a, b) = (unit(&mut tx, "汝州市教育局", "TESTA").await, unit(&mut tx, "汝州市民政局", "TESTB").await);
         // The same code in both units' catalogs, as the standard catalog gives them.
         let mut nodes = vec![];
-        for (u, code) in [(a, "gkzn"), (a, "basic_land"), (b, "gkzn"), (b, "area_edu")] {
+        // "areax" is what `area_` would match if `_` were LIKE's any character.
+        for (u, code) in [(a, "gkzn"), (a, "basic_land"), (b, "gkzn"), (b, "area_edu"), (b, "areax")] {
             nodes.push((insert_node(&mut tx, u, None, code, code, "ongoing", 1).await.unwrap(), u, code));
         }
         // Items over three days (ties on a day: newest id first), each status, one without a column.
         let mut all: Vec<Listed> = vec![];
         let days = ["2020-03-03", "2021-07-01", "2021-07-01", "2019-12-31"];
-        for k in 0..24usize {
-            let (node, u, code) = nodes[k % 4];
+        for k in 0..40usize {
+            let (node, u, code) = nodes[k % 5];
             let node = (k % 7 != 3).then_some(node);
             let code = node.map(|_| code);
             let mut it = item(u, "<p>正文</p>");
             it.catalog_node_id = node;
             let day = days[k % 4].to_string();
             let status =
-                [ItemStatus::Published, ItemStatus::Expired, ItemStatus::Draft, ItemStatus::Withdrawn][k % 5 % 4];
+                [ItemStatus::Published, ItemStatus::Expired, ItemStatus::Draft, ItemStatus::Withdrawn][k / 5 % 4];
             let id = if status == ItemStatus::Draft {
                 insert_item(&mut tx, &it, status, "test").await.unwrap()
             } else {
@@ -211,8 +213,9 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
             PublicFilter { unit_id: Some(b), ..Default::default() },
             PublicFilter { node_id: Some(nodes[1].0), ..Default::default() },
             PublicFilter { node_code: Some("gkzn".into()), ..Default::default() },
-            PublicFilter { node_code_prefix: Some("basic".into()), ..Default::default() },
-            PublicFilter { node_code_prefix: Some("area_".into()), ..Default::default() },
+            PublicFilter { node_code_prefixes: vec!["basic".into()], ..Default::default() },
+            // Both of the special column's prefixes, one list; `_` is a letter here, not LIKE's any.
+            PublicFilter { node_code_prefixes: vec!["basic".into(), "area_".into()], ..Default::default() },
             PublicFilter { unit_id: Some(a), node_code: Some("gkzn".into()), ..Default::default() },
             PublicFilter { unit_id: Some(a), node_id: Some(nodes[2].0), ..Default::default() },
         ];
@@ -222,8 +225,12 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
             assert_eq!(got, want, "{backend:?} {f:?}");
             assert_eq!(count_public_filtered(&db, f).await.unwrap(), want.len() as i64, "{backend:?} {f:?}");
             // A page further on is the same list cut there.
-            let page: Vec<i64> = list_public(&db, f, 2, 1).await.unwrap().iter().map(|i| i.item_id).collect();
-            assert_eq!(page, want.iter().skip(1).take(2).copied().collect::<Vec<_>>(), "{backend:?} {f:?}");
+            for (limit, offset) in [(2, 1), (3, 3)] {
+                let page: Vec<i64> =
+                    list_public(&db, f, limit, offset).await.unwrap().iter().map(|i| i.item_id).collect();
+                let want_page: Vec<i64> = want.iter().skip(offset as usize).take(limit as usize).copied().collect();
+                assert_eq!(page, want_page, "{backend:?} {f:?} {limit} {offset}");
+            }
         }
         // The items made exercise each filter: some in, some out; a unit with another's column, none.
         for f in &filters[1..7] {
@@ -233,13 +240,15 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
         assert!(expected(&all, &filters[7]).is_empty());
 
         // SQLite has no statistics here (nor on a new deployment): the plan is its rules' alone.
-        // The home page, a unit's list and a column's read their index newest first and stop at
-        // the page; none sorts every public item.
+        // The home page, a unit's list, a column's and a column code's read their index newest
+        // first and stop at the page; none sorts every public item.
         if backend == crate::db::Backend::Sqlite {
             for (f, index) in [
                 (&filters[0], "item_public_newest"),
                 (&filters[1], "item_public_unit"),
                 (&filters[2], "item_public_node"),
+                (&filters[3], "item_public_newest"),
+                (&filters[5], "item_public_newest"),
             ] {
                 let (sql, args) = list_public_sql(f);
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
