@@ -8,23 +8,30 @@
 # (curl's time_total) per round, then the median and the worst.
 # The data dir is used as it is: a build with a newer migration upgrades it (an older build then
 # refuses it), so compare builds on copies.
-# Usage: reliability/bench-lists.sh DATA_DIR BINARY [ROUNDS=5]
+# With DATABASE_URL (PostgreSQL): the server reads that database (DATA_DIR holds its search index).
+# Usage: [DATABASE_URL=postgres://…] reliability/bench-lists.sh DATA_DIR BINARY [ROUNDS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR="$1"; BIN="$2"; ROUNDS="${3:-5}"
 PORT=8361; PID=
 cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null || true; }
 trap cleanup EXIT
-DB="$DIR/gongkai.db"
-items=$(sqlite3 "$DB" "SELECT COUNT(*) FROM item")
+if [ -n "${DATABASE_URL:-}" ]; then
+  sql() { psql "$DATABASE_URL" -At -F ' ' -c "$1"; }
+  DB_ARGS=(--database-url "$DATABASE_URL")
+else
+  sql() { sqlite3 -separator ' ' "$DIR/gongkai.db" "$1"; }
+  DB_ARGS=()
+fi
+items=$(sql "SELECT COUNT(*) FROM item")
 # The busiest column code of the corpus, one of its columns, and the unit with most items.
-read -r CODE NODE < <(sqlite3 -separator ' ' "$DB" "SELECT n.code, MIN(n.catalog_node_id) FROM item i JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id GROUP BY n.code ORDER BY COUNT(*) DESC LIMIT 1")
-UNIT=$(sqlite3 "$DB" "SELECT unit_id FROM item GROUP BY unit_id ORDER BY COUNT(*) DESC LIMIT 1")
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%F); binary $BIN; $items items; code $CODE, column $NODE, unit $UNIT"
+read -r CODE NODE < <(sql "SELECT n.code, MIN(n.catalog_node_id) FROM item i JOIN catalog_node n ON n.catalog_node_id = i.catalog_node_id GROUP BY n.code ORDER BY COUNT(*) DESC LIMIT 1")
+UNIT=$(sql "SELECT unit_id FROM item GROUP BY unit_id ORDER BY COUNT(*) DESC LIMIT 1")
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%F); binary $BIN; ${DATABASE_URL:-SQLite}; $items items; code $CODE, column $NODE, unit $UNIT"
 LABELS=("/" "/catalog?code=" "/special" "/units/{id}" "/catalog/{column}")
 declare -A T
 for r in $(seq 1 "$ROUNDS"); do
-  GONGKAI_LOG=warn "$BIN" serve --data-dir "$DIR" --listen 127.0.0.1:$PORT 2>"$DIR/lists-server.log" &
+  GONGKAI_LOG=warn "$BIN" serve --data-dir "$DIR" "${DB_ARGS[@]}" --listen 127.0.0.1:$PORT 2>"$DIR/lists-server.log" &
   PID=$!
   for _ in $(seq 1 1200); do curl -sf http://127.0.0.1:$PORT/readyz >/dev/null && break; sleep 0.5; done
   PATHS=("/" "/catalog?code=$CODE&page=$r" "/special?page=$r" "/units/$UNIT?page=$r" "/catalog/$NODE?page=$r")

@@ -185,8 +185,7 @@ async fn catalog_index(State(state): State<WebState>, ctx: Ctx, Query(q): Query<
         Some(code) => {
             let f = PublicFilter { node_code: Some(code.to_string()), ..Default::default() };
             let page = i64::from(Page::parse(q.page.as_deref())?.number());
-            let total = flow::count_public(&state.db, &f).await?;
-            let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+            let (total, items) = flow::page_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
             let title = tree.iter().find(|(c, _, _)| c == code).map(|(_, t, _)| t.clone());
             (items, Some(pages(total, page)), title)
         }
@@ -232,8 +231,7 @@ async fn node_page(
     }
     let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = PublicFilter { node_id: Some(node), ..Default::default() };
-    let total = flow::count_public(&state.db, &f).await?;
-    let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (total, items) = flow::page_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     // An area of the special column shows the unit's 标准目录 with the items under each entry.
     let basic = crate::flows::basic_catalog::area_table(&state, n.unit_id, &n.code).await?;
     render(
@@ -261,8 +259,7 @@ async fn unit_page(
         .collect();
     let page = i64::from(Page::parse(q.page.as_deref())?.number());
     let f = PublicFilter { unit_id: Some(id), ..Default::default() };
-    let total = flow::count_public(&state.db, &f).await?;
-    let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (total, items) = flow::page_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     render(
         &state,
         &ctx,
@@ -281,8 +278,7 @@ async fn special_column(State(state): State<WebState>, ctx: Ctx, Query(q): Query
         Some(c) => PublicFilter { node_code: Some(c.clone()), ..Default::default() },
         None => PublicFilter { node_code_prefixes: vec!["basic".into(), "area_".into()], ..Default::default() },
     };
-    let total = flow::count_public(&state.db, &f).await?;
-    let items = flow::list_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+    let (total, items) = flow::page_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let sections = special_sections();
     let title = code
         .as_ref()

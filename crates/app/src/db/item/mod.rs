@@ -562,15 +562,30 @@ fn list_public_sql(f: &PublicFilter, walk_newest: bool) -> (String, Vec<PublicAr
 const SORT_CODE_ITEMS_UP_TO: i64 = 2_000;
 
 pub async fn list_public(db: &Db, f: &PublicFilter, limit: i64, offset: i64) -> Result<Vec<ItemBrief>, sqlx::Error> {
-    let mut walk_newest = false;
-    if f.node_code.is_some() || !f.node_code_prefixes.is_empty() {
-        let n = count_public_filtered(db, f).await?;
-        if n <= offset {
-            return Ok(vec![]);
-        }
-        walk_newest = n > SORT_CODE_ITEMS_UP_TO;
+    if !by_code(f) {
+        return list_public_by(db, f, limit, offset, false).await;
     }
-    list_public_by(db, f, limit, offset, walk_newest).await
+    Ok(page_public(db, f, limit, offset).await?.1)
+}
+
+/// How many public items a filter selects, and one page of them (a column code's way of listing
+/// is chosen by that count; past it, no list is run).
+pub async fn page_public(
+    db: &Db,
+    f: &PublicFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<ItemBrief>), sqlx::Error> {
+    let total = count_public_filtered(db, f).await?;
+    if total <= offset {
+        return Ok((total, vec![]));
+    }
+    let walk_newest = by_code(f) && total > SORT_CODE_ITEMS_UP_TO;
+    Ok((total, list_public_by(db, f, limit, offset, walk_newest).await?))
+}
+
+fn by_code(f: &PublicFilter) -> bool {
+    f.node_code.is_some() || !f.node_code_prefixes.is_empty()
 }
 
 async fn list_public_by(

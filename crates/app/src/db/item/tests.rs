@@ -228,6 +228,13 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
                 list_public_by(&db, f, 100, 0, true).await.unwrap().iter().map(|i| i.item_id).collect();
             assert_eq!(walked, want, "{backend:?} {f:?} walking the newest");
             assert_eq!(count_public_filtered(&db, f).await.unwrap(), want.len() as i64, "{backend:?} {f:?}");
+            let (total, first) = page_public(&db, f, 3, 0).await.unwrap();
+            assert_eq!(total, want.len() as i64, "{backend:?} {f:?}");
+            assert_eq!(
+                first.iter().map(|i| i.item_id).collect::<Vec<_>>(),
+                want[..want.len().min(3)],
+                "{backend:?} {f:?}"
+            );
             // A page further on is the same list cut there.
             for (limit, offset) in [(2, 1), (3, 3), (5, (want.len() as i64 - 1).max(0)), (5, want.len() as i64)] {
                 let page: Vec<i64> =

@@ -39,9 +39,9 @@ pub async fn attachment_texts(db: &Db, item_id: i64) -> Result<Vec<AttachmentTex
     Ok(db::item::attachment_texts(db, item_id).await?)
 }
 
-/// How many public items match a filter.
-pub async fn count_public(db: &Db, f: &PublicFilter) -> Result<i64> {
-    Ok(db::item::count_public_filtered(db, f).await?)
+/// How many public items match a filter, and one page of them, newest first.
+pub async fn page_public(db: &Db, f: &PublicFilter, limit: i64, offset: i64) -> Result<(i64, Vec<ItemBrief>)> {
+    Ok(db::item::page_public(db, f, limit, offset).await?)
 }
 
 /// How many items are public in all.
