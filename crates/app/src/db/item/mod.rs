@@ -453,21 +453,60 @@ pub async fn count_public(db: &Db) -> Result<i64, sqlx::Error> {
         .try_get(0)
 }
 
-/// Staff lists: a unit's items (or all for the office), optionally one status.
+/// A value bound to a list's statement (the staff's, the public's: [`public_where`]).
+enum ListArg {
+    Int(i64),
+    Text(String),
+}
+
+/// Bind a list's values to a query (`query` or `query_as`: sqlx gives them no common trait).
+macro_rules! bind_list_args {
+    ($q:ident, $args:expr) => {
+        for a in $args {
+            $q = match a {
+                ListArg::Int(v) => $q.bind(v),
+                ListArg::Text(v) => $q.bind(v),
+            };
+        }
+    };
+}
+
+/// Staff lists: a unit's items (or all for the office), optionally one status, last changed first.
 pub async fn list_staff(
     db: &Db,
     unit_id: Option<i64>,
     status: Option<ItemStatus>,
     limit: i64,
 ) -> Result<Vec<ItemBrief>, sqlx::Error> {
-    sqlx::query_as::<_, ItemBrief>(sqlx::AssertSqlSafe(format!(
-        "{BRIEF_SELECT} WHERE ($1 IS NULL OR i.unit_id = $1) AND ($2 IS NULL OR i.status = $2) ORDER BY i.updated_at DESC, i.item_id DESC LIMIT $3"
-    )))
-    .bind(unit_id)
-    .bind(status.map(|s| s.code()))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
+    let (sql, args) = list_staff_sql(unit_id, status);
+    let mut q = sqlx::query_as::<_, ItemBrief>(sqlx::AssertSqlSafe(sql));
+    bind_list_args!(q, args);
+    q.bind(limit).fetch_all(&db.pool).await
+}
+
+/// [`list_staff`]'s statement and values but for the limit (the next mark). Only the filters set,
+/// so nothing hides the order's index (`item_staff_recent`, migration 0025): it walks the items
+/// last changed first and tests the unit and the status from the index; `+` and `|| ''` (the same
+/// value, an expression no index holds) keep SQLite from reading a unit's items through
+/// `item_unit_status` instead and sorting them all (the office's list of 1,000,000 items took 3.8 s
+/// sorted, in the sqlite3 shell).
+fn list_staff_sql(unit_id: Option<i64>, status: Option<ItemStatus>) -> (String, Vec<ListArg>) {
+    let mut terms = vec!["1 = 1".to_string()];
+    let mut args = vec![];
+    if let Some(u) = unit_id {
+        args.push(ListArg::Int(u));
+        terms.push(format!("+i.unit_id = ${}", args.len()));
+    }
+    if let Some(s) = status {
+        args.push(ListArg::Text(s.code().to_string()));
+        terms.push(format!("i.status || '' = ${}", args.len()));
+    }
+    let sql = format!(
+        "{BRIEF_SELECT} WHERE {} ORDER BY i.updated_at DESC, i.item_id DESC LIMIT ${}",
+        terms.join(" AND "),
+        args.len() + 1
+    );
+    (sql, args)
 }
 
 /// Public lists, newest first: optionally one unit, one node, one node code (across units).
@@ -487,18 +526,18 @@ pub struct PublicFilter {
 /// (`item_public_newest`), a unit's (`item_public_unit`), a column's (`item_public_node`),
 /// migration 0024 — and stops at the page, instead of sorting every public item for it. The
 /// column-code filters pick the columns first (a code names one column in each unit's catalog).
-fn public_where(f: &PublicFilter, walk_newest: bool) -> (String, Vec<PublicArg>) {
+fn public_where(f: &PublicFilter, walk_newest: bool) -> (String, Vec<ListArg>) {
     let mut terms = vec!["i.status IN ('published', 'expired')".to_string()];
     let mut args = vec![];
-    let mut term = |sql: &str, arg: PublicArg| {
+    let mut term = |sql: &str, arg: ListArg| {
         args.push(arg);
         terms.push(sql.replace('?', &format!("${}", args.len())));
     };
     if let Some(u) = f.unit_id {
-        term("i.unit_id = ?", PublicArg::Int(u));
+        term("i.unit_id = ?", ListArg::Int(u));
     }
     if let Some(node) = f.node_id {
-        term("i.catalog_node_id = ?", PublicArg::Int(node));
+        term("i.catalog_node_id = ?", ListArg::Int(node));
     }
     // A code names a column in many units: the columns are picked first. To walk the newest,
     // the `+` keeps SQLite from reading the list through those columns' index (`item_public_node`,
@@ -508,7 +547,7 @@ fn public_where(f: &PublicFilter, walk_newest: bool) -> (String, Vec<PublicArg>)
     if let Some(code) = &f.node_code {
         term(
             &format!("{column} IN (SELECT catalog_node_id FROM catalog_node WHERE code = ?)"),
-            PublicArg::Text(code.clone()),
+            ListArg::Text(code.clone()),
         );
     }
     if !f.node_code_prefixes.is_empty() {
@@ -516,7 +555,7 @@ fn public_where(f: &PublicFilter, walk_newest: bool) -> (String, Vec<PublicArg>)
         let mut sql = format!("{column} IN (SELECT catalog_node_id FROM catalog_node WHERE {likes})");
         for p in &f.node_code_prefixes {
             let escaped = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-            args.push(PublicArg::Text(format!("{escaped}%")));
+            args.push(ListArg::Text(format!("{escaped}%")));
             sql = sql.replacen('?', &format!("${}", args.len()), 1);
         }
         terms.push(sql);
@@ -524,28 +563,10 @@ fn public_where(f: &PublicFilter, walk_newest: bool) -> (String, Vec<PublicArg>)
     (terms.join(" AND "), args)
 }
 
-/// A value of [`public_where`]'s terms.
-enum PublicArg {
-    Int(i64),
-    Text(String),
-}
-
-/// Bind [`public_where`]'s values to a query (`query` or `query_as`: sqlx gives them no common trait).
-macro_rules! bind_public_args {
-    ($q:ident, $args:expr) => {
-        for a in $args {
-            $q = match a {
-                PublicArg::Int(v) => $q.bind(v),
-                PublicArg::Text(v) => $q.bind(v),
-            };
-        }
-    };
-}
-
 /// The statement of a public list and its values, but for the page's limit and offset (the next
 /// two marks). `walk_newest`: a column-code filter tests each newest item in turn instead of
 /// reading the code's columns and sorting their items (what the plan test reads, both ways).
-fn list_public_sql(f: &PublicFilter, walk_newest: bool) -> (String, Vec<PublicArg>) {
+fn list_public_sql(f: &PublicFilter, walk_newest: bool) -> (String, Vec<ListArg>) {
     let (terms, args) = public_where(f, walk_newest);
     let n = args.len();
     let sql = format!(
@@ -597,7 +618,7 @@ async fn list_public_by(
 ) -> Result<Vec<ItemBrief>, sqlx::Error> {
     let (sql, args) = list_public_sql(f, walk_newest);
     let mut q = sqlx::query_as::<_, ItemBrief>(sqlx::AssertSqlSafe(sql));
-    bind_public_args!(q, args);
+    bind_list_args!(q, args);
     q.bind(limit).bind(offset).fetch_all(&db.pool).await
 }
 
@@ -605,7 +626,7 @@ pub async fn count_public_filtered(db: &Db, f: &PublicFilter) -> Result<i64, sql
     let (terms, args) = public_where(f, false);
     let sql = format!("SELECT COUNT(*) FROM item i WHERE {terms}");
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    bind_public_args!(q, args);
+    bind_list_args!(q, args);
     q.fetch_one(&db.pool).await?.try_get(0)
 }
 

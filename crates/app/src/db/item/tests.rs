@@ -263,7 +263,7 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
             ] {
                 let (sql, args) = list_public_sql(f, true);
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
-                bind_public_args!(q, args);
+                bind_list_args!(q, args);
                 let plan: Vec<String> = q
                     .bind(20i64)
                     .bind(0i64)
@@ -276,6 +276,61 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
                 let plan = plan.join("\n");
                 assert!(plan.contains(index), "{f:?}: {plan}");
                 assert!(!plan.contains("TEMP B-TREE"), "{f:?}: {plan}");
+            }
+        }
+        db.pool.close().await;
+        clean_up();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_staff_list_gives_a_units_items_last_changed_first_and_sqlite_walks_them_in_index_order() {
+    for (db, clean_up) in databases("staff").await {
+        let backend = db.backend;
+        let mut tx = db.begin().await.unwrap();
+        let (a, b) = (unit(&mut tx, "汝州市教育局", "TESTA").await, unit(&mut tx, "汝州市民政局", "TESTB").await);
+        // (id, unit, status, updated_at): changed at times out of the ids' order, ties on a time.
+        let mut all: Vec<(i64, i64, ItemStatus, String)> = vec![];
+        let statuses = [ItemStatus::Draft, ItemStatus::PendingReview, ItemStatus::Published, ItemStatus::Withdrawn];
+        for k in 0..30usize {
+            let u = if k % 3 == 0 { b } else { a };
+            let status = statuses[k % 4];
+            let id = insert_item(&mut tx, &item(u, "<p>正文</p>"), status, "test").await.unwrap();
+            let at = format!("2026-12-0{}T08:{:02}:00Z", 1 + k % 5, (k * 7) % 4);
+            sqlx::query("UPDATE item SET updated_at = $1 WHERE item_id = $2")
+                .bind(at.clone())
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            all.push((id, u, status, at));
+        }
+        tx.commit().await.unwrap();
+        let cases =
+            [(None, None), (Some(a), None), (Some(b), Some(ItemStatus::Draft)), (None, Some(ItemStatus::Published))];
+        for (unit_id, status) in cases {
+            let mut want: Vec<&(i64, i64, ItemStatus, String)> = all
+                .iter()
+                .filter(|(_, u, s, _)| unit_id.is_none_or(|x| x == *u) && status.is_none_or(|x| x == *s))
+                .collect();
+            want.sort_by(|x, y| (&y.3, y.0).cmp(&(&x.3, x.0)));
+            let want: Vec<i64> = want.into_iter().map(|w| w.0).collect();
+            assert!(!want.is_empty() && (unit_id.is_none() && status.is_none() || want.len() < all.len()));
+            for limit in [100, 4] {
+                let got: Vec<i64> =
+                    list_staff(&db, unit_id, status, limit).await.unwrap().iter().map(|i| i.item_id).collect();
+                assert_eq!(got, want[..want.len().min(limit as usize)], "{backend:?} {unit_id:?} {status:?}");
+            }
+            // SQLite with no statistics: every variant walks `item_staff_recent`, no sort.
+            if backend == crate::db::Backend::Sqlite {
+                let (sql, args) = list_staff_sql(unit_id, status);
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
+                bind_list_args!(q, args);
+                let plan: Vec<String> =
+                    q.bind(20i64).fetch_all(&db.pool).await.unwrap().iter().map(|r| r.get::<String, _>(3)).collect();
+                let plan = plan.join("\n");
+                assert!(plan.contains("item_staff_recent"), "{unit_id:?} {status:?}: {plan}");
+                assert!(!plan.contains("TEMP B-TREE"), "{unit_id:?} {status:?}: {plan}");
             }
         }
         db.pool.close().await;
