@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{Db, Tx, now_text};
+use super::{Arg, Db, Tx, now_text};
 use gongkai_domain::org::Actor;
 
 /// Record who did what to which object, from where, with the state before and after.
@@ -133,28 +133,41 @@ pub struct AuditFilter {
 }
 
 pub async fn list(db: &Db, f: &AuditFilter) -> Result<Vec<AuditRow>, sqlx::Error> {
-    // Fixed SQL with optional filters: a NULL parameter disables its condition.
-    let rows = sqlx::query_as::<_, AuditRow>(
+    let (sql, args) = list_sql(f);
+    let mut q = sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql));
+    bind_args!(q, args);
+    q.bind(f.limit.unwrap_or(500).clamp(1, 100_000)).fetch_all(&db.pool).await
+}
+
+/// [`list`]'s statement with the terms of the filters set (empty text is no filter) and their
+/// values, the limit the next mark. Newest first by id; one object's history is read through
+/// `audit_object`, in order (a statement with every filter as `$n IS NULL OR …` read the whole
+/// log for it).
+fn list_sql(f: &AuditFilter) -> (String, Vec<Arg>) {
+    let text = |v: &Option<String>| v.clone().filter(|s| !s.is_empty()).map(Arg::Text);
+    let filters = [
+        ("username = ", text(&f.username)),
+        ("unit_id = ", f.unit_id.map(Arg::Int)),
+        ("object_type = ", text(&f.object_type)),
+        ("object_id = ", text(&f.object_id)),
+        ("created_at >= ", text(&f.from)),
+        ("created_at < ", text(&f.to)),
+    ];
+    let mut terms = vec!["1 = 1".to_string()];
+    let mut args = vec![];
+    for (term, arg) in filters {
+        if let Some(arg) = arg {
+            args.push(arg);
+            terms.push(format!("{term}${}", args.len()));
+        }
+    }
+    let sql = format!(
         "SELECT audit_id, created_at, user_id, username, unit_id, ip, action, object_type, object_id, before_json, after_json
-         FROM audit
-         WHERE ($1 IS NULL OR username = $1)
-           AND ($2 IS NULL OR unit_id = $2)
-           AND ($3 IS NULL OR object_type = $3)
-           AND ($4 IS NULL OR object_id = $4)
-           AND ($5 IS NULL OR created_at >= $5)
-           AND ($6 IS NULL OR created_at < $6)
-         ORDER BY audit_id DESC LIMIT $7",
-    )
-    .bind(f.username.clone().filter(|s| !s.is_empty()))
-    .bind(f.unit_id)
-    .bind(f.object_type.clone().filter(|s| !s.is_empty()))
-    .bind(f.object_id.clone().filter(|s| !s.is_empty()))
-    .bind(f.from.clone().filter(|s| !s.is_empty()))
-    .bind(f.to.clone().filter(|s| !s.is_empty()))
-    .bind(f.limit.unwrap_or(500).clamp(1, 100_000))
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows)
+         FROM audit WHERE {} ORDER BY audit_id DESC LIMIT ${}",
+        terms.join(" AND "),
+        args.len() + 1
+    );
+    (sql, args)
 }
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -214,3 +227,81 @@ pub const HEAD_TTL: Duration = Duration::from_millis(200);
 
 /// The feed's head as a node last read it: (its own feed writes then, when, the head).
 pub type FeedHeadCache = std::sync::Arc<std::sync::Mutex<Option<(u64, Instant, i64)>>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::databases;
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn the_audit_log_gives_each_filters_records_newest_first_and_an_objects_history_by_its_index() {
+        for (db, clean_up) in databases("audit").await {
+            let backend = db.backend;
+            let mut tx = db.begin().await.unwrap();
+            // (user, unit, object type, object id) of each record, in the order written.
+            let mut made = vec![];
+            for k in 0..24usize {
+                let mut actor = Actor::system(["a", "b", "c"][k % 3]);
+                actor.unit_id = (k % 4 != 0).then_some(1 + (k % 2) as i64);
+                let (ty, id) = (["item", "application"][k % 2], format!("{}", k % 5));
+                record(&mut tx, &actor, "test.change", ty, &id, None, None).await.unwrap();
+                made.push((actor.username, actor.unit_id, ty.to_string(), id));
+            }
+            tx.commit().await.unwrap();
+            let all = list(&db, &AuditFilter::default()).await.unwrap();
+            assert_eq!(all.len(), made.len(), "{backend:?}");
+            let ids: Vec<i64> = all.iter().map(|r| r.audit_id).collect(); // newest first
+            let text = |s: &str| Some(s.to_string());
+            let filters = [
+                AuditFilter { username: text("system:b"), ..Default::default() },
+                AuditFilter { unit_id: Some(2), ..Default::default() },
+                AuditFilter { object_type: text("item"), object_id: text("3"), ..Default::default() },
+                AuditFilter { object_type: text("application"), unit_id: Some(2), ..Default::default() },
+                AuditFilter {
+                    username: Some(String::new()),
+                    object_id: text("4"),
+                    limit: Some(2),
+                    ..Default::default()
+                },
+                AuditFilter { to: text("2000-01-01"), ..Default::default() },
+                AuditFilter { from: text("2000-01-01"), object_type: text("item"), ..Default::default() },
+            ];
+            for f in &filters {
+                let keep = |m: &(String, Option<i64>, String, String)| {
+                    f.username.as_deref().is_none_or(|u| u.is_empty() || u == m.0)
+                        && f.unit_id.is_none_or(|u| Some(u) == m.1)
+                        && f.object_type.as_deref().is_none_or(|t| t == m.2)
+                        && f.object_id.as_deref().is_none_or(|i| i == m.3)
+                        && f.to.is_none()
+                };
+                // `all` is newest first: record k is at position len - 1 - k.
+                let want: Vec<i64> = (0..made.len())
+                    .rev()
+                    .filter(|&k| keep(&made[k]))
+                    .map(|k| ids[made.len() - 1 - k])
+                    .take(f.limit.unwrap_or(500) as usize)
+                    .collect();
+                let got: Vec<i64> = list(&db, f).await.unwrap().iter().map(|r| r.audit_id).collect();
+                assert_eq!(got, want, "{backend:?} {f:?}");
+            }
+            // One object's history is read through its index, newest first, nothing sorted.
+            if backend == crate::db::Backend::Sqlite {
+                let (sql, args) = list_sql(&filters[2]);
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
+                bind_args!(q, args);
+                let plan: Vec<String> = q
+                    .bind(20i64)
+                    .fetch_all(&db.pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| sqlx::Row::get::<String, _>(r, 3))
+                    .collect();
+                let plan = plan.join("\n");
+                assert!(plan.contains("audit_object") && !plan.contains("TEMP B-TREE"), "{plan}");
+            }
+            db.pool.close().await;
+            clean_up();
+        }
+    }
+}

@@ -3,6 +3,25 @@
 //! scheme. Queries use `$N` placeholders, which both back ends accept; where dialects differ the
 //! migrations differ (`migrations/sqlite`, `migrations/postgres`, same numbering).
 
+/// A value bound to a statement built from the filters a list sets — only those, numbered in
+/// order, so that the planner sees which index serves the list (the item lists, the audit log).
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// Bind [`Arg`]s to a query in order (`query` or `query_as`: sqlx gives them no common trait).
+macro_rules! bind_args {
+    ($q:ident, $args:expr) => {
+        for a in $args {
+            $q = match a {
+                $crate::db::Arg::Int(v) => $q.bind(v),
+                $crate::db::Arg::Text(v) => $q.bind(v),
+            };
+        }
+    };
+}
+
 pub mod access;
 pub mod application;
 pub mod audit;
@@ -17,6 +36,8 @@ pub mod portal;
 pub mod records;
 pub mod report;
 pub mod supervision;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod user;
 
 use std::path::Path;

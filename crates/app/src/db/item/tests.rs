@@ -4,34 +4,10 @@
 //! changed draft never changes what the public sees; the public lists, each filter, give the
 //! public items newest first, and SQLite reads them from an index in order.
 
+use super::lists::{list_public_by, list_public_sql, list_staff_sql};
 use super::*;
 use crate::db::org::NewUnit;
-
-/// A fresh database of each back end at hand, with its clean-up.
-async fn databases(name: &str) -> Vec<(Db, Box<dyn FnOnce()>)> {
-    let path = std::env::temp_dir().join(format!("item-test-{name}-{}.db", std::process::id()));
-    let _ = std::fs::remove_file(&path);
-    let sqlite = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-    let mut out: Vec<(Db, Box<dyn FnOnce()>)> = vec![(sqlite, Box::new(move || drop(std::fs::remove_file(path))))];
-    if let Ok(admin) = std::env::var("GONGKAI_TEST_DATABASE_URL") {
-        let db_name = format!("gk_item_{name}_{}", std::process::id());
-        let admin_pool = sqlx::AnyPool::connect(&admin).await.unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db_name}")))
-            .execute(&admin_pool)
-            .await
-            .unwrap();
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}"))).execute(&admin_pool).await.unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
-        let pg = Db::connect(&format!("{base}/{db_name}")).await.unwrap();
-        let drop_it = move || {
-            let _ = std::process::Command::new("psql")
-                .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")])
-                .output();
-        };
-        out.push((pg, Box::new(drop_it)));
-    }
-    out
-}
+use crate::db::testing::databases;
 
 fn item(unit_id: i64, body: &str) -> NewItem {
     NewItem {
@@ -263,7 +239,7 @@ async fn the_public_lists_give_each_filters_public_items_newest_first_and_sqlite
             ] {
                 let (sql, args) = list_public_sql(f, true);
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
-                bind_list_args!(q, args);
+                bind_args!(q, args);
                 let plan: Vec<String> = q
                     .bind(20i64)
                     .bind(0i64)
@@ -325,7 +301,7 @@ async fn the_staff_list_gives_a_units_items_last_changed_first_and_sqlite_walks_
             if backend == crate::db::Backend::Sqlite {
                 let (sql, args) = list_staff_sql(unit_id, status);
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")));
-                bind_list_args!(q, args);
+                bind_args!(q, args);
                 let plan: Vec<String> =
                     q.bind(20i64).fetch_all(&db.pool).await.unwrap().iter().map(|r| r.get::<String, _>(3)).collect();
                 let plan = plan.join("\n");

@@ -1,0 +1,30 @@
+//! Databases for the data layer's own tests: SQLite always, PostgreSQL too where
+//! `GONGKAI_TEST_DATABASE_URL` names one (a fresh database made beside it, dropped after).
+
+use super::Db;
+
+/// A fresh database of each back end at hand, with its clean-up.
+pub(crate) async fn databases(name: &str) -> Vec<(Db, Box<dyn FnOnce()>)> {
+    let path = std::env::temp_dir().join(format!("db-test-{name}-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let sqlite = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    let mut out: Vec<(Db, Box<dyn FnOnce()>)> = vec![(sqlite, Box::new(move || drop(std::fs::remove_file(path))))];
+    if let Ok(admin) = std::env::var("GONGKAI_TEST_DATABASE_URL") {
+        let db_name = format!("gk_db_{name}_{}", std::process::id());
+        let admin_pool = sqlx::AnyPool::connect(&admin).await.unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db_name}")))
+            .execute(&admin_pool)
+            .await
+            .unwrap();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}"))).execute(&admin_pool).await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+        let pg = Db::connect(&format!("{base}/{db_name}")).await.unwrap();
+        let drop_it = move || {
+            let _ = std::process::Command::new("psql")
+                .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")])
+                .output();
+        };
+        out.push((pg, Box::new(drop_it)));
+    }
+    out
+}
