@@ -189,6 +189,18 @@ impl Db {
         }
         Ok(())
     }
+
+    /// After a bulk import, PostgreSQL's statistics of the item tables, so that the lists' plans
+    /// know the rows at once: left to autovacuum (off on some machines: this one's), a freshly
+    /// imported table was planned as if nearly empty — a column code's page took 153 ms instead of
+    /// 50 (BENCHMARKS.md, "tenth steps"). SQLite keeps none: its plans follow its rules, which the
+    /// lists are written for (and their tests read).
+    pub async fn analyze_after_bulk_writes(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql("ANALYZE item; ANALYZE catalog_node;").execute(&self.pool).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Now, as stored: RFC 3339 UTC with microseconds, so text order is time order.
