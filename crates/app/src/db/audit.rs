@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::{Arg, Db, Tx, now_text};
+use super::{Arg, Db, Tx, mark, now_text};
 use gongkai_domain::org::Actor;
 
 /// Record who did what to which object, from where, with the state before and after.
@@ -157,8 +157,7 @@ fn list_sql(f: &AuditFilter) -> (String, Vec<Arg>) {
     let mut args = vec![];
     for (term, arg) in filters {
         if let Some(arg) = arg {
-            args.push(arg);
-            terms.push(format!("{term}${}", args.len()));
+            terms.push(format!("{term}{}", mark(&mut args, arg)));
         }
     }
     let sql = format!(

@@ -10,6 +10,12 @@ pub(crate) enum Arg {
     Text(String),
 }
 
+/// Keep `arg` for the statement and give its mark (`$1`, `$2`, … in the order kept).
+pub(crate) fn mark(args: &mut Vec<Arg>, arg: Arg) -> String {
+    args.push(arg);
+    format!("${}", args.len())
+}
+
 /// Bind [`Arg`]s to a query in order (`query` or `query_as`: sqlx gives them no common trait).
 macro_rules! bind_args {
     ($q:ident, $args:expr) => {
