@@ -273,10 +273,9 @@ async fn unit_page(
 async fn special_column(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Html<String>> {
     let code = q.code.clone().filter(|c| c.starts_with("basic") || c.starts_with("area_"));
     let page = i64::from(Page::parse(q.page.as_deref())?.number());
-    // The column holds its sub-columns' items and the areas' (one list, paged as one).
     let f = match &code {
         Some(c) => PublicFilter { node_code: Some(c.clone()), ..Default::default() },
-        None => PublicFilter { node_code_prefixes: vec!["basic".into(), "area_".into()], ..Default::default() },
+        None => special_column_filter(),
     };
     let (total, items) = flow::page_public(&state.db, &f, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let sections = special_sections();
@@ -290,6 +289,11 @@ async fn special_column(State(state): State<WebState>, ctx: Ctx, Query(q): Query
         crate::page! { nav => "special", sections => sections, areas => area_sections(), items => items, paging => pages(total, page), code => code, title => title },
     )
     .await
+}
+
+/// The special column's items: its sub-columns' ("basic…") and its areas' ("area_…"), one list.
+fn special_column_filter() -> PublicFilter {
+    PublicFilter { node_code_prefixes: vec!["basic".into(), "area_".into()], ..Default::default() }
 }
 
 fn special_sections() -> Vec<(String, String)> {
@@ -307,13 +311,7 @@ fn area_sections() -> Vec<(String, String)> {
 /// What the home page shows of 主动公开: the latest items and the special column.
 pub async fn home_extras(state: &WebState) -> Result<minijinja::Value> {
     let latest = flow::list_public(&state.db, &PublicFilter::default(), 12, 0).await?;
-    let special = flow::list_public(
-        &state.db,
-        &PublicFilter { node_code_prefixes: vec!["basic".into(), "area_".into()], ..Default::default() },
-        8,
-        0,
-    )
-    .await?;
+    let special = flow::list_public(&state.db, &special_column_filter(), 8, 0).await?;
     Ok(crate::page! { latest => latest, special => special, special_sections => special_sections() })
 }
 
