@@ -300,7 +300,7 @@ mod tests {
                 assert!(plan.contains("audit_object") && !plan.contains("TEMP B-TREE"), "{plan}");
             }
             db.pool.close().await;
-            clean_up();
+            drop(clean_up);
         }
     }
 }

@@ -153,6 +153,11 @@ impl Db {
                         sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;")
                             .execute(&mut *conn)
                             .await?;
+                    } else {
+                        // No JIT: the lists' and counts' statements are short, but a count over
+                        // many columns is costed high enough that PostgreSQL compiled it first —
+                        // 131 ms of JIT for a count that runs in 8 ms (BENCHMARKS.md, "eleventh steps").
+                        sqlx::raw_sql("SET jit = off").execute(&mut *conn).await?;
                     }
                     Ok(())
                 })
@@ -196,14 +201,21 @@ impl Db {
         Ok(())
     }
 
-    /// After a bulk import, PostgreSQL's statistics of the item tables, so that the lists' plans
-    /// know the rows at once: left to autovacuum (off on some machines: this one's), a freshly
-    /// imported table was planned as if nearly empty — a column code's page took 153 ms instead of
-    /// 50 (BENCHMARKS.md, "tenth steps"). SQLite keeps none: its plans follow its rules, which the
-    /// lists are written for (and their tests read).
-    pub async fn analyze_after_bulk_writes(&self) -> Result<(), sqlx::Error> {
+    /// After a bulk import, PostgreSQL's statistics of the item tables and their visibility map
+    /// (`VACUUM (ANALYZE)`), as autovacuum would leave them in time (it is off on some machines:
+    /// this one's). Without statistics a freshly imported table was planned as if nearly empty (a
+    /// column code's page took 153 ms instead of 50, BENCHMARKS.md "tenth steps"); without the
+    /// visibility map no count is read from an index alone (the busiest code's 160,000 items of a
+    /// million: 750 ms from the table, 40 ms from `item_public_node`; the vacuum took 3.1 s,
+    /// "eleventh steps"). SQLite keeps neither: its plans follow its rules, which the lists are
+    /// written for (and their tests read).
+    pub async fn tidy_after_bulk_writes(&self) -> Result<(), sqlx::Error> {
         if self.backend == Backend::Postgres {
-            sqlx::raw_sql("ANALYZE item; ANALYZE catalog_node;").execute(&self.pool).await?;
+            // One statement each: VACUUM runs outside a transaction, and several statements in
+            // one string run in one.
+            for table in ["item", "catalog_node"] {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("VACUUM (ANALYZE) {table}"))).execute(&self.pool).await?;
+            }
         }
         Ok(())
     }

@@ -5,12 +5,24 @@
 
 use super::Db;
 
-/// A fresh database of each back end at hand, with its clean-up.
-pub(crate) async fn databases(name: &str) -> Vec<(Db, Box<dyn FnOnce()>)> {
+/// Removes a test's database when dropped: at the test's end, and on its panic too (a failed
+/// assertion used to leave its PostgreSQL database behind).
+pub(crate) struct CleanUp(Option<Box<dyn FnOnce()>>);
+
+impl Drop for CleanUp {
+    fn drop(&mut self) {
+        if let Some(f) = self.0.take() {
+            f();
+        }
+    }
+}
+
+/// A fresh database of each back end at hand, with its clean-up (drop it after closing the pool).
+pub(crate) async fn databases(name: &str) -> Vec<(Db, CleanUp)> {
     let path = std::env::temp_dir().join(format!("db-test-{name}-{}.db", std::process::id()));
     let _ = std::fs::remove_file(&path);
     let sqlite = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
-    let mut out: Vec<(Db, Box<dyn FnOnce()>)> = vec![(sqlite, Box::new(move || drop(std::fs::remove_file(path))))];
+    let mut out = vec![(sqlite, CleanUp(Some(Box::new(move || drop(std::fs::remove_file(path))))))];
     let admin = std::env::var("GONGKAI_TEST_DATABASE_URL").ok().filter(|s| !s.is_empty());
     if admin.is_none() {
         let why = "GONGKAI_TEST_DATABASE_URL is not set; the PostgreSQL half of this test did not run";
@@ -35,7 +47,7 @@ pub(crate) async fn databases(name: &str) -> Vec<(Db, Box<dyn FnOnce()>)> {
                 .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")])
                 .output();
         };
-        out.push((pg, Box::new(drop_it)));
+        out.push((pg, CleanUp(Some(Box::new(drop_it)))));
     }
     out
 }

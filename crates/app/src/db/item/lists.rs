@@ -62,22 +62,38 @@ pub struct PublicFilter {
 /// migration 0024 — and stops at the page, instead of sorting every public item for it. The
 /// column-code filters pick the columns first (a code names one column in each unit's catalog).
 fn public_where(f: &PublicFilter, walk_newest: bool) -> (String, Vec<Arg>) {
-    let mut terms = vec!["i.status IN ('published', 'expired')".to_string()];
-    let mut args = vec![];
-    if let Some(u) = f.unit_id {
-        terms.push(format!("i.unit_id = {}", mark(&mut args, Arg::Int(u))));
-    }
-    if let Some(node) = f.node_id {
-        terms.push(format!("i.catalog_node_id = {}", mark(&mut args, Arg::Int(node))));
-    }
+    let (mut terms, mut args) = public_terms_but_code(f, "i.unit_id");
     // A code names a column in many units: the columns are picked first. To walk the newest,
     // the `+` keeps SQLite from reading the list through those columns' index (`item_public_node`,
     // then sorting all their items: 43 ms for a page of the busiest code of 100,000 items in the
     // sqlite3 shell) and has it test each newest item's column from the index (0.3 ms).
     let column = if walk_newest { "+i.catalog_node_id" } else { "i.catalog_node_id" };
+    if let Some(columns) = code_columns(f, &mut args) {
+        terms.push(format!("{column} IN (SELECT catalog_node_id FROM catalog_node WHERE {columns})"));
+    }
+    (terms.join(" AND "), args)
+}
+
+/// The terms over `item i` of all but the column-code filters, marked from `$1`; `unit` is how
+/// the unit's term names the column (`+i.unit_id` keeps SQLite off the unit's index).
+fn public_terms_but_code(f: &PublicFilter, unit: &str) -> (Vec<String>, Vec<Arg>) {
+    let mut terms = vec!["i.status IN ('published', 'expired')".to_string()];
+    let mut args = vec![];
+    if let Some(u) = f.unit_id {
+        terms.push(format!("{unit} = {}", mark(&mut args, Arg::Int(u))));
+    }
+    if let Some(node) = f.node_id {
+        terms.push(format!("i.catalog_node_id = {}", mark(&mut args, Arg::Int(node))));
+    }
+    (terms, args)
+}
+
+/// The condition over `catalog_node` of the columns a filter's code or prefixes name (marked
+/// after `args`), or `None` when it names no code.
+fn code_columns(f: &PublicFilter, args: &mut Vec<Arg>) -> Option<String> {
+    let mut conds = vec![];
     if let Some(code) = &f.node_code {
-        let code = mark(&mut args, Arg::Text(code.clone()));
-        terms.push(format!("{column} IN (SELECT catalog_node_id FROM catalog_node WHERE code = {code})"));
+        conds.push(format!("code = {}", mark(args, Arg::Text(code.clone()))));
     }
     if !f.node_code_prefixes.is_empty() {
         let likes: Vec<String> = f
@@ -85,12 +101,34 @@ fn public_where(f: &PublicFilter, walk_newest: bool) -> (String, Vec<Arg>) {
             .iter()
             .map(|p| {
                 let escaped = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                format!("code LIKE {} ESCAPE '\\'", mark(&mut args, Arg::Text(format!("{escaped}%"))))
+                format!("code LIKE {} ESCAPE '\\'", mark(args, Arg::Text(format!("{escaped}%"))))
             })
             .collect();
-        terms.push(format!("{column} IN (SELECT catalog_node_id FROM catalog_node WHERE {})", likes.join(" OR ")));
+        conds.push(format!("({})", likes.join(" OR ")));
     }
-    (terms.join(" AND "), args)
+    (!conds.is_empty()).then(|| conds.join(" AND "))
+}
+
+/// A public list's count: its statement and values. A column code's items are counted column by
+/// column (a count of each column's public items from `item_public_node`, summed over the
+/// code's columns): given all the columns at once, PostgreSQL hashed them and read the whole
+/// table — the special column's 4,464 columns of a million items, none with an item, took
+/// 300 ms (BENCHMARKS.md, "eleventh steps"). A unit with a code is tested from the column's
+/// index too (else SQLite read the unit's items once for each of the code's columns).
+pub(super) fn count_public_sql(f: &PublicFilter) -> (String, Vec<Arg>) {
+    if !by_code(f) {
+        let (terms, args) = public_terms_but_code(f, "i.unit_id");
+        return (format!("SELECT COUNT(*) FROM item i WHERE {}", terms.join(" AND ")), args);
+    }
+    let (mut terms, mut args) = public_terms_but_code(f, "+i.unit_id");
+    terms.push("i.catalog_node_id = n.catalog_node_id".into());
+    let inner = terms.join(" AND ");
+    let columns = code_columns(f, &mut args).unwrap_or_default();
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM item i WHERE {inner})), 0) AS BIGINT) \
+         FROM catalog_node n WHERE {columns}"
+    );
+    (sql, args)
 }
 
 /// The statement of a public list and its values, but for the page's limit and offset (the next
@@ -153,8 +191,7 @@ pub(super) async fn list_public_by(
 }
 
 pub async fn count_public_filtered(db: &Db, f: &PublicFilter) -> Result<i64, sqlx::Error> {
-    let (terms, args) = public_where(f, false);
-    let sql = format!("SELECT COUNT(*) FROM item i WHERE {terms}");
+    let (sql, args) = count_public_sql(f);
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
     bind_args!(q, args);
     q.fetch_one(&db.pool).await?.try_get(0)

@@ -381,7 +381,7 @@ pub async fn import_items(
     if let Some(done) = indexer_done.take() {
         done.await??;
     }
-    db.analyze_after_bulk_writes().await?;
+    db.tidy_after_bulk_writes().await?;
     report.bad.sort();
     Ok(report)
 }
