@@ -113,7 +113,7 @@ fn code_columns(f: &PublicFilter, args: &mut Vec<Arg>) -> Option<String> {
 /// column (a count of each column's public items from `item_public_node`, summed over the
 /// code's columns): given all the columns at once, PostgreSQL hashed them and read the whole
 /// table — the special column's 4,464 columns of a million items, none with an item, took
-/// 300 ms (BENCHMARKS.md, "eleventh steps"). A unit with a code is tested from the column's
+/// 340–430 ms (BENCHMARKS.md, "eleventh steps"). A unit with a code is tested from the column's
 /// index too (else SQLite read the unit's items once for each of the code's columns).
 pub(super) fn count_public_sql(f: &PublicFilter) -> (String, Vec<Arg>) {
     if !by_code(f) {
