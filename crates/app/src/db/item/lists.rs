@@ -116,14 +116,13 @@ fn code_columns(f: &PublicFilter, args: &mut Vec<Arg>) -> Option<String> {
 /// 340–430 ms (BENCHMARKS.md, "eleventh steps"). A unit with a code is tested from the column's
 /// index too (else SQLite read the unit's items once for each of the code's columns).
 pub(super) fn count_public_sql(f: &PublicFilter) -> (String, Vec<Arg>) {
-    if !by_code(f) {
-        let (terms, args) = public_terms_but_code(f, "i.unit_id");
+    let unit = if by_code(f) { "+i.unit_id" } else { "i.unit_id" };
+    let (mut terms, mut args) = public_terms_but_code(f, unit);
+    let Some(columns) = code_columns(f, &mut args) else {
         return (format!("SELECT COUNT(*) FROM item i WHERE {}", terms.join(" AND ")), args);
-    }
-    let (mut terms, mut args) = public_terms_but_code(f, "+i.unit_id");
+    };
     terms.push("i.catalog_node_id = n.catalog_node_id".into());
     let inner = terms.join(" AND ");
-    let columns = code_columns(f, &mut args).unwrap_or_default();
     let sql = format!(
         "SELECT CAST(COALESCE(SUM((SELECT COUNT(*) FROM item i WHERE {inner})), 0) AS BIGINT) \
          FROM catalog_node n WHERE {columns}"
