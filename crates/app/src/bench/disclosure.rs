@@ -115,6 +115,9 @@ pub async fn import(corpus: &Path, data_dir: &Path, skip_bare: bool) -> anyhow::
         import_cpu * 1000.0 / n.max(1) as f64,
         import_cpu * 100.0 / (import_s * cores as f64)
     );
+    if let Some(took) = report.indexes_built_after {
+        println!("  of which the item table's indexes, built after its rows: {:.1} s", took.as_secs_f64());
+    }
     if skip_bare {
         return Ok(());
     }

@@ -178,6 +178,11 @@ impl Db {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
+        // An import killed while it had the item table's indexes put off left them missing.
+        let built = item::restore_indexes(self).await.map_err(sqlx::migrate::MigrateError::from)?;
+        if !built.is_empty() {
+            tracing::warn!(indexes = ?built, "built the item table's indexes an interrupted import had put off");
+        }
         Ok(())
     }
 

@@ -113,3 +113,66 @@ pub async fn insert_published_items(
     }
     Ok(ids)
 }
+
+/// The item table's indexes besides its key and unique 索引号, as the migrations leave them
+/// (0004, 0009, 0024, 0025; `tests::the_deferred_indexes_are_the_migrations_own` holds this list to a
+/// freshly migrated database's). An import that fills the table builds them after its rows
+/// (`defer_indexes`, `restore_indexes`): at a million items SQLite alone took 255.5 s to write the
+/// rows with them and 76.6 s without (BENCHMARKS.md, "eleventh steps"), each insert dirtying a leaf
+/// at a random place of each; built once from the stored rows, they are a sort.
+pub(crate) const DEFERRED_INDEXES: [(&str, &str); 6] = [
+    ("item_unit_status", "CREATE INDEX IF NOT EXISTS item_unit_status ON item(unit_id, status)"),
+    ("item_art20", "CREATE INDEX IF NOT EXISTS item_art20 ON item(art20, status, published_on)"),
+    (
+        "item_public_newest",
+        "CREATE INDEX IF NOT EXISTS item_public_newest ON item(published_on, item_id, unit_id, catalog_node_id, channels, status)
+    WHERE status IN ('published', 'expired')",
+    ),
+    (
+        "item_public_unit",
+        "CREATE INDEX IF NOT EXISTS item_public_unit ON item(unit_id, published_on, item_id, catalog_node_id, status)
+    WHERE status IN ('published', 'expired')",
+    ),
+    (
+        "item_public_node",
+        "CREATE INDEX IF NOT EXISTS item_public_node ON item(catalog_node_id, published_on, item_id, status)
+    WHERE status IN ('published', 'expired')",
+    ),
+    ("item_staff_recent", "CREATE INDEX IF NOT EXISTS item_staff_recent ON item(updated_at, item_id, unit_id, status)"),
+];
+
+/// Drop the item table's deferred indexes (SQLite only: PostgreSQL keeps them), for an import
+/// that has the database to itself; `restore_indexes` builds them again. Killed in between, the
+/// next connection builds them (`Db::migrate`).
+pub async fn defer_indexes(db: &Db) -> Result<(), sqlx::Error> {
+    if db.is_postgres() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    for (name, _) in DEFERRED_INDEXES {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP INDEX IF EXISTS {name}"))).execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
+/// Build whichever of the item table's deferred indexes is missing (after a deferring import, or
+/// a kill during one), in one transaction; the names of those built. Nothing to do on PostgreSQL.
+pub async fn restore_indexes(db: &Db) -> Result<Vec<&'static str>, sqlx::Error> {
+    if db.is_postgres() {
+        return Ok(vec![]);
+    }
+    let present: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'item'")
+            .fetch_all(&db.pool)
+            .await?;
+    let missing: Vec<_> = DEFERRED_INDEXES.iter().filter(|(name, _)| !present.iter().any(|p| p == name)).collect();
+    if missing.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut tx = db.begin().await?;
+    for (_, sql) in &missing {
+        sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(missing.into_iter().map(|(name, _)| *name).collect())
+}

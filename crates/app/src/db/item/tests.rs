@@ -331,3 +331,63 @@ async fn the_staff_list_gives_a_units_items_last_changed_first_and_sqlite_walks_
         drop(clean_up);
     }
 }
+
+/// The item table's indexes an import builds after its rows (`DEFERRED_INDEXES`) are the ones the
+/// migrations leave, in the migrations' own words (SQLite) or by name (PostgreSQL, which keeps
+/// them); put off, they are missing, and `restore_indexes` — or any later connection, as after an
+/// import killed in between — builds them again, the same.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_deferred_indexes_are_the_migrations_own_and_come_back_when_put_off() {
+    let path = std::env::temp_dir().join(format!("db-test-deferred-{}.db", std::process::id()));
+    for (db, clean_up) in databases("deferred").await {
+        let backend = db.backend;
+        let of_item = if db.is_postgres() {
+            "SELECT CAST(indexname AS TEXT), CAST(indexdef AS TEXT) FROM pg_indexes WHERE tablename = 'item' \
+             AND indexname NOT IN ('item_pkey', 'item_index_no_key') ORDER BY 1"
+        } else {
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'item' AND sql IS NOT NULL ORDER BY 1"
+        };
+        let indexes = |db: Db| async move {
+            sqlx::query_as::<_, (String, String)>(of_item)
+                .fetch_all(&db.pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(name, sql)| (name, sql.split_whitespace().collect::<Vec<_>>().join(" ")))
+                .collect::<Vec<_>>()
+        };
+        let migrated = indexes(db.clone()).await;
+        let mut ours: Vec<(String, String)> = DEFERRED_INDEXES
+            .iter()
+            .map(|(n, sql)| {
+                (n.to_string(), sql.replace("IF NOT EXISTS ", "").split_whitespace().collect::<Vec<_>>().join(" "))
+            })
+            .collect();
+        ours.sort();
+        if db.is_postgres() {
+            let names = |v: &[(String, String)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+            assert_eq!(names(&migrated), names(&ours), "{backend:?}");
+            defer_indexes(&db).await.unwrap();
+            assert_eq!(indexes(db.clone()).await, migrated, "{backend:?}: PostgreSQL keeps its indexes");
+            assert!(restore_indexes(&db).await.unwrap().is_empty());
+        } else {
+            assert_eq!(migrated, ours, "{backend:?}: the list is the migrations' indexes, word for word");
+            defer_indexes(&db).await.unwrap();
+            assert!(indexes(db.clone()).await.is_empty(), "{backend:?}: put off");
+            let mut built = restore_indexes(&db).await.unwrap();
+            built.sort();
+            assert_eq!(built, ours.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>());
+            assert_eq!(indexes(db.clone()).await, migrated, "{backend:?}: built again, the same");
+            assert!(restore_indexes(&db).await.unwrap().is_empty(), "nothing missing: nothing built");
+
+            // Put off and the process gone: the next connection builds them.
+            defer_indexes(&db).await.unwrap();
+            db.pool.close().await;
+            let again = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+            assert_eq!(indexes(again.clone()).await, migrated, "{backend:?}: built on connecting");
+            again.pool.close().await;
+        }
+        db.pool.close().await;
+        drop(clean_up);
+    }
+}

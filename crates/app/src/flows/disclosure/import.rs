@@ -4,8 +4,10 @@
 //! It streams: the file is read a batch at a time (memory does not grow with the file), the lines
 //! of a batch are checked on every core while the batch before is written, SQLite takes a batch a
 //! transaction, and — when no server holds this data dir's search index — the index is written as
-//! the import goes (otherwise the running server indexes from the change feed). Killed and run
-//! again, it continues: what is stored (same 索引号) is skipped, the index catches up from the feed.
+//! the import goes (otherwise the running server indexes from the change feed); then, alone with a
+//! SQLite database it grows by a quarter or more, it builds the item table's indexes after the rows
+//! (`defers_indexes`). Killed and run again, it continues: what is stored (same 索引号) is skipped,
+//! the index catches up from the feed, and any connection builds the indexes a kill left missing.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -38,6 +40,8 @@ pub struct ImportReport {
     pub held: Vec<(usize, String)>,
     /// Whether the import wrote the search index itself (else the running server does, from the feed).
     pub indexed: bool,
+    /// When the item table's indexes were built after the rows (`defers_indexes`): how long that took.
+    pub indexes_built_after: Option<std::time::Duration>,
 }
 
 impl ImportReport {
@@ -177,6 +181,21 @@ fn read_batches(
     }
 }
 
+/// The lines the whole input holds, reckoned from its first batch's bytes a line.
+fn lines_expected(size: u64, first: &Batch) -> u64 {
+    size.saturating_mul(first.lines.len() as u64) / first.read_to.max(1)
+}
+
+/// Whether an import of about `lines` lines into an item table whose ids reach `stored` builds
+/// the table's indexes after its rows instead of with each: when it adds at least a quarter of
+/// what is there. Written row by row, an index takes each item at a random leaf; at a million
+/// items SQLite spent 3.3× as long on the rows with the indexes as without (BENCHMARKS.md,
+/// "eleventh steps"), while building them from the rows is one sort of every item, old and new,
+/// whatever the import adds (twelfth steps).
+fn defers_indexes(stored: i64, lines: u64) -> bool {
+    lines.saturating_mul(4) >= u64::try_from(stored).unwrap_or(0)
+}
+
 /// Where an Art. 20 item sits in the standard catalog.
 fn node_code_for(a: Art20Category) -> &'static str {
     use Art20Category::*;
@@ -241,7 +260,14 @@ pub async fn import_items(
     let mut nodes: HashMap<(i64, String), Option<i64>> = HashMap::new();
     let mut units: HashMap<String, (i64, String)> =
         db::org::list_units(db).await?.into_iter().map(|u| (u.name.clone(), (u.unit_id, u.credit_code))).collect();
+    // Holding this data dir's search index, the import has its SQLite database to itself (a server
+    // would hold the index): the item table's indexes may wait for the rows.
+    let mut may_defer = report.indexed && !db.is_postgres();
     while let Some(batch) = batches.recv().await {
+        if std::mem::take(&mut may_defer) && defers_indexes(before, lines_expected(size, &batch)) {
+            db::item::defer_indexes(db).await?;
+            report.indexes_built_after = Some(Default::default());
+        }
         let mut ready = vec![];
         for line in batch.lines {
             match line {
@@ -380,6 +406,12 @@ pub async fn import_items(
     drop(indexer);
     if let Some(done) = indexer_done.take() {
         done.await??;
+    }
+    // The indexes put off above, built from the stored rows (a no-op when none was).
+    let building = std::time::Instant::now();
+    db::item::restore_indexes(db).await?;
+    if let Some(took) = &mut report.indexes_built_after {
+        *took = building.elapsed();
     }
     db.tidy_after_bulk_writes().await?;
     report.bad.sort();
