@@ -82,7 +82,7 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let index = index.claim_writer()?.then_some(index);
     let pb = ProgressBar::new(size);
     pb.set_style(
-        ProgressStyle::with_template("导入 {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})")
+        ProgressStyle::with_template("导入 {bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let report = flow::import_items(
@@ -91,7 +91,13 @@ pub async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         std::io::BufReader::with_capacity(1 << 20, input),
         size,
         file.parent().unwrap_or(Path::new(".")),
-        &mut |done, _| pb.set_position(done),
+        &mut |done, total| {
+            pb.set_position(done);
+            // The rows are stored before the search index has taken them all in (it runs behind).
+            if done >= total && index.is_some() {
+                pb.set_message("已写入数据库，检索索引建立中…");
+            }
+        },
     )
     .await?;
     if let Some(index) = index {

@@ -648,6 +648,7 @@ impl SearchIndex {
 
 mod follow;
 mod lowercase;
+pub mod priority;
 mod snippet;
 #[cfg(test)]
 mod tests;

@@ -4,9 +4,10 @@
 //! It streams: the file is read a batch at a time (memory does not grow with the file), the lines
 //! of a batch are checked on every core while the batch before is written, SQLite takes a batch a
 //! transaction, and — when no server holds this data dir's search index — the index is written as
-//! the import goes (otherwise the running server indexes from the change feed); then, alone with a
-//! SQLite database it grows by a quarter or more, it builds the item table's indexes after the rows
-//! (`defers_indexes`). Killed and run again, it continues: what is stored (same 索引号) is skipped,
+//! the import goes (otherwise the running server indexes from the change feed), on a thread of its
+//! own that the other stages yield the cores to (`search::priority`); then, alone with a SQLite
+//! database it grows by a quarter or more, it builds the item table's indexes after the rows
+//! (`defers_indexes`), while the search index catches up with them (`INDEX_QUEUE`). Killed and run again, it continues: what is stored (same 索引号) is skipped,
 //! the index catches up from the feed, and any connection builds the indexes a kill left missing.
 
 use std::collections::HashMap;
@@ -17,14 +18,20 @@ use std::sync::Arc;
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::disclosure::{Art20Category, Validity, legacy};
 
+use crate::db::item::IndexRow;
 use crate::db::{self, Db, org::NewUnit};
 use crate::flows::Actor;
-use crate::search::SearchIndex;
+use crate::search::{SearchIndex, priority};
 
 /// Lines a transaction (and a batch through the pipeline).
 const BATCH: usize = 1000;
 /// Items between two commits of the search index (a commit writes its segments out).
 const INDEX_COMMIT_EVERY: usize = 50_000;
+/// Batches stored and not yet indexed that SQLite's writer may run ahead of the index by: ids
+/// only (8 KB a batch), so a whole million-item file fits. The index is the slower stage; with
+/// the rows written early, the item table's deferred indexes are built while it catches up
+/// instead of after it (BENCHMARKS.md, "thirteenth steps").
+const INDEX_QUEUE: usize = 1024;
 /// Bad lines listed by number; past this they are counted.
 const BAD_LISTED: usize = 10_000;
 
@@ -243,12 +250,15 @@ pub async fn import_items(
     if let Some(index) = &index {
         index.catch_up(db).await?;
     }
-    let (indexer, mut indexer_done) = match index {
+    let (indexer, mut indexer_done, mut index_writer) = match index {
         Some(index) => {
-            let (tx, rx) = tokio::sync::mpsc::channel::<(Vec<i64>, i64)>(8);
-            (Some(tx), Some(tokio::spawn(index_batches(db.clone(), index, rx))))
+            let (tx, rx) = tokio::sync::mpsc::channel::<(Vec<i64>, i64)>(INDEX_QUEUE);
+            // The writer's thread first, at the priority it keeps; then every other thread yields.
+            let (work, writer) = spawn_index_writer(index)?;
+            priority::favour_the_index_writer()?;
+            (Some(tx), Some(tokio::spawn(index_batches(db.clone(), rx, work))), Some(writer))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     let (batches_tx, mut batches) = tokio::sync::mpsc::channel::<Batch>(4);
     let reader = {
@@ -404,27 +414,61 @@ pub async fn import_items(
     drop(batches);
     reader.join().map_err(|_| anyhow::anyhow!("the import's reading thread failed"))??;
     drop(indexer);
-    if let Some(done) = indexer_done.take() {
-        done.await??;
-    }
-    // The indexes put off above, built from the stored rows (a no-op when none was).
+    // The indexes put off above, built from the stored rows (a no-op when none was), while the
+    // search index takes in the batches queued for it.
     let building = std::time::Instant::now();
     db::item::restore_indexes(db).await?;
     if let Some(took) = &mut report.indexes_built_after {
         *took = building.elapsed();
+    }
+    if let Some(done) = indexer_done.take() {
+        done.await??;
+    }
+    if let Some(writer) = index_writer.take() {
+        tokio::task::spawn_blocking(move || writer.join())
+            .await?
+            .map_err(|_| anyhow::anyhow!("the import's index writer thread failed"))??;
     }
     db.tidy_after_bulk_writes().await?;
     report.bad.sort();
     Ok(report)
 }
 
-/// Index the batches stored (their ids, and the feed position after them), committing every
-/// `INDEX_COMMIT_EVERY` items and at the end with that position: killed in between, the index
-/// catches up from the feed.
+/// A batch for the index writer's thread: the items (each deleted, the public ones added) and,
+/// when it ends with a commit, the feed position the commit covers.
+struct IndexWork {
+    ids: Vec<i64>,
+    rows: Vec<IndexRow>,
+    attachments: Vec<(i64, String)>,
+    commit_at: Option<i64>,
+}
+
+/// The thread that adds the import's documents to the index and commits them, named for
+/// `search::priority` (tantivy's next indexing thread is started by a commit, so by this thread,
+/// and keeps its priority). It ends when its channel closes, or at its first error.
+fn spawn_index_writer(
+    index: Arc<SearchIndex>,
+) -> std::io::Result<(tokio::sync::mpsc::Sender<IndexWork>, std::thread::JoinHandle<anyhow::Result<()>>)> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<IndexWork>(2);
+    let writer = std::thread::Builder::new().name(priority::WRITER_THREAD.into()).spawn(move || {
+        while let Some(w) = rx.blocking_recv() {
+            index.add(&w.ids, &w.rows, &w.attachments)?;
+            if let Some(seq) = w.commit_at {
+                index.commit_at(seq)?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok((tx, writer))
+}
+
+/// Index the batches stored (their ids, and the feed position after them): their rows read back
+/// as the index takes them, handed to the writer's thread, committed every `INDEX_COMMIT_EVERY`
+/// items and at the end with that position: killed in between, the index catches up from the feed.
 async fn index_batches(
     db: Db,
-    index: Arc<SearchIndex>,
     mut batches: tokio::sync::mpsc::Receiver<(Vec<i64>, i64)>,
+    writer: tokio::sync::mpsc::Sender<IndexWork>,
 ) -> anyhow::Result<()> {
     let (mut since_commit, mut last) = (0usize, None);
     while let Some((ids, seq)) = batches.recv().await {
@@ -432,19 +476,17 @@ async fn index_batches(
         let attachments = db::item::public_attachment_texts(&db, &ids).await?;
         since_commit += rows.len();
         let commit = since_commit >= INDEX_COMMIT_EVERY;
-        let ix = index.clone();
-        tokio::task::spawn_blocking(move || {
-            ix.add(&ids, &rows, &attachments)?;
-            if commit { ix.commit_at(seq) } else { Ok(()) }
-        })
-        .await??;
         if commit {
             since_commit = 0;
+        }
+        let work = IndexWork { ids, rows, attachments, commit_at: commit.then_some(seq) };
+        if writer.send(work).await.is_err() {
+            return Ok(()); // the writer stopped: its error is reported when it is joined
         }
         last = Some(seq);
     }
     if let Some(seq) = last {
-        tokio::task::spawn_blocking(move || index.commit_at(seq)).await??;
+        let _ = writer.send(IndexWork { ids: vec![], rows: vec![], attachments: vec![], commit_at: Some(seq) }).await;
     }
     Ok(())
 }
