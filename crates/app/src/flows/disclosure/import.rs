@@ -7,8 +7,9 @@
 //! the import goes (otherwise the running server indexes from the change feed), on a thread of its
 //! own that the other stages yield the cores to (`search::priority`); then, alone with a SQLite
 //! database it grows by a quarter or more, it builds the item table's indexes after the rows
-//! (`defers_indexes`), while the search index catches up with them (`INDEX_QUEUE`). Killed and run again, it continues: what is stored (same 索引号) is skipped,
-//! the index catches up from the feed, and any connection builds the indexes a kill left missing.
+//! (`defers_indexes`), while the search index catches up with them (`INDEX_QUEUE`). Killed and
+//! run again, it continues: what is stored (same 索引号) is skipped, the index catches up from the
+//! feed, and any connection builds the indexes a kill left missing.
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -255,7 +256,10 @@ pub async fn import_items(
             let (tx, rx) = tokio::sync::mpsc::channel::<(Vec<i64>, i64)>(INDEX_QUEUE);
             // The writer's thread first, at the priority it keeps; then every other thread yields.
             let (work, writer) = spawn_index_writer(index)?;
-            priority::favour_the_index_writer()?;
+            // Only the speed depends on it: where the threads cannot be listed, import at the same priority.
+            if let Err(e) = priority::favour_the_index_writer() {
+                tracing::warn!(error = %e, "the import's threads keep their priority");
+            }
             (Some(tx), Some(tokio::spawn(index_batches(db.clone(), rx, work))), Some(writer))
         }
         None => (None, None, None),
