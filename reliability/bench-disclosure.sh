@@ -5,13 +5,13 @@
 # in-process, bare tantivy, and SQLite FTS5 trigram on the same corpus and queries); then the item
 # page under wrk at 64 connections (beside: /healthz, the axum + sqlx floor of the same server)
 # and the server's resident memory before and after.
-# Usage: reliability/bench-disclosure.sh [ITEMS=100000] [PORT=8341] [WRK_DURATION=20s]
+# Usage: [BIN=binary] reliability/bench-disclosure.sh [ITEMS=100000] [PORT=8341] [WRK_DURATION=20s]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || bash scripts/install-test-deps.sh
 N="${1:-100000}"; PORT="${2:-8341}"; DURATION="${3:-20s}"
 TARGET="${CARGO_TARGET_DIR:-$HOME/.cache/gongkai-target}"
-BIN="$TARGET/release/gongkai"
+BIN="${BIN:-$TARGET/release/gongkai}"
 [ -x "$BIN" ] || cargo build --release -p gongkai
 DIR=$(mktemp -d /tmp/bench-disclosure.XXXXXX)
 PID=

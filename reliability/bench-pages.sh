@@ -17,6 +17,9 @@ PATH="$PATH:/usr/sbin"
 command -v nginx >/dev/null || { echo "nginx is missing (apt-get install nginx-light)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/gongkai-bench-pages.XXXXXX)
+# nginx's workers run as another user when it is started as root: mktemp's 0700 would make every
+# answer of nginx a 403 (a few hundred bytes, fast) rather than the page.
+chmod 755 "$work"
 cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
   [ -n "${bare:-}" ] && kill "$bare" 2>/dev/null || true
@@ -60,8 +63,10 @@ aport=$((port + 2))
 bare=$!
 sleep 0.5
 
-rate() { wrk -t2 -c32 -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
-one() { wrk -t1 -c1 -d"${secs}s" --latency "$1" | awk '/ 50%/ {print $2}'; }
+# Every figure is of answers that are the page: any answer not 2xx stops the run.
+checked() { local out; out=$(wrk "$@"); if grep -q 'Non-2xx' <<<"$out"; then echo "non-2xx answers from ${*: -1}:" >&2; echo "$out" >&2; exit 1; fi; echo "$out"; }
+rate() { checked -t2 -c32 -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+one() { checked -t1 -c1 -d"${secs}s" --latency "$1" | awk '/ 50%/ {print $2}'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "binary: $bin ($(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?')), demo data, item $item, ${secs}s each, wrk -t2 -c32"
