@@ -1,7 +1,13 @@
 -- wrk: mixed traffic — public browsing and search 90%, submissions 9%, staff work 1%.
 -- STAFF_COOKIE (env) carries a staff session for the 1%.
 local paths = {"/", "/catalog", "/reports", "/guide", "/units", "/livelihood", "/interaction", "/applications/new"}
-local queries = {"民生资金", "行政许可", "信息公开", "财政预算", "低保", "规划", "招标", "教育"}
+-- Percent-encoded: wrk checks the first request it builds with a strict HTTP parser, which refuses
+-- raw UTF-8 in the address ("invalid URL at 1:22"), so a run whose first request was a search stopped.
+local function encode(s) return (s:gsub("[^%w%-_%.~]", function(c) return string.format("%%%02X", c:byte()) end)) end
+local queries = {}
+for _, q in ipairs({"民生资金", "行政许可", "信息公开", "财政预算", "低保", "规划", "招标", "教育"}) do
+  table.insert(queries, encode(q))
+end
 local staff_cookie = os.getenv("STAFF_COOKIE") or ""
 local max_item = tonumber(os.getenv("MAX_ITEM") or "3000")
 local n = 0
