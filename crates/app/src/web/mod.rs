@@ -39,32 +39,46 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// What every handler holds: the application (database, configuration, calendar, settings — see
-/// `crate::state`) and what only the web needs (templates, the per-node rate limiter). Derefs to the
-/// application, so `state.db` reads as before and `&state` passes to a flow as `&AppState`.
+/// `crate::state`) and what only the web needs (templates, the per-node rate limiter). Derefs to
+/// `WebShared` and on to the application, so `state.db` reads as before and `&state` passes to a
+/// flow as `&AppState`.
+///
+/// One `Arc`: axum clones the state into every layer of the route a request takes (the context,
+/// the metrics, the page cache) and drops it after, so a state of a dozen `Arc`s cost a request
+/// some seventy reference counts, shared by both cores (BENCHMARKS.md, "fourteenth steps").
 #[derive(Clone)]
-pub struct WebState {
+pub struct WebState(Arc<WebShared>);
+
+pub struct WebShared {
     pub app: AppState,
-    pub templates: Arc<minijinja::Environment<'static>>,
-    pub limiter: Arc<RateLimiter>,
-    pub metrics: Arc<metrics::Metrics>,
-    pub home_cache: Arc<portal::HomeCache>,
-    pub page_cache: Arc<page_cache::PageCache>,
+    pub templates: minijinja::Environment<'static>,
+    pub limiter: RateLimiter,
+    pub metrics: metrics::Metrics,
+    pub home_cache: portal::HomeCache,
+    pub page_cache: page_cache::PageCache,
 }
 
 impl WebState {
     pub fn new(app: AppState) -> WebState {
-        WebState {
+        WebState(Arc::new(WebShared {
             app,
-            templates: Arc::new(templates::environment()),
-            limiter: Arc::new(RateLimiter::default()),
-            metrics: Arc::new(metrics::Metrics::default()),
-            home_cache: Arc::new(portal::HomeCache::default()),
-            page_cache: Arc::new(page_cache::PageCache::default()),
-        }
+            templates: templates::environment(),
+            limiter: RateLimiter::default(),
+            metrics: metrics::Metrics::default(),
+            home_cache: portal::HomeCache::default(),
+            page_cache: page_cache::PageCache::default(),
+        }))
     }
 }
 
 impl std::ops::Deref for WebState {
+    type Target = WebShared;
+    fn deref(&self) -> &WebShared {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for WebShared {
     type Target = AppState;
     fn deref(&self) -> &AppState {
         &self.app
