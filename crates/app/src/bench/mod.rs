@@ -255,7 +255,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
     let concrete = sqlx::SqlitePool::connect(&format!("sqlite://{}", _dir.0.join("gongkai.db").display())).await?;
     let sql = format!(
         "SELECT {} FROM application WHERE finished_on IS NULL AND unit_id = $1 AND due_on IS NOT NULL ORDER BY due_on, application_id LIMIT $2",
-        db::application::COLUMNS
+        db::application::QUEUE_COLUMNS
     );
     // And the counts the page heads with, as the same SQLite driver alone reads them (the
     // statement of `db::application::queue_counts`): the page shows them, so the bare page is the
@@ -270,7 +270,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
     let mut parts = vec![];
     for _ in 0..15 {
         let t = Instant::now();
-        let rows: Vec<db::application::ApplicationRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let rows: Vec<db::application::QueueRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(unit)
             .bind(crate::web::applications::QUEUE_PAGE)
             .fetch_all(&concrete)

@@ -97,3 +97,27 @@ async fn the_queue_is_soonest_due_first_paused_last_and_scoped() {
         assert!(page.contains("办理中 <strong>1</strong>") && page.contains("待分办 1 件"), "{backend:?}");
     }
 }
+
+/// A queue line reads only what the queue shows (`db::application::QueueRow`): where the subject is
+/// empty, the description's first 40 characters, cut by the database (characters, not bytes, on both
+/// back ends); never the applicant's particulars.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_queue_line_without_a_subject_shows_the_first_forty_characters_of_its_description() {
+    for backend in backends() {
+        let (_store, server, admin) = crate::support::setup_with(backend, &[("GONGKAI_TODAY", "2026-06-01")]).await;
+        let description = "请公开汝州市二〇二五年度城乡居民最低生活保障资金的发放明细及其审核程序".repeat(2);
+        let mut body = application_json(70, None);
+        body["subject"] = "".into();
+        body["description"] = description.clone().into();
+        let r = client().post(server.url("/api/v1/applications")).json(&body).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 201, "{backend:?}: {}", r.text().await.unwrap());
+        let all: serde_json::Value = admin.get(&server, "/api/v1/staff/applications").await.json().await.unwrap();
+        let line = &all.as_array().unwrap()[0];
+        let expected: String = description.chars().take(40).collect();
+        assert_eq!(line["subject"].as_str(), Some(expected.as_str()), "{backend:?}: {line}");
+        let text = line.to_string();
+        assert!(!text.contains(&id_number(70)) && !text.contains("张测试70"), "{backend:?}: {text}");
+        let page = admin.get(&server, "/staff/applications").await.text().await.unwrap();
+        assert!(page.contains(&expected), "{backend:?}: the page shows the same start");
+    }
+}

@@ -40,6 +40,26 @@ pub struct ApplicationRow {
 /// The columns of an `ApplicationRow` (the benchmark fetches them through a concrete driver too).
 pub(crate) const COLUMNS: &str = "application_id, tracking_code, secret_hash, unit_id, channel, received_on, applicant_kind, applicant_name, id_doc_kind, id_number, credit_code, contact_person, phone, email, address, postcode, subject, doc_no, description, delivery_form, delivery_method, status, outcome, finished_on, due_on, state_json, fee_yuan";
 
+/// A line of a queue: what the clerk's queue shows and its clock, no more. The queue reads up to
+/// 200 of these a page; every column of an `ApplicationRow` (the applicant's name, ID number,
+/// address …) cost the page more to decode than the clock and the template together, and the queue
+/// shows none of them (BENCHMARKS.md, "fourteenth steps").
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueRow {
+    pub application_id: i64,
+    pub tracking_code: String,
+    pub unit_id: Option<i64>,
+    pub received_on: String,
+    pub subject: String,
+    /// The description's first 40 characters (shown where the subject is empty).
+    pub description_start: String,
+    pub due_on: Option<String>,
+    pub state_json: String,
+}
+
+/// The columns of a `QueueRow` (the benchmark fetches them through a concrete driver too).
+pub(crate) const QUEUE_COLUMNS: &str = "application_id, tracking_code, unit_id, received_on, subject, substr(description, 1, 40) AS description_start, due_on, state_json";
+
 /// A new application as stored (already validated by the flow).
 #[derive(Debug, Clone)]
 pub struct NewApplication {
@@ -140,10 +160,10 @@ pub async fn find_by_idempotency(db: &Db, key: &str) -> Result<Option<Applicatio
 /// applications answer in the page's order (migration 0022): the dated ones, then — when the page
 /// is not full — the undated ones; one `ORDER BY due_on IS NULL, due_on` read and sorted every open
 /// row for each page.
-pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<ApplicationRow>, sqlx::Error> {
+pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<QueueRow>, sqlx::Error> {
     let filter = unit.filter();
-    let mut rows = sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM application WHERE {filter} AND due_on IS NOT NULL
+    let mut rows = sqlx::query_as::<_, QueueRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {QUEUE_COLUMNS} FROM application WHERE {filter} AND due_on IS NOT NULL
          ORDER BY due_on, application_id LIMIT {limit}"
     )))
     .fetch_all(&db.pool)
@@ -151,8 +171,8 @@ pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<Applicat
     let left = limit - rows.len() as i64;
     if left > 0 {
         rows.extend(
-            sqlx::query_as::<_, ApplicationRow>(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM application WHERE {filter} AND due_on IS NULL
+            sqlx::query_as::<_, QueueRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {QUEUE_COLUMNS} FROM application WHERE {filter} AND due_on IS NULL
                  ORDER BY application_id LIMIT {left}"
             )))
             .fetch_all(&db.pool)

@@ -34,8 +34,13 @@ pub struct StoredState {
 }
 
 pub fn parse_state(row: &ApplicationRow) -> Result<(Status, Clock)> {
-    let s: StoredState = serde_json::from_str(&row.state_json).map_err(|e| {
-        AppError::Internal(anyhow::anyhow!("application {} has an unreadable state: {e}", row.application_id))
+    parse_state_json(row.application_id, &row.state_json)
+}
+
+/// The same from the stored state alone (a queue line carries only it).
+pub fn parse_state_json(application_id: i64, state_json: &str) -> Result<(Status, Clock)> {
+    let s: StoredState = serde_json::from_str(state_json).map_err(|e| {
+        AppError::Internal(anyhow::anyhow!("application {application_id} has an unreadable state: {e}"))
     })?;
     Ok((s.status, s.clock))
 }

@@ -26,13 +26,13 @@ pub async fn queue(state: &AppState, scope: db::application::QueueScope, limit: 
     let today = today();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let (status, clock) = parse_state(&r)?;
+        let (status, clock) = parse_state_json(r.application_id, &r.state_json)?;
         // Counted once: overdue is fewer than none left (`Clock::is_overdue` counts them again).
         let days_left = clock.working_days_left(today, &cal).ok();
         out.push(QueueLine {
             application_id: r.application_id,
             tracking_code: r.tracking_code,
-            subject: if r.subject.is_empty() { r.description.chars().take(40).collect() } else { r.subject },
+            subject: if r.subject.is_empty() { r.description_start } else { r.subject },
             unit_id: r.unit_id,
             unit_name: r.unit_id.and_then(|u| units.get(&u).cloned()).unwrap_or_else(|| "待分办".into()),
             received_on: r.received_on,
