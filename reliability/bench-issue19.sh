@@ -20,11 +20,11 @@ PATH="$PATH:/usr/sbin"
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 2; }
 command -v nginx >/dev/null || { echo "nginx is missing (apt-get install nginx-light)" >&2; exit 2; }
 W=$(mktemp -d /tmp/bench-issue19.XXXXXX)
-chmod 755 "$W"  # nginx's workers (another user when started as root) read the pages from here
+. reliability/static-nginx.sh
 PORT=8361; NPORT=8362; PID=
 cleanup() {
   [ -n "$PID" ] && kill "$PID" 2>/dev/null || true
-  [ -f "$W/nginx.pid" ] && kill "$(cat "$W/nginx.pid")" 2>/dev/null || true
+  stop_static_nginx "$W"
   rm -rf "$W"
 }
 trap cleanup EXIT
@@ -58,22 +58,9 @@ for BIN in "$@"; do
   for i in $(seq 1 2000); do curl -s -o "$W/www/items/$i" "http://127.0.0.1:$PORT/items/$i"; done
   echo "  server resident memory while serving: $(( $(ps -o rss= -p "$PID") / 1024 )) MB"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
-  cat >"$W/nginx.conf" <<CONF
-worker_processes 2;
-pid $W/nginx.pid;
-error_log $W/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $W/nb; proxy_temp_path $W/np; fastcgi_temp_path $W/nf;
-  uwsgi_temp_path $W/nu; scgi_temp_path $W/ns;
-  default_type text/html;
-  server { listen 127.0.0.1:$NPORT; root $W/www; }
-}
-CONF
-  nginx -c "$W/nginx.conf"
+  static_nginx "$W" "$NPORT"
   wrk -t2 -c64 -d15s -s reliability/items.lua http://127.0.0.1:$NPORT/ -- 2000 >"$W/nginx.txt"
-  kill "$(cat "$W/nginx.pid")"; sleep 0.5
+  stop_static_nginx "$W"; sleep 0.5
   checked "$W/items.txt"; checked "$W/health.txt"; checked "$W/nginx.txt"
   echo "  item page $(rate "$W/items.txt") req/s (average $(du -b "$W/www/items" | cut -f1 | awk '{printf "%.1f", $1/2000/1024}') KB); /healthz $(rate "$W/health.txt") req/s; nginx serving 2,000 of the same pages $(rate "$W/nginx.txt") req/s"
   if "$BIN" bench item-floor --help >/dev/null 2>&1; then

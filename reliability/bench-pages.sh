@@ -17,13 +17,11 @@ PATH="$PATH:/usr/sbin"
 command -v nginx >/dev/null || { echo "nginx is missing (apt-get install nginx-light)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/gongkai-bench-pages.XXXXXX)
-# nginx's workers run as another user when it is started as root: mktemp's 0700 would make every
-# answer of nginx a 403 (a few hundred bytes, fast) rather than the page.
-chmod 755 "$work"
+. "$(dirname "$0")/static-nginx.sh"
 cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
   [ -n "${bare:-}" ] && kill "$bare" 2>/dev/null || true
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  stop_static_nginx "$work"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -43,20 +41,7 @@ item=$(curl -s "http://127.0.0.1:$port/api/v1/items?limit=1" | python3 -c 'impor
 mkdir -p "$work/www/items"
 curl -s "http://127.0.0.1:$port/" >"$work/www/index.html"
 curl -s "http://127.0.0.1:$port/items/$item" >"$work/www/items/$item"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nb; proxy_temp_path $work/np; fastcgi_temp_path $work/nf;
-  uwsgi_temp_path $work/nu; scgi_temp_path $work/ns;
-  default_type text/html;
-  server { listen 127.0.0.1:$nport; root $work/www; index index.html; }
-}
-CONF
-nginx -c "$work/nginx.conf"
+static_nginx "$work" "$nport"
 # The web framework alone (axum on the same runtime, the same bytes from memory, no middleware).
 aport=$((port + 2))
 "$bin" bench static --listen "127.0.0.1:$aport" --dir "$work/www" >"$work/static.log" 2>&1 &

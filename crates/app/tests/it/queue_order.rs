@@ -100,7 +100,8 @@ async fn the_queue_is_soonest_due_first_paused_last_and_scoped() {
 
 /// A queue line reads only what the queue shows (`db::application::QueueRow`): where the subject is
 /// empty, the description's first 40 characters, cut by the database (characters, not bytes, on both
-/// back ends); never the applicant's particulars.
+/// back ends), on the API's line and on the page; the API's line names neither the applicant nor
+/// the ID number.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_queue_line_without_a_subject_shows_the_first_forty_characters_of_its_description() {
     for backend in backends() {
