@@ -2,6 +2,11 @@
 //! default, one file under the data directory) or PostgreSQL (several nodes), chosen by the URL's
 //! scheme. Queries use `$N` placeholders, which both back ends accept; where dialects differ the
 //! migrations differ (`migrations/sqlite`, `migrations/postgres`, same numbering).
+//!
+//! Beside it, [`Direct`]: the same database through the back end's own driver, for the few reads
+//! that run on nearly every request ([`read_direct!`]): the `Any` driver copies each row into its
+//! own values before the row type reads them, a quarter of an item page's own work
+//! (BENCHMARKS.md, "fifteenth steps").
 
 /// A value bound to a statement built from the filters a list sets — only those, numbered in
 /// order, so that the planner sees which index serves the list (the item lists, the audit log).
@@ -14,6 +19,23 @@ pub(crate) enum Arg {
 pub(crate) fn mark(args: &mut Vec<Arg>, arg: Arg) -> String {
     args.push(arg);
     format!("${}", args.len())
+}
+
+/// One read through the back end's own driver ([`Direct`]): the same statement (`$N` marks) and
+/// row type on either back end, e.g.
+/// `read_direct!(db, PublicItemRow, SQL, [item_id], fetch_optional)`. The row type derives
+/// `sqlx::FromRow`, and its columns decode alike on both (BIGINT, TEXT: as the schema has them).
+macro_rules! read_direct {
+    ($db:expr, $row:ty, $sql:expr, [$($bind:expr),* $(,)?], $fetch:ident) => {
+        match &$db.direct {
+            $crate::db::Direct::Sqlite(p) => {
+                sqlx::query_as::<sqlx::Sqlite, $row>($sql)$(.bind($bind))*.$fetch(p).await
+            }
+            $crate::db::Direct::Postgres(p) => {
+                sqlx::query_as::<sqlx::Postgres, $row>($sql)$(.bind($bind))*.$fetch(p).await
+            }
+        }
+    };
 }
 
 /// Bind [`Arg`]s to a query in order (`query` or `query_as`: sqlx gives them no common trait).
@@ -75,6 +97,52 @@ pub struct Db {
     secrets: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
     /// The change feed's public head as last read (`audit::public_feed_head`).
     feed_head: audit::FeedHeadCache,
+    /// The same database through its own driver, for the hottest reads (`read_direct!`).
+    pub(crate) direct: Direct,
+}
+
+/// A pool of the back end's own driver beside the `Any` pool: connections opened when first
+/// asked for (a process that never reads through it opens none), read-only in use.
+#[derive(Clone)]
+pub(crate) enum Direct {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Direct {
+    /// As the `Any` pool's connections are set for reading: SQLite waits for a busy writer
+    /// (WAL is the file's, set by the first connection); PostgreSQL runs without JIT.
+    fn lazy(backend: Backend, url: &str, max: u32) -> Result<Direct, sqlx::Error> {
+        let acquire = Duration::from_secs(15);
+        Ok(match backend {
+            Backend::Sqlite => {
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+                    .busy_timeout(Duration::from_secs(10))
+                    .disable_statement_logging();
+                Direct::Sqlite(
+                    sqlx::sqlite::SqlitePoolOptions::new()
+                        .max_connections(max)
+                        .acquire_timeout(acquire)
+                        .connect_lazy_with(options),
+                )
+            }
+            Backend::Postgres => {
+                let options = sqlx::postgres::PgConnectOptions::from_str(url)?.disable_statement_logging();
+                Direct::Postgres(
+                    sqlx::postgres::PgPoolOptions::new()
+                        .max_connections(max)
+                        .acquire_timeout(acquire)
+                        .after_connect(|conn, _meta| {
+                            Box::pin(async move {
+                                sqlx::raw_sql("SET jit = off").execute(&mut *conn).await?;
+                                Ok(())
+                            })
+                        })
+                        .connect_lazy_with(options),
+                )
+            }
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -168,7 +236,8 @@ impl Db {
             Backend::Sqlite => pool_options(1).connect_with(options).await.map_err(unreachable)?,
             Backend::Postgres => pool.clone(),
         };
-        let db = Db { pool, write_pool, backend, secrets: Default::default(), feed_head: Default::default() };
+        let direct = Direct::lazy(backend, &url_owned, max).map_err(unreachable)?;
+        let db = Db { pool, write_pool, backend, secrets: Default::default(), feed_head: Default::default(), direct };
         db.migrate().await?;
         Ok(db)
     }

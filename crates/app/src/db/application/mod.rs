@@ -162,22 +162,19 @@ pub async fn find_by_idempotency(db: &Db, key: &str) -> Result<Option<Applicatio
 /// row for each page.
 pub async fn queue(db: &Db, unit: QueueScope, limit: i64) -> Result<Vec<QueueRow>, sqlx::Error> {
     let filter = unit.filter();
-    let mut rows = sqlx::query_as::<_, QueueRow>(sqlx::AssertSqlSafe(format!(
+    // A page of up to 200 rows a clerk opens many times a day: through the back end's own driver.
+    let dated = format!(
         "SELECT {QUEUE_COLUMNS} FROM application WHERE {filter} AND due_on IS NOT NULL
          ORDER BY due_on, application_id LIMIT {limit}"
-    )))
-    .fetch_all(&db.pool)
-    .await?;
+    );
+    let mut rows = read_direct!(db, QueueRow, sqlx::AssertSqlSafe(dated), [], fetch_all)?;
     let left = limit - rows.len() as i64;
     if left > 0 {
-        rows.extend(
-            sqlx::query_as::<_, QueueRow>(sqlx::AssertSqlSafe(format!(
-                "SELECT {QUEUE_COLUMNS} FROM application WHERE {filter} AND due_on IS NULL
-                 ORDER BY application_id LIMIT {left}"
-            )))
-            .fetch_all(&db.pool)
-            .await?,
+        let undated = format!(
+            "SELECT {QUEUE_COLUMNS} FROM application WHERE {filter} AND due_on IS NULL
+             ORDER BY application_id LIMIT {left}"
         );
+        rows.extend(read_direct!(db, QueueRow, sqlx::AssertSqlSafe(undated), [], fetch_all)?);
     }
     Ok(rows)
 }

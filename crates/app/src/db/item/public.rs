@@ -57,5 +57,6 @@ pub const PUBLIC_ITEM_SELECT: &str = concat!(
 
 /// A published or expired item (`None` for any other status or no such item).
 pub async fn public_item(db: &Db, item_id: i64) -> Result<Option<PublicItemRow>, sqlx::Error> {
-    sqlx::query_as::<_, PublicItemRow>(PUBLIC_ITEM_SELECT).bind(item_id).fetch_optional(&db.pool).await
+    // Every uncached item page: through the back end's own driver.
+    read_direct!(db, PublicItemRow, PUBLIC_ITEM_SELECT, [item_id], fetch_optional)
 }
