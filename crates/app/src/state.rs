@@ -2,7 +2,7 @@
 //! office's settings — and the one place that says what "today" is. Flows receive it; `web` wraps it
 //! with what only HTTP needs (templates, the rate limiter); `cli` builds it from the configuration.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -62,7 +62,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The working-day calendar, cached; reloaded from the database when the feed says it changed.
     pub calendar: Arc<RwLock<Arc<Calendar>>>,
-    pub settings: Arc<RwLock<HashMap<String, String>>>,
+    /// The office's settings as last loaded: swapped whole on a change, so a page takes them with
+    /// one reference count (`web::templates::render`), never a copy.
+    pub settings: Arc<RwLock<Arc<BTreeMap<String, String>>>>,
 }
 
 impl AppState {
@@ -72,7 +74,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
-            settings: Arc::new(RwLock::new(HashMap::new())),
+            settings: Arc::new(RwLock::new(Arc::new(BTreeMap::new()))),
         };
         state.reload_settings().await?;
         Ok(state)
@@ -90,7 +92,7 @@ impl AppState {
 
     pub async fn reload_settings(&self) -> anyhow::Result<()> {
         let all = crate::db::org::all_settings(&self.db).await?;
-        *self.settings.write().expect("settings lock") = all.into_iter().collect();
+        *self.settings.write().expect("settings lock") = Arc::new(all.into_iter().collect());
         Ok(())
     }
 

@@ -245,7 +245,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
             unit_id: Some(unit),
             via_token: false,
         }),
-        csrf: "x".into(),
+        csrf: crate::web::context::Csrf::known("x".into()),
         ip: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         large_type: false,
         high_contrast: false,

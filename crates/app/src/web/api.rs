@@ -79,7 +79,7 @@ async fn track_application(
 async fn me(ctx: Ctx) -> ApiResult<Json<serde_json::Value>> {
     let u = ctx.user.as_ref().ok_or(AppError::Unauthorized)?;
     Ok(Json(
-        serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role.code(), "unit_id": u.unit_id, "csrf": ctx.csrf}),
+        serde_json::json!({"username": u.username, "display_name": u.display_name, "role": u.role.code(), "unit_id": u.unit_id, "csrf": ctx.csrf.token()}),
     ))
 }
 

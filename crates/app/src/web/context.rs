@@ -3,6 +3,7 @@
 //! a `Ctx` (user, CSRF token, client address).
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, OnceLock};
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -31,11 +32,43 @@ pub struct CurrentUser {
     pub via_token: bool,
 }
 
+/// The visitor's CSRF token: the session's, or the cookie's, or — for a visitor who has neither —
+/// one made when a page first shows it (a form, or the API's `/me`), and then set as the cookie.
+/// A page without a form makes none: most anonymous pages set no cookie, and the page cache keeps
+/// them whole (issue 19: the token, its cookie and the cut of the kept page were a tenth of an
+/// uncached item page's own work). In a template it renders as the token (`{{ csrf }}`).
+#[derive(Debug, Clone)]
+pub struct Csrf(Arc<OnceLock<String>>);
+
+impl Csrf {
+    /// A token already known (the session's or the cookie's).
+    pub fn known(token: String) -> Csrf {
+        Csrf(Arc::new(OnceLock::from(token)))
+    }
+    pub(crate) fn not_yet() -> Csrf {
+        Csrf(Arc::new(OnceLock::new()))
+    }
+    /// The token, made now if this visitor had none.
+    pub fn token(&self) -> &str {
+        self.0.get_or_init(random_token)
+    }
+    /// The token if it is known or was made, without making one.
+    pub fn issued(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
+impl minijinja::value::Object for Csrf {
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.token())
+    }
+}
+
 /// What every handler may know about the request.
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub user: Option<CurrentUser>,
-    pub csrf: String,
+    pub csrf: Csrf,
     pub ip: IpAddr,
     pub large_type: bool,
     /// 高对比度: black on white, underlined links, thicker focus (a cookie; see `web::a11y`).
@@ -180,16 +213,12 @@ async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response,
         }
     }
     let cookie_csrf = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() == 64);
-    let mut set_csrf_cookie = None;
     let csrf = match (&session_csrf, &cookie_csrf) {
-        (Some(s), _) => s.clone(),
-        (None, Some(c)) => c.clone(),
-        (None, None) => {
-            let t = random_token();
-            set_csrf_cookie = Some(t.clone());
-            t
-        }
+        (Some(s), _) => Csrf::known(s.clone()),
+        (None, Some(c)) => Csrf::known(c.clone()),
+        (None, None) => Csrf::not_yet(),
     };
+    let new_visitor = session_csrf.is_none() && cookie_csrf.is_none();
     let large_type = cookie(req.headers(), "gk_large").as_deref() == Some("1");
     let high_contrast = cookie(req.headers(), super::a11y::CONTRAST_COOKIE).as_deref() == Some("1");
 
@@ -233,9 +262,10 @@ async fn resolve(state: &WebState, req: Request, next: Next) -> Result<Response,
         }
     }
 
-    req.extensions_mut().insert(Ctx { user, csrf, ip, large_type, high_contrast });
+    req.extensions_mut().insert(Ctx { user, csrf: csrf.clone(), ip, large_type, high_contrast });
     let mut resp = next.run(req).await;
-    if let Some(t) = set_csrf_cookie {
+    // A token made while answering (a page with a form) becomes the visitor's cookie.
+    if let Some(t) = csrf.issued().filter(|_| new_visitor) {
         let secure = if state.config.secure_cookies { "; Secure" } else { "" };
         if let Ok(v) = HeaderValue::from_str(&format!("{CSRF_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax{secure}")) {
             resp.headers_mut().append(header::SET_COOKIE, v);

@@ -20,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::WebState;
-use super::context::Ctx;
+use super::context::{Csrf, Ctx};
 
 /// Said on a page served from the cache (for operators, and the test that the cache is kept).
 const CACHE_HEADER: &str = "x-page-cache";
@@ -38,7 +38,13 @@ struct Entry {
 }
 
 impl Entry {
-    fn with_token(&self, token: &str) -> Vec<u8> {
+    /// The page with this visitor's token where the first one's stood (made only for a page that
+    /// shows one: a page without a form is served as kept, and sets no cookie).
+    fn with_token(&self, csrf: &Csrf) -> Vec<u8> {
+        if self.pieces.len() == 1 {
+            return self.pieces[0].to_vec();
+        }
+        let token = csrf.token();
         let len = self.pieces.iter().map(Bytes::len).sum::<usize>() + token.len() * self.pieces.len();
         let mut out = Vec::with_capacity(len);
         for (i, piece) in self.pieces.iter().enumerate() {
@@ -131,7 +137,8 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
     };
     // Kept as an exact copy: the response's buffer may be larger than the page (a `String` grown
     // by doubling), and up to MAX_ENTRIES pages stay for a minute.
-    let pieces = cut(&Bytes::copy_from_slice(&bytes), &ctx.csrf);
+    // Cut where the token stood, if the page showed one (`Csrf`: made only when shown).
+    let pieces = cut(&Bytes::copy_from_slice(&bytes), ctx.csrf.issued().unwrap_or_default());
     let mut map = state.page_cache.0.lock().expect("page cache");
     if map.len() >= MAX_ENTRIES {
         // Full: one entry goes (the map's order is arbitrary, so which is as good as random);
@@ -154,6 +161,7 @@ fn html(body: Vec<u8>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::{Entry, cacheable, cut};
+    use crate::web::context::Csrf;
     use axum::body::Bytes;
 
     #[test]
@@ -164,11 +172,15 @@ mod tests {
         ));
         let e = Entry { head: 1, at: std::time::Instant::now(), pieces: cut(&page, first) };
         assert_eq!(e.pieces.len(), 6);
-        let next = String::from_utf8(e.with_token("zz")).unwrap();
+        let next = String::from_utf8(e.with_token(&Csrf::known("zz".into()))).unwrap();
         assert_eq!(next, "zz<p>汝州市</p><input name=\"_csrf\" value=\"zz\"><form>zzzz</form>尾zz");
         // A page without a form is kept whole; an empty token cuts nothing.
         let plain = Bytes::from("<p>没有表单</p>");
-        assert_eq!(Entry { head: 1, at: std::time::Instant::now(), pieces: cut(&plain, first) }.with_token("x"), plain);
+        // … and served to a visitor without a token makes none.
+        let not_yet = Csrf::not_yet();
+        let kept = Entry { head: 1, at: std::time::Instant::now(), pieces: cut(&plain, first) };
+        assert_eq!(kept.with_token(&not_yet), plain);
+        assert_eq!(not_yet.issued(), None);
         assert_eq!(cut(&plain, "").len(), 1);
     }
 

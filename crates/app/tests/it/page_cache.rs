@@ -92,3 +92,35 @@ async fn a_change_by_another_node_replaces_a_kept_page_within_the_heads_lifetime
         assert!(hit, "{backend:?}: and is kept again");
     }
 }
+
+/// A page without a form makes no CSRF token: it sets no cookie, whether rendered or kept (the
+/// kept page is served whole). A page with a form makes one, shows it in the form and sets it as
+/// the visitor's cookie; with that cookie the next page shows the same token and sets none.
+#[tokio::test(flavor = "multi_thread")]
+async fn only_a_page_with_a_form_gives_the_visitor_a_csrf_token() {
+    for backend in backends() {
+        let (_store, server, admin) = setup(backend).await;
+        create_unit(&server, &admin, "汝州市档案馆", 32).await;
+        for round in ["rendered", "kept"] {
+            let r = client().get(server.url("/units")).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+            assert_eq!(r.headers().get("x-page-cache").is_some(), round == "kept", "{backend:?}: {round}");
+            assert!(r.headers().get("set-cookie").is_none(), "{backend:?}: {round}: {:?}", r.headers());
+            let page = r.text().await.unwrap();
+            assert!(page.contains("汝州市档案馆") && !page.contains("_csrf"), "{backend:?}: {round}");
+        }
+
+        let visitor = client();
+        let r = visitor.get(server.url("/interaction/ask")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let cookies: Vec<String> =
+            r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+        let page = r.text().await.unwrap();
+        let token = csrf_in(&page);
+        assert_eq!(token.len(), 64, "{backend:?}: {page}");
+        assert!(cookies.iter().any(|c| c.starts_with(&format!("gk_csrf={token};"))), "{backend:?}: {cookies:?}");
+        let r = visitor.get(server.url("/interaction/ask")).send().await.unwrap();
+        assert!(r.headers().get("set-cookie").is_none(), "{backend:?}: the cookie is set once");
+        assert_eq!(csrf_in(&r.text().await.unwrap()), token, "{backend:?}: the same token");
+    }
+}
