@@ -2,7 +2,8 @@
 //! in gets the same page as every other visitor but for the CSRF token in its forms; so the page of
 //! an allowed public address (home, items, interpretations, reports, the catalog, units, the guide,
 //! 政民互动 and the 民生 board)
-//! is kept cut where its token stood, keyed by address and display settings, and
+//! is kept — from the second time it is rendered (`PageCache::seen_before`) — cut where its
+//! token stood, keyed by address and display settings, and
 //! served again — with this visitor's token, and `x-page-cache: hit` — while nothing public has
 //! changed (the feed's newest entry that is not an application: `public_feed_head`; applications,
 //! most of the feed under load, change no public page) and for at most a minute (dates computed
@@ -10,7 +11,9 @@
 //! every other address (search, 查我自己的, applications, the API) always go to their handler.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, to_bytes};
@@ -71,8 +74,39 @@ fn cut(page: &Bytes, token: &str) -> Vec<Bytes> {
     pieces
 }
 
-#[derive(Default)]
-pub struct PageCache(Mutex<HashMap<(String, bool, bool), Entry>>);
+type Key = (String, bool, bool);
+
+/// The kept pages, and the addresses asked for once lately.
+pub struct PageCache {
+    pages: Mutex<HashMap<Key, Entry>>,
+    /// A page is kept the second time it is rendered, not the first: each address's hash has a
+    /// slot here (one of `SEEN_SLOTS`, by the hash), and a page whose hash is already in its slot
+    /// is kept. A visitor — or a crawler — going through a hundred thousand items one by one
+    /// neither copies each page into the cache nor pushes the pages everyone reads out of it.
+    seen: Box<[AtomicU64]>,
+    hasher: RandomState,
+}
+
+const SEEN_SLOTS: usize = 8192;
+
+impl Default for PageCache {
+    fn default() -> PageCache {
+        PageCache {
+            pages: Mutex::default(),
+            seen: (0..SEEN_SLOTS).map(|_| AtomicU64::new(0)).collect(),
+            hasher: RandomState::new(),
+        }
+    }
+}
+
+impl PageCache {
+    /// Whether this page was rendered lately before (and note that it now has been).
+    fn seen_before(&self, key: &Key) -> bool {
+        let hash = self.hasher.hash_one(key) | 1; // never 0, an empty slot
+        let slot = &self.seen[(hash as usize) % SEEN_SLOTS];
+        slot.swap(hash, Ordering::Relaxed) == hash
+    }
+}
 
 /// The public addresses whose pages are the same for every anonymous visitor. A handler added here
 /// must not read request headers (Host, Accept-Language …): the page is kept by address alone, so a
@@ -111,7 +145,7 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
     );
     let hit = state
         .page_cache
-        .0
+        .pages
         .lock()
         .expect("page cache")
         .get(&key)
@@ -128,7 +162,11 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if response.status() != StatusCode::OK || !is_html || response.headers().contains_key(header::SET_COOKIE) {
+    if response.status() != StatusCode::OK
+        || !is_html
+        || response.headers().contains_key(header::SET_COOKIE)
+        || !state.page_cache.seen_before(&key)
+    {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -139,7 +177,7 @@ pub async fn layer(State(state): State<WebState>, req: Request, next: Next) -> R
     // by doubling), and up to MAX_ENTRIES pages stay for a minute.
     // Cut where the token stood, if the page showed one (`Csrf`: made only when shown).
     let pieces = cut(&Bytes::copy_from_slice(&bytes), ctx.csrf.issued().unwrap_or_default());
-    let mut map = state.page_cache.0.lock().expect("page cache");
+    let mut map = state.page_cache.pages.lock().expect("page cache");
     if map.len() >= MAX_ENTRIES {
         // Full: one entry goes (the map's order is arbitrary, so which is as good as random);
         // clearing the whole map here made a site of more pages than entries miss every time.
@@ -160,7 +198,7 @@ fn html(body: Vec<u8>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, cacheable, cut};
+    use super::{Entry, PageCache, cacheable, cut};
     use crate::web::context::Csrf;
     use axum::body::Bytes;
 
@@ -182,6 +220,20 @@ mod tests {
         assert_eq!(kept.with_token(&not_yet), plain);
         assert_eq!(not_yet.issued(), None);
         assert_eq!(cut(&plain, "").len(), 1);
+    }
+
+    #[test]
+    fn a_page_is_kept_the_second_time_it_is_rendered_not_the_first() {
+        let cache = PageCache::default();
+        let key = |p: &str| (p.to_string(), false, false);
+        assert!(!cache.seen_before(&key("/items/7")));
+        assert!(cache.seen_before(&key("/items/7")));
+        // Display settings make another page.
+        assert!(!cache.seen_before(&("/items/7".to_string(), true, false)));
+        // A sweep through 100,000 other items, each once: none is kept (an address is taken for
+        // another only if their 64-bit hashes are equal).
+        let kept = (8..100_008).filter(|i| cache.seen_before(&key(&format!("/items/{i}")))).count();
+        assert_eq!(kept, 0);
     }
 
     #[test]
