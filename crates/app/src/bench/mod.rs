@@ -285,7 +285,6 @@ async fn queue(open: usize) -> anyhow::Result<()> {
             .await?;
         sqlite_counts.push(t.elapsed());
         assert_eq!(row.0, open as i64);
-        // The bare library: the same rows fetched by sqlx alone.
         // The page as the handler renders it: the most urgent page of the queue and the counts
         // of all of it. The bare figure: sqlx fetching the same page of rows.
         let page = crate::web::applications::QUEUE_PAGE;
@@ -311,7 +310,7 @@ async fn queue(open: usize) -> anyhow::Result<()> {
     let (f, b, c, cc) = (median(full), median(bare), median(sqlite), median(sqlite_counts));
     let part = |k: usize| median(parts.iter().map(|p: &(Duration, Duration, Duration)| [p.0, p.1, p.2][k]).collect());
     println!(
-        "queue page of a unit with {open} open applications (the 200 most urgent, counts of all), rendered as HTML: median {:.2} ms; the same page of rows fetched through sqlx's Any driver {:.2} ms, through the concrete SQLite driver {:.2} ms; ratio page / concrete fetch {:.1}×",
+        "queue page of a unit with {open} open applications (the 200 most urgent, counts of all), rendered as HTML: median {:.2} ms; the same page of rows fetched by db::application::queue (through db::Direct, the back end's own driver) {:.2} ms, by the bench's own concrete SQLite pool {:.2} ms; ratio page / concrete fetch {:.1}×",
         ms(f),
         ms(b),
         ms(c),
