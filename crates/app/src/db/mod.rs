@@ -207,7 +207,11 @@ impl Db {
         let options = AnyConnectOptions::from_str(&url_owned)
             .map_err(|_| ConnectError::BadUrl(redact(url)))?
             .disable_statement_logging();
-        let max = if backend == Backend::Sqlite { 8 } else { 16 };
+        // The direct pool carries two reads (`read_direct!`): on PostgreSQL half as many connections
+        // as the `Any` pool, so that a node holds at most 24 of the server's (100 by default).
+        // SQLite's eight readers were also tried as four and four: the mixed load lost a third
+        // (BENCHMARKS.md, "fifteenth steps").
+        let (max, direct_max) = if backend == Backend::Sqlite { (8, 8) } else { (16, 8) };
         let pool_options = |max: u32| {
             AnyPoolOptions::new()
             .max_connections(max)
@@ -236,7 +240,7 @@ impl Db {
             Backend::Sqlite => pool_options(1).connect_with(options).await.map_err(unreachable)?,
             Backend::Postgres => pool.clone(),
         };
-        let direct = Direct::lazy(backend, &url_owned, max).map_err(unreachable)?;
+        let direct = Direct::lazy(backend, &url_owned, direct_max).map_err(unreachable)?;
         let db = Db { pool, write_pool, backend, secrets: Default::default(), feed_head: Default::default(), direct };
         db.migrate().await?;
         Ok(db)
