@@ -59,6 +59,11 @@ impl Csrf {
 }
 
 impl minijinja::value::Object for Csrf {
+    /// A plain value (not a map: filters and `~` see it as its text).
+    fn repr(self: &Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Plain
+    }
+
     fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.token())
     }
@@ -289,7 +294,24 @@ pub fn clear_session_cookie() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::forwarded_client;
+    use super::{Csrf, forwarded_client};
+
+    #[test]
+    fn a_new_visitors_token_is_made_when_a_page_shows_it_and_renders_as_its_text() {
+        let env = minijinja::Environment::new();
+        let unshown = Csrf::not_yet();
+        let page = minijinja::context! { csrf => minijinja::Value::from_object(unshown.clone()) };
+        assert_eq!(env.render_str("<p>没有表单</p>", page).unwrap(), "<p>没有表单</p>");
+        assert_eq!(unshown.issued(), None, "a page that does not show it makes none");
+
+        let shown = Csrf::not_yet();
+        let page = minijinja::context! { csrf => minijinja::Value::from_object(shown.clone()) };
+        let out = env.render_str("{{ csrf }}|{{ csrf ~ '' }}|{{ csrf }}", page).unwrap();
+        let token = shown.issued().expect("made when shown").to_string();
+        assert_eq!(token.len(), 64);
+        assert_eq!(out, format!("{token}|{token}|{token}"), "one token, the same wherever it is shown");
+        assert_eq!(Csrf::known("abc".into()).token(), "abc");
+    }
 
     #[test]
     fn the_client_address_is_read_from_the_right() {
