@@ -83,6 +83,27 @@ pub enum Backend {
     Postgres,
 }
 
+/// How long a request waits for a pooled connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(15);
+
+impl Backend {
+    /// What every new connection runs, of either pool (`Any` or `Direct`).
+    fn connection_setup(self) -> &'static str {
+        match self {
+            // WAL so readers never block the writer; foreign keys on; wait for a busy writer
+            // instead of failing; FULL sync so that an acknowledged commit survives a power loss,
+            // not only a process crash.
+            Backend::Sqlite => {
+                "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;"
+            }
+            // No JIT: the lists' and counts' statements are short, but a count over many columns
+            // is costed high enough that PostgreSQL compiled it first — 131 ms of JIT for a count
+            // that runs in 8 ms (BENCHMARKS.md, "eleventh steps").
+            Backend::Postgres => "SET jit = off",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
     /// Reads (and the rare single-statement write).
@@ -110,19 +131,22 @@ pub(crate) enum Direct {
 }
 
 impl Direct {
-    /// As the `Any` pool's connections are set for reading: SQLite waits for a busy writer
-    /// (WAL is the file's, set by the first connection); PostgreSQL runs without JIT.
+    /// Each connection set up as the `Any` pool's are (`Backend::connection_setup`).
     fn lazy(backend: Backend, url: &str, max: u32) -> Result<Direct, sqlx::Error> {
-        let acquire = Duration::from_secs(15);
+        let setup = backend.connection_setup();
         Ok(match backend {
             Backend::Sqlite => {
-                let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?
-                    .busy_timeout(Duration::from_secs(10))
-                    .disable_statement_logging();
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?.disable_statement_logging();
                 Direct::Sqlite(
                     sqlx::sqlite::SqlitePoolOptions::new()
                         .max_connections(max)
-                        .acquire_timeout(acquire)
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .after_connect(move |conn, _meta| {
+                            Box::pin(async move {
+                                sqlx::raw_sql(setup).execute(&mut *conn).await?;
+                                Ok(())
+                            })
+                        })
                         .connect_lazy_with(options),
                 )
             }
@@ -131,10 +155,10 @@ impl Direct {
                 Direct::Postgres(
                     sqlx::postgres::PgPoolOptions::new()
                         .max_connections(max)
-                        .acquire_timeout(acquire)
-                        .after_connect(|conn, _meta| {
+                        .acquire_timeout(ACQUIRE_TIMEOUT)
+                        .after_connect(move |conn, _meta| {
                             Box::pin(async move {
-                                sqlx::raw_sql("SET jit = off").execute(&mut *conn).await?;
+                                sqlx::raw_sql(setup).execute(&mut *conn).await?;
                                 Ok(())
                             })
                         })
@@ -213,27 +237,14 @@ impl Db {
         // (BENCHMARKS.md, "fifteenth steps").
         let (max, direct_max) = if backend == Backend::Sqlite { (8, 8) } else { (16, 8) };
         let pool_options = |max: u32| {
-            AnyPoolOptions::new()
-            .max_connections(max)
-            .acquire_timeout(Duration::from_secs(15))
-            .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL so readers never block the writer; foreign keys on; wait for a
-                        // busy writer instead of failing; FULL sync so that an acknowledged
-                        // commit survives a power loss, not only a process crash.
-                        sqlx::raw_sql("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=FULL;")
-                            .execute(&mut *conn)
-                            .await?;
-                    } else {
-                        // No JIT: the lists' and counts' statements are short, but a count over
-                        // many columns is costed high enough that PostgreSQL compiled it first —
-                        // 131 ms of JIT for a count that runs in 8 ms (BENCHMARKS.md, "eleventh steps").
-                        sqlx::raw_sql("SET jit = off").execute(&mut *conn).await?;
-                    }
-                    Ok(())
-                })
-            })
+            AnyPoolOptions::new().max_connections(max).acquire_timeout(ACQUIRE_TIMEOUT).after_connect(
+                move |conn, _meta| {
+                    Box::pin(async move {
+                        sqlx::raw_sql(backend.connection_setup()).execute(&mut *conn).await?;
+                        Ok(())
+                    })
+                },
+            )
         };
         let pool = pool_options(max).connect_with(options.clone()).await.map_err(unreachable)?;
         let write_pool = match backend {
